@@ -1,0 +1,361 @@
+//! Accounts: users, roles, passwords, sessions, single-use links, rate limits and the audit
+//! log. The functions here are what the web layer and the command line call; they take a
+//! connection and the time, and decide nothing about HTTP.
+
+pub mod audit;
+pub mod model;
+pub mod password;
+pub mod policy;
+pub mod rate_limit;
+pub mod session;
+pub mod tokens;
+
+use crate::db::schema::{account_tokens, outbox_messages, role_assignments, users};
+use crate::db::{write_tx, AnyConnection};
+use crate::i18n::Lang;
+use crate::mail::{self, Envelope};
+use crate::templates::Templates;
+use crate::{AppError, AppResult};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+pub use model::User;
+pub use policy::{Principal, Role};
+
+/// How long a password-reset link works.
+pub const RESET_TTL_MINUTES: i64 = 60;
+/// How long a set-your-password invitation works.
+pub const INVITE_TTL_DAYS: i64 = 14;
+
+/// Trims and lower-cases an address and checks its shape; the message key says what is wrong.
+pub fn normalize_email(input: &str) -> AppResult<String> {
+    let e = input.trim().to_lowercase();
+    let valid = e.len() <= 254
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',' || c == ';')
+        && matches!(e.split_once('@'), Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+               && !domain.ends_with('.') && !domain.contains('@'));
+    if valid {
+        Ok(e)
+    } else {
+        Err(AppError::invalid("form.email_invalid"))
+    }
+}
+
+/// A person's name: 1 to 200 characters, no control characters, surrounding space removed.
+pub fn clean_name(input: &str) -> AppResult<String> {
+    let n = input.trim();
+    if n.is_empty() || n.chars().count() > 200 || n.chars().any(char::is_control) {
+        Err(AppError::invalid("form.name_invalid"))
+    } else {
+        Ok(n.to_string())
+    }
+}
+
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub language: Lang,
+    pub organisation_id: Option<i64>,
+    /// An argon2id hash, or none for an account that sets its password from a link.
+    pub password_hash: Option<String>,
+}
+
+pub fn create_user(conn: &mut AnyConnection, account: NewAccount<'_>, now: NaiveDateTime) -> AppResult<User> {
+    let email = normalize_email(account.email)?;
+    let name = clean_name(account.name)?;
+    if model::find_by_email(conn, &email)?.is_some() {
+        return Err(AppError::Conflict("form.email_taken".into()));
+    }
+    let id: i64 = diesel::insert_into(users::table)
+        .values(model::NewUser {
+            email: &email,
+            name: &name,
+            organisation_id: account.organisation_id,
+            language: account.language.code(),
+            password_hash: account.password_hash.as_deref(),
+            session_version: 1,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(users::id)
+        .get_result(conn)?;
+    Ok(model::find(conn, id)?)
+}
+
+/// Gives a role, ends the user's sessions (their rights changed) and writes the audit log.
+pub fn grant_role(conn: &mut AnyConnection, user_id: i64, role: &Role, actor: Option<i64>, now: NaiveDateTime) -> AppResult<()> {
+    write_tx(conn, |c| {
+        let (region_id, county_id) = match role {
+            Role::RegionalCoordinator { region_id } => (Some(*region_id), None),
+            Role::CountyCoordinator { county_id } => (None, Some(*county_id)),
+            _ => (None, None),
+        };
+        let held = model::roles_of(c, user_id)?
+            .iter()
+            .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+            .any(|r| &r == role);
+        if held {
+            return Ok(());
+        }
+        diesel::insert_into(role_assignments::table)
+            .values(model::NewRoleAssignment {
+                user_id,
+                role: role.name(),
+                region_id,
+                county_id,
+                created_at: now,
+            })
+            .execute(c)?;
+        model::revoke_sessions(c, user_id, now)?;
+        audit::record(c, actor, "role.grant", &format!("user:{user_id}"), &format!("{role:?}"), now)?;
+        Ok(())
+    })
+}
+
+pub fn revoke_role(conn: &mut AnyConnection, user_id: i64, role: &Role, actor: Option<i64>, now: NaiveDateTime) -> AppResult<()> {
+    write_tx(conn, |c| {
+        let ids: Vec<i64> = model::roles_of(c, user_id)?
+            .into_iter()
+            .filter(|r| Role::from_row(&r.role, r.region_id, r.county_id).as_ref() == Some(role))
+            .map(|r| r.id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        diesel::delete(role_assignments::table.filter(role_assignments::id.eq_any(ids))).execute(c)?;
+        model::revoke_sessions(c, user_id, now)?;
+        audit::record(c, actor, "role.revoke", &format!("user:{user_id}"), &format!("{role:?}"), now)?;
+        Ok(())
+    })
+}
+
+/// Deactivates (or reactivates) an account; deactivation ends its sessions at once.
+pub fn set_active(conn: &mut AnyConnection, user_id: i64, active: bool, actor: Option<i64>, now: NaiveDateTime) -> AppResult<()> {
+    write_tx(conn, |c| {
+        diesel::update(users::table.find(user_id))
+            .set((users::active.eq(active), users::updated_at.eq(now)))
+            .execute(c)?;
+        model::revoke_sessions(c, user_id, now)?;
+        audit::record(c, actor, if active { "user.activate" } else { "user.deactivate" }, &format!("user:{user_id}"), "", now)?;
+        Ok(())
+    })
+}
+
+/// The signed-in user behind a session token, if the token's version is still current and the
+/// account active.
+pub fn principal_for(conn: &mut AnyConnection, user_id: i64, version: i32) -> AppResult<Option<Principal>> {
+    let user = match users::table
+        .find(user_id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?
+    {
+        Some(u) if u.active && u.session_version == version => u,
+        _ => return Ok(None),
+    };
+    let roles = model::roles_of(conn, user.id)?
+        .iter()
+        .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+        .collect();
+    Ok(Some(Principal {
+        user_id: user.id,
+        name: user.name,
+        email: user.email,
+        language: user.language,
+        organisation_id: user.organisation_id,
+        roles,
+    }))
+}
+
+#[derive(Debug)]
+pub enum LoginOutcome {
+    SignedIn(User),
+    /// Unknown address, wrong password or inactive account: one answer for all.
+    Invalid,
+    RateLimited,
+}
+
+/// Checks a password, counting attempts per address and per account. Slow on purpose
+/// (argon2id): call it off the async executor.
+pub fn login(conn: &mut AnyConnection, email: &str, password: &str, client_ip: &str, now: NaiveDateTime) -> AppResult<LoginOutcome> {
+    let email = email.trim().to_lowercase();
+    let ip_bucket = format!("login-ip:{client_ip}");
+    let account_bucket = format!("login-account:{email}");
+    if !rate_limit::hit(conn, &ip_bucket, rate_limit::LOGIN_PER_ADDRESS, now)?
+        || rate_limit::exceeded(conn, &account_bucket, rate_limit::LOGIN_PER_ACCOUNT, now)?
+    {
+        return Ok(LoginOutcome::RateLimited);
+    }
+    let user = model::find_by_email(conn, &email)?;
+    let stored = user
+        .as_ref()
+        .and_then(|u| u.password_hash.as_deref())
+        .unwrap_or_else(|| password::dummy_hash());
+    let matches = password::verify(password, stored);
+    match user {
+        Some(u) if matches && u.active && u.password_hash.is_some() => {
+            diesel::update(users::table.find(u.id))
+                .set(users::last_login_at.eq(now))
+                .execute(conn)?;
+            Ok(LoginOutcome::SignedIn(u))
+        }
+        _ => {
+            rate_limit::hit(conn, &account_bucket, rate_limit::LOGIN_PER_ACCOUNT, now)?;
+            Ok(LoginOutcome::Invalid)
+        }
+    }
+}
+
+/// Ends every session of the user (on every server).
+pub fn logout(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> AppResult<()> {
+    Ok(model::revoke_sessions(conn, user_id, now)?)
+}
+
+/// Sets a new password after checking the current one; ends all other sessions.
+pub fn change_password(conn: &mut AnyConnection, user_id: i64, current: &str, new: &str, now: NaiveDateTime) -> AppResult<User> {
+    password::validate(new).map_err(AppError::invalid)?;
+    let user = model::find(conn, user_id)?;
+    if !user.password_hash.as_deref().is_some_and(|h| password::verify(current, h)) {
+        return Err(AppError::invalid("account.current_password_wrong"));
+    }
+    let hash = password::hash(new)?;
+    write_tx(conn, |c| {
+        diesel::update(users::table.find(user_id))
+            .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
+            .execute(c)?;
+        model::revoke_sessions(c, user_id, now)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(model::find(conn, user_id)?)
+}
+
+pub fn set_language(conn: &mut AnyConnection, user_id: i64, lang: Lang, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::language.eq(lang.code()), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Creates a single-use link token; only its hash is stored.
+pub fn issue_account_token(conn: &mut AnyConnection, user_id: i64, purpose: &str, ttl: Duration, now: NaiveDateTime) -> AppResult<String> {
+    let token = tokens::random_token();
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::user_id.eq(user_id),
+            account_tokens::purpose.eq(purpose),
+            account_tokens::token_hash.eq(tokens::token_hash(&token)),
+            account_tokens::expires_at.eq(now + ttl),
+            account_tokens::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The user and purpose behind a link token that is unused and unexpired.
+pub fn check_account_token(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> AppResult<Option<(i64, String)>> {
+    Ok(account_tokens::table
+        .filter(account_tokens::token_hash.eq(tokens::token_hash(token)))
+        .filter(account_tokens::used_at.is_null())
+        .filter(account_tokens::expires_at.gt(now))
+        .select((account_tokens::user_id, account_tokens::purpose))
+        .first(conn)
+        .optional()?)
+}
+
+/// Sends a reset link if the address belongs to an active account. The caller answers the
+/// same either way, so the form does not reveal who has an account.
+pub fn request_password_reset(conn: &mut AnyConnection, templates: &Templates, base_url: &str, email: &str, now: NaiveDateTime) -> AppResult<()> {
+    let Ok(email) = normalize_email(email) else {
+        return Ok(());
+    };
+    let Some(user) = model::find_by_email(conn, &email)?.filter(|u| u.active) else {
+        return Ok(());
+    };
+    write_tx(conn, |c| {
+        let token = issue_account_token(c, user.id, "reset", Duration::minutes(RESET_TTL_MINUTES), now)?;
+        let lang = Lang::parse(&user.language).unwrap_or_default();
+        let mut ctx = tera::Context::new();
+        ctx.insert("name", &user.name);
+        ctx.insert("link", &format!("{base_url}/salasana/uusi/{token}"));
+        ctx.insert("minutes", &RESET_TTL_MINUTES);
+        mail::queue(c, templates, now, Envelope {
+            to_email: &user.email,
+            to_name: &user.name,
+            language: lang,
+            user_id: Some(user.id),
+            dedupe_key: format!("password-reset:{}", tokens::token_hash(&token)),
+            template: "password_reset",
+            context: ctx,
+        })?;
+        Ok(())
+    })
+}
+
+/// Sets the password from a single-use link; the link is spent, other links of the user stop
+/// working, and every session ends.
+pub fn use_account_token(conn: &mut AnyConnection, token: &str, new_password: &str, now: NaiveDateTime) -> AppResult<User> {
+    password::validate(new_password).map_err(AppError::invalid)?;
+    let hash = password::hash(new_password)?;
+    let user_id = write_tx(conn, |c| {
+        let Some((user_id, _)) = check_account_token(c, token, now)? else {
+            return Err(AppError::invalid("reset.link_invalid"));
+        };
+        diesel::update(
+            account_tokens::table
+                .filter(account_tokens::user_id.eq(user_id))
+                .filter(account_tokens::used_at.is_null()),
+        )
+        .set(account_tokens::used_at.eq(now))
+        .execute(c)?;
+        diesel::update(users::table.find(user_id))
+            .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
+            .execute(c)?;
+        model::revoke_sessions(c, user_id, now)?;
+        Ok(user_id)
+    })?;
+    Ok(model::find(conn, user_id)?)
+}
+
+/// Everything the platform holds about the user, as the "download my data" file.
+pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde_json::Value> {
+    let user = model::find(conn, user_id)?;
+    let roles = model::roles_of(conn, user_id)?;
+    let emails: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = outbox_messages::table
+        .filter(outbox_messages::user_id.eq(user_id))
+        .order(outbox_messages::id)
+        .select((
+            outbox_messages::subject,
+            outbox_messages::body_text,
+            outbox_messages::created_at,
+            outbox_messages::sent_at,
+        ))
+        .load(conn)?;
+    Ok(serde_json::json!({
+        "profile": user,
+        "roles": roles,
+        "emails": emails.into_iter().map(|(subject, body, queued, sent)| serde_json::json!({
+            "subject": subject, "body": body, "queued_at": queued, "sent_at": sent
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalize_email("  Maija.Meikalainen@Hyvinvointialue.FI ").unwrap(), "maija.meikalainen@hyvinvointialue.fi");
+        for bad in ["", "maija", "maija@", "@x.fi", "a b@x.fi", "a@x", "a@x.fi\nBcc: y@z.fi", "a@@x.fi"] {
+            assert!(normalize_email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names_keep_their_letters() {
+        assert_eq!(clean_name(" Äänekoski Åbo ").unwrap(), "Äänekoski Åbo");
+        assert!(clean_name("a\u{0}b").is_err());
+        assert!(clean_name("   ").is_err());
+    }
+}

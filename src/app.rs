@@ -1,0 +1,103 @@
+//! The application state and how a server is put together: [`AppState::build`] (used by
+//! `main` and by every test), the route table, and [`serve`].
+
+use crate::clock::Clock;
+use crate::db::{self, AnyConnection, DbPool};
+use crate::mail::transport::Transport;
+use crate::mail::worker::Mailer;
+use crate::templates::Templates;
+use crate::web;
+use crate::{AppError, AppResult, Config};
+use actix_web::web::Data;
+use std::sync::Arc;
+
+/// Everything a request or a job needs, built once and shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub pool: DbPool,
+    pub templates: Arc<Templates>,
+    pub clock: Clock,
+    pub transport: Transport,
+}
+
+impl AppState {
+    /// Connects, migrates and loads the templates.
+    pub fn build(config: Config, clock: Clock, transport: Transport) -> anyhow::Result<AppState> {
+        let pool = db::pool(&config.database_url, config.db_pool_size)?;
+        {
+            let mut conn = pool.get()?;
+            let applied = db::migrate(&mut conn)?;
+            if !applied.is_empty() {
+                tracing::info!(count = applied.len(), "applied database migrations");
+            }
+        }
+        Ok(AppState {
+            config: Arc::new(config),
+            pool,
+            templates: Arc::new(Templates::load()?),
+            clock,
+            transport,
+        })
+    }
+
+    /// Runs blocking database work off the async executor.
+    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?
+    }
+
+    pub fn mailer(&self) -> Mailer {
+        Mailer {
+            pool: self.pool.clone(),
+            transport: self.transport.clone(),
+            clock: self.clock.clone(),
+            from: self.config.mail_from.clone(),
+        }
+    }
+}
+
+/// Registers every route and the middleware on an actix `App`.
+pub fn configure(state: AppState) -> impl FnOnce(&mut actix_web::web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(Data::new(state));
+        cfg.app_data(
+            actix_web::web::FormConfig::default()
+                .limit(web::frame::FORM_LIMIT)
+                .error_handler(|err, _req| AppError::invalid(format!("form: {err}")).into()),
+        );
+        let mut table = web::routes::RouteTable::default();
+        web::routes::register(&mut table);
+        table.apply(cfg);
+    }
+}
+
+/// Runs the HTTP server and the background workers until SIGINT/SIGTERM.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let bind = state.config.bind.clone();
+    let worker = state
+        .mailer()
+        .spawn(std::time::Duration::from_secs(state.config.mail_worker_interval_secs));
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(actix_web::middleware::from_fn(web::frame::frame))
+            .configure(configure(app_state.clone()))
+            .default_service(actix_web::web::to(web::pages::not_found))
+    })
+    .shutdown_timeout(20)
+    .bind(&bind)?;
+    tracing::info!(%bind, base_url = %state.config.base_url, "Kirjaamo is listening");
+    let result = server.run().await;
+    worker.abort();
+    Ok(result?)
+}

@@ -1,0 +1,176 @@
+//! Every `KIRJAAMO_*` setting is read here and nowhere else. [`Config::from_env`] builds the
+//! typed settings once (honouring `.env`); the rest of the program receives them through
+//! [`crate::AppState`], and tests build their own.
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub env: Environment,
+    /// Address the HTTP server listens on.
+    pub bind: String,
+    /// Holds the SQLite database, the generated secret and the mail folder.
+    pub data_dir: PathBuf,
+    /// `sqlite://path` (the default, under the data folder) or `postgres://…`.
+    pub database_url: String,
+    pub courses_dir: PathBuf,
+    /// The public address, used in e-mailed links and the Origin check.
+    pub base_url: String,
+    /// The key for session tokens, CSRF tokens and signed links (at least 32 bytes).
+    pub secret: Vec<u8>,
+    /// When set, mail goes over SMTP (`smtp://`, `smtps://`, with `?tls=required` for STARTTLS);
+    /// otherwise it is written as .eml files under `data_dir/mail`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub demo_password: String,
+    /// Pool size; SQLite uses it for readers, its one writer serialises through transactions.
+    pub db_pool_size: u32,
+    /// Whether the session cookie is marked Secure (true when base_url is https).
+    pub secure_cookies: bool,
+    pub mail_worker_interval_secs: u64,
+}
+
+pub const DEFAULT_DEMO_PASSWORD: &str = "kirjaamo-demo-2026";
+
+impl Config {
+    /// Reads the environment (and `.env` when present).
+    pub fn from_env() -> anyhow::Result<Self> {
+        let _ = dotenvy::dotenv();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let env = match var("KIRJAAMO_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => bail!("KIRJAAMO_ENV must be development or production, not {other:?}"),
+        };
+        let bind = var("KIRJAAMO_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = PathBuf::from(var("KIRJAAMO_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("KIRJAAMO_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("kirjaamo.sqlite3").display()));
+        let courses_dir =
+            PathBuf::from(var("KIRJAAMO_COURSES_DIR").unwrap_or_else(|| "./courses".into()));
+        let base_url = var("KIRJAAMO_BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        let secret = match var("KIRJAAMO_SECRET") {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => bail!("KIRJAAMO_SECRET must be at least 32 characters"),
+            None if env == Environment::Production => {
+                bail!("KIRJAAMO_SECRET is required when KIRJAAMO_ENV=production")
+            }
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let db_pool_size = match var("KIRJAAMO_DB_POOL_SIZE") {
+            Some(v) => v.parse().context("KIRJAAMO_DB_POOL_SIZE must be a number")?,
+            None => 10,
+        };
+        Ok(Config {
+            secure_cookies: base_url.starts_with("https://"),
+            env,
+            bind,
+            data_dir,
+            database_url,
+            courses_dir,
+            base_url,
+            secret,
+            smtp_url: var("KIRJAAMO_SMTP_URL"),
+            mail_from: var("KIRJAAMO_MAIL_FROM")
+                .unwrap_or_else(|| "Kirjaamo <noreply@kirjaamo.invalid>".into()),
+            demo_password: var("KIRJAAMO_DEMO_PASSWORD")
+                .unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
+            db_pool_size,
+            mail_worker_interval_secs: 5,
+        })
+    }
+
+    /// A configuration for tests and tools: everything under `data_dir`, a fixed secret.
+    pub fn for_data_dir(data_dir: &Path, database_url: Option<String>) -> Self {
+        Config {
+            env: Environment::Development,
+            bind: "127.0.0.1:0".into(),
+            data_dir: data_dir.to_path_buf(),
+            database_url: database_url.unwrap_or_else(|| {
+                format!("sqlite://{}", data_dir.join("kirjaamo.sqlite3").display())
+            }),
+            courses_dir: PathBuf::from("courses"),
+            base_url: "http://localhost:8080".into(),
+            secret: b"test-secret-test-secret-test-secret-0123".to_vec(),
+            smtp_url: None,
+            mail_from: "Kirjaamo <noreply@kirjaamo.invalid>".into(),
+            demo_password: DEFAULT_DEMO_PASSWORD.into(),
+            db_pool_size: 4,
+            secure_cookies: false,
+            mail_worker_interval_secs: 5,
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+/// The development secret lives in the data folder, readable by its owner only.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let s = existing.trim();
+        if s.len() >= 32 {
+            return Ok(s.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    let secret = hex::encode(rand::random::<[u8; 32]>());
+    write_private(&path, secret.as_bytes())?;
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secret_is_private_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = load_or_create_secret(dir.path()).unwrap();
+        let b = load_or_create_secret(dir.path()).unwrap();
+        assert_eq!(a, b);
+        assert!(a.len() >= 32);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("secret.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

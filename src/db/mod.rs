@@ -1,0 +1,264 @@
+//! The database layer: one connection type over SQLite and PostgreSQL, the pool, the embedded
+//! migrations, and the few things that differ between the two engines. Anything
+//! backend-specific stays in this folder.
+
+pub mod schema;
+
+use anyhow::Context;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+/// One connection to either engine; queries written with diesel's DSL run on both.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = Pool<Manager>;
+pub type DbConn = PooledConnection<Manager>;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which engine a URL names. The scheme decides; SQLite would accept any string as a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The r2d2 manager: opens connections of the engine the URL names and tunes SQLite for its
+/// single writer.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    url: String,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> Self {
+        Manager {
+            url: url.to_string(),
+        }
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
+    match Backend::of_url(url) {
+        Backend::Postgres => Ok(AnyConnection::Postgresql(diesel::PgConnection::establish(
+            url,
+        )?)),
+        Backend::Sqlite => {
+            let mut c = diesel::SqliteConnection::establish(sqlite_path(url))?;
+            // WAL lets readers run beside the one writer; busy_timeout makes a second writer
+            // wait instead of failing; foreign keys are off by default in SQLite.
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(AnyConnection::Sqlite(c))
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        match conn {
+            AnyConnection::Postgresql(c) => {
+                AnsiTransactionManager::is_broken_transaction_manager(c)
+            }
+            AnyConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+        }
+    }
+}
+
+impl AnyConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            AnyConnection::Postgresql(_) => Backend::Postgres,
+            AnyConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Builds the pool. Connections are checked out with a time-out so an exhausted pool answers
+/// with an error page rather than hanging.
+pub fn pool(url: &str, size: u32) -> anyhow::Result<DbPool> {
+    if Backend::of_url(url) == Backend::Sqlite {
+        if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+        }
+    }
+    Pool::builder()
+        .max_size(size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager::new(url))
+        .with_context(|| format!("connecting to the database at {}", redact(url)))
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// An arbitrary key for the migration lock; every server of one installation uses the same.
+const MIGRATION_LOCK_KEY: i64 = 0x4b69_726a_6161_6d6f;
+/// The key of the lock that makes one server run the daily jobs.
+pub const DAILY_JOBS_LOCK_KEY: i64 = 0x4b69_726a_6461_696c;
+
+/// Applies pending migrations. On PostgreSQL several servers may start at once: an advisory
+/// lock lets one migrate while the others wait, then find nothing left to do.
+pub fn migrate(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        AnyConnection::Postgresql(pg) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .execute(pg)?;
+            let result = pg
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>());
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                .execute(pg)?;
+            result
+        }
+        AnyConnection::Sqlite(lite) => lite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+    };
+    applied.map_err(|e| anyhow::anyhow!("migrating the database: {e}"))
+}
+
+/// Runs `f` in a transaction that takes the write lock at once. On SQLite this is
+/// `BEGIN IMMEDIATE`, so a read-then-write never fails half-way with "database is locked";
+/// on PostgreSQL an ordinary transaction. Rolls back on error.
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The original error matters more than a failed rollback.
+            let _ = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// Rewrites `?` placeholders to `$1, $2, …` for PostgreSQL, so hand-written SQL (used only
+/// where diesel's DSL lacks a portable form, e.g. `ON CONFLICT`) is written once.
+pub fn portable_sql(conn: &AnyConnection, sql: &str) -> String {
+    match conn.backend() {
+        Backend::Sqlite => sql.to_string(),
+        Backend::Postgres => {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        }
+    }
+}
+
+/// True when the error is a unique-constraint violation (a duplicate that was expected).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )
+    )
+}
+
+/// Runs `f` inside a savepoint and reports a unique violation as `Ok(None)`, leaving the outer
+/// transaction usable (PostgreSQL aborts a transaction on any failed statement otherwise).
+pub fn insert_unless_duplicate<T, F>(conn: &mut AnyConnection, f: F) -> QueryResult<Option<T>>
+where
+    F: FnOnce(&mut AnyConnection) -> QueryResult<T>,
+{
+    match conn.transaction(f) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_scheme() {
+        assert_eq!(Backend::of_url("postgres://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of_url("postgresql://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of_url("sqlite://data/x.db"), Backend::Sqlite);
+        assert_eq!(Backend::of_url("data/x.db"), Backend::Sqlite);
+    }
+
+    #[test]
+    fn password_is_redacted() {
+        assert_eq!(
+            redact("postgres://kirjaamo:hunter2@db/kirjaamo"),
+            "postgres://kirjaamo:***@db/kirjaamo"
+        );
+    }
+}

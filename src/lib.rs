@@ -1,0 +1,25 @@
+//! Kirjaamo: a closed learning platform for client-documentation training in Finnish social welfare.
+//!
+//! The crate map (see ARCHITECTURE.md for the walkthroughs):
+//! - [`config`], [`clock`], [`error`]: the settings, the time rules see, the error types.
+//! - [`db`]: one connection type over SQLite and PostgreSQL, the pool, migrations, the schema.
+//! - Contexts, free of HTTP: [`accounts`], [`network`], [`courses`], [`mail`].
+//! - [`web`]: the only place that speaks HTTP; [`app`] wires state and routes together.
+//! - [`demo`]: the demo world seeded by `kirjaamo demo`.
+
+pub mod accounts;
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod templates;
+pub mod i18n;
+pub mod mail;
+pub mod network;
+pub mod web;
+
+pub use app::AppState;
+pub use config::Config;
+pub use error::{AppError, AppResult};

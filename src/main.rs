@@ -1,0 +1,185 @@
+//! The `kirjaamo` command: parse, then call the library. `serve` is the default.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use kirjaamo::accounts::{self, password, NewAccount, Role};
+use kirjaamo::clock::Clock;
+use kirjaamo::i18n::Lang;
+use kirjaamo::mail::transport::Transport;
+use kirjaamo::{app, demo, mail, network, AppState, Config};
+
+#[derive(Parser)]
+#[command(name = "kirjaamo", version, about = "Kirjaamo: client-documentation training for social welfare")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default): migrations, courses and the mail worker included.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Seed the demo world (idempotent).
+    Demo,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The mail outbox.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (e.g. the first admin). The password is read from KIRJAAMO_NEW_PASSWORD
+    /// or standard input, never from the command line.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// trainee, trainer, admin, regional-coordinator:<region code>, county-coordinator:<county code>
+        #[arg(long, default_value = "trainee")]
+        role: String,
+        #[arg(long, default_value = "fi")]
+        language: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Print the queue: pending, sent, failed, oldest pending.
+    Status,
+    /// Deliver what is due now, once.
+    Deliver,
+    /// Put failed messages back in the queue (all, or one by id).
+    Retry {
+        #[arg(long)]
+        id: Option<i64>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KIRJAAMO_LOG")
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kirjaamo: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    let config = Config::from_env()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let transport = Transport::from_config(&config)?;
+    let state = || AppState::build(config.clone(), Clock::System, transport.clone());
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let state = state()?;
+            actix_web::rt::System::new().block_on(app::serve(state))?;
+        }
+        Command::Migrate => {
+            state()?;
+            println!("migrations applied");
+        }
+        Command::Demo => {
+            let state = state()?;
+            let mut conn = state.pool.get()?;
+            let report = demo::seed(&mut conn, &state.config.demo_password, state.clock.now())?;
+            println!(
+                "demo world ready: {} organisations and {} users added; accounts {}, {}, {}, {}",
+                report.organisations,
+                report.users,
+                demo::ADMIN,
+                demo::COORDINATOR,
+                demo::TRAINER,
+                demo::TRAINEE
+            );
+        }
+        Command::User { command: UserCommand::Add { email, name, role, language } } => {
+            let state = state()?;
+            let mut conn = state.pool.get()?;
+            let role = parse_role(&mut conn, &role)?;
+            let lang = Lang::parse(&language).context("language must be fi, sv or en")?;
+            let pw = match std::env::var("KIRJAAMO_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password (12–128 characters), then Enter:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            if let Err(key) = password::validate(&pw) {
+                bail!("the password is not acceptable ({key}): use 12 to 128 characters");
+            }
+            let now = state.clock.now();
+            let user = accounts::create_user(&mut conn, NewAccount {
+                email: &email,
+                name: &name,
+                language: lang,
+                organisation_id: None,
+                password_hash: Some(password::hash(&pw)?),
+            }, now)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if let Some(role) = role {
+                accounts::grant_role(&mut conn, user.id, &role, None, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            println!("created user {} <{}>", user.id, user.email);
+        }
+        Command::Outbox { command } => {
+            let state = state()?;
+            match command {
+                OutboxCommand::Status => {
+                    let mut conn = state.pool.get()?;
+                    let s = mail::status(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let age = s
+                        .oldest_pending
+                        .map(|t| format!("{} s", (state.clock.now() - t).num_seconds()))
+                        .unwrap_or_else(|| "-".into());
+                    println!("pending {}\nsent {}\nfailed {}\noldest pending age {age}", s.pending, s.sent, s.failed);
+                }
+                OutboxCommand::Deliver => {
+                    let r = runtime.block_on(state.mailer().deliver_due(100))?;
+                    println!("sent {}, to retry {}, failed {}", r.sent, r.retried, r.failed);
+                }
+                OutboxCommand::Retry { id } => {
+                    let mut conn = state.pool.get()?;
+                    let n = mail::retry_failed(&mut conn, id, state.clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!("{n} failed messages queued again");
+                }
+            }
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn parse_role(conn: &mut kirjaamo::db::AnyConnection, spec: &str) -> anyhow::Result<Option<Role>> {
+    let (kind, place) = spec.split_once(':').unwrap_or((spec, ""));
+    Ok(match kind {
+        "trainee" => None,
+        "trainer" => Some(Role::Trainer),
+        "admin" => Some(Role::Admin),
+        "regional-coordinator" => Some(Role::RegionalCoordinator {
+            region_id: network::region_by_code(conn, place).map_err(|_| anyhow::anyhow!("no region with code {place:?}"))?.id,
+        }),
+        "county-coordinator" => Some(Role::CountyCoordinator {
+            county_id: network::county_by_code(conn, place).map_err(|_| anyhow::anyhow!("no county with code {place:?}"))?.id,
+        }),
+        other => bail!("unknown role {other:?}: use trainee, trainer, admin, regional-coordinator:<code> or county-coordinator:<code>"),
+    })
+}

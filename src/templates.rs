@@ -1,0 +1,180 @@
+//! The template engine: one tera instance per language, so templates say `{{ t(key="…") }}`
+//! and get their own language's text. Used by the web pages and the e-mail messages; the
+//! templates (and the CSS) are embedded in release builds and read from disk in debug builds.
+
+use crate::i18n::{Catalog, Catalogs, Lang};
+use rust_embed::RustEmbed;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tera::{Tera, Value};
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct TemplateFiles;
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+pub struct AssetFiles;
+
+/// Cache-busting names of the static assets: `css/site.css` -> `css/site.3f2a9c1b.css`.
+#[derive(Debug, Clone, Default)]
+pub struct AssetManifest {
+    pub by_name: HashMap<String, String>,
+    pub by_hashed: HashMap<String, String>,
+}
+
+impl AssetManifest {
+    pub fn build() -> AssetManifest {
+        let mut m = AssetManifest::default();
+        for name in AssetFiles::iter() {
+            let name = name.to_string();
+            if let Some(file) = AssetFiles::get(&name) {
+                let hash = hex::encode(&file.metadata.sha256_hash()[..5]);
+                let hashed = match name.rsplit_once('.') {
+                    Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+                    None => format!("{name}.{hash}"),
+                };
+                m.by_hashed.insert(hashed.clone(), name.clone());
+                m.by_name.insert(name, hashed);
+            }
+        }
+        m
+    }
+
+    pub fn url(&self, name: &str) -> String {
+        match self.by_name.get(name) {
+            Some(h) => format!("/assets/{h}"),
+            None => format!("/assets/{name}"),
+        }
+    }
+}
+
+pub struct Templates {
+    fi: Tera,
+    sv: Tera,
+    en: Tera,
+    pub catalogs: Arc<Catalogs>,
+    pub assets: Arc<AssetManifest>,
+}
+
+impl Templates {
+    pub fn load() -> anyhow::Result<Templates> {
+        let catalogs = Arc::new(Catalogs::load()?);
+        let assets = Arc::new(AssetManifest::build());
+        let mut sources = Vec::new();
+        for name in TemplateFiles::iter() {
+            if let Some(file) = TemplateFiles::get(&name) {
+                let text = String::from_utf8(file.data.into_owned())
+                    .map_err(|_| anyhow::anyhow!("templates/{name} is not UTF-8"))?;
+                sources.push((name.to_string(), text));
+            }
+        }
+        let build = |lang: Lang| -> anyhow::Result<Tera> {
+            let mut tera = Tera::default();
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
+            tera.autoescape_on(vec![".html"]);
+            let cat = catalogs.get(lang).clone();
+            tera.register_function("t", Translate { catalog: cat });
+            tera.register_function("asset", AssetUrl { manifest: assets.clone() });
+            Ok(tera)
+        };
+        Ok(Templates {
+            fi: build(Lang::Fi)?,
+            sv: build(Lang::Sv)?,
+            en: build(Lang::En)?,
+            catalogs,
+            assets,
+        })
+    }
+
+    pub fn tera(&self, lang: Lang) -> &Tera {
+        match lang {
+            Lang::Fi => &self.fi,
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
+        }
+    }
+
+    pub fn render(&self, lang: Lang, name: &str, ctx: &tera::Context) -> anyhow::Result<String> {
+        self.tera(lang)
+            .render(name, ctx)
+            .map_err(|e| anyhow::anyhow!("rendering {name}: {}", error_chain(&e)))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.fi.get_template_names().any(|n| n == name)
+    }
+
+    pub fn catalog(&self, lang: Lang) -> &Catalog {
+        self.catalogs.get(lang)
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// `asset(name="css/site.css")`: the cache-busting URL of an asset. Safe: it is made from the
+/// manifest, never from user input.
+struct AssetUrl {
+    manifest: Arc<AssetManifest>,
+}
+
+impl tera::Function for AssetUrl {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let name = args
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("asset() needs name"))?;
+        Ok(Value::String(self.manifest.url(name)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `t(key="nav.home")`; with `n=…` picks `key.one` or `key.other`; other arguments fill
+/// `{name}` placeholders.
+struct Translate {
+    catalog: Catalog,
+}
+
+impl tera::Function for Translate {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let key = args
+            .get("key")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("t() needs key"))?;
+        let n = args.get("n").and_then(Value::as_i64);
+        let key = match n {
+            Some(1) => format!("{key}.one"),
+            Some(_) => format!("{key}.other"),
+            None => key.to_string(),
+        };
+        let mut text = self.catalog.get(&key).to_string();
+        for (k, v) in args {
+            if k == "key" {
+                continue;
+            }
+            let v = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            text = text.replace(&format!("{{{k}}}"), &v);
+        }
+        Ok(Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        false
+    }
+}

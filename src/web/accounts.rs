@@ -1,0 +1,232 @@
+//! Sign-in, sign-out, password reset and the account page.
+
+use super::ctx::{safe_next, see_other, Auth, Ctx};
+use super::frame::session_cookie;
+use crate::accounts::{self, session, LoginOutcome};
+use crate::i18n::Lang;
+use crate::{AppError, AppResult};
+use actix_web::http::StatusCode;
+use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+pub async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    if ctx.principal.is_some() {
+        return Ok(see_other(&safe_next(q.next.as_deref())));
+    }
+    let mut c = tera::Context::new();
+    c.insert("next", &safe_next(q.next.as_deref()));
+    c.insert("email", "");
+    ctx.render("accounts/login.html", c)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+pub async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    // The connection's own address: a forwarded header could be forged.
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let now = ctx.now();
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let outcome = ctx
+        .state
+        .db(move |conn| accounts::login(conn, &email, &password, &ip, now))
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("next", &safe_next(Some(&form.next)));
+    c.insert("email", form.email.trim());
+    match outcome {
+        LoginOutcome::SignedIn(user) => {
+            let claims = session::Claims::new(user.id, user.session_version, now);
+            let token = session::issue(&claims, &ctx.state.config.secret)?;
+            let mut res = see_other(&safe_next(Some(&form.next)));
+            let _ = res.add_cookie(&session_cookie(&ctx.state, token));
+            Ok(res)
+        }
+        LoginOutcome::Invalid => {
+            c.insert("error", &ctx.t("login.invalid"));
+            ctx.render_status(StatusCode::UNAUTHORIZED, "accounts/login.html", c)
+        }
+        LoginOutcome::RateLimited => {
+            c.insert("error", &ctx.t("login.rate_limited"));
+            ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "accounts/login.html", c)
+        }
+    }
+}
+
+pub async fn logout(ctx: Ctx) -> AppResult<HttpResponse> {
+    if let Some(p) = &ctx.principal {
+        let (uid, now) = (p.user_id, ctx.now());
+        ctx.state.db(move |conn| accounts::logout(conn, uid, now)).await?;
+    }
+    let mut res = see_other("/");
+    let _ = res.add_removal_cookie(&session_cookie(&ctx.state, String::new()));
+    Ok(res)
+}
+
+pub async fn forgot_form(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.render("accounts/forgot.html", tera::Context::new())
+}
+
+#[derive(Deserialize)]
+pub struct ForgotForm {
+    pub email: String,
+}
+
+pub async fn forgot(ctx: Ctx, req: HttpRequest, form: web::Form<ForgotForm>) -> AppResult<HttpResponse> {
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let now = ctx.now();
+    let templates = ctx.state.templates.clone();
+    let base = ctx.state.config.base_url.clone();
+    let email = form.into_inner().email;
+    let allowed = ctx
+        .state
+        .db(move |conn| {
+            if !accounts::rate_limit::hit(conn, &format!("reset-ip:{ip}"), accounts::rate_limit::RESET_PER_ADDRESS, now)? {
+                return Ok(false);
+            }
+            accounts::request_password_reset(conn, &templates, &base, &email, now)?;
+            Ok(true)
+        })
+        .await?;
+    if !allowed {
+        return Err(AppError::TooManyRequests);
+    }
+    let mut c = tera::Context::new();
+    // The same answer whether or not the address has an account.
+    c.insert("sent", &true);
+    ctx.render("accounts/forgot.html", c)
+}
+
+pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    let now = ctx.now();
+    let t = token.clone();
+    let valid = ctx.state.db(move |conn| accounts::check_account_token(conn, &t, now)).await?;
+    let mut c = tera::Context::new();
+    c.insert("token", &token);
+    c.insert("valid", &valid.is_some());
+    c.insert("invite", &valid.as_ref().is_some_and(|(_, p)| p == "invite"));
+    let status = if valid.is_some() { StatusCode::OK } else { StatusCode::GONE };
+    ctx.render_status(status, "accounts/reset.html", c)
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    pub password: String,
+    pub password_again: String,
+}
+
+pub async fn reset(ctx: Ctx, token: web::Path<String>, form: web::Form<ResetForm>) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    let form = form.into_inner();
+    let mut c = tera::Context::new();
+    c.insert("token", &token);
+    c.insert("valid", &true);
+    if form.password != form.password_again {
+        c.insert("error", &ctx.t("password.mismatch"));
+        return ctx.render_status(StatusCode::BAD_REQUEST, "accounts/reset.html", c);
+    }
+    let now = ctx.now();
+    match ctx
+        .state
+        .db(move |conn| accounts::use_account_token(conn, &token, &form.password, now))
+        .await
+    {
+        Ok(user) => {
+            // Signed in straight away: the link proved the address.
+            let claims = session::Claims::new(user.id, user.session_version, now);
+            let cookie = session::issue(&claims, &ctx.state.config.secret)?;
+            let mut res = see_other("/");
+            let _ = res.add_cookie(&session_cookie(&ctx.state, cookie));
+            Ok(res)
+        }
+        Err(AppError::Invalid(key)) => {
+            if key == "reset.link_invalid" {
+                c.insert("valid", &false);
+            }
+            c.insert("error", &ctx.t(&key));
+            ctx.render_status(StatusCode::BAD_REQUEST, "accounts/reset.html", c)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn account(auth: Auth) -> AppResult<HttpResponse> {
+    account_page(&auth.0, StatusCode::OK, tera::Context::new())
+}
+
+fn account_page(ctx: &Ctx, status: StatusCode, mut c: tera::Context) -> AppResult<HttpResponse> {
+    c.insert("languages", &Lang::ALL.iter().map(|l| l.code()).collect::<Vec<_>>());
+    ctx.render_status(status, "accounts/account.html", c)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    pub current: String,
+    pub password: String,
+    pub password_again: String,
+}
+
+pub async fn change_password(auth: Auth, form: web::Form<PasswordForm>) -> AppResult<HttpResponse> {
+    let ctx = &auth.0;
+    let form = form.into_inner();
+    let mut c = tera::Context::new();
+    if form.password != form.password_again {
+        c.insert("password_error", &ctx.t("password.mismatch"));
+        return account_page(ctx, StatusCode::BAD_REQUEST, c);
+    }
+    let (uid, now) = (auth.principal().user_id, ctx.now());
+    match ctx
+        .state
+        .db(move |conn| accounts::change_password(conn, uid, &form.current, &form.password, now))
+        .await
+    {
+        Ok(user) => {
+            // Every other session has ended; this one carries on with a fresh token.
+            let claims = session::Claims::new(user.id, user.session_version, now);
+            let token = session::issue(&claims, &ctx.state.config.secret)?;
+            let mut res = see_other("/tili?salasana=vaihdettu");
+            let _ = res.add_cookie(&session_cookie(&ctx.state, token));
+            Ok(res)
+        }
+        Err(AppError::Invalid(key)) => {
+            c.insert("password_error", &ctx.t(&key));
+            account_page(ctx, StatusCode::BAD_REQUEST, c)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageSetting {
+    pub language: String,
+}
+
+pub async fn change_language(auth: Auth, form: web::Form<LanguageSetting>) -> AppResult<HttpResponse> {
+    let lang = Lang::parse(&form.language).ok_or_else(|| AppError::invalid("form.language_invalid"))?;
+    let (uid, now) = (auth.principal().user_id, auth.0.now());
+    auth.0.state.db(move |conn| accounts::set_language(conn, uid, lang, now)).await?;
+    Ok(see_other("/tili"))
+}
+
+/// "Download my data": everything held about the user, as JSON.
+pub async fn download_my_data(auth: Auth) -> AppResult<HttpResponse> {
+    let uid = auth.principal().user_id;
+    let data = auth.0.state.db(move |conn| accounts::export_my_data(conn, uid)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"kirjaamo-omat-tiedot.json\""))
+        .body(serde_json::to_string_pretty(&data).map_err(anyhow::Error::from)?))
+}

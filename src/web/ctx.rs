@@ -1,0 +1,182 @@
+//! What a handler renders with: [`Ctx`] (state, language, the signed-in user if any, the CSRF
+//! token) and [`Auth`] (a handler that requires a signed-in user).
+
+use super::csrf;
+use super::frame::RequestInfo;
+use crate::accounts::Principal;
+use crate::i18n::Lang;
+use crate::{AppError, AppResult, AppState};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::web::Data;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use serde::Serialize;
+use std::future::{ready, Ready};
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub state: Data<AppState>,
+    pub lang: Lang,
+    pub principal: Option<Principal>,
+    pub csrf_token: String,
+    pub request_id: String,
+    pub path: String,
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Ready<Result<Ctx, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ctx::of(req))
+    }
+}
+
+impl Ctx {
+    pub fn of(req: &HttpRequest) -> AppResult<Ctx> {
+        let state = req
+            .app_data::<Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no app state")))?;
+        let info = req
+            .extensions()
+            .get::<RequestInfo>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request passed no frame")))?;
+        Ok(Ctx {
+            csrf_token: csrf::token_for(&state.config.secret, &info.csrf_binding),
+            state,
+            lang: info.lang,
+            principal: info.principal,
+            request_id: info.request_id,
+            path: req.path().to_string(),
+        })
+    }
+
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.state.clock.now()
+    }
+
+    /// The signed-in user, or a redirect to the login page.
+    pub fn user(&self) -> AppResult<&Principal> {
+        self.principal.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    /// A UI string in the request's language.
+    pub fn t(&self, key: &str) -> String {
+        self.state.templates.catalog(self.lang).get(key).to_string()
+    }
+
+    /// The values every page's layout needs.
+    pub fn base_context(&self) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("lang", self.lang.code());
+        c.insert("csrf_token", &self.csrf_token);
+        c.insert("current_path", &self.path);
+        c.insert("request_id", &self.request_id);
+        c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
+        c.insert("user", &self.principal);
+        c.insert("flash", &None::<String>);
+        c
+    }
+
+    pub fn render(&self, template: &str, ctx: tera::Context) -> AppResult<HttpResponse> {
+        self.render_status(StatusCode::OK, template, ctx)
+    }
+
+    /// Renders a page; `ctx` adds to (and may override) the layout's values.
+    pub fn render_status(&self, status: StatusCode, template: &str, ctx: tera::Context) -> AppResult<HttpResponse> {
+        let mut full = self.base_context();
+        full.extend(ctx);
+        let html = self.state.templates.render(self.lang, template, &full)?;
+        Ok(HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html))
+    }
+}
+
+/// The navigation a role sees.
+#[derive(Serialize, Default)]
+pub struct Nav {
+    pub signed_in: bool,
+    pub trainer: bool,
+    pub coordinator: bool,
+    pub admin: bool,
+}
+
+impl Nav {
+    pub fn for_principal(p: Option<&Principal>) -> Nav {
+        match p {
+            None => Nav::default(),
+            Some(p) => Nav {
+                signed_in: true,
+                trainer: p.is_trainer(),
+                coordinator: p.is_coordinator(),
+                admin: p.is_admin(),
+            },
+        }
+    }
+}
+
+/// A handler argument that requires a signed-in user.
+pub struct Auth(pub Ctx);
+
+impl FromRequest for Auth {
+    type Error = AppError;
+    type Future = Ready<Result<Auth, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ctx::of(req).and_then(|c| {
+            if c.principal.is_some() {
+                Ok(Auth(c))
+            } else {
+                Err(AppError::Unauthorized)
+            }
+        }))
+    }
+}
+
+impl Auth {
+    pub fn principal(&self) -> &Principal {
+        // Auth is only built with a principal present.
+        self.0.principal.as_ref().unwrap_or_else(|| unreachable!())
+    }
+
+    pub fn require_admin(&self) -> AppResult<&Principal> {
+        let p = self.principal();
+        if p.is_admin() {
+            Ok(p)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// A redirect after a successful form (Post/Redirect/Get).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
+/// Only local paths are followed after login, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/tili")), "/tili");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

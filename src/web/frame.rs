@@ -1,0 +1,289 @@
+//! The frame every request passes through: request id, language, session, CSRF, then after
+//! the handler the security headers, the error page and one log line. Kept in one middleware
+//! so the order of these steps is visible in one place.
+
+use super::csrf;
+use super::error::ErrorDetail;
+use crate::accounts::{self, session, Principal};
+use crate::i18n::Lang;
+use crate::AppState;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut, Data};
+use actix_web::{Error, HttpMessage, HttpResponse};
+use futures_util::StreamExt;
+use std::time::Instant;
+
+/// The largest form body read (a bulk CSV goes as multipart and is limited where read).
+pub const FORM_LIMIT: usize = 1024 * 1024;
+pub const LANG_COOKIE: &str = "kirjaamo_lang";
+
+/// What the frame learnt about the request, for handlers and templates.
+#[derive(Clone, Debug)]
+pub struct RequestInfo {
+    pub request_id: String,
+    pub lang: Lang,
+    pub principal: Option<Principal>,
+    /// The value CSRF tokens are bound to (session id or pre-session cookie).
+    pub csrf_binding: String,
+}
+
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub async fn frame(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
+        return Ok(req.into_response(HttpResponse::InternalServerError().finish()));
+    };
+    let request_id = hex::encode(rand::random::<[u8; 8]>());
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let is_asset = path.starts_with("/assets/");
+
+    // The session: a valid token whose version is still current.
+    let now = state.clock.now();
+    let mut claims = None;
+    let mut principal = None;
+    let mut clear_session = false;
+    if !is_asset {
+        if let Some(cookie) = req.cookie(session::COOKIE_NAME) {
+            match session::verify(cookie.value(), &state.config.secret, now) {
+                Some(c) => {
+                    let (uid, ver) = (c.sub, c.ver);
+                    match state.db(move |conn| accounts::principal_for(conn, uid, ver)).await {
+                        Ok(Some(p)) => {
+                            principal = Some(p);
+                            claims = Some(c);
+                        }
+                        Ok(None) => clear_session = true,
+                        Err(e) => return Ok(req.error_response(e)),
+                    }
+                }
+                None => clear_session = true,
+            }
+        }
+    }
+
+    let lang = choose_lang(&req, principal.as_ref());
+    let anon_cookie = req.cookie(csrf::ANON_COOKIE).map(|c| c.value().to_string());
+    let mut new_anon_cookie = None;
+    let csrf_binding = match (&claims, anon_cookie) {
+        (Some(c), _) => c.sid.clone(),
+        (None, Some(v)) if v.len() >= 16 => v,
+        (None, _) => {
+            let v = hex::encode(rand::random::<[u8; 16]>());
+            new_anon_cookie = Some(v.clone());
+            v
+        }
+    };
+
+    // CSRF: every request that may change something carries a token bound to this browser,
+    // and comes from our own origin. The token API (/api/) uses bearer tokens, not cookies.
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !path.starts_with("/api/") {
+        match check_csrf(&mut req, &state, &csrf_binding).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let resp = actix_web::ResponseError::error_response(&crate::AppError::Csrf);
+                return Ok(finish(req.request().clone(), &state, request_id, lang, None, resp, started));
+            }
+            Err(resp) => return Ok(finish(req.request().clone(), &state, request_id, lang, None, resp, started)),
+        }
+    }
+
+    req.extensions_mut().insert(RequestInfo {
+        request_id: request_id.clone(),
+        lang,
+        principal: principal.clone(),
+        csrf_binding,
+    });
+
+    let res = next.call(req).await?.map_into_boxed_body();
+    let (req, mut response) = res.into_parts();
+
+    // Sliding idle expiry: re-issue the token now and then while it is in use.
+    if let Some(c) = &claims {
+        if c.needs_refresh(now) && !response.headers().contains_key(header::SET_COOKIE) {
+            if let Some(fresh) = c.refreshed(now) {
+                if let Ok(token) = session::issue(&fresh, &state.config.secret) {
+                    let _ = response.add_cookie(&session_cookie(&state, token));
+                }
+            }
+        }
+    }
+    if clear_session {
+        let _ = response.add_removal_cookie(&session_cookie(&state, String::new()));
+    }
+    if let Some(v) = new_anon_cookie {
+        let _ = response.add_cookie(
+            &Cookie::build(csrf::ANON_COOKIE, v)
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(state.config.secure_cookies)
+                .finish(),
+        );
+    }
+    let signed_in = principal.is_some();
+    Ok(finish(req, &state, request_id, lang, Some(signed_in), response, started))
+}
+
+/// Adds the headers, renders error pages, logs the request.
+fn finish(
+    req: actix_web::HttpRequest,
+    state: &AppState,
+    request_id: String,
+    lang: Lang,
+    signed_in: Option<bool>,
+    mut response: HttpResponse,
+    started: Instant,
+) -> ServiceResponse<BoxBody> {
+    let status = response.status();
+    let path = req.path().to_string();
+    if status == StatusCode::SEE_OTHER
+        && req.method() == Method::GET
+        && response.headers().get(header::LOCATION).is_some_and(|l| l == "/login")
+    {
+        let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let location = format!("/login?next={}", urlencode(target));
+        response.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).unwrap_or(header::HeaderValue::from_static("/login")));
+    }
+    if status.as_u16() >= 400 && !response.headers().contains_key(header::CONTENT_TYPE) {
+        let detail = response.extensions().get::<ErrorDetail>().map(|d| d.0.clone()).unwrap_or_default();
+        response = super::pages::error_page(state, &req, lang, status, &detail, &request_id, signed_in.unwrap_or(false));
+    }
+    let h = response.headers_mut();
+    let set = |h: &mut header::HeaderMap, k: header::HeaderName, v: &'static str| {
+        h.insert(k, header::HeaderValue::from_static(v));
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(h, header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    if state.config.secure_cookies {
+        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+    }
+    if let Ok(v) = header::HeaderValue::from_str(&request_id) {
+        h.insert(header::HeaderName::from_static("x-request-id"), v);
+    }
+    if path.starts_with("/assets/") && status.is_success() {
+        // Asset names carry their content hash: they never change.
+        set(h, header::CACHE_CONTROL, "public, max-age=31536000, immutable");
+    } else if signed_in.unwrap_or(false) || !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    h.insert(header::VARY, header::HeaderValue::from_static("Cookie, Accept-Language"));
+    // No query string in the log: it may carry tokens. No user data either.
+    tracing::info!(
+        request_id = %request_id,
+        method = %req.method(),
+        path = %log_path(&path),
+        status = status.as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    ServiceResponse::new(req, response)
+}
+
+/// Paths with secrets in them (link tokens) are logged without the secret.
+fn log_path(path: &str) -> String {
+    for prefix in ["/salasana/uusi/", "/vahvista/", "/esihenkilo/", "/peru-tilaus/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            if !rest.is_empty() {
+                return format!("{prefix}…");
+            }
+        }
+    }
+    path.to_string()
+}
+
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(session::COOKIE_NAME, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .max_age(CookieDuration::hours(session::ABSOLUTE_HOURS))
+        .finish()
+}
+
+/// The user's own choice, then the language cookie, then Accept-Language, then Finnish.
+fn choose_lang(req: &ServiceRequest, principal: Option<&Principal>) -> Lang {
+    if let Some(l) = principal.and_then(|p| Lang::parse(&p.language)) {
+        return l;
+    }
+    if let Some(l) = req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
+        return l;
+    }
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Reads the token from the form body (put back for the handler), a header, or — for
+/// multipart uploads — the query string; checks the Origin too.
+async fn check_csrf(req: &mut ServiceRequest, state: &AppState, binding: &str) -> Result<bool, HttpResponse> {
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        if origin != "null" && !same_origin(origin, &state.config.base_url, req) {
+            return Ok(false);
+        }
+    }
+    let secret = &state.config.secret;
+    if let Some(t) = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok(csrf::check(secret, binding, t));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        let offered = url::form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == csrf::FIELD)
+            .map(|(_, v)| v.into_owned());
+        return Ok(offered.is_some_and(|t| csrf::check(secret, binding, &t)));
+    }
+    // Buffer the body (bounded), look for the field, and hand the same bytes on.
+    let (_, payload) = req.parts_mut();
+    let mut payload = payload.take();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| HttpResponse::BadRequest().finish())?;
+        if body.len() + chunk.len() > FORM_LIMIT {
+            return Err(HttpResponse::PayloadTooLarge().finish());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body: Bytes = body.freeze();
+    let offered: Vec<String> = url::form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == csrf::FIELD)
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    req.set_payload(Payload::from(body));
+    Ok(!offered.is_empty() && offered.iter().all(|t| csrf::check(secret, binding, t)))
+}
+
+fn same_origin(origin: &str, base_url: &str, req: &ServiceRequest) -> bool {
+    let origin = origin.trim_end_matches('/');
+    if origin.eq_ignore_ascii_case(base_url.trim_end_matches('/')) {
+        return true;
+    }
+    // Also accept the host the request came to (a server reached under another name in
+    // development); the token check still binds the request to this browser.
+    let info = req.connection_info();
+    let here = format!("{}://{}", info.scheme(), info.host());
+    origin.eq_ignore_ascii_case(&here)
+}

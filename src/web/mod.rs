@@ -1,0 +1,14 @@
+//! The web layer: the only place that speaks HTTP. One file per context (`accounts.rs`,
+//! `admin.rs`, …), the frame middleware (request id, session, CSRF, security headers, error
+//! pages, the request log), the request context handlers render with, and the route table.
+
+pub mod accounts;
+pub mod admin;
+pub mod csrf;
+pub mod ctx;
+pub mod error;
+pub mod frame;
+pub mod pages;
+pub mod routes;
+
+pub use ctx::{Auth, Ctx};

@@ -1,0 +1,223 @@
+//! The pages every visitor has: home, health checks, assets, the accessibility statement, the
+//! feedback channel, the language switch and the error page.
+
+use super::ctx::{safe_next, see_other, Ctx};
+use super::frame::LANG_COOKIE;
+use crate::accounts::{self, Principal};
+use crate::db::schema::{role_assignments, users};
+use crate::i18n::Lang;
+use crate::mail::{self, Envelope};
+use crate::templates::AssetFiles;
+use crate::{AppError, AppResult, AppState};
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Data};
+use actix_web::{HttpRequest, HttpResponse};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.render("home.html", tera::Context::new())
+}
+
+/// The process is alive.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok")
+}
+
+/// The database answers; a load balancer sends traffic only while this is 200.
+pub async fn readyz(state: Data<AppState>) -> HttpResponse {
+    let ok = state
+        .db(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await;
+    match ok {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body("database unavailable"),
+    }
+}
+
+/// Static files by their hashed name (or plain name, uncached).
+pub async fn asset(state: Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let requested = path.into_inner();
+    let name = state
+        .templates
+        .assets
+        .by_hashed
+        .get(&requested)
+        .cloned()
+        .unwrap_or(requested);
+    let file = AssetFiles::get(&name).ok_or(AppError::NotFound)?;
+    let mime = match name.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    Ok(HttpResponse::Ok().content_type(mime).body(file.data.into_owned()))
+}
+
+pub async fn accessibility(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.render("pages/accessibility.html", tera::Context::new())
+}
+
+pub async fn feedback_form(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.render("pages/feedback.html", tera::Context::new())
+}
+
+#[derive(Deserialize)]
+pub struct FeedbackForm {
+    pub message: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+/// The feedback channel the law on digital services requires: the message reaches every
+/// admin by e-mail through the outbox.
+pub async fn feedback_send(ctx: Ctx, form: web::Form<FeedbackForm>) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let message = form.message.trim().to_string();
+    let reply_to = form.email.trim().to_string();
+    let mut errors = Vec::new();
+    if message.is_empty() || message.chars().count() > 5000 {
+        errors.push("feedback.message_invalid");
+    }
+    if !reply_to.is_empty() && accounts::normalize_email(&reply_to).is_err() {
+        errors.push("form.email_invalid");
+    }
+    if !errors.is_empty() {
+        let mut c = tera::Context::new();
+        c.insert("errors", &errors);
+        c.insert("message", &message);
+        c.insert("email", &reply_to);
+        return ctx.render_status(StatusCode::BAD_REQUEST, "pages/feedback.html", c);
+    }
+    let templates = ctx.state.templates.clone();
+    let now = ctx.now();
+    let page = form.page.chars().take(300).collect::<String>();
+    let sender = ctx.principal.as_ref().map(|p: &Principal| p.email.clone());
+    ctx.state
+        .db(move |conn| {
+            let admins: Vec<(i64, String, String, String)> = users::table
+                .inner_join(role_assignments::table)
+                .filter(role_assignments::role.eq("admin"))
+                .filter(users::active.eq(true))
+                .select((users::id, users::email, users::name, users::language))
+                .load(conn)?;
+            let key = hex::encode(rand::random::<[u8; 8]>());
+            crate::db::write_tx(conn, |c| {
+                for (id, email, name, language) in &admins {
+                    let mut t = tera::Context::new();
+                    t.insert("message", &message);
+                    t.insert("reply_to", &reply_to);
+                    t.insert("page", &page);
+                    t.insert("sender", &sender);
+                    mail::queue(c, &templates, now, Envelope {
+                        to_email: email,
+                        to_name: name,
+                        language: Lang::parse(language).unwrap_or_default(),
+                        user_id: Some(*id),
+                        dedupe_key: format!("feedback:{key}:{id}"),
+                        template: "feedback",
+                        context: t,
+                    })?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("sent", &true);
+    ctx.render("pages/feedback.html", c)
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    pub lang: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+/// The language switch in the header: a cookie for everyone, the account setting too for a
+/// signed-in user.
+pub async fn switch_language(ctx: Ctx, form: web::Form<LanguageForm>) -> AppResult<HttpResponse> {
+    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::invalid("form.language_invalid"))?;
+    if let Some(p) = &ctx.principal {
+        let (uid, now) = (p.user_id, ctx.now());
+        ctx.state
+            .db(move |conn| accounts::set_language(conn, uid, lang, now))
+            .await?;
+    }
+    let mut res = see_other(&safe_next(Some(&form.next)));
+    let _ = res.add_cookie(
+        &Cookie::build(LANG_COOKIE, lang.code())
+            .path("/")
+            .same_site(SameSite::Lax)
+            .secure(ctx.state.config.secure_cookies)
+            .max_age(CookieDuration::days(365))
+            .finish(),
+    );
+    Ok(res)
+}
+
+pub async fn not_found() -> AppResult<HttpResponse> {
+    Err(AppError::NotFound)
+}
+
+/// The plain error page: a title, what to do, the request id; nothing internal.
+pub fn error_page(
+    state: &AppState,
+    req: &HttpRequest,
+    lang: Lang,
+    status: StatusCode,
+    detail: &str,
+    request_id: &str,
+    signed_in: bool,
+) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        return HttpResponse::build(status).json(serde_json::json!({
+            "error": status.canonical_reason().unwrap_or("error"),
+            "request_id": request_id,
+        }));
+    }
+    let catalog = state.templates.catalog(lang);
+    let code = status.as_u16();
+    let key = match code {
+        400 | 403 | 404 | 405 | 409 | 413 | 429 => format!("errors.{code}"),
+        _ => "errors.500".to_string(),
+    };
+    let mut c = tera::Context::new();
+    c.insert("lang", lang.code());
+    c.insert("status", &code);
+    c.insert("title", catalog.get(&format!("{key}.title")));
+    c.insert("explanation", catalog.get(&format!("{key}.text")));
+    let detail = if detail.is_empty() || detail.starts_with("form:") {
+        String::new()
+    } else {
+        catalog.get(detail).to_string()
+    };
+    c.insert("detail", &detail);
+    c.insert("request_id", request_id);
+    c.insert("nav", &super::ctx::Nav { signed_in, ..Default::default() });
+    c.insert("user", &None::<Principal>);
+    c.insert("csrf_token", "");
+    c.insert("current_path", req.path());
+    c.insert("flash", &None::<String>);
+    let body = state
+        .templates
+        .render(lang, "errors/error.html", &c)
+        .unwrap_or_else(|_| format!("Error {code}. Request id {request_id}."));
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}

@@ -1,0 +1,98 @@
+//! The route table: every route of the application, registered in one place and listed for
+//! the role × route matrix test (a route missing from the test's table fails it).
+
+use actix_web::http::Method;
+use actix_web::{web, FromRequest, Handler, Responder, Route};
+
+#[derive(Default)]
+pub struct RouteTable {
+    entries: Vec<(String, Vec<(Method, Route)>)>,
+}
+
+impl RouteTable {
+    pub fn add<F, Args>(&mut self, method: Method, path: &str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let route = web::method(method.clone()).to(handler);
+        match self.entries.iter_mut().find(|(p, _)| p == path) {
+            Some((_, routes)) => routes.push((method, route)),
+            None => self.entries.push((path.to_string(), vec![(method, route)])),
+        }
+    }
+
+    pub fn get<F, Args>(&mut self, path: &str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(Method::GET, path, handler)
+    }
+
+    pub fn post<F, Args>(&mut self, path: &str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(Method::POST, path, handler)
+    }
+
+    /// Every (method, path pattern) pair.
+    pub fn list(&self) -> Vec<(String, String)> {
+        self.entries
+            .iter()
+            .flat_map(|(p, routes)| routes.iter().map(move |(m, _)| (m.to_string(), p.clone())))
+            .collect()
+    }
+
+    /// One resource per path, so a wrong method answers 405 rather than 404.
+    pub fn apply(self, cfg: &mut web::ServiceConfig) {
+        for (path, routes) in self.entries {
+            let mut resource = web::resource(path);
+            for (_, route) in routes {
+                resource = resource.route(route);
+            }
+            cfg.service(resource);
+        }
+    }
+}
+
+/// The whole route table of the application.
+pub fn register(t: &mut RouteTable) {
+    use super::{accounts, admin, pages};
+    t.get("/", pages::home);
+    t.get("/healthz", pages::healthz);
+    t.get("/readyz", pages::readyz);
+    t.get("/assets/{file:.*}", pages::asset);
+    t.get("/saavutettavuus", pages::accessibility);
+    t.get("/palaute", pages::feedback_form);
+    t.post("/palaute", pages::feedback_send);
+    t.post("/kieli", pages::switch_language);
+
+    t.get("/login", accounts::login_form);
+    t.post("/login", accounts::login);
+    t.post("/logout", accounts::logout);
+    t.get("/salasana/unohtunut", accounts::forgot_form);
+    t.post("/salasana/unohtunut", accounts::forgot);
+    t.get("/salasana/uusi/{token}", accounts::reset_form);
+    t.post("/salasana/uusi/{token}", accounts::reset);
+    t.get("/tili", accounts::account);
+    t.post("/tili/salasana", accounts::change_password);
+    t.post("/tili/kieli", accounts::change_language);
+    t.get("/tili/omat-tiedot", accounts::download_my_data);
+
+    t.get("/hallinta/posti", admin::outbox);
+    t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);
+    t.post("/hallinta/posti/{id}/uudelleen", admin::outbox_retry_one);
+}
+
+/// The list of routes, for tests and documentation.
+pub fn all() -> Vec<(String, String)> {
+    let mut t = RouteTable::default();
+    register(&mut t);
+    t.list()
+}

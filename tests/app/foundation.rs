@@ -1,0 +1,138 @@
+//! The foundation: migrations on both engines, reference data, health checks, languages,
+//! the demo world.
+
+use crate::support::{TestApp, PASSWORD};
+use diesel::prelude::*;
+use kirjaamo::db::schema::{counties, regions};
+
+#[test]
+fn migrations_have_the_same_names_for_both_engines() {
+    let names = |dir: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (lite, pg) = (names("sqlite"), names("postgres"));
+    assert!(!lite.is_empty());
+    assert_eq!(lite, pg, "migrations/sqlite and migrations/postgres must hold the same migrations");
+    for m in &lite {
+        for f in ["up.sql", "down.sql"] {
+            for dir in ["sqlite", "postgres"] {
+                let p = format!("{}/migrations/{dir}/{m}/{f}", env!("CARGO_MANIFEST_DIR"));
+                assert!(std::path::Path::new(&p).exists(), "{p} is missing");
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn regions_and_counties_are_seeded() {
+    let app = TestApp::new();
+    let mut conn = app.conn();
+    let regions: Vec<(String, bool)> = regions::table.select((regions::code, regions::national)).load(&mut conn).unwrap();
+    assert_eq!(regions.len(), 10);
+    assert!(regions.contains(&("fskc".to_string(), true)));
+    let n: i64 = counties::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(n, 22, "21 wellbeing services counties and the city of Helsinki");
+    let (helsinki_sv, region): (String, String) = counties::table
+        .inner_join(regions::table)
+        .filter(counties::code.eq("helsinki"))
+        .select((counties::name_sv, regions::code))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(helsinki_sv, "Helsingfors stad");
+    assert_eq!(region, "socca");
+    let fskc_counties: i64 = counties::table
+        .inner_join(regions::table)
+        .filter(regions::code.eq("fskc"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(fskc_counties, 0, "FSKC is national, without counties");
+}
+
+#[actix_web::test]
+async fn health_and_readiness() {
+    let app = TestApp::new();
+    let mut b = app.browser().await;
+    let h = b.get("/healthz").await;
+    assert_eq!((h.status, h.body.as_str()), (200, "ok"));
+    let r = b.get("/readyz").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ready"));
+}
+
+#[actix_web::test]
+async fn finnish_by_default_then_accept_language_then_the_users_choice() {
+    let app = TestApp::new();
+    let mut b = app.browser().await;
+    let fi = b.get("/").await;
+    assert!(fi.body.contains(r#"<html lang="fi">"#));
+    assert!(fi.body.contains("Tervetuloa Kirjaamoon"));
+
+    b.extra_headers.push(("Accept-Language".into(), "sv-FI,sv;q=0.9".into()));
+    let sv = b.get("/").await;
+    assert!(sv.body.contains(r#"<html lang="sv">"#));
+    assert!(sv.body.contains("Välkommen till Kirjaamo"));
+
+    let switched = b.post("/kieli", &[("lang", "en"), ("next", "/saavutettavuus")]).await;
+    assert_eq!((switched.status, switched.location().as_str()), (303, "/saavutettavuus"));
+    let en = b.get("/saavutettavuus").await;
+    assert!(en.body.contains(r#"<html lang="en">"#));
+    assert!(en.body.contains("Accessibility statement"));
+}
+
+#[actix_web::test]
+async fn every_page_links_the_accessibility_statement_and_feedback() {
+    let app = TestApp::new();
+    let mut b = app.browser().await;
+    for path in ["/", "/login", "/saavutettavuus", "/palaute", "/no-such-page"] {
+        let res = b.get(path).await;
+        assert!(res.body.contains(r#"href="/saavutettavuus""#), "{path}");
+        assert!(res.body.contains(r#"href="/palaute""#), "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn feedback_reaches_every_admin_by_mail() {
+    let app = TestApp::new();
+    app.user("admin1@example.fi", "Admin Yksi", Some(kirjaamo::accounts::Role::Admin));
+    app.user("admin2@example.fi", "Admin Kaksi", Some(kirjaamo::accounts::Role::Admin));
+    let mut b = app.browser().await;
+    let empty = b.post("/palaute", &[("message", "   ")]).await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains("Kirjoita palaute"));
+    assert!(app.outbox().is_empty(), "a rejected form queues nothing");
+    let ok = b.post("/palaute", &[("message", "Lomakkeen virheilmoitus ei näy ruudunlukijalle."), ("email", "maija@example.fi")]).await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.body.contains("Kiitos"));
+    let out = app.outbox();
+    assert_eq!(out.len(), 2);
+    assert!(out.iter().all(|(_, _, text)| text.contains("ruudunlukijalle") && text.contains("maija@example.fi")));
+}
+
+#[actix_web::test]
+async fn demo_world_is_idempotent_and_every_demo_account_signs_in() {
+    let app = TestApp::new();
+    let first = kirjaamo::demo::seed(&mut app.conn(), PASSWORD, app.clock.now()).unwrap();
+    assert_eq!(first.users, 4);
+    assert!(first.organisations >= 3);
+    let second = kirjaamo::demo::seed(&mut app.conn(), PASSWORD, app.clock.now()).unwrap();
+    assert_eq!(second, kirjaamo::demo::DemoReport::default());
+    for (email, expect) in [
+        (kirjaamo::demo::ADMIN, "Ylläpitäjä"),
+        (kirjaamo::demo::COORDINATOR, "Aluekoordinaattori"),
+        (kirjaamo::demo::TRAINER, "Valmentaja"),
+        (kirjaamo::demo::TRAINEE, "Valmennettava"),
+    ] {
+        let mut b = app.signed_in(email).await;
+        let home = b.get("/").await;
+        assert!(home.body.contains(expect), "{email} sees the role {expect}");
+        let out = b.post("/logout", &[]).await;
+        assert_eq!(out.status, 303);
+        let after = b.get("/tili").await;
+        assert_eq!(after.status, 303, "signed out");
+    }
+}

@@ -84,9 +84,9 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut actix_web::web::ServiceCon
 /// Runs the HTTP server and the background workers until SIGINT/SIGTERM.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.bind.clone();
-    let worker = state
-        .mailer()
-        .spawn(std::time::Duration::from_secs(state.config.mail_worker_interval_secs));
+    let worker = state.mailer().spawn(std::time::Duration::from_secs(
+        state.config.mail_worker_interval_secs,
+    ));
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()

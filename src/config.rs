@@ -68,7 +68,9 @@ impl Config {
             None => load_or_create_secret(&data_dir)?,
         };
         let db_pool_size = match var("KIRJAAMO_DB_POOL_SIZE") {
-            Some(v) => v.parse().context("KIRJAAMO_DB_POOL_SIZE must be a number")?,
+            Some(v) => v
+                .parse()
+                .context("KIRJAAMO_DB_POOL_SIZE must be a number")?,
             None => 10,
         };
         Ok(Config {

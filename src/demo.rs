@@ -21,19 +21,52 @@ pub struct DemoReport {
 }
 
 const ORGANISATIONS: [(&str, &str, &str, i32); 5] = [
-    ("Helsingin kaupungin sosiaali-, terveys- ja pelastustoimiala", "helsinki", "public", 5200),
-    ("Vantaan ja Keravan hyvinvointialue, sosiaalipalvelut", "vantaa-kerava", "public", 2100),
-    ("Pirkanmaan hyvinvointialue, sosiaalipalvelut", "pirkanmaa", "public", 3900),
+    (
+        "Helsingin kaupungin sosiaali-, terveys- ja pelastustoimiala",
+        "helsinki",
+        "public",
+        5200,
+    ),
+    (
+        "Vantaan ja Keravan hyvinvointialue, sosiaalipalvelut",
+        "vantaa-kerava",
+        "public",
+        2100,
+    ),
+    (
+        "Pirkanmaan hyvinvointialue, sosiaalipalvelut",
+        "pirkanmaa",
+        "public",
+        3900,
+    ),
     ("Hoivakoti Kuusikko Oy", "pirkanmaa", "private", 85),
-    ("Österbottens välfärdsområde, socialservice", "pohjanmaa", "public", 1400),
+    (
+        "Österbottens välfärdsområde, socialservice",
+        "pohjanmaa",
+        "public",
+        1400,
+    ),
 ];
 
-pub fn seed(conn: &mut AnyConnection, demo_password: &str, now: NaiveDateTime) -> AppResult<DemoReport> {
+pub fn seed(
+    conn: &mut AnyConnection,
+    demo_password: &str,
+    now: NaiveDateTime,
+) -> AppResult<DemoReport> {
     let mut report = DemoReport::default();
     for (name, county, kind, staff) in ORGANISATIONS {
         let county = network::county_by_code(conn, county)?;
         if network::find_organisation(conn, county.id, name)?.is_none() {
-            network::create_organisation(conn, NewOrganisation { name, county_id: county.id, kind, staff_count: staff }, now)?;
+            network::create_organisation(
+                conn,
+                NewOrganisation {
+                    name,
+                    county_id: county.id,
+                    kind,
+                    staff_count: staff,
+                },
+                now,
+            )?;
             report.organisations += 1;
         }
     }
@@ -43,7 +76,13 @@ pub fn seed(conn: &mut AnyConnection, demo_password: &str, now: NaiveDateTime) -
     let hash = password::hash(demo_password)?;
     let people: [(&str, &str, Option<Role>); 4] = [
         (ADMIN, "Aino Ylläpitäjä", Some(Role::Admin)),
-        (COORDINATOR, "Kaisa Koordinaattori", Some(Role::RegionalCoordinator { region_id: socca.id })),
+        (
+            COORDINATOR,
+            "Kaisa Koordinaattori",
+            Some(Role::RegionalCoordinator {
+                region_id: socca.id,
+            }),
+        ),
         (TRAINER, "Ville Valmentaja", Some(Role::Trainer)),
         (TRAINEE, "Matti Meikäläinen", None),
     ];
@@ -52,13 +91,17 @@ pub fn seed(conn: &mut AnyConnection, demo_password: &str, now: NaiveDateTime) -
             Some(u) => u,
             None => {
                 report.users += 1;
-                accounts::create_user(conn, NewAccount {
-                    email,
-                    name,
-                    language: Lang::Fi,
-                    organisation_id: home_org,
-                    password_hash: Some(hash.clone()),
-                }, now)?
+                accounts::create_user(
+                    conn,
+                    NewAccount {
+                        email,
+                        name,
+                        language: Lang::Fi,
+                        organisation_id: home_org,
+                        password_hash: Some(hash.clone()),
+                    },
+                    now,
+                )?
             }
         };
         if let Some(role) = role {

@@ -14,10 +14,10 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
-pub mod templates;
 pub mod i18n;
 pub mod mail;
 pub mod network;
+pub mod templates;
 pub mod web;
 
 pub use app::AppState;

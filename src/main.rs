@@ -9,7 +9,11 @@ use kirjaamo::mail::transport::Transport;
 use kirjaamo::{app, demo, mail, network, AppState, Config};
 
 #[derive(Parser)]
-#[command(name = "kirjaamo", version, about = "Kirjaamo: client-documentation training for social welfare")]
+#[command(
+    name = "kirjaamo",
+    version,
+    about = "Kirjaamo: client-documentation training for social welfare"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -84,7 +88,9 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let config = Config::from_env()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let transport = Transport::from_config(&config)?;
     let state = || AppState::build(config.clone(), Clock::System, transport.clone());
     match cli.command.unwrap_or(Command::Serve) {
@@ -110,7 +116,15 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 demo::TRAINEE
             );
         }
-        Command::User { command: UserCommand::Add { email, name, role, language } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    language,
+                },
+        } => {
             let state = state()?;
             let mut conn = state.pool.get()?;
             let role = parse_role(&mut conn, &role)?;
@@ -128,16 +142,21 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 bail!("the password is not acceptable ({key}): use 12 to 128 characters");
             }
             let now = state.clock.now();
-            let user = accounts::create_user(&mut conn, NewAccount {
-                email: &email,
-                name: &name,
-                language: lang,
-                organisation_id: None,
-                password_hash: Some(password::hash(&pw)?),
-            }, now)
+            let user = accounts::create_user(
+                &mut conn,
+                NewAccount {
+                    email: &email,
+                    name: &name,
+                    language: lang,
+                    organisation_id: None,
+                    password_hash: Some(password::hash(&pw)?),
+                },
+                now,
+            )
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             if let Some(role) = role {
-                accounts::grant_role(&mut conn, user.id, &role, None, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+                accounts::grant_role(&mut conn, user.id, &role, None, now)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             println!("created user {} <{}>", user.id, user.email);
         }
@@ -151,15 +170,22 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                         .oldest_pending
                         .map(|t| format!("{} s", (state.clock.now() - t).num_seconds()))
                         .unwrap_or_else(|| "-".into());
-                    println!("pending {}\nsent {}\nfailed {}\noldest pending age {age}", s.pending, s.sent, s.failed);
+                    println!(
+                        "pending {}\nsent {}\nfailed {}\noldest pending age {age}",
+                        s.pending, s.sent, s.failed
+                    );
                 }
                 OutboxCommand::Deliver => {
                     let r = runtime.block_on(state.mailer().deliver_due(100))?;
-                    println!("sent {}, to retry {}, failed {}", r.sent, r.retried, r.failed);
+                    println!(
+                        "sent {}, to retry {}, failed {}",
+                        r.sent, r.retried, r.failed
+                    );
                 }
                 OutboxCommand::Retry { id } => {
                     let mut conn = state.pool.get()?;
-                    let n = mail::retry_failed(&mut conn, id, state.clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let n = mail::retry_failed(&mut conn, id, state.clock.now())
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     println!("{n} failed messages queued again");
                 }
             }

@@ -76,7 +76,12 @@ impl Templates {
             tera.autoescape_on(vec![".html"]);
             let cat = catalogs.get(lang).clone();
             tera.register_function("t", Translate { catalog: cat });
-            tera.register_function("asset", AssetUrl { manifest: assets.clone() });
+            tera.register_function(
+                "asset",
+                AssetUrl {
+                    manifest: assets.clone(),
+                },
+            );
             Ok(tera)
         };
         Ok(Templates {

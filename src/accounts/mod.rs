@@ -30,7 +30,9 @@ pub const INVITE_TTL_DAYS: i64 = 14;
 pub fn normalize_email(input: &str) -> AppResult<String> {
     let e = input.trim().to_lowercase();
     let valid = e.len() <= 254
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',' || c == ';')
+        && !e.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',' || c == ';'
+        })
         && matches!(e.split_once('@'), Some((local, domain))
             if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
                && !domain.ends_with('.') && !domain.contains('@'));
@@ -60,7 +62,11 @@ pub struct NewAccount<'a> {
     pub password_hash: Option<String>,
 }
 
-pub fn create_user(conn: &mut AnyConnection, account: NewAccount<'_>, now: NaiveDateTime) -> AppResult<User> {
+pub fn create_user(
+    conn: &mut AnyConnection,
+    account: NewAccount<'_>,
+    now: NaiveDateTime,
+) -> AppResult<User> {
     let email = normalize_email(account.email)?;
     let name = clean_name(account.name)?;
     if model::find_by_email(conn, &email)?.is_some() {
@@ -84,7 +90,13 @@ pub fn create_user(conn: &mut AnyConnection, account: NewAccount<'_>, now: Naive
 }
 
 /// Gives a role, ends the user's sessions (their rights changed) and writes the audit log.
-pub fn grant_role(conn: &mut AnyConnection, user_id: i64, role: &Role, actor: Option<i64>, now: NaiveDateTime) -> AppResult<()> {
+pub fn grant_role(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    role: &Role,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     write_tx(conn, |c| {
         let (region_id, county_id) = match role {
             Role::RegionalCoordinator { region_id } => (Some(*region_id), None),
@@ -108,12 +120,25 @@ pub fn grant_role(conn: &mut AnyConnection, user_id: i64, role: &Role, actor: Op
             })
             .execute(c)?;
         model::revoke_sessions(c, user_id, now)?;
-        audit::record(c, actor, "role.grant", &format!("user:{user_id}"), &format!("{role:?}"), now)?;
+        audit::record(
+            c,
+            actor,
+            "role.grant",
+            &format!("user:{user_id}"),
+            &format!("{role:?}"),
+            now,
+        )?;
         Ok(())
     })
 }
 
-pub fn revoke_role(conn: &mut AnyConnection, user_id: i64, role: &Role, actor: Option<i64>, now: NaiveDateTime) -> AppResult<()> {
+pub fn revoke_role(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    role: &Role,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     write_tx(conn, |c| {
         let ids: Vec<i64> = model::roles_of(c, user_id)?
             .into_iter()
@@ -123,28 +148,57 @@ pub fn revoke_role(conn: &mut AnyConnection, user_id: i64, role: &Role, actor: O
         if ids.is_empty() {
             return Ok(());
         }
-        diesel::delete(role_assignments::table.filter(role_assignments::id.eq_any(ids))).execute(c)?;
+        diesel::delete(role_assignments::table.filter(role_assignments::id.eq_any(ids)))
+            .execute(c)?;
         model::revoke_sessions(c, user_id, now)?;
-        audit::record(c, actor, "role.revoke", &format!("user:{user_id}"), &format!("{role:?}"), now)?;
+        audit::record(
+            c,
+            actor,
+            "role.revoke",
+            &format!("user:{user_id}"),
+            &format!("{role:?}"),
+            now,
+        )?;
         Ok(())
     })
 }
 
 /// Deactivates (or reactivates) an account; deactivation ends its sessions at once.
-pub fn set_active(conn: &mut AnyConnection, user_id: i64, active: bool, actor: Option<i64>, now: NaiveDateTime) -> AppResult<()> {
+pub fn set_active(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    active: bool,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     write_tx(conn, |c| {
         diesel::update(users::table.find(user_id))
             .set((users::active.eq(active), users::updated_at.eq(now)))
             .execute(c)?;
         model::revoke_sessions(c, user_id, now)?;
-        audit::record(c, actor, if active { "user.activate" } else { "user.deactivate" }, &format!("user:{user_id}"), "", now)?;
+        audit::record(
+            c,
+            actor,
+            if active {
+                "user.activate"
+            } else {
+                "user.deactivate"
+            },
+            &format!("user:{user_id}"),
+            "",
+            now,
+        )?;
         Ok(())
     })
 }
 
 /// The signed-in user behind a session token, if the token's version is still current and the
 /// account active.
-pub fn principal_for(conn: &mut AnyConnection, user_id: i64, version: i32) -> AppResult<Option<Principal>> {
+pub fn principal_for(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    version: i32,
+) -> AppResult<Option<Principal>> {
     let user = match users::table
         .find(user_id)
         .select(User::as_select())
@@ -178,7 +232,13 @@ pub enum LoginOutcome {
 
 /// Checks a password, counting attempts per address and per account. Slow on purpose
 /// (argon2id): call it off the async executor.
-pub fn login(conn: &mut AnyConnection, email: &str, password: &str, client_ip: &str, now: NaiveDateTime) -> AppResult<LoginOutcome> {
+pub fn login(
+    conn: &mut AnyConnection,
+    email: &str,
+    password: &str,
+    client_ip: &str,
+    now: NaiveDateTime,
+) -> AppResult<LoginOutcome> {
     let email = email.trim().to_lowercase();
     let ip_bucket = format!("login-ip:{client_ip}");
     let account_bucket = format!("login-account:{email}");
@@ -213,10 +273,20 @@ pub fn logout(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> App
 }
 
 /// Sets a new password after checking the current one; ends all other sessions.
-pub fn change_password(conn: &mut AnyConnection, user_id: i64, current: &str, new: &str, now: NaiveDateTime) -> AppResult<User> {
+pub fn change_password(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    current: &str,
+    new: &str,
+    now: NaiveDateTime,
+) -> AppResult<User> {
     password::validate(new).map_err(AppError::invalid)?;
     let user = model::find(conn, user_id)?;
-    if !user.password_hash.as_deref().is_some_and(|h| password::verify(current, h)) {
+    if !user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| password::verify(current, h))
+    {
         return Err(AppError::invalid("account.current_password_wrong"));
     }
     let hash = password::hash(new)?;
@@ -230,7 +300,12 @@ pub fn change_password(conn: &mut AnyConnection, user_id: i64, current: &str, ne
     Ok(model::find(conn, user_id)?)
 }
 
-pub fn set_language(conn: &mut AnyConnection, user_id: i64, lang: Lang, now: NaiveDateTime) -> AppResult<()> {
+pub fn set_language(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::language.eq(lang.code()), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -238,7 +313,13 @@ pub fn set_language(conn: &mut AnyConnection, user_id: i64, lang: Lang, now: Nai
 }
 
 /// Creates a single-use link token; only its hash is stored.
-pub fn issue_account_token(conn: &mut AnyConnection, user_id: i64, purpose: &str, ttl: Duration, now: NaiveDateTime) -> AppResult<String> {
+pub fn issue_account_token(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    purpose: &str,
+    ttl: Duration,
+    now: NaiveDateTime,
+) -> AppResult<String> {
     let token = tokens::random_token();
     diesel::insert_into(account_tokens::table)
         .values((
@@ -253,7 +334,11 @@ pub fn issue_account_token(conn: &mut AnyConnection, user_id: i64, purpose: &str
 }
 
 /// The user and purpose behind a link token that is unused and unexpired.
-pub fn check_account_token(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> AppResult<Option<(i64, String)>> {
+pub fn check_account_token(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<(i64, String)>> {
     Ok(account_tokens::table
         .filter(account_tokens::token_hash.eq(tokens::token_hash(token)))
         .filter(account_tokens::used_at.is_null())
@@ -265,7 +350,13 @@ pub fn check_account_token(conn: &mut AnyConnection, token: &str, now: NaiveDate
 
 /// Sends a reset link if the address belongs to an active account. The caller answers the
 /// same either way, so the form does not reveal who has an account.
-pub fn request_password_reset(conn: &mut AnyConnection, templates: &Templates, base_url: &str, email: &str, now: NaiveDateTime) -> AppResult<()> {
+pub fn request_password_reset(
+    conn: &mut AnyConnection,
+    templates: &Templates,
+    base_url: &str,
+    email: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let Ok(email) = normalize_email(email) else {
         return Ok(());
     };
@@ -273,28 +364,44 @@ pub fn request_password_reset(conn: &mut AnyConnection, templates: &Templates, b
         return Ok(());
     };
     write_tx(conn, |c| {
-        let token = issue_account_token(c, user.id, "reset", Duration::minutes(RESET_TTL_MINUTES), now)?;
+        let token = issue_account_token(
+            c,
+            user.id,
+            "reset",
+            Duration::minutes(RESET_TTL_MINUTES),
+            now,
+        )?;
         let lang = Lang::parse(&user.language).unwrap_or_default();
         let mut ctx = tera::Context::new();
         ctx.insert("name", &user.name);
         ctx.insert("link", &format!("{base_url}/salasana/uusi/{token}"));
         ctx.insert("minutes", &RESET_TTL_MINUTES);
-        mail::queue(c, templates, now, Envelope {
-            to_email: &user.email,
-            to_name: &user.name,
-            language: lang,
-            user_id: Some(user.id),
-            dedupe_key: format!("password-reset:{}", tokens::token_hash(&token)),
-            template: "password_reset",
-            context: ctx,
-        })?;
+        mail::queue(
+            c,
+            templates,
+            now,
+            Envelope {
+                to_email: &user.email,
+                to_name: &user.name,
+                language: lang,
+                user_id: Some(user.id),
+                dedupe_key: format!("password-reset:{}", tokens::token_hash(&token)),
+                template: "password_reset",
+                context: ctx,
+            },
+        )?;
         Ok(())
     })
 }
 
 /// Sets the password from a single-use link; the link is spent, other links of the user stop
 /// working, and every session ends.
-pub fn use_account_token(conn: &mut AnyConnection, token: &str, new_password: &str, now: NaiveDateTime) -> AppResult<User> {
+pub fn use_account_token(
+    conn: &mut AnyConnection,
+    token: &str,
+    new_password: &str,
+    now: NaiveDateTime,
+) -> AppResult<User> {
     password::validate(new_password).map_err(AppError::invalid)?;
     let hash = password::hash(new_password)?;
     let user_id = write_tx(conn, |c| {
@@ -321,16 +428,17 @@ pub fn use_account_token(conn: &mut AnyConnection, token: &str, new_password: &s
 pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde_json::Value> {
     let user = model::find(conn, user_id)?;
     let roles = model::roles_of(conn, user_id)?;
-    let emails: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = outbox_messages::table
-        .filter(outbox_messages::user_id.eq(user_id))
-        .order(outbox_messages::id)
-        .select((
-            outbox_messages::subject,
-            outbox_messages::body_text,
-            outbox_messages::created_at,
-            outbox_messages::sent_at,
-        ))
-        .load(conn)?;
+    let emails: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> =
+        outbox_messages::table
+            .filter(outbox_messages::user_id.eq(user_id))
+            .order(outbox_messages::id)
+            .select((
+                outbox_messages::subject,
+                outbox_messages::body_text,
+                outbox_messages::created_at,
+                outbox_messages::sent_at,
+            ))
+            .load(conn)?;
     Ok(serde_json::json!({
         "profile": user,
         "roles": roles,
@@ -346,8 +454,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalize_email("  Maija.Meikalainen@Hyvinvointialue.FI ").unwrap(), "maija.meikalainen@hyvinvointialue.fi");
-        for bad in ["", "maija", "maija@", "@x.fi", "a b@x.fi", "a@x", "a@x.fi\nBcc: y@z.fi", "a@@x.fi"] {
+        assert_eq!(
+            normalize_email("  Maija.Meikalainen@Hyvinvointialue.FI ").unwrap(),
+            "maija.meikalainen@hyvinvointialue.fi"
+        );
+        for bad in [
+            "",
+            "maija",
+            "maija@",
+            "@x.fi",
+            "a b@x.fi",
+            "a@x",
+            "a@x.fi\nBcc: y@z.fi",
+            "a@@x.fi",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?}");
         }
     }

@@ -60,10 +60,7 @@ pub struct NewRoleAssignment<'a> {
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<User> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
+    users::table.find(id).select(User::as_select()).first(conn)
 }
 
 pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {
@@ -83,7 +80,11 @@ pub fn roles_of(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<RoleA
 }
 
 /// Bumps the session version: every session token issued before stops working.
-pub fn revoke_sessions(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn revoke_sessions(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((
             users::session_version.eq(users::session_version + 1),

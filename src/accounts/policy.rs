@@ -18,7 +18,9 @@ impl Role {
         match (role, region_id, county_id) {
             ("trainer", _, _) => Some(Role::Trainer),
             ("admin", _, _) => Some(Role::Admin),
-            ("regional_coordinator", Some(r), _) => Some(Role::RegionalCoordinator { region_id: r }),
+            ("regional_coordinator", Some(r), _) => {
+                Some(Role::RegionalCoordinator { region_id: r })
+            }
             ("county_coordinator", _, Some(c)) => Some(Role::CountyCoordinator { county_id: c }),
             _ => None,
         }
@@ -129,16 +131,42 @@ mod tests {
 
     #[test]
     fn coordinators_reach_only_their_own_area() {
-        let helsinki = CountyPlace { county_id: 1, region_id: 1 };
-        let pirkanmaa = CountyPlace { county_id: 7, region_id: 3 };
+        let helsinki = CountyPlace {
+            county_id: 1,
+            region_id: 1,
+        };
+        let pirkanmaa = CountyPlace {
+            county_id: 7,
+            region_id: 3,
+        };
         // (principal, manages region 1, manages helsinki, manages pirkanmaa)
         let table = [
             (who(vec![]), false, false, false),
             (who(vec![Role::Trainer]), false, false, false),
-            (who(vec![Role::RegionalCoordinator { region_id: 1 }]), true, true, false),
-            (who(vec![Role::RegionalCoordinator { region_id: 3 }]), false, false, true),
-            (who(vec![Role::CountyCoordinator { county_id: 1 }]), false, true, false),
-            (who(vec![Role::CountyCoordinator { county_id: 7 }]), false, false, true),
+            (
+                who(vec![Role::RegionalCoordinator { region_id: 1 }]),
+                true,
+                true,
+                false,
+            ),
+            (
+                who(vec![Role::RegionalCoordinator { region_id: 3 }]),
+                false,
+                false,
+                true,
+            ),
+            (
+                who(vec![Role::CountyCoordinator { county_id: 1 }]),
+                false,
+                true,
+                false,
+            ),
+            (
+                who(vec![Role::CountyCoordinator { county_id: 7 }]),
+                false,
+                false,
+                true,
+            ),
             (who(vec![Role::Admin]), true, true, true),
         ];
         for (p, region, hel, pir) in table {

@@ -19,9 +19,18 @@ pub struct Limit {
     pub window_minutes: i64,
 }
 
-pub const LOGIN_PER_ADDRESS: Limit = Limit { max: 30, window_minutes: 15 };
-pub const LOGIN_PER_ACCOUNT: Limit = Limit { max: 10, window_minutes: 15 };
-pub const RESET_PER_ADDRESS: Limit = Limit { max: 10, window_minutes: 60 };
+pub const LOGIN_PER_ADDRESS: Limit = Limit {
+    max: 30,
+    window_minutes: 15,
+};
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+    max: 10,
+    window_minutes: 15,
+};
+pub const RESET_PER_ADDRESS: Limit = Limit {
+    max: 10,
+    window_minutes: 60,
+};
 
 fn window_start(now: NaiveDateTime, limit: Limit) -> NaiveDateTime {
     let minutes = now.and_utc().timestamp() / 60;
@@ -34,7 +43,12 @@ fn window_start(now: NaiveDateTime, limit: Limit) -> NaiveDateTime {
 }
 
 /// Counts one hit and tells whether it is still within the limit.
-pub fn hit(conn: &mut AnyConnection, bucket: &str, limit: Limit, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn hit(
+    conn: &mut AnyConnection,
+    bucket: &str,
+    limit: Limit,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let start = window_start(now, limit);
     let sql = portable_sql(
         conn,
@@ -50,7 +64,12 @@ pub fn hit(conn: &mut AnyConnection, bucket: &str, limit: Limit, now: NaiveDateT
 }
 
 /// Whether the bucket is already over its limit, without counting a hit.
-pub fn exceeded(conn: &mut AnyConnection, bucket: &str, limit: Limit, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn exceeded(
+    conn: &mut AnyConnection,
+    bucket: &str,
+    limit: Limit,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     use crate::db::schema::rate_limits::dsl as r;
     let hits: Option<i32> = r::rate_limits
         .filter(r::bucket.eq(bucket))

@@ -81,7 +81,12 @@ pub fn verify(token: &str, secret: &[u8], now: NaiveDateTime) -> Option<Claims> 
     // `sub` is a number here, which the library's presence check does not recognise; the
     // typed claims below require it anyway.
     validation.set_required_spec_claims(&["exp"]);
-    let data = decode::<Claims>(token, &DecodingKey::from_secret(&session_key(secret)), &validation).ok()?;
+    let data = decode::<Claims>(
+        token,
+        &DecodingKey::from_secret(&session_key(secret)),
+        &validation,
+    )
+    .ok()?;
     let c = data.claims;
     let t = now.and_utc().timestamp();
     if c.exp <= t || t >= c.auth + ABSOLUTE_HOURS * 3600 || c.iat > t + 60 {
@@ -102,7 +107,10 @@ mod tests {
     use chrono::NaiveDate;
 
     fn t0() -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(9, 0, 0).unwrap()
+        NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
     }
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
@@ -113,7 +121,10 @@ mod tests {
         assert_eq!(verify(&tok, SECRET, t0()), Some(c.clone()));
         let later = t0() + chrono::Duration::minutes(IDLE_MINUTES);
         assert_eq!(verify(&tok, SECRET, later), None, "idle expiry");
-        assert_eq!(verify(&tok, b"another-secret-another-secret-xx", t0()), None);
+        assert_eq!(
+            verify(&tok, b"another-secret-another-secret-xx", t0()),
+            None
+        );
     }
 
     #[test]
@@ -134,14 +145,27 @@ mod tests {
         let parts: Vec<&str> = tok.split('.').collect();
         // alg none
         let none_header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
-        assert_eq!(verify(&format!("{none_header}.{}.", parts[1]), SECRET, t0()), None);
+        assert_eq!(
+            verify(&format!("{none_header}.{}.", parts[1]), SECRET, t0()),
+            None
+        );
         // stripped signature
-        assert_eq!(verify(&format!("{}.{}.", parts[0], parts[1]), SECRET, t0()), None);
+        assert_eq!(
+            verify(&format!("{}.{}.", parts[0], parts[1]), SECRET, t0()),
+            None
+        );
         // tampered payload (another user)
         let mut forged = c.clone();
         forged.sub = 1;
         let payload = b64.encode(serde_json::to_vec(&forged).unwrap());
-        assert_eq!(verify(&format!("{}.{payload}.{}", parts[0], parts[2]), SECRET, t0()), None);
+        assert_eq!(
+            verify(
+                &format!("{}.{payload}.{}", parts[0], parts[2]),
+                SECRET,
+                t0()
+            ),
+            None
+        );
         // a string exp
         let weird = format!(
             r#"{{"sub":7,"ver":3,"sid":"x","auth":{0},"iat":{0},"exp":"99999999999"}}"#,

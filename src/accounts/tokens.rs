@@ -53,7 +53,12 @@ pub enum SignedError {
 }
 
 /// Checks a token made by [`sign`] for the same purpose and returns its payload.
-pub fn verify_signed(secret: &[u8], purpose: &str, token: &str, now_unix: i64) -> Result<String, SignedError> {
+pub fn verify_signed(
+    secret: &[u8],
+    purpose: &str,
+    token: &str,
+    now_unix: i64,
+) -> Result<String, SignedError> {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let mut parts = token.rsplitn(2, '.');
     let sig = parts.next().ok_or(SignedError::Malformed)?;
@@ -80,14 +85,29 @@ mod tests {
     #[test]
     fn signed_tokens_are_bound_to_purpose_and_time() {
         let t = sign(S, "manager-approval", "application:42", 1_000);
-        assert_eq!(verify_signed(S, "manager-approval", &t, 999), Ok("application:42".into()));
-        assert_eq!(verify_signed(S, "manager-approval", &t, 1_000), Err(SignedError::Expired));
-        assert_eq!(verify_signed(S, "unsubscribe", &t, 999), Err(SignedError::BadSignature));
+        assert_eq!(
+            verify_signed(S, "manager-approval", &t, 999),
+            Ok("application:42".into())
+        );
+        assert_eq!(
+            verify_signed(S, "manager-approval", &t, 1_000),
+            Err(SignedError::Expired)
+        );
+        assert_eq!(
+            verify_signed(S, "unsubscribe", &t, 999),
+            Err(SignedError::BadSignature)
+        );
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let (_, rest) = t.split_once('.').unwrap();
         let tampered = format!("{}.{rest}", b64.encode("application:43"));
-        assert_eq!(verify_signed(S, "manager-approval", &tampered, 999), Err(SignedError::BadSignature));
-        assert_eq!(verify_signed(S, "manager-approval", "garbage", 0), Err(SignedError::Malformed));
+        assert_eq!(
+            verify_signed(S, "manager-approval", &tampered, 999),
+            Err(SignedError::BadSignature)
+        );
+        assert_eq!(
+            verify_signed(S, "manager-approval", "garbage", 0),
+            Err(SignedError::Malformed)
+        );
     }
 
     #[test]

@@ -143,8 +143,14 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_q() {
-        assert_eq!(Lang::from_accept_language("sv-FI,sv;q=0.9,en;q=0.8"), Some(Lang::Sv));
-        assert_eq!(Lang::from_accept_language("de, en;q=0.5, fi;q=0.7"), Some(Lang::Fi));
+        assert_eq!(
+            Lang::from_accept_language("sv-FI,sv;q=0.9,en;q=0.8"),
+            Some(Lang::Sv)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de, en;q=0.5, fi;q=0.7"),
+            Some(Lang::Fi)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
         assert_eq!(Lang::from_accept_language("fi;q=0"), None);
     }
@@ -160,7 +166,12 @@ mod tests {
                     .keys()
                     .filter(|k| !cats.get(b).strings.contains_key(*k))
                     .collect();
-                assert!(missing.is_empty(), "{:?} lacks keys of {:?}: {missing:?}", b, a);
+                assert!(
+                    missing.is_empty(),
+                    "{:?} lacks keys of {:?}: {missing:?}",
+                    b,
+                    a
+                );
             }
         }
     }

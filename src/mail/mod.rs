@@ -38,7 +38,12 @@ pub struct Rendered {
 
 /// Renders a message. The text template's first line is `Subject: …`; the HTML template is
 /// autoescaped, so user-supplied values cannot add markup.
-pub fn render(templates: &Templates, lang: Lang, template: &str, ctx: &tera::Context) -> AppResult<Rendered> {
+pub fn render(
+    templates: &Templates,
+    lang: Lang,
+    template: &str,
+    ctx: &tera::Context,
+) -> AppResult<Rendered> {
     let text = templates.render(lang, &format!("email/{template}.{}.txt", lang.code()), ctx)?;
     let html = templates.render(lang, &format!("email/{template}.{}.html", lang.code()), ctx)?;
     let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
@@ -57,7 +62,13 @@ pub fn render(templates: &Templates, lang: Lang, template: &str, ctx: &tera::Con
 pub fn one_line(s: &str) -> String {
     let cleaned: String = s
         .chars()
-        .map(|c| if c.is_control() || is_bidi_control(c) { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -81,7 +92,12 @@ pub fn queue(
     if exists > 0 {
         return Ok(false);
     }
-    let rendered = render(templates, envelope.language, envelope.template, &envelope.context)?;
+    let rendered = render(
+        templates,
+        envelope.language,
+        envelope.template,
+        &envelope.context,
+    )?;
     let message_id = format!(
         "<{}@kirjaamo>",
         &crate::accounts::tokens::token_hash(&envelope.dedupe_key)[..32]
@@ -161,7 +177,11 @@ pub fn failed(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<FailedMessa
 }
 
 /// Puts failed messages (all, or one) back in the queue with a fresh set of attempts.
-pub fn retry_failed(conn: &mut AnyConnection, id: Option<i64>, now: NaiveDateTime) -> AppResult<usize> {
+pub fn retry_failed(
+    conn: &mut AnyConnection,
+    id: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
     let target = om::table.filter(om::status.eq("failed")).into_boxed();
     let target = match id {
         Some(id) => target.filter(om::id.eq(id)),
@@ -184,7 +204,10 @@ mod tests {
 
     #[test]
     fn header_values_stay_on_one_line() {
-        assert_eq!(one_line("Maija\r\nBcc: evil@example.com"), "Maija Bcc: evil@example.com");
+        assert_eq!(
+            one_line("Maija\r\nBcc: evil@example.com"),
+            "Maija Bcc: evil@example.com"
+        );
         assert_eq!(one_line("a\u{202e}b"), "a b");
         assert_eq!(one_line("  Äänekoski   Åbo "), "Äänekoski Åbo");
     }

@@ -55,7 +55,10 @@ impl Transport {
     pub async fn send(&self, from: &str, msg: &Outgoing) -> Result<(), SendError> {
         match self {
             Transport::Memory(store) => {
-                store.lock().unwrap_or_else(|e| e.into_inner()).push(msg.clone());
+                store
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(msg.clone());
                 Ok(())
             }
             Transport::Files(dir) => {
@@ -83,7 +86,9 @@ impl Transport {
 /// Builds the message with lettre's typed headers only: names and subjects are encoded by
 /// lettre, never pasted into header text.
 pub fn build(from: &str, msg: &Outgoing) -> anyhow::Result<Message> {
-    let from: Mailbox = from.parse().context("KIRJAAMO_MAIL_FROM is not an address")?;
+    let from: Mailbox = from
+        .parse()
+        .context("KIRJAAMO_MAIL_FROM is not an address")?;
     let to = Mailbox::new(
         Some(super::one_line(&msg.to_name)),
         msg.to_email.parse().context("recipient address")?,
@@ -123,9 +128,19 @@ mod tests {
             html: "<p>x</p>".into(),
             message_id: "<abc@kirjaamo>".into(),
         };
-        let raw = String::from_utf8(build("Kirjaamo <noreply@kirjaamo.invalid>", &msg).unwrap().formatted()).unwrap();
+        let raw = String::from_utf8(
+            build("Kirjaamo <noreply@kirjaamo.invalid>", &msg)
+                .unwrap()
+                .formatted(),
+        )
+        .unwrap();
         let headers = raw.split("\r\n\r\n").next().unwrap();
-        assert!(!headers.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "{headers}");
+        assert!(
+            !headers
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{headers}"
+        );
         assert!(headers.contains("Message-ID: <abc@kirjaamo>"), "{headers}");
     }
 }

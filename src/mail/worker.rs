@@ -88,15 +88,17 @@ fn claim(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> QueryResul
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, to_email, to_name, subject, text, html, message_id)| Outgoing {
-            id,
-            to_email,
-            to_name,
-            subject,
-            text,
-            html,
-            message_id,
-        })
+        .map(
+            |(id, to_email, to_name, subject, text, html, message_id)| Outgoing {
+                id,
+                to_email,
+                to_name,
+                subject,
+                text,
+                html,
+                message_id,
+            },
+        )
         .collect())
 }
 
@@ -106,8 +108,15 @@ enum Outcome {
     Failed(String),
 }
 
-fn record(conn: &mut AnyConnection, id: i64, outcome: &Outcome, now: NaiveDateTime) -> QueryResult<()> {
-    let target = om::table.filter(om::id.eq(id)).filter(om::status.eq("pending"));
+fn record(
+    conn: &mut AnyConnection,
+    id: i64,
+    outcome: &Outcome,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let target = om::table
+        .filter(om::id.eq(id))
+        .filter(om::status.eq("pending"));
     match outcome {
         Outcome::Sent => diesel::update(target)
             .set((
@@ -204,7 +213,12 @@ impl Mailer {
                 tick.tick().await;
                 match self.deliver_due(50).await {
                     Ok(r) if r != DeliveryReport::default() => {
-                        tracing::info!(sent = r.sent, retried = r.retried, failed = r.failed, "outbox delivery")
+                        tracing::info!(
+                            sent = r.sent,
+                            retried = r.retried,
+                            failed = r.failed,
+                            "outbox delivery"
+                        )
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "outbox delivery round failed"),

@@ -80,7 +80,10 @@ pub fn county_place(conn: &mut AnyConnection, county_id: i64) -> AppResult<Count
         .find(county_id)
         .select(counties::region_id)
         .first(conn)?;
-    Ok(CountyPlace { county_id, region_id })
+    Ok(CountyPlace {
+        county_id,
+        region_id,
+    })
 }
 
 pub struct NewOrganisation<'a> {
@@ -90,7 +93,11 @@ pub struct NewOrganisation<'a> {
     pub staff_count: i32,
 }
 
-pub fn create_organisation(conn: &mut AnyConnection, org: NewOrganisation<'_>, now: NaiveDateTime) -> AppResult<Organisation> {
+pub fn create_organisation(
+    conn: &mut AnyConnection,
+    org: NewOrganisation<'_>,
+    now: NaiveDateTime,
+) -> AppResult<Organisation> {
     let name = org.name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(AppError::invalid("organisation.name_invalid"));
@@ -122,7 +129,11 @@ pub fn create_organisation(conn: &mut AnyConnection, org: NewOrganisation<'_>, n
         .first(conn)?)
 }
 
-pub fn find_organisation(conn: &mut AnyConnection, county_id: i64, name: &str) -> AppResult<Option<Organisation>> {
+pub fn find_organisation(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    name: &str,
+) -> AppResult<Option<Organisation>> {
     Ok(organisations::table
         .filter(organisations::county_id.eq(county_id))
         .filter(organisations::name.eq(name.trim()))

@@ -33,10 +33,17 @@ pub struct LoginForm {
     pub next: String,
 }
 
-pub async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> AppResult<HttpResponse> {
+pub async fn login(
+    ctx: Ctx,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     // The connection's own address: a forwarded header could be forged.
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
     let now = ctx.now();
     let (email, password) = (form.email.clone(), form.password.clone());
     let outcome = ctx
@@ -68,7 +75,9 @@ pub async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Ap
 pub async fn logout(ctx: Ctx) -> AppResult<HttpResponse> {
     if let Some(p) = &ctx.principal {
         let (uid, now) = (p.user_id, ctx.now());
-        ctx.state.db(move |conn| accounts::logout(conn, uid, now)).await?;
+        ctx.state
+            .db(move |conn| accounts::logout(conn, uid, now))
+            .await?;
     }
     let mut res = see_other("/");
     let _ = res.add_removal_cookie(&session_cookie(&ctx.state, String::new()));
@@ -84,8 +93,15 @@ pub struct ForgotForm {
     pub email: String,
 }
 
-pub async fn forgot(ctx: Ctx, req: HttpRequest, form: web::Form<ForgotForm>) -> AppResult<HttpResponse> {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+pub async fn forgot(
+    ctx: Ctx,
+    req: HttpRequest,
+    form: web::Form<ForgotForm>,
+) -> AppResult<HttpResponse> {
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
     let now = ctx.now();
     let templates = ctx.state.templates.clone();
     let base = ctx.state.config.base_url.clone();
@@ -93,7 +109,12 @@ pub async fn forgot(ctx: Ctx, req: HttpRequest, form: web::Form<ForgotForm>) -> 
     let allowed = ctx
         .state
         .db(move |conn| {
-            if !accounts::rate_limit::hit(conn, &format!("reset-ip:{ip}"), accounts::rate_limit::RESET_PER_ADDRESS, now)? {
+            if !accounts::rate_limit::hit(
+                conn,
+                &format!("reset-ip:{ip}"),
+                accounts::rate_limit::RESET_PER_ADDRESS,
+                now,
+            )? {
                 return Ok(false);
             }
             accounts::request_password_reset(conn, &templates, &base, &email, now)?;
@@ -113,12 +134,22 @@ pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRes
     let token = token.into_inner();
     let now = ctx.now();
     let t = token.clone();
-    let valid = ctx.state.db(move |conn| accounts::check_account_token(conn, &t, now)).await?;
+    let valid = ctx
+        .state
+        .db(move |conn| accounts::check_account_token(conn, &t, now))
+        .await?;
     let mut c = tera::Context::new();
     c.insert("token", &token);
     c.insert("valid", &valid.is_some());
-    c.insert("invite", &valid.as_ref().is_some_and(|(_, p)| p == "invite"));
-    let status = if valid.is_some() { StatusCode::OK } else { StatusCode::GONE };
+    c.insert(
+        "invite",
+        &valid.as_ref().is_some_and(|(_, p)| p == "invite"),
+    );
+    let status = if valid.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
     ctx.render_status(status, "accounts/reset.html", c)
 }
 
@@ -128,7 +159,11 @@ pub struct ResetForm {
     pub password_again: String,
 }
 
-pub async fn reset(ctx: Ctx, token: web::Path<String>, form: web::Form<ResetForm>) -> AppResult<HttpResponse> {
+pub async fn reset(
+    ctx: Ctx,
+    token: web::Path<String>,
+    form: web::Form<ResetForm>,
+) -> AppResult<HttpResponse> {
     let token = token.into_inner();
     let form = form.into_inner();
     let mut c = tera::Context::new();
@@ -168,7 +203,10 @@ pub async fn account(auth: Auth) -> AppResult<HttpResponse> {
 }
 
 fn account_page(ctx: &Ctx, status: StatusCode, mut c: tera::Context) -> AppResult<HttpResponse> {
-    c.insert("languages", &Lang::ALL.iter().map(|l| l.code()).collect::<Vec<_>>());
+    c.insert(
+        "languages",
+        &Lang::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
+    );
     ctx.render_status(status, "accounts/account.html", c)
 }
 
@@ -214,19 +252,33 @@ pub struct LanguageSetting {
     pub language: String,
 }
 
-pub async fn change_language(auth: Auth, form: web::Form<LanguageSetting>) -> AppResult<HttpResponse> {
-    let lang = Lang::parse(&form.language).ok_or_else(|| AppError::invalid("form.language_invalid"))?;
+pub async fn change_language(
+    auth: Auth,
+    form: web::Form<LanguageSetting>,
+) -> AppResult<HttpResponse> {
+    let lang =
+        Lang::parse(&form.language).ok_or_else(|| AppError::invalid("form.language_invalid"))?;
     let (uid, now) = (auth.principal().user_id, auth.0.now());
-    auth.0.state.db(move |conn| accounts::set_language(conn, uid, lang, now)).await?;
+    auth.0
+        .state
+        .db(move |conn| accounts::set_language(conn, uid, lang, now))
+        .await?;
     Ok(see_other("/tili"))
 }
 
 /// "Download my data": everything held about the user, as JSON.
 pub async fn download_my_data(auth: Auth) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
-    let data = auth.0.state.db(move |conn| accounts::export_my_data(conn, uid)).await?;
+    let data = auth
+        .0
+        .state
+        .db(move |conn| accounts::export_my_data(conn, uid))
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"kirjaamo-omat-tiedot.json\""))
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"kirjaamo-omat-tiedot.json\"",
+        ))
         .body(serde_json::to_string_pretty(&data).map_err(anyhow::Error::from)?))
 }

@@ -21,13 +21,19 @@ pub async fn outbox(auth: Auth) -> AppResult<HttpResponse> {
 pub async fn outbox_retry_all(auth: Auth) -> AppResult<HttpResponse> {
     auth.require_admin()?;
     let now = auth.0.now();
-    auth.0.state.db(move |conn| mail::retry_failed(conn, None, now)).await?;
+    auth.0
+        .state
+        .db(move |conn| mail::retry_failed(conn, None, now))
+        .await?;
     Ok(see_other("/hallinta/posti"))
 }
 
 pub async fn outbox_retry_one(auth: Auth, id: web::Path<i64>) -> AppResult<HttpResponse> {
     auth.require_admin()?;
     let (id, now) = (id.into_inner(), auth.0.now());
-    auth.0.state.db(move |conn| mail::retry_failed(conn, Some(id), now)).await?;
+    auth.0
+        .state
+        .db(move |conn| mail::retry_failed(conn, Some(id), now))
+        .await?;
     Ok(see_other("/hallinta/posti"))
 }

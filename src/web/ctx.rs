@@ -85,7 +85,12 @@ impl Ctx {
     }
 
     /// Renders a page; `ctx` adds to (and may override) the layout's values.
-    pub fn render_status(&self, status: StatusCode, template: &str, ctx: tera::Context) -> AppResult<HttpResponse> {
+    pub fn render_status(
+        &self,
+        status: StatusCode,
+        template: &str,
+        ctx: tera::Context,
+    ) -> AppResult<HttpResponse> {
         let mut full = self.base_context();
         full.extend(ctx);
         let html = self.state.templates.render(self.lang, template, &full)?;
@@ -162,7 +167,14 @@ pub fn see_other(location: &str) -> HttpResponse {
 /// Only local paths are followed after login, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains(['\r', '\n']) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }

@@ -34,7 +34,10 @@ pub struct RequestInfo {
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-pub async fn frame(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn frame(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(req.into_response(HttpResponse::InternalServerError().finish()));
@@ -54,7 +57,10 @@ pub async fn frame(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
             match session::verify(cookie.value(), &state.config.secret, now) {
                 Some(c) => {
                     let (uid, ver) = (c.sub, c.ver);
-                    match state.db(move |conn| accounts::principal_for(conn, uid, ver)).await {
+                    match state
+                        .db(move |conn| accounts::principal_for(conn, uid, ver))
+                        .await
+                    {
                         Ok(Some(p)) => {
                             principal = Some(p);
                             claims = Some(c);
@@ -89,9 +95,27 @@ pub async fn frame(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
             Ok(true) => {}
             Ok(false) => {
                 let resp = actix_web::ResponseError::error_response(&crate::AppError::Csrf);
-                return Ok(finish(req.request().clone(), &state, request_id, lang, None, resp, started));
+                return Ok(finish(
+                    req.request().clone(),
+                    &state,
+                    request_id,
+                    lang,
+                    None,
+                    resp,
+                    started,
+                ));
             }
-            Err(resp) => return Ok(finish(req.request().clone(), &state, request_id, lang, None, resp, started)),
+            Err(resp) => {
+                return Ok(finish(
+                    req.request().clone(),
+                    &state,
+                    request_id,
+                    lang,
+                    None,
+                    resp,
+                    started,
+                ))
+            }
         }
     }
 
@@ -129,7 +153,15 @@ pub async fn frame(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
         );
     }
     let signed_in = principal.is_some();
-    Ok(finish(req, &state, request_id, lang, Some(signed_in), response, started))
+    Ok(finish(
+        req,
+        &state,
+        request_id,
+        lang,
+        Some(signed_in),
+        response,
+        started,
+    ))
 }
 
 /// Adds the headers, renders error pages, logs the request.
@@ -146,15 +178,38 @@ fn finish(
     let path = req.path().to_string();
     if status == StatusCode::SEE_OTHER
         && req.method() == Method::GET
-        && response.headers().get(header::LOCATION).is_some_and(|l| l == "/login")
+        && response
+            .headers()
+            .get(header::LOCATION)
+            .is_some_and(|l| l == "/login")
     {
-        let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         let location = format!("/login?next={}", urlencode(target));
-        response.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).unwrap_or(header::HeaderValue::from_static("/login")));
+        response.headers_mut().insert(
+            header::LOCATION,
+            header::HeaderValue::from_str(&location)
+                .unwrap_or(header::HeaderValue::from_static("/login")),
+        );
     }
     if status.as_u16() >= 400 && !response.headers().contains_key(header::CONTENT_TYPE) {
-        let detail = response.extensions().get::<ErrorDetail>().map(|d| d.0.clone()).unwrap_or_default();
-        response = super::pages::error_page(state, &req, lang, status, &detail, &request_id, signed_in.unwrap_or(false));
+        let detail = response
+            .extensions()
+            .get::<ErrorDetail>()
+            .map(|d| d.0.clone())
+            .unwrap_or_default();
+        response = super::pages::error_page(
+            state,
+            &req,
+            lang,
+            status,
+            &detail,
+            &request_id,
+            signed_in.unwrap_or(false),
+        );
     }
     let h = response.headers_mut();
     let set = |h: &mut header::HeaderMap, k: header::HeaderName, v: &'static str| {
@@ -164,21 +219,40 @@ fn finish(
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()");
-    set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        h,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    );
+    set(
+        h,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     if state.config.secure_cookies {
-        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     if let Ok(v) = header::HeaderValue::from_str(&request_id) {
         h.insert(header::HeaderName::from_static("x-request-id"), v);
     }
     if path.starts_with("/assets/") && status.is_success() {
         // Asset names carry their content hash: they never change.
-        set(h, header::CACHE_CONTROL, "public, max-age=31536000, immutable");
+        set(
+            h,
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable",
+        );
     } else if signed_in.unwrap_or(false) || !h.contains_key(header::CACHE_CONTROL) {
         set(h, header::CACHE_CONTROL, "no-store");
     }
-    h.insert(header::VARY, header::HeaderValue::from_static("Cookie, Accept-Language"));
+    h.insert(
+        header::VARY,
+        header::HeaderValue::from_static("Cookie, Accept-Language"),
+    );
     // No query string in the log: it may carry tokens. No user data either.
     tracing::info!(
         request_id = %request_id,
@@ -193,7 +267,12 @@ fn finish(
 
 /// Paths with secrets in them (link tokens) are logged without the secret.
 fn log_path(path: &str) -> String {
-    for prefix in ["/salasana/uusi/", "/vahvista/", "/esihenkilo/", "/peru-tilaus/"] {
+    for prefix in [
+        "/salasana/uusi/",
+        "/vahvista/",
+        "/esihenkilo/",
+        "/peru-tilaus/",
+    ] {
         if let Some(rest) = path.strip_prefix(prefix) {
             if !rest.is_empty() {
                 return format!("{prefix}…");
@@ -234,14 +313,26 @@ fn choose_lang(req: &ServiceRequest, principal: Option<&Principal>) -> Lang {
 
 /// Reads the token from the form body (put back for the handler), a header, or — for
 /// multipart uploads — the query string; checks the Origin too.
-async fn check_csrf(req: &mut ServiceRequest, state: &AppState, binding: &str) -> Result<bool, HttpResponse> {
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+async fn check_csrf(
+    req: &mut ServiceRequest,
+    state: &AppState,
+    binding: &str,
+) -> Result<bool, HttpResponse> {
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    {
         if origin != "null" && !same_origin(origin, &state.config.base_url, req) {
             return Ok(false);
         }
     }
     let secret = &state.config.secret;
-    if let Some(t) = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok()) {
+    if let Some(t) = req
+        .headers()
+        .get(csrf::HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
         return Ok(csrf::check(secret, binding, t));
     }
     let content_type = req

@@ -23,7 +23,9 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
 
 /// The process is alive.
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok")
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok")
 }
 
 /// The database answers; a load balancer sends traffic only while this is 200.
@@ -35,7 +37,9 @@ pub async fn readyz(state: Data<AppState>) -> HttpResponse {
         })
         .await;
     match ok {
-        Ok(()) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready"),
+        Ok(()) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body("ready"),
         Err(_) => HttpResponse::ServiceUnavailable()
             .content_type("text/plain; charset=utf-8")
             .body("database unavailable"),
@@ -62,7 +66,9 @@ pub async fn asset(state: Data<AppState>, path: web::Path<String>) -> AppResult<
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     };
-    Ok(HttpResponse::Ok().content_type(mime).body(file.data.into_owned()))
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        .body(file.data.into_owned()))
 }
 
 pub async fn accessibility(ctx: Ctx) -> AppResult<HttpResponse> {
@@ -122,15 +128,20 @@ pub async fn feedback_send(ctx: Ctx, form: web::Form<FeedbackForm>) -> AppResult
                     t.insert("reply_to", &reply_to);
                     t.insert("page", &page);
                     t.insert("sender", &sender);
-                    mail::queue(c, &templates, now, Envelope {
-                        to_email: email,
-                        to_name: name,
-                        language: Lang::parse(language).unwrap_or_default(),
-                        user_id: Some(*id),
-                        dedupe_key: format!("feedback:{key}:{id}"),
-                        template: "feedback",
-                        context: t,
-                    })?;
+                    mail::queue(
+                        c,
+                        &templates,
+                        now,
+                        Envelope {
+                            to_email: email,
+                            to_name: name,
+                            language: Lang::parse(language).unwrap_or_default(),
+                            user_id: Some(*id),
+                            dedupe_key: format!("feedback:{key}:{id}"),
+                            template: "feedback",
+                            context: t,
+                        },
+                    )?;
                 }
                 Ok::<_, AppError>(())
             })
@@ -208,7 +219,13 @@ pub fn error_page(
     };
     c.insert("detail", &detail);
     c.insert("request_id", request_id);
-    c.insert("nav", &super::ctx::Nav { signed_in, ..Default::default() });
+    c.insert(
+        "nav",
+        &super::ctx::Nav {
+            signed_in,
+            ..Default::default()
+        },
+    );
     c.insert("user", &None::<Principal>);
     c.insert("csrf_token", "");
     c.insert("current_path", req.path());

@@ -11,11 +11,24 @@ async fn login_sets_a_safe_cookie_and_redirects() {
     b.get("/login").await;
     let token = b.csrf_token();
     let res = b
-        .post_raw("/login", &[("email", " Maija@Example.fi "), ("password", PASSWORD), ("csrf_token", &token), ("next", "/tili")])
+        .post_raw(
+            "/login",
+            &[
+                ("email", " Maija@Example.fi "),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+                ("next", "/tili"),
+            ],
+        )
         .await;
     assert_eq!(res.status, 303);
     assert_eq!(res.location(), "/tili");
-    let cookie = res.headers.get_all("set-cookie").map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("kirjaamo_session=")).unwrap();
+    let cookie = res
+        .headers
+        .get_all("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("kirjaamo_session="))
+        .unwrap();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
@@ -30,8 +43,24 @@ async fn unknown_user_and_wrong_password_get_the_same_answer() {
     let app = TestApp::new();
     app.user("maija@example.fi", "Maija", None);
     let mut b = app.browser().await;
-    let wrong = b.post("/login", &[("email", "maija@example.fi"), ("password", "väärä salasana tässä")]).await;
-    let unknown = b.post("/login", &[("email", "nobody@example.fi"), ("password", "väärä salasana tässä")]).await;
+    let wrong = b
+        .post(
+            "/login",
+            &[
+                ("email", "maija@example.fi"),
+                ("password", "väärä salasana tässä"),
+            ],
+        )
+        .await;
+    let unknown = b
+        .post(
+            "/login",
+            &[
+                ("email", "nobody@example.fi"),
+                ("password", "väärä salasana tässä"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status, 401);
     assert_eq!(unknown.status, 401);
     let msg = "Sähköpostiosoite tai salasana on väärin.";
@@ -45,15 +74,33 @@ async fn login_is_rate_limited_per_account_even_with_the_right_password() {
     app.user("maija@example.fi", "Maija", None);
     let mut b = app.browser().await;
     for _ in 0..accounts::rate_limit::LOGIN_PER_ACCOUNT.max {
-        let r = b.post("/login", &[("email", "maija@example.fi"), ("password", "arvaus arvaus arvaus")]).await;
+        let r = b
+            .post(
+                "/login",
+                &[
+                    ("email", "maija@example.fi"),
+                    ("password", "arvaus arvaus arvaus"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, 401);
     }
-    let blocked = b.post("/login", &[("email", "maija@example.fi"), ("password", PASSWORD)]).await;
+    let blocked = b
+        .post(
+            "/login",
+            &[("email", "maija@example.fi"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(blocked.status, 429);
     assert!(blocked.body.contains("Liian monta"));
     // The window passes: the right password works again.
     app.clock.advance(chrono::Duration::minutes(16));
-    let ok = b.post("/login", &[("email", "maija@example.fi"), ("password", PASSWORD)]).await;
+    let ok = b
+        .post(
+            "/login",
+            &[("email", "maija@example.fi"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(ok.status, 303);
 }
 
@@ -79,15 +126,46 @@ async fn password_change_and_role_change_end_other_sessions() {
     let u = app.user("ville@example.fi", "Ville", None);
     let mut a = app.signed_in("ville@example.fi").await;
     let mut other = app.signed_in("ville@example.fi").await;
-    let bad = a.post("/tili/salasana", &[("current", "ei tämä ole oikea"), ("password", "uusi hyvä salasana"), ("password_again", "uusi hyvä salasana")]).await;
+    let bad = a
+        .post(
+            "/tili/salasana",
+            &[
+                ("current", "ei tämä ole oikea"),
+                ("password", "uusi hyvä salasana"),
+                ("password_again", "uusi hyvä salasana"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("Nykyinen salasana on väärin"));
-    let short = a.post("/tili/salasana", &[("current", PASSWORD), ("password", "lyhyt"), ("password_again", "lyhyt")]).await;
+    let short = a
+        .post(
+            "/tili/salasana",
+            &[
+                ("current", PASSWORD),
+                ("password", "lyhyt"),
+                ("password_again", "lyhyt"),
+            ],
+        )
+        .await;
     assert!(short.body.contains("vähintään 12 merkkiä"));
-    let ok = a.post("/tili/salasana", &[("current", PASSWORD), ("password", "uusi hyvä salasana"), ("password_again", "uusi hyvä salasana")]).await;
+    let ok = a
+        .post(
+            "/tili/salasana",
+            &[
+                ("current", PASSWORD),
+                ("password", "uusi hyvä salasana"),
+                ("password_again", "uusi hyvä salasana"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, 303);
     assert_eq!(a.get("/tili").await.status, 200, "this session carries on");
-    assert_eq!(other.get("/tili").await.status, 303, "the other session ended");
+    assert_eq!(
+        other.get("/tili").await.status,
+        303,
+        "the other session ended"
+    );
 
     // A role change ends the sessions too: the next request sees the new rights.
     let mut c = a;
@@ -102,7 +180,12 @@ async fn deactivation_ends_the_session() {
     let mut b = app.signed_in("maija@example.fi").await;
     accounts::set_active(&mut app.conn(), u.id, false, None, app.clock.now()).unwrap();
     assert_eq!(b.get("/tili").await.status, 303);
-    let again = b.post("/login", &[("email", "maija@example.fi"), ("password", PASSWORD)]).await;
+    let again = b
+        .post(
+            "/login",
+            &[("email", "maija@example.fi"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(again.status, 401);
 }
 
@@ -113,7 +196,11 @@ async fn sessions_expire_when_idle_and_slide_while_used() {
     let mut b = app.signed_in("maija@example.fi").await;
     for _ in 0..5 {
         app.clock.advance(chrono::Duration::minutes(60));
-        assert_eq!(b.get("/tili").await.status, 200, "in use, the session slides");
+        assert_eq!(
+            b.get("/tili").await.status,
+            200,
+            "in use, the session slides"
+        );
     }
     app.clock.advance(chrono::Duration::minutes(121));
     assert_eq!(b.get("/tili").await.status, 303, "idle too long");
@@ -125,31 +212,69 @@ async fn password_reset_by_a_single_use_link() {
     app.user("maija@example.fi", "Maija", None);
     let mut stale = app.signed_in("maija@example.fi").await;
     let mut b = app.browser().await;
-    let res = b.post("/salasana/unohtunut", &[("email", "maija@example.fi")]).await;
+    let res = b
+        .post("/salasana/unohtunut", &[("email", "maija@example.fi")])
+        .await;
     assert_eq!(res.status, 200);
-    let unknown = b.post("/salasana/unohtunut", &[("email", "nobody@example.fi")]).await;
-    assert_eq!(unknown.body.replace("nobody", "maija"), res.body.replace("nobody", "maija"), "same answer for unknown addresses");
+    let unknown = b
+        .post("/salasana/unohtunut", &[("email", "nobody@example.fi")])
+        .await;
+    assert_eq!(
+        unknown.body.replace("nobody", "maija"),
+        res.body.replace("nobody", "maija"),
+        "same answer for unknown addresses"
+    );
     let mails = app.outbox();
     assert_eq!(mails.len(), 1);
     let (to, subject, text) = &mails[0];
     assert_eq!(to, "maija@example.fi");
     assert_eq!(subject, "Uusi salasana Kirjaamoon");
     let link = link_in(text, "/salasana/uusi/").unwrap();
-    let path = link.trim_start_matches(&app.state.config.base_url).to_string();
+    let path = link
+        .trim_start_matches(&app.state.config.base_url)
+        .to_string();
 
     assert_eq!(b.get(&path).await.status, 200);
-    let mismatch = b.post(&path, &[("password", "uusi salasana 2026"), ("password_again", "uusi salasana 2027")]).await;
+    let mismatch = b
+        .post(
+            &path,
+            &[
+                ("password", "uusi salasana 2026"),
+                ("password_again", "uusi salasana 2027"),
+            ],
+        )
+        .await;
     assert_eq!(mismatch.status, 400);
-    let done = b.post(&path, &[("password", "uusi salasana 2026"), ("password_again", "uusi salasana 2026")]).await;
+    let done = b
+        .post(
+            &path,
+            &[
+                ("password", "uusi salasana 2026"),
+                ("password_again", "uusi salasana 2026"),
+            ],
+        )
+        .await;
     assert_eq!(done.status, 303);
     assert_eq!(b.get("/tili").await.status, 200, "signed in by the link");
-    assert_eq!(stale.get("/tili").await.status, 303, "a reset ends every other session");
+    assert_eq!(
+        stale.get("/tili").await.status,
+        303,
+        "a reset ends every other session"
+    );
 
     let reused = b.get(&path).await;
     assert_eq!(reused.status, 410);
     assert!(reused.body.contains("vanhentunut tai jo käytetty"));
     let mut fresh = app.browser().await;
-    let ok = fresh.post("/login", &[("email", "maija@example.fi"), ("password", "uusi salasana 2026")]).await;
+    let ok = fresh
+        .post(
+            "/login",
+            &[
+                ("email", "maija@example.fi"),
+                ("password", "uusi salasana 2026"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, 303);
 }
 
@@ -158,11 +283,22 @@ async fn reset_links_expire() {
     let app = TestApp::new();
     app.user("maija@example.fi", "Maija", None);
     let mut b = app.browser().await;
-    b.post("/salasana/unohtunut", &[("email", "maija@example.fi")]).await;
+    b.post("/salasana/unohtunut", &[("email", "maija@example.fi")])
+        .await;
     let link = link_in(&app.outbox()[0].2, "/salasana/uusi/").unwrap();
-    let path = link.trim_start_matches(&app.state.config.base_url).to_string();
+    let path = link
+        .trim_start_matches(&app.state.config.base_url)
+        .to_string();
     app.clock.advance(chrono::Duration::minutes(61));
-    let res = b.post(&path, &[("password", "uusi salasana 2026"), ("password_again", "uusi salasana 2026")]).await;
+    let res = b
+        .post(
+            &path,
+            &[
+                ("password", "uusi salasana 2026"),
+                ("password_again", "uusi salasana 2026"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, 400);
     assert!(res.body.contains("vanhentunut"));
 }
@@ -170,9 +306,14 @@ async fn reset_links_expire() {
 #[actix_web::test]
 async fn download_my_data_holds_profile_roles_and_mail() {
     let app = TestApp::new();
-    app.user("kaisa@example.fi", "Kaisa Koordinaattori", Some(Role::Trainer));
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Some(Role::Trainer),
+    );
     let mut b = app.signed_in("kaisa@example.fi").await;
-    b.post("/salasana/unohtunut", &[("email", "kaisa@example.fi")]).await;
+    b.post("/salasana/unohtunut", &[("email", "kaisa@example.fi")])
+        .await;
     let res = b.get("/tili/omat-tiedot").await;
     assert_eq!(res.status, 200);
     assert!(res.header("content-disposition").contains("attachment"));
@@ -180,7 +321,10 @@ async fn download_my_data_holds_profile_roles_and_mail() {
     assert_eq!(v["profile"]["email"], "kaisa@example.fi");
     assert_eq!(v["roles"][0]["role"], "trainer");
     assert_eq!(v["emails"][0]["subject"], "Uusi salasana Kirjaamoon");
-    assert!(v["profile"].get("password_hash").is_none(), "no password hash in the export");
+    assert!(
+        v["profile"].get("password_hash").is_none(),
+        "no password hash in the export"
+    );
 }
 
 #[actix_web::test]

@@ -8,16 +8,20 @@ use kirjaamo::db::schema::{counties, regions};
 #[test]
 fn migrations_have_the_same_names_for_both_engines() {
     let names = |dir: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
+        let mut v: Vec<String> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .collect();
         v.sort();
         v
     };
     let (lite, pg) = (names("sqlite"), names("postgres"));
     assert!(!lite.is_empty());
-    assert_eq!(lite, pg, "migrations/sqlite and migrations/postgres must hold the same migrations");
+    assert_eq!(
+        lite, pg,
+        "migrations/sqlite and migrations/postgres must hold the same migrations"
+    );
     for m in &lite {
         for f in ["up.sql", "down.sql"] {
             for dir in ["sqlite", "postgres"] {
@@ -32,11 +36,17 @@ fn migrations_have_the_same_names_for_both_engines() {
 async fn regions_and_counties_are_seeded() {
     let app = TestApp::new();
     let mut conn = app.conn();
-    let regions: Vec<(String, bool)> = regions::table.select((regions::code, regions::national)).load(&mut conn).unwrap();
+    let regions: Vec<(String, bool)> = regions::table
+        .select((regions::code, regions::national))
+        .load(&mut conn)
+        .unwrap();
     assert_eq!(regions.len(), 10);
     assert!(regions.contains(&("fskc".to_string(), true)));
     let n: i64 = counties::table.count().get_result(&mut conn).unwrap();
-    assert_eq!(n, 22, "21 wellbeing services counties and the city of Helsinki");
+    assert_eq!(
+        n, 22,
+        "21 wellbeing services counties and the city of Helsinki"
+    );
     let (helsinki_sv, region): (String, String) = counties::table
         .inner_join(regions::table)
         .filter(counties::code.eq("helsinki"))
@@ -72,13 +82,19 @@ async fn finnish_by_default_then_accept_language_then_the_users_choice() {
     assert!(fi.body.contains(r#"<html lang="fi">"#));
     assert!(fi.body.contains("Tervetuloa Kirjaamoon"));
 
-    b.extra_headers.push(("Accept-Language".into(), "sv-FI,sv;q=0.9".into()));
+    b.extra_headers
+        .push(("Accept-Language".into(), "sv-FI,sv;q=0.9".into()));
     let sv = b.get("/").await;
     assert!(sv.body.contains(r#"<html lang="sv">"#));
     assert!(sv.body.contains("Välkommen till Kirjaamo"));
 
-    let switched = b.post("/kieli", &[("lang", "en"), ("next", "/saavutettavuus")]).await;
-    assert_eq!((switched.status, switched.location().as_str()), (303, "/saavutettavuus"));
+    let switched = b
+        .post("/kieli", &[("lang", "en"), ("next", "/saavutettavuus")])
+        .await;
+    assert_eq!(
+        (switched.status, switched.location().as_str()),
+        (303, "/saavutettavuus")
+    );
     let en = b.get("/saavutettavuus").await;
     assert!(en.body.contains(r#"<html lang="en">"#));
     assert!(en.body.contains("Accessibility statement"));
@@ -88,7 +104,13 @@ async fn finnish_by_default_then_accept_language_then_the_users_choice() {
 async fn every_page_links_the_accessibility_statement_and_feedback() {
     let app = TestApp::new();
     let mut b = app.browser().await;
-    for path in ["/", "/login", "/saavutettavuus", "/palaute", "/no-such-page"] {
+    for path in [
+        "/",
+        "/login",
+        "/saavutettavuus",
+        "/palaute",
+        "/no-such-page",
+    ] {
         let res = b.get(path).await;
         assert!(res.body.contains(r#"href="/saavutettavuus""#), "{path}");
         assert!(res.body.contains(r#"href="/palaute""#), "{path}");
@@ -98,19 +120,37 @@ async fn every_page_links_the_accessibility_statement_and_feedback() {
 #[actix_web::test]
 async fn feedback_reaches_every_admin_by_mail() {
     let app = TestApp::new();
-    app.user("admin1@example.fi", "Admin Yksi", Some(kirjaamo::accounts::Role::Admin));
-    app.user("admin2@example.fi", "Admin Kaksi", Some(kirjaamo::accounts::Role::Admin));
+    app.user(
+        "admin1@example.fi",
+        "Admin Yksi",
+        Some(kirjaamo::accounts::Role::Admin),
+    );
+    app.user(
+        "admin2@example.fi",
+        "Admin Kaksi",
+        Some(kirjaamo::accounts::Role::Admin),
+    );
     let mut b = app.browser().await;
     let empty = b.post("/palaute", &[("message", "   ")]).await;
     assert_eq!(empty.status, 400);
     assert!(empty.body.contains("Kirjoita palaute"));
     assert!(app.outbox().is_empty(), "a rejected form queues nothing");
-    let ok = b.post("/palaute", &[("message", "Lomakkeen virheilmoitus ei näy ruudunlukijalle."), ("email", "maija@example.fi")]).await;
+    let ok = b
+        .post(
+            "/palaute",
+            &[
+                ("message", "Lomakkeen virheilmoitus ei näy ruudunlukijalle."),
+                ("email", "maija@example.fi"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, 200);
     assert!(ok.body.contains("Kiitos"));
     let out = app.outbox();
     assert_eq!(out.len(), 2);
-    assert!(out.iter().all(|(_, _, text)| text.contains("ruudunlukijalle") && text.contains("maija@example.fi")));
+    assert!(out
+        .iter()
+        .all(|(_, _, text)| text.contains("ruudunlukijalle") && text.contains("maija@example.fi")));
 }
 
 #[actix_web::test]
@@ -135,4 +175,29 @@ async fn demo_world_is_idempotent_and_every_demo_account_signs_in() {
         let after = b.get("/tili").await;
         assert_eq!(after.status, 303, "signed out");
     }
+}
+
+#[test]
+fn several_servers_starting_at_once_on_postgresql_migrate_once() {
+    let Some(db) = crate::support::pg::TestDatabase::create() else {
+        eprintln!("skipped: set KIRJAAMO_TEST_DATABASE_URL to run the concurrent-migration test");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let config = kirjaamo::Config::for_data_dir(dir.path(), Some(db.url.clone()));
+            std::thread::spawn(move || {
+                let (transport, _) = kirjaamo::mail::transport::Transport::memory();
+                kirjaamo::AppState::build(config, kirjaamo::clock::Clock::System, transport)
+                    .map(|_| ())
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().expect("every server starts");
+    }
+    let mut conn = kirjaamo::db::establish(&db.url).unwrap();
+    let n: i64 = regions::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(n, 10, "the seed ran once");
 }

@@ -4,7 +4,14 @@
 use crate::support::{Browser, TestApp};
 use kirjaamo::accounts::Role;
 
-const ROLES: [&str; 6] = ["anonymous", "trainee", "trainer", "coordinator_a", "coordinator_b", "admin"];
+const ROLES: [&str; 6] = [
+    "anonymous",
+    "trainee",
+    "trainer",
+    "coordinator_a",
+    "coordinator_b",
+    "admin",
+];
 
 fn table() -> Vec<(String, String, Vec<u16>)> {
     include_str!("route_matrix.txt")
@@ -13,13 +20,19 @@ fn table() -> Vec<(String, String, Vec<u16>)> {
         .map(|l| {
             let cols: Vec<&str> = l.split_whitespace().collect();
             assert_eq!(cols.len(), 2 + ROLES.len(), "bad row: {l}");
-            (cols[0].to_string(), cols[1].to_string(), cols[2..].iter().map(|s| s.parse().unwrap()).collect())
+            (
+                cols[0].to_string(),
+                cols[1].to_string(),
+                cols[2..].iter().map(|s| s.parse().unwrap()).collect(),
+            )
         })
         .collect()
 }
 
 fn concrete(path: &str) -> String {
-    path.replace("{file:.*}", "css/site.css").replace("{token}", "made-up-token").replace("{id}", "999999")
+    path.replace("{file:.*}", "css/site.css")
+        .replace("{token}", "made-up-token")
+        .replace("{id}", "999999")
 }
 
 #[test]
@@ -29,13 +42,23 @@ fn every_route_is_in_the_table() {
         .into_iter()
         .filter(|(m, p)| !table.iter().any(|(tm, tp, _)| tm == m && tp == p))
         .collect();
-    assert!(missing.is_empty(), "routes missing from tests/app/route_matrix.txt: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes missing from tests/app/route_matrix.txt: {missing:?}"
+    );
     let stale: Vec<_> = table
         .iter()
-        .filter(|(m, p, _)| !kirjaamo::web::routes::all().iter().any(|(rm, rp)| rm == m && rp == p))
+        .filter(|(m, p, _)| {
+            !kirjaamo::web::routes::all()
+                .iter()
+                .any(|(rm, rp)| rm == m && rp == p)
+        })
         .map(|(m, p, _)| format!("{m} {p}"))
         .collect();
-    assert!(stale.is_empty(), "rows for routes that no longer exist: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "rows for routes that no longer exist: {stale:?}"
+    );
 }
 
 #[actix_web::test]
@@ -43,10 +66,29 @@ async fn every_role_gets_what_the_table_says() {
     let app = TestApp::new();
     app.user("trainee@example.fi", "Trainee", None);
     app.user("trainer@example.fi", "Trainer", Some(Role::Trainer));
-    app.user("coord-a@example.fi", "Coordinator A", Some(Role::RegionalCoordinator { region_id: app.region_id("socca") }));
-    app.user("coord-b@example.fi", "Coordinator B", Some(Role::RegionalCoordinator { region_id: app.region_id("pikassos") }));
+    app.user(
+        "coord-a@example.fi",
+        "Coordinator A",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    app.user(
+        "coord-b@example.fi",
+        "Coordinator B",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("pikassos"),
+        }),
+    );
     app.user("admin@example.fi", "Admin", Some(Role::Admin));
-    let emails = [None, Some("trainee@example.fi"), Some("trainer@example.fi"), Some("coord-a@example.fi"), Some("coord-b@example.fi"), Some("admin@example.fi")];
+    let emails = [
+        None,
+        Some("trainee@example.fi"),
+        Some("trainer@example.fi"),
+        Some("coord-a@example.fi"),
+        Some("coord-b@example.fi"),
+        Some("admin@example.fi"),
+    ];
     let mut failures = Vec::new();
     for (method, path, expected) in table() {
         for (i, email) in emails.iter().enumerate() {
@@ -60,9 +102,16 @@ async fn every_role_gets_what_the_table_says() {
                 }
             };
             let url = concrete(&path);
-            let res = if method == "GET" { b.get(&url).await } else { b.post(&url, &[]).await };
+            let res = if method == "GET" {
+                b.get(&url).await
+            } else {
+                b.post(&url, &[]).await
+            };
             if res.status != expected[i] {
-                failures.push(format!("{method} {path} as {}: expected {}, got {}", ROLES[i], expected[i], res.status));
+                failures.push(format!(
+                    "{method} {path} as {}: expected {}, got {}",
+                    ROLES[i], expected[i], res.status
+                ));
             }
         }
     }

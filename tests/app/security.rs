@@ -9,7 +9,12 @@ async fn post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
     app.user("maija@example.fi", "Maija", None);
     let mut b = app.browser().await;
     b.get("/login").await;
-    let missing = b.post_raw("/login", &[("email", "maija@example.fi"), ("password", PASSWORD)]).await;
+    let missing = b
+        .post_raw(
+            "/login",
+            &[("email", "maija@example.fi"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(missing.status, 403);
     assert!(missing.body.contains("Lomake on vanhentunut"));
     assert!(!b.cookies.contains_key("kirjaamo_session"));
@@ -18,14 +23,27 @@ async fn post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
     let mut other = app.browser().await;
     other.get("/login").await;
     let foreign = other.csrf_token();
-    let res = b.post_raw("/login", &[("email", "maija@example.fi"), ("password", PASSWORD), ("csrf_token", &foreign)]).await;
+    let res = b
+        .post_raw(
+            "/login",
+            &[
+                ("email", "maija@example.fi"),
+                ("password", PASSWORD),
+                ("csrf_token", &foreign),
+            ],
+        )
+        .await;
     assert_eq!(res.status, 403);
 
     // A signed-in user's language stays as it was.
     let mut signed = app.signed_in("maija@example.fi").await;
     let res = signed.post_raw("/tili/kieli", &[("language", "sv")]).await;
     assert_eq!(res.status, 403);
-    assert!(signed.get("/tili").await.body.contains(r#"<html lang="fi">"#));
+    assert!(signed
+        .get("/tili")
+        .await
+        .body
+        .contains(r#"<html lang="fi">"#));
 }
 
 #[actix_web::test]
@@ -33,7 +51,8 @@ async fn a_foreign_origin_is_refused_even_with_a_token() {
     let app = TestApp::new();
     app.user("maija@example.fi", "Maija", None);
     let mut b = app.signed_in("maija@example.fi").await;
-    b.extra_headers.push(("Origin".into(), "https://evil.example".into()));
+    b.extra_headers
+        .push(("Origin".into(), "https://evil.example".into()));
     let res = b.post("/tili/kieli", &[("language", "sv")]).await;
     assert_eq!(res.status, 403);
 }
@@ -42,8 +61,11 @@ async fn a_foreign_origin_is_refused_even_with_a_token() {
 async fn forged_session_cookies_are_anonymous() {
     let app = TestApp::new();
     let u = app.user("maija@example.fi", "Maija", Some(Role::Admin));
-    let forged_claims = kirjaamo::accounts::session::Claims::new(u.id, u.session_version, app.clock.now());
-    let wrong_key = kirjaamo::accounts::session::issue(&forged_claims, b"not-the-secret-not-the-secret-xx").unwrap();
+    let forged_claims =
+        kirjaamo::accounts::session::Claims::new(u.id, u.session_version, app.clock.now());
+    let wrong_key =
+        kirjaamo::accounts::session::issue(&forged_claims, b"not-the-secret-not-the-secret-xx")
+            .unwrap();
     for cookie in [wrong_key.as_str(), "garbage", "a.b.c", ""] {
         let mut b = app.browser().await;
         b.cookies.insert("kirjaamo_session".into(), cookie.into());
@@ -55,23 +77,46 @@ async fn forged_session_cookies_are_anonymous() {
 #[actix_web::test]
 async fn user_supplied_names_are_escaped() {
     let app = TestApp::new();
-    app.user("x@example.fi", "<script>alert(1)</script> Äänekoski Åbo", None);
+    app.user(
+        "x@example.fi",
+        "<script>alert(1)</script> Äänekoski Åbo",
+        None,
+    );
     let mut b = app.signed_in("x@example.fi").await;
     let home = b.get("/").await;
     assert!(!home.body.contains("<script>alert(1)</script>"));
-    assert!(home.body.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt; Äänekoski Åbo"));
+    assert!(home
+        .body
+        .contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt; Äänekoski Åbo"));
 }
 
 #[actix_web::test]
 async fn security_headers_on_pages_errors_and_assets() {
     let app = TestApp::new();
     let mut b = app.browser().await;
-    let css = b.get("/").await.body.split("href=\"/assets/css/").nth(1).unwrap().split('"').next().unwrap().to_string();
-    for (path, status) in [("/", 200), ("/no-such-page", 404), (format!("/assets/css/{css}").as_str(), 200)] {
+    let css = b
+        .get("/")
+        .await
+        .body
+        .split("href=\"/assets/css/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    for (path, status) in [
+        ("/", 200),
+        ("/no-such-page", 404),
+        (format!("/assets/css/{css}").as_str(), 200),
+    ] {
         let res = b.get(path).await;
         assert_eq!(res.status, status, "{path}");
         let csp = res.header("content-security-policy");
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
         assert_eq!(res.header("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(res.header("referrer-policy"), "same-origin", "{path}");
@@ -82,7 +127,9 @@ async fn security_headers_on_pages_errors_and_assets() {
     assert!(asset.header("content-type").starts_with("text/css"));
     let refused = b.post_raw("/palaute", &[("message", "x")]).await;
     assert_eq!(refused.status, 403);
-    assert!(refused.header("content-security-policy").contains("frame-ancestors 'none'"));
+    assert!(refused
+        .header("content-security-policy")
+        .contains("frame-ancestors 'none'"));
 }
 
 #[actix_web::test]
@@ -114,6 +161,15 @@ async fn login_redirect_returns_to_the_page_asked_for_and_never_off_site() {
     let res = b.get("/tili").await;
     assert_eq!(res.status, 303);
     assert_eq!(res.location(), "/login?next=%2Ftili");
-    let evil = b.post("/login", &[("email", "maija@example.fi"), ("password", PASSWORD), ("next", "//evil.example/x")]).await;
+    let evil = b
+        .post(
+            "/login",
+            &[
+                ("email", "maija@example.fi"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/x"),
+            ],
+        )
+        .await;
     assert_eq!(evil.location(), "/");
 }

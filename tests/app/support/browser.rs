@@ -16,11 +16,19 @@ pub struct Response {
 
 impl Response {
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
     }
 
     pub fn header(&self, name: &str) -> String {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
     }
 }
 
@@ -36,11 +44,20 @@ impl Browser {
     pub async fn new(state: AppState) -> Browser {
         let [a, b] = rand::random::<[u8; 2]>();
         let peer = std::net::SocketAddr::from(([127, 1, a, b.max(1)], 40000));
-        Browser { state, cookies: HashMap::new(), extra_headers: Vec::new(), peer }
+        Browser {
+            state,
+            cookies: HashMap::new(),
+            extra_headers: Vec::new(),
+            peer,
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// The token a form on a page of this browser would carry.
@@ -48,11 +65,17 @@ impl Browser {
         let binding = match self.cookies.get(kirjaamo::accounts::session::COOKIE_NAME) {
             Some(jwt) => {
                 let payload = jwt.split('.').nth(1).unwrap_or("");
-                let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap_or_default();
+                let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(payload)
+                    .unwrap_or_default();
                 let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
                 v["sid"].as_str().unwrap_or("").to_string()
             }
-            None => self.cookies.get(csrf::ANON_COOKIE).cloned().unwrap_or_default(),
+            None => self
+                .cookies
+                .get(csrf::ANON_COOKIE)
+                .cloned()
+                .unwrap_or_default(),
         };
         csrf::token_for(&self.state.config.secret, &binding)
     }
@@ -65,7 +88,9 @@ impl Browser {
                 .default_service(actix_web::web::to(kirjaamo::web::pages::not_found)),
         )
         .await;
-        let mut req = req.insert_header((header::COOKIE, self.cookie_header())).peer_addr(self.peer);
+        let mut req = req
+            .insert_header((header::COOKIE, self.cookie_header()))
+            .peer_addr(self.peer);
         for (k, v) in &self.extra_headers {
             req = req.insert_header((k.as_str(), v.as_str()));
         }
@@ -74,13 +99,18 @@ impl Browser {
             if c.value().is_empty() || c.max_age().is_some_and(|a| a.is_zero()) {
                 self.cookies.remove(c.name());
             } else {
-                self.cookies.insert(c.name().to_string(), c.value().to_string());
+                self.cookies
+                    .insert(c.name().to_string(), c.value().to_string());
             }
         }
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let body = String::from_utf8_lossy(&test::read_body(res).await).to_string();
-        Response { status, headers, body }
+        Response {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Response {
@@ -101,7 +131,9 @@ impl Browser {
 
     /// Posts exactly these fields (no token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
         self.send(
             test::TestRequest::post()
                 .uri(path)

@@ -21,7 +21,8 @@ pub const PASSWORD: &str = "testisalasana-2026";
 /// Hashing with argon2id is slow on purpose; tests share one hash of [`PASSWORD`].
 pub fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| password::hash(PASSWORD).unwrap()).clone()
+    HASH.get_or_init(|| password::hash(PASSWORD).unwrap())
+        .clone()
 }
 
 pub struct TestApp {
@@ -33,7 +34,10 @@ pub struct TestApp {
 }
 
 pub fn t0() -> chrono::NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(9, 0, 0).unwrap()
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
 }
 
 impl TestApp {
@@ -45,7 +49,13 @@ impl TestApp {
         let clock = Clock::fixed(t0());
         let (transport, sent) = Transport::memory();
         let state = AppState::build(config, clock.clone(), transport).unwrap();
-        TestApp { state, clock, sent, dir, _pg: pg }
+        TestApp {
+            state,
+            clock,
+            sent,
+            dir,
+            _pg: pg,
+        }
     }
 
     pub fn conn(&self) -> DbConn {
@@ -74,12 +84,16 @@ impl TestApp {
     }
 
     pub fn region_id(&self, code: &str) -> i64 {
-        kirjaamo::network::region_by_code(&mut self.conn(), code).unwrap().id
+        kirjaamo::network::region_by_code(&mut self.conn(), code)
+            .unwrap()
+            .id
     }
 
     #[allow(dead_code)]
     pub fn county_id(&self, code: &str) -> i64 {
-        kirjaamo::network::county_by_code(&mut self.conn(), code).unwrap().id
+        kirjaamo::network::county_by_code(&mut self.conn(), code)
+            .unwrap()
+            .id
     }
 
     /// A browser for this app.
@@ -90,7 +104,9 @@ impl TestApp {
     /// A browser signed in as `email` (with [`PASSWORD`]).
     pub async fn signed_in(&self, email: &str) -> Browser {
         let mut b = self.browser().await;
-        let res = b.post("/login", &[("email", email), ("password", PASSWORD)]).await;
+        let res = b
+            .post("/login", &[("email", email), ("password", PASSWORD)])
+            .await;
         assert_eq!(res.status, 303, "signing in as {email}: {}", res.body);
         b
     }
@@ -111,5 +127,8 @@ impl TestApp {
 pub fn link_in(text: &str, prefix: &str) -> Option<String> {
     text.split_whitespace()
         .find(|w| w.contains(prefix))
-        .map(|w| w.trim_matches(|c: char| c == '<' || c == '>' || c == '"').to_string())
+        .map(|w| {
+            w.trim_matches(|c: char| c == '<' || c == '>' || c == '"')
+                .to_string()
+        })
 }

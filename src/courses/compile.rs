@@ -1,0 +1,269 @@
+//! The compiler's entry points: one course folder, or a folder of courses, to compiled courses
+//! or every diagnostic. Loads all front matter first, then renders once every link target is
+//! known (so a broken link is an error with a path, never a silent 404).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::layout::{scan_course, Layout};
+use super::links::LinkContext;
+use super::meta::{load_course_toml, CourseMeta};
+use super::model::{CompiledCourse, CompiledModule, CourseKind, Diagnostic};
+use super::pages::{compile_lesson, compile_module_intro, load_module};
+use super::source::{hash_file, is_slug, list_dir, EntryKind, Fnv64};
+
+/// The result of compiling a folder of courses.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CompileOutput {
+    /// The courses without a single diagnostic, in folder-name order.
+    pub courses: Vec<CompiledCourse>,
+    /// Every diagnostic of every course, sorted by path, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CompileOutput {
+    /// True when no course had any diagnostic.
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+}
+
+/// Compiles every subfolder of `root` that has a `course.toml`. A course with any error is
+/// left out of `courses`; its diagnostics are collected. A missing or empty `root` gives an
+/// empty output.
+pub fn compile_dir(root: &Path) -> CompileOutput {
+    let mut out = CompileOutput::default();
+    match std::fs::metadata(root) {
+        Err(_) => return out,
+        Ok(meta) if !meta.is_dir() => {
+            let message = "not a folder: give the folder that holds the course folders";
+            out.diagnostics.push(Diagnostic::file(root, message));
+            return out;
+        }
+        Ok(_) => {}
+    }
+    let entries = list_dir(root, &mut out.diagnostics);
+    let attempts: Vec<Attempt> = entries
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Dir | EntryKind::Symlink))
+        .filter(|e| e.path.join("course.toml").is_file())
+        .map(|e| compile_at(&e.path))
+        .collect();
+    let folders: HashMap<&str, Option<bool>> = entries
+        .iter()
+        .filter(|e| e.path.join("course.toml").is_file())
+        .map(|e| {
+            let compiled = attempts.iter().find_map(|a| match &a.result {
+                Ok(c) if c.slug == e.name => Some(c.kind == CourseKind::Basic),
+                _ => None,
+            });
+            (e.name.as_str(), compiled)
+        })
+        .collect();
+    for attempt in attempts {
+        let mut result = attempt.result;
+        if let Some((target, at)) = attempt.refreshes {
+            let problem = match folders.get(target.as_str()) {
+                None => Some(format!(
+                    "`refreshes = \"{target}\"`: there is no course folder `{target}` next to \
+                     this one"
+                )),
+                Some(Some(false)) => Some(format!(
+                    "`refreshes = \"{target}\"`: that course is a refresher; name the basic \
+                     course it refreshes"
+                )),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                let diag = Diagnostic { message, ..at };
+                result = match result {
+                    Ok(_) => Err(vec![diag]),
+                    Err(mut diags) => {
+                        diags.push(diag);
+                        Err(diags)
+                    }
+                };
+            }
+        }
+        match result {
+            Ok(course) => out.courses.push(course),
+            Err(diags) => out.diagnostics.extend(diags),
+        }
+    }
+    sort(&mut out.diagnostics);
+    out
+}
+
+/// Compiles one course folder (its name is the course slug).
+pub fn compile_course(dir: &Path) -> Result<CompiledCourse, Vec<Diagnostic>> {
+    compile_at(dir).result
+}
+
+/// One course's result, plus where its `refreshes` key is (checked against the other courses).
+struct Attempt {
+    result: Result<CompiledCourse, Vec<Diagnostic>>,
+    refreshes: Option<(String, Diagnostic)>,
+}
+
+fn compile_at(dir: &Path) -> Attempt {
+    let mut diags = Vec::new();
+    let slug = course_slug(dir, &mut diags);
+    let course_file = load_course_toml(dir, &slug, &mut diags);
+    let layout = scan_course(dir, &mut diags);
+    let index = lesson_index(&layout, &mut diags);
+    let mut hash_inputs: Vec<(String, &[u8])> = Vec::new();
+    if let Some(src) = &course_file.source {
+        hash_inputs.push(("course.toml".into(), src.text.as_bytes()));
+    }
+    let loaded: Vec<_> = layout
+        .modules
+        .iter()
+        .map(|m| load_module(m, &mut diags))
+        .collect();
+    let mut modules = Vec::new();
+    for (position, (dir, (module, lessons))) in layout.modules.iter().zip(&loaded).enumerate() {
+        let ctx = LinkContext {
+            course_slug: &slug,
+            from_dir: &dir.rel,
+            lessons: &index,
+            assets: &layout.assets,
+        };
+        if let Some(m) = module {
+            hash_inputs.push((format!("{}/module.md", dir.rel), m.source.text.as_bytes()));
+        }
+        let compiled_lessons: Vec<_> = dir
+            .lessons
+            .iter()
+            .zip(lessons)
+            .enumerate()
+            .filter_map(|(i, (file, lesson))| {
+                let lesson = lesson.as_ref()?;
+                hash_inputs.push((file.rel.clone(), lesson.source.text.as_bytes()));
+                compile_lesson(file, lesson, position_of(i), &ctx, &mut diags)
+            })
+            .collect();
+        let intro = module
+            .as_ref()
+            .map(|m| compile_module_intro(m, &ctx, &mut diags));
+        if let (Some(Some(mut compiled)), true) = (intro, compiled_lessons.len() == lessons.len()) {
+            compiled.slug.clone_from(&dir.name.slug);
+            compiled.position = position_of(position);
+            compiled.lessons = compiled_lessons;
+            modules.push(compiled);
+        }
+    }
+    let content_hash = content_hash(hash_inputs, &layout, &mut diags);
+    let result = match course_file.meta {
+        Some(meta) if diags.is_empty() => Ok(course(meta, slug, modules, content_hash)),
+        _ => {
+            sort(&mut diags);
+            Err(diags)
+        }
+    };
+    Attempt {
+        result,
+        refreshes: course_file.refreshes_at,
+    }
+}
+
+fn course(
+    meta: CourseMeta,
+    slug: String,
+    modules: Vec<CompiledModule>,
+    content_hash: String,
+) -> CompiledCourse {
+    CompiledCourse {
+        slug,
+        title: meta.title,
+        kind: meta.kind,
+        language: meta.language,
+        version: meta.version,
+        summary: meta.summary,
+        refreshes: meta.refreshes,
+        competence_valid_months: meta.competence_valid_months,
+        training_activity_months: meta.training_activity_months,
+        modules,
+        content_hash,
+    }
+}
+
+fn position_of(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+fn course_slug(dir: &Path, diags: &mut Vec<Diagnostic>) -> String {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if !is_slug(name) {
+        diags.push(Diagnostic::file(
+            dir,
+            format!(
+                "course folder `{name}`: the folder name is the course's address, so use only \
+                 lower-case letters a-z, digits and hyphens (e.g. `kirjaamisvalmennus`)"
+            ),
+        ));
+    }
+    name.to_string()
+}
+
+/// Every lesson file and its slug; reports slugs used twice in the course.
+fn lesson_index(layout: &Layout, diags: &mut Vec<Diagnostic>) -> HashMap<String, String> {
+    let mut index = HashMap::new();
+    let mut lesson_slugs: HashMap<&str, &str> = HashMap::new();
+    let mut module_slugs: HashMap<&str, &str> = HashMap::new();
+    for module in &layout.modules {
+        if let Some(first) = module_slugs.insert(&module.name.slug, &module.rel) {
+            diags.push(Diagnostic::file(
+                &module.path,
+                format!(
+                    "module slug `{}` is used twice: `{first}` and `{}`; module slugs must be \
+                     unique within the course",
+                    module.name.slug, module.rel
+                ),
+            ));
+        }
+        for lesson in &module.lessons {
+            if let Some(first) = lesson_slugs.get(lesson.name.slug.as_str()) {
+                diags.push(Diagnostic::file(
+                    &lesson.path,
+                    format!(
+                        "lesson slug `{}` is used twice: `{first}` and `{}`; lesson slugs must be \
+                         unique within the course (they keep trainees' progress)",
+                        lesson.name.slug, lesson.rel
+                    ),
+                ));
+            } else {
+                lesson_slugs.insert(&lesson.name.slug, &lesson.rel);
+            }
+            index.insert(lesson.rel.clone(), lesson.name.slug.clone());
+        }
+    }
+    index
+}
+
+/// FNV-1a 64 over every source file's relative path and bytes, in path order.
+fn content_hash(
+    mut inputs: Vec<(String, &[u8])>,
+    layout: &Layout,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    inputs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut hash = Fnv64::new();
+    for (rel, bytes) in inputs {
+        hash.write_part(rel.as_bytes());
+        hash.write_part(bytes);
+    }
+    let assets: &BTreeMap<_, _> = &layout.assets;
+    for (rel, path) in assets {
+        hash.write_part(format!("assets/{rel}").as_bytes());
+        if let Err(e) = hash_file(&mut hash, path) {
+            diags.push(Diagnostic::file(path, format!("cannot read file: {e}")));
+        }
+    }
+    hash.hex()
+}
+
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+    });
+}

@@ -1,0 +1,359 @@
+//! Rendering one Markdown text of a course (a lesson body, a module introduction, a summary,
+//! a check's explanation): lifts out the `summary` and `check` blocks, resolves links and
+//! images, gives headings ids, counts words, and reports problems at file offsets.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+use super::frontmatter::{parse_toml, CheckToml};
+use super::links::{resolve_image, resolve_link, LinkContext};
+use super::markdown::{
+    assign_heading_ids, options, trusted_event, trusted_html, LimitNesting, PlainText,
+};
+use super::model::{Diagnostic, SelfCheck, TocEntry};
+use super::source::Source;
+
+/// Maps byte offsets of a text that was cut out of a file back to offsets in the file.
+#[derive(Debug, Clone)]
+pub(crate) enum OffsetMap {
+    /// Pieces of the text, each (offset in the text, offset in the file) where it begins.
+    Pieces(Vec<(usize, usize)>),
+    /// The whole text stands for one place in the file (a TOML string value).
+    Fixed(usize),
+}
+
+impl OffsetMap {
+    /// A text that is one contiguous piece of the file, starting at `file_offset`.
+    pub(crate) fn contiguous(file_offset: usize) -> OffsetMap {
+        OffsetMap::Pieces(vec![(0, file_offset)])
+    }
+
+    fn push(&mut self, text_offset: usize, file_offset: usize) {
+        if let OffsetMap::Pieces(pieces) = self {
+            pieces.push((text_offset, file_offset));
+        }
+    }
+
+    pub(crate) fn file_offset(&self, text_offset: usize) -> usize {
+        match self {
+            OffsetMap::Fixed(at) => *at,
+            OffsetMap::Pieces(pieces) => {
+                let i = pieces.partition_point(|&(t, _)| t <= text_offset);
+                match i.checked_sub(1).and_then(|i| pieces.get(i)) {
+                    Some(&(t, f)) => f + (text_offset - t),
+                    None => pieces.first().map_or(0, |&(_, f)| f),
+                }
+            }
+        }
+    }
+}
+
+/// Where diagnostics for one text go.
+pub(crate) struct Report<'a> {
+    pub(crate) source: &'a Source,
+    pub(crate) map: OffsetMap,
+    pub(crate) diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    fn at(&mut self, text_offset: usize, message: impl Into<String>) {
+        let offset = self.map.file_offset(text_offset);
+        self.diags.push(self.source.diagnostic(offset, message));
+    }
+}
+
+/// Which fenced blocks a text may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Blocks {
+    /// A lesson body: `summary` and `check` blocks are lifted out.
+    Lesson,
+    /// `module.md`: they are an error.
+    Forbidden,
+    /// A summary or an explanation: they are ordinary code blocks.
+    Plain,
+}
+
+/// A `summary` or `check` block: its text and where that text is in the file.
+struct Block {
+    text: String,
+    map: OffsetMap,
+    fence_offset: usize,
+}
+
+/// A rendered text.
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
+    pub(crate) summary_markdown: Option<String>,
+    pub(crate) summary_html: Option<String>,
+    pub(crate) summary_text: Option<String>,
+    pub(crate) checks: Vec<SelfCheck>,
+    pub(crate) word_count: usize,
+}
+
+/// Renders `md` (whose offsets `report.map` maps into the file).
+pub(crate) fn render(
+    md: &str,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+    blocks: Blocks,
+) -> Rendered {
+    let mut events = Vec::new();
+    let mut text = PlainText::default();
+    let mut capture: Option<(bool, Block)> = None;
+    let mut summaries = Vec::new();
+    let mut checks = Vec::new();
+    let mut in_metadata = false;
+    let parser = Parser::new_ext(md, options()).into_offset_iter();
+    for (event, range) in LimitNesting::new(parser) {
+        if let Some((is_summary, block)) = &mut capture {
+            match event {
+                Event::Text(t) => {
+                    let file_offset = report.map.file_offset(range.start);
+                    block.map.push(block.text.len(), file_offset);
+                    block.text.push_str(&t);
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let is_summary = *is_summary;
+                    if let Some((_, block)) = capture.take() {
+                        if is_summary {
+                            summaries.push(block);
+                        } else {
+                            checks.push(block);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
+                let kind = info.split_whitespace().next().unwrap_or("");
+                if (kind == "summary" || kind == "check") && blocks != Blocks::Plain {
+                    if blocks == Blocks::Forbidden {
+                        report.at(
+                            range.start,
+                            format!("`{kind}` blocks belong in lessons, not in module.md"),
+                        );
+                    }
+                    let fence_offset = report.map.file_offset(range.start);
+                    let block = Block {
+                        text: String::new(),
+                        map: OffsetMap::Pieces(vec![(0, fence_offset)]),
+                        fence_offset,
+                    };
+                    capture = Some((kind == "summary", block));
+                    continue;
+                }
+                event
+            }
+            Event::Start(Tag::MetadataBlock(_)) => {
+                report.at(
+                    range.start,
+                    "a second `+++` block: front matter comes once, at the very top of the file",
+                );
+                in_metadata = true;
+                continue;
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                in_metadata = false;
+                continue;
+            }
+            _ if in_metadata => continue,
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let resolved = match link_type {
+                    // `<name@example.fi>`: the renderer adds `mailto:`.
+                    LinkType::Email => Ok(None),
+                    _ => resolve_link(ctx, &dest_url),
+                };
+                let dest_url = match resolved {
+                    Ok(Some(href)) => CowStr::from(href),
+                    Ok(None) => dest_url,
+                    Err(message) => {
+                        report.at(range.start, message);
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match resolve_image(ctx, &dest_url) {
+                    Ok(src) => CowStr::from(src),
+                    Err(message) => {
+                        report.at(range.start, message);
+                        CowStr::from("")
+                    }
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => trusted_event(other),
+        };
+        text.push(&event);
+        events.push(event);
+    }
+    if let Some((is_summary, block)) = capture {
+        if is_summary {
+            summaries.push(block);
+        } else {
+            checks.push(block);
+        }
+    }
+    let (events, toc) = assign_heading_ids(events);
+    let mut rendered = Rendered {
+        html: trusted_html(events),
+        toc,
+        word_count: text.finish().split_whitespace().count(),
+        ..Rendered::default()
+    };
+    if blocks == Blocks::Lesson {
+        add_summary(&mut rendered, summaries, ctx, report);
+        rendered.checks = checks
+            .into_iter()
+            .filter_map(|b| compile_check(&b, ctx, report))
+            .collect();
+    }
+    rendered
+}
+
+fn add_summary(
+    rendered: &mut Rendered,
+    summaries: Vec<Block>,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+) {
+    let mut summaries = summaries.into_iter();
+    let Some(summary) = summaries.next() else {
+        return;
+    };
+    for extra in summaries {
+        let message = "a second `summary` block: a lesson has at most one summary";
+        report
+            .diags
+            .push(report.source.diagnostic(extra.fence_offset, message));
+    }
+    let markdown = summary.text.trim().to_string();
+    if markdown.is_empty() {
+        let message = "the `summary` block is empty: write the condensed lesson in it";
+        report
+            .diags
+            .push(report.source.diagnostic(summary.fence_offset, message));
+        return;
+    }
+    let mut inner = Report {
+        source: report.source,
+        map: summary.map,
+        diags: &mut *report.diags,
+    };
+    let html = render(&summary.text, ctx, &mut inner, Blocks::Plain).html;
+    rendered.summary_text = Some(super::markdown::plain_text(&markdown));
+    rendered.summary_html = Some(html);
+    rendered.summary_markdown = Some(markdown);
+}
+
+/// Parses and checks one `check` block; `None` (with diagnostics) when it is wrong.
+fn compile_check(
+    block: &Block,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+) -> Option<SelfCheck> {
+    let diag = |report: &mut Report<'_>, offset: usize, message: String| {
+        let offset = block.map.file_offset(offset);
+        report.diags.push(report.source.diagnostic(offset, message));
+    };
+    let check: CheckToml = match parse_toml(&block.text, "check") {
+        Ok(check) => check,
+        Err(e) if e.message.contains("missing required key") => {
+            let message = e.message;
+            report
+                .diags
+                .push(report.source.diagnostic(block.fence_offset, message));
+            return None;
+        }
+        Err(e) => {
+            diag(report, e.offset, e.message);
+            return None;
+        }
+    };
+    let before = report.diags.len();
+    if check.question.get_ref().trim().is_empty() {
+        diag(
+            report,
+            check.question.span().start,
+            "check: 'question' is empty".into(),
+        );
+    }
+    let choices = check.choices.get_ref();
+    let at_choices = check.choices.span().start;
+    if choices.len() < 2 {
+        let message = format!(
+            "check: 'choices' needs at least 2 choices (found {})",
+            choices.len()
+        );
+        diag(report, at_choices, message);
+    }
+    if let Some(i) = choices.iter().position(|c| c.trim().is_empty()) {
+        diag(report, at_choices, format!("check: choice {i} is empty"));
+    }
+    let at_correct = check.correct.span().start;
+    let mut correct = check.correct.get_ref().clone();
+    if correct.is_empty() {
+        let message = "check: 'correct' must list at least one index (zero-based)".into();
+        diag(report, at_correct, message);
+    }
+    for &i in &correct {
+        if i >= choices.len() {
+            let message = format!(
+                "check: 'correct' index {i} is out of range ({} choices)",
+                choices.len()
+            );
+            diag(report, at_correct, message);
+        }
+    }
+    correct.sort_unstable();
+    if let Some(w) = correct.windows(2).find(|w| w.first() == w.get(1)) {
+        let i = w.first().copied().unwrap_or_default();
+        diag(
+            report,
+            at_correct,
+            format!("check: 'correct' lists index {i} twice"),
+        );
+    }
+    let explain = check.explain.get_ref();
+    if explain.trim().is_empty() {
+        let message = "check: 'explain' is empty: say why the answer is right".into();
+        diag(report, check.explain.span().start, message);
+    }
+    let mut inner = Report {
+        source: report.source,
+        map: OffsetMap::Fixed(block.map.file_offset(check.explain.span().start)),
+        diags: &mut *report.diags,
+    };
+    let explain_html = render(explain, ctx, &mut inner, Blocks::Plain).html;
+    (report.diags.len() == before).then(|| SelfCheck {
+        question: check.question.get_ref().trim().to_string(),
+        choices: choices.iter().map(|c| c.trim().to_string()).collect(),
+        correct,
+        explain_html,
+    })
+}

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod courses;
 pub mod db;
 pub mod demo;
 pub mod error;

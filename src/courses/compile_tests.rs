@@ -351,6 +351,16 @@ fn minutes_are_estimated_from_words() {
 }
 
 #[test]
+fn too_much_raw_html_is_an_error() {
+    let body = format!("Alku.\n\n{}", "<span>".repeat(3_000));
+    assert_eq!(
+        diags_for_lesson(&body),
+        ["c/01-alku/01-eka.md:6:12001: too much raw HTML: more than 2000 tags in one text; write it \
+          in Markdown"]
+    );
+}
+
+#[test]
 fn a_second_front_matter_block_is_an_error() {
     let lines = diags_for_lesson("+++\ntitle = \"Toinen\"\n+++\n");
     assert_eq!(

@@ -7,7 +7,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd
 use super::frontmatter::{parse_toml, CheckToml};
 use super::links::{resolve_image, resolve_link, LinkContext};
 use super::markdown::{
-    assign_heading_ids, options, trusted_event, trusted_html, LimitNesting, PlainText,
+    assign_heading_ids, options, trusted_event, trusted_html, HtmlBudget, LimitNesting, PlainText,
+    MAX_RAW_HTML_TAGS,
 };
 use super::model::{Diagnostic, SelfCheck, TocEntry};
 use super::source::Source;
@@ -98,142 +99,181 @@ pub(crate) fn render(
     report: &mut Report<'_>,
     blocks: Blocks,
 ) -> Rendered {
-    let mut events = Vec::new();
-    let mut text = PlainText::default();
-    let mut capture: Option<(bool, Block)> = None;
-    let mut summaries = Vec::new();
-    let mut checks = Vec::new();
-    let mut in_metadata = false;
+    let mut walk = Walk {
+        blocks,
+        events: Vec::new(),
+        text: PlainText::default(),
+        capture: None,
+        summaries: Vec::new(),
+        checks: Vec::new(),
+        in_metadata: false,
+        budget: HtmlBudget::default(),
+    };
     let parser = Parser::new_ext(md, options()).into_offset_iter();
     for (event, range) in LimitNesting::new(parser) {
-        if let Some((is_summary, block)) = &mut capture {
-            match event {
-                Event::Text(t) => {
-                    let file_offset = report.map.file_offset(range.start);
-                    block.map.push(block.text.len(), file_offset);
-                    block.text.push_str(&t);
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let is_summary = *is_summary;
-                    if let Some((_, block)) = capture.take() {
-                        if is_summary {
-                            summaries.push(block);
-                        } else {
-                            checks.push(block);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            continue;
-        }
-        let event = match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
-                let kind = info.split_whitespace().next().unwrap_or("");
-                if (kind == "summary" || kind == "check") && blocks != Blocks::Plain {
-                    if blocks == Blocks::Forbidden {
-                        report.at(
-                            range.start,
-                            format!("`{kind}` blocks belong in lessons, not in module.md"),
-                        );
-                    }
-                    let fence_offset = report.map.file_offset(range.start);
-                    let block = Block {
-                        text: String::new(),
-                        map: OffsetMap::Pieces(vec![(0, fence_offset)]),
-                        fence_offset,
-                    };
-                    capture = Some((kind == "summary", block));
-                    continue;
-                }
-                event
-            }
-            Event::Start(Tag::MetadataBlock(_)) => {
-                report.at(
-                    range.start,
-                    "a second `+++` block: front matter comes once, at the very top of the file",
-                );
-                in_metadata = true;
-                continue;
-            }
-            Event::End(TagEnd::MetadataBlock(_)) => {
-                in_metadata = false;
-                continue;
-            }
-            _ if in_metadata => continue,
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let resolved = match link_type {
-                    // `<name@example.fi>`: the renderer adds `mailto:`.
-                    LinkType::Email => Ok(None),
-                    _ => resolve_link(ctx, &dest_url),
-                };
-                let dest_url = match resolved {
-                    Ok(Some(href)) => CowStr::from(href),
-                    Ok(None) => dest_url,
-                    Err(message) => {
-                        report.at(range.start, message);
-                        dest_url
-                    }
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = match resolve_image(ctx, &dest_url) {
-                    Ok(src) => CowStr::from(src),
-                    Err(message) => {
-                        report.at(range.start, message);
-                        CowStr::from("")
-                    }
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            other => trusted_event(other),
-        };
-        text.push(&event);
-        events.push(event);
+        walk.step(event, range.start, ctx, report);
     }
-    if let Some((is_summary, block)) = capture {
-        if is_summary {
-            summaries.push(block);
-        } else {
-            checks.push(block);
-        }
-    }
-    let (events, toc) = assign_heading_ids(events);
+    walk.end_block();
+    let (events, toc) = assign_heading_ids(walk.events);
     let mut rendered = Rendered {
         html: trusted_html(events),
         toc,
-        word_count: text.finish().split_whitespace().count(),
+        word_count: walk.text.finish().split_whitespace().count(),
         ..Rendered::default()
     };
     if blocks == Blocks::Lesson {
-        add_summary(&mut rendered, summaries, ctx, report);
-        rendered.checks = checks
+        add_summary(&mut rendered, walk.summaries, ctx, report);
+        rendered.checks = walk
+            .checks
             .into_iter()
             .filter_map(|b| compile_check(&b, ctx, report))
             .collect();
     }
     rendered
+}
+
+/// The state of one pass over the events of a text.
+struct Walk<'e> {
+    blocks: Blocks,
+    events: Vec<Event<'e>>,
+    text: PlainText,
+    /// The `summary` (true) or `check` (false) block being read.
+    capture: Option<(bool, Block)>,
+    summaries: Vec<Block>,
+    checks: Vec<Block>,
+    in_metadata: bool,
+    budget: HtmlBudget,
+}
+
+impl<'e> Walk<'e> {
+    fn step(
+        &mut self,
+        event: Event<'e>,
+        at: usize,
+        ctx: &LinkContext<'_>,
+        report: &mut Report<'_>,
+    ) {
+        let was_over = self.budget.exceeded;
+        let event = self.budget.apply(event);
+        if self.budget.exceeded && !was_over {
+            let message = format!(
+                "too much raw HTML: more than {MAX_RAW_HTML_TAGS} tags in one text; write it in \
+                 Markdown"
+            );
+            report.at(at, message);
+        }
+        if let Some((_, block)) = &mut self.capture {
+            match event {
+                Event::Text(t) => {
+                    block.map.push(block.text.len(), report.map.file_offset(at));
+                    block.text.push_str(&t);
+                }
+                Event::End(TagEnd::CodeBlock) => self.end_block(),
+                _ => {}
+            }
+            return;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
+                let kind = info.split_whitespace().next().unwrap_or("");
+                if (kind == "summary" || kind == "check") && self.blocks != Blocks::Plain {
+                    if self.blocks == Blocks::Forbidden {
+                        let message =
+                            format!("`{kind}` blocks belong in lessons, not in module.md");
+                        report.at(at, message);
+                    }
+                    let fence_offset = report.map.file_offset(at);
+                    let block = Block {
+                        text: String::new(),
+                        map: OffsetMap::Pieces(vec![(0, fence_offset)]),
+                        fence_offset,
+                    };
+                    self.capture = Some((kind == "summary", block));
+                    return;
+                }
+                event
+            }
+            Event::Start(Tag::MetadataBlock(_)) => {
+                let message =
+                    "a second `+++` block: front matter comes once, at the very top of the file";
+                report.at(at, message);
+                self.in_metadata = true;
+                return;
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                self.in_metadata = false;
+                return;
+            }
+            _ if self.in_metadata => return,
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                Event::Start(resolve(tag, at, ctx, report))
+            }
+            other => trusted_event(other),
+        };
+        self.text.push(&event);
+        self.events.push(event);
+    }
+
+    fn end_block(&mut self) {
+        match self.capture.take() {
+            Some((true, block)) => self.summaries.push(block),
+            Some((false, block)) => self.checks.push(block),
+            None => {}
+        }
+    }
+}
+
+/// Rewrites a link's `href` or an image's `src`, or reports why it is wrong.
+fn resolve<'e>(tag: Tag<'e>, at: usize, ctx: &LinkContext<'_>, report: &mut Report<'_>) -> Tag<'e> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => {
+            let resolved = match link_type {
+                // `<name@example.fi>`: the renderer adds `mailto:`.
+                LinkType::Email => Ok(None),
+                _ => resolve_link(ctx, &dest_url),
+            };
+            let dest_url = match resolved {
+                Ok(Some(href)) => CowStr::from(href),
+                Ok(None) => dest_url,
+                Err(message) => {
+                    report.at(at, message);
+                    dest_url
+                }
+            };
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }
+        }
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => {
+            let dest_url = match resolve_image(ctx, &dest_url) {
+                Ok(src) => CowStr::from(src),
+                Err(message) => {
+                    report.at(at, message);
+                    CowStr::from("")
+                }
+            };
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }
+        }
+        other => other,
+    }
 }
 
 fn add_summary(

@@ -39,8 +39,9 @@ fn user_options() -> Options {
 /// handlers, forms, styles other than table alignment and any URL scheme but http, https and
 /// mailto are removed.
 pub fn render_trusted(md: &str) -> String {
+    let mut budget = HtmlBudget::default();
     let events: Vec<Event<'_>> = LimitNesting::new(Parser::new_ext(md, options()))
-        .map(trusted_event)
+        .map(|e| trusted_event(budget.apply(e)))
         .collect();
     let (events, _toc) = assign_heading_ids(events);
     trusted_html(events)
@@ -136,6 +137,49 @@ impl<T: Nesting, I: Iterator<Item = T>> Iterator for LimitNesting<I> {
                 }
                 _ => return Some(item),
             }
+        }
+    }
+}
+
+/// Raw HTML tags allowed in one course text. The HTML parser inside the sanitiser slows down
+/// quadratically with nested raw tags (minutes for a 1 MiB file of `<div>`); lessons need a
+/// handful (`<details>`), so beyond this budget raw HTML is shown as text.
+pub(crate) const MAX_RAW_HTML_TAGS: usize = 2_000;
+
+/// Counts raw HTML tags and turns the ones over [`MAX_RAW_HTML_TAGS`] into text.
+#[derive(Debug)]
+pub(crate) struct HtmlBudget {
+    left: usize,
+    /// True once some raw HTML was turned into text.
+    pub(crate) exceeded: bool,
+}
+
+impl Default for HtmlBudget {
+    fn default() -> Self {
+        HtmlBudget {
+            left: MAX_RAW_HTML_TAGS,
+            exceeded: false,
+        }
+    }
+}
+
+impl HtmlBudget {
+    pub(crate) fn apply<'a>(&mut self, event: Event<'a>) -> Event<'a> {
+        let (html, inline) = match event {
+            Event::Html(s) => (s, false),
+            Event::InlineHtml(s) => (s, true),
+            other => return other,
+        };
+        let tags = html.matches('<').count();
+        if self.exceeded || tags > self.left {
+            self.exceeded = true;
+            return Event::Text(html);
+        }
+        self.left -= tags;
+        if inline {
+            Event::InlineHtml(html)
+        } else {
+            Event::Html(html)
         }
     }
 }

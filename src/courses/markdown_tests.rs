@@ -270,6 +270,18 @@ fn plain_text_drops_markup() {
 }
 
 #[test]
+fn deep_raw_html_in_course_text_is_bounded() {
+    let deep = "<div>".repeat(200_000);
+    let out = render_trusted(&deep);
+    assert!(
+        out.contains("&lt;div&gt;"),
+        "over the budget raw HTML is text"
+    );
+    let few = render_trusted("<details><summary>Vastaus</summary>Piilossa</details>");
+    assert!(few.starts_with("<details>"), "{few}");
+}
+
+#[test]
 fn no_panic_on_odd_input() {
     let deep_quote = ">".repeat(50_000);
     let deep_list = "- ".repeat(20_000);

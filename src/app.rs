@@ -81,12 +81,70 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut actix_web::web::ServiceCon
     }
 }
 
+/// Compiles the courses folder and publishes what compiled cleanly.
+pub fn publish_courses(state: &AppState) -> anyhow::Result<crate::courses::publish::PublishAll> {
+    let mut conn = state.pool.get()?;
+    crate::courses::publish::build(&mut conn, &state.config.courses_dir, state.clock.now())
+        .map_err(|e| anyhow::anyhow!("publishing courses: {e}"))
+}
+
+/// A cheap fingerprint of a folder tree: file count and the newest modification time.
+fn tree_fingerprint(dir: &std::path::Path) -> (usize, std::time::SystemTime) {
+    let mut count = 0;
+    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let Ok(meta) = e.metadata() else { continue };
+            count += 1;
+            if let Ok(m) = meta.modified() {
+                newest = newest.max(m);
+            }
+            if meta.is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    (count, newest)
+}
+
+/// `serve --watch-courses`: republishes the courses a moment after their files change.
+fn watch_courses(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let dir = state.config.courses_dir.clone();
+        let mut seen = tree_fingerprint(&dir);
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let now = tree_fingerprint(&dir);
+            if now != seen {
+                seen = now;
+                let s = state.clone();
+                match tokio::task::spawn_blocking(move || publish_courses(&s)).await {
+                    Ok(Ok(all)) if all.diagnostics.is_empty() => {
+                        tracing::info!("courses recompiled")
+                    }
+                    Ok(Ok(all)) => tracing::warn!(
+                        problems = all.diagnostics.len(),
+                        "courses recompiled with problems; see above"
+                    ),
+                    Ok(Err(e)) => tracing::error!(error = %e, "recompiling courses failed"),
+                    Err(e) => tracing::error!(error = %e, "recompiling courses panicked"),
+                }
+            }
+        }
+    })
+}
+
 /// Runs the HTTP server and the background workers until SIGINT/SIGTERM.
-pub async fn serve(state: AppState) -> anyhow::Result<()> {
+pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     let bind = state.config.bind.clone();
     let worker = state.mailer().spawn(std::time::Duration::from_secs(
         state.config.mail_worker_interval_secs,
     ));
+    let watcher = watch.then(|| watch_courses(state.clone()));
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -99,5 +157,8 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     tracing::info!(%bind, base_url = %state.config.base_url, "Kirjaamo is listening");
     let result = server.run().await;
     worker.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
     Ok(result?)
 }

@@ -10,12 +10,15 @@
 pub mod accounts;
 pub mod app;
 pub mod clock;
+pub mod cohorts;
 pub mod config;
 pub mod courses;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod knowledge_bank;
+pub mod learning;
 pub mod mail;
 pub mod network;
 pub mod templates;

@@ -22,7 +22,16 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (the default): migrations, courses and the mail worker included.
-    Serve,
+    Serve {
+        /// Recompile and republish the courses when their files change (for course authors).
+        #[arg(long)]
+        watch_courses: bool,
+    },
+    /// Compile or publish the courses.
+    Courses {
+        #[command(subcommand)]
+        command: CoursesCommand,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Seed the demo world (idempotent).
@@ -54,6 +63,15 @@ enum UserCommand {
         #[arg(long, default_value = "fi")]
         language: String,
     },
+}
+
+#[derive(Subcommand)]
+enum CoursesCommand {
+    /// Compile the courses (default: KIRJAAMO_COURSES_DIR) and print every diagnostic; exits
+    /// non-zero on any.
+    Check { dir: Option<std::path::PathBuf> },
+    /// Compile and publish; a course with errors is not published (its last good version stays).
+    Build,
 }
 
 #[derive(Subcommand)]
@@ -93,10 +111,55 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         .build()?;
     let transport = Transport::from_config(&config)?;
     let state = || AppState::build(config.clone(), Clock::System, transport.clone());
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    match cli.command.unwrap_or(Command::Serve {
+        watch_courses: false,
+    }) {
+        Command::Serve { watch_courses } => {
             let state = state()?;
-            actix_web::rt::System::new().block_on(app::serve(state))?;
+            app::publish_courses(&state)?;
+            actix_web::rt::System::new().block_on(app::serve(state, watch_courses))?;
+        }
+        Command::Courses {
+            command: CoursesCommand::Check { dir },
+        } => {
+            let dir = dir.unwrap_or_else(|| config.courses_dir.clone());
+            let out = kirjaamo::courses::compile_dir(&dir);
+            for d in &out.diagnostics {
+                println!("{d}");
+            }
+            let lessons: usize = out
+                .courses
+                .iter()
+                .map(|c| c.modules.iter().map(|m| m.lessons.len()).sum::<usize>())
+                .sum();
+            println!(
+                "{} courses, {} lessons compiled; {} problems",
+                out.courses.len(),
+                lessons,
+                out.diagnostics.len()
+            );
+            if !out.diagnostics.is_empty() {
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
+        Command::Courses {
+            command: CoursesCommand::Build,
+        } => {
+            let state = state()?;
+            let all = app::publish_courses(&state)?;
+            for d in &all.diagnostics {
+                println!("{d}");
+            }
+            for r in &all.published {
+                let what = if r.changed { "published" } else { "unchanged" };
+                println!(
+                    "{}: {what} ({} lessons, {} retired)",
+                    r.course, r.lessons, r.retired
+                );
+            }
+            if !all.diagnostics.is_empty() {
+                return Ok(std::process::ExitCode::FAILURE);
+            }
         }
         Command::Migrate => {
             state()?;

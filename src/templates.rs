@@ -165,7 +165,9 @@ impl tera::Function for Translate {
             Some(_) => format!("{key}.other"),
             None => key.to_string(),
         };
-        let mut text = self.catalog.get(&key).to_string();
+        // Escaped here (text and values alike), so the result is safe HTML; tera's own
+        // escaping would also turn every "/" into an entity.
+        let mut text = escape_html(self.catalog.get(&key));
         for (k, v) in args {
             if k == "key" {
                 continue;
@@ -174,12 +176,28 @@ impl tera::Function for Translate {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            text = text.replace(&format!("{{{k}}}"), &v);
+            text = text.replace(&format!("{{{k}}}"), &escape_html(&v));
         }
         Ok(Value::String(text))
     }
 
     fn is_safe(&self) -> bool {
-        false
+        true
     }
+}
+
+/// Escapes the characters that matter in HTML text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

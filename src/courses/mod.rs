@@ -14,6 +14,7 @@ pub mod markdown;
 mod meta;
 pub mod model;
 mod pages;
+pub mod publish;
 mod sanitize;
 mod source;
 

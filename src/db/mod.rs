@@ -3,6 +3,7 @@
 //! backend-specific stays in this folder.
 
 pub mod schema;
+pub mod search;
 
 use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

@@ -117,7 +117,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    courses (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        kind -> Text,
+        language -> Text,
+        version -> Text,
+        summary -> Text,
+        refreshes -> Nullable<Text>,
+        competence_valid_months -> Nullable<Integer>,
+        training_activity_months -> Nullable<Integer>,
+        content_hash -> Text,
+        published_at -> Timestamp,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    course_modules (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        slug -> Text,
+        position -> Integer,
+        title -> Text,
+        theme -> Nullable<Text>,
+        minutes -> Integer,
+        intro_html -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    lessons (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        module_id -> BigInt,
+        slug -> Text,
+        position -> Integer,
+        title -> Text,
+        minutes -> Integer,
+        discussion -> Nullable<Text>,
+        body_html -> Text,
+        toc_json -> Text,
+        checks_json -> Text,
+        summary_markdown -> Nullable<Text>,
+        summary_html -> Nullable<Text>,
+        summary_text -> Nullable<Text>,
+        word_count -> Integer,
+        active -> Bool,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cohorts (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        name -> Text,
+        region_id -> Nullable<BigInt>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cohort_trainers (cohort_id, user_id) {
+        cohort_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lesson_progress (user_id, lesson_id) {
+        user_id -> BigInt,
+        lesson_id -> BigInt,
+        done_at -> Nullable<Timestamp>,
+        answers_json -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(counties -> regions (region_id));
+diesel::joinable!(course_modules -> courses (course_id));
+diesel::joinable!(lessons -> course_modules (module_id));
+diesel::joinable!(cohorts -> courses (course_id));
+diesel::joinable!(enrolments -> cohorts (cohort_id));
+diesel::joinable!(enrolments -> users (user_id));
+diesel::joinable!(cohort_trainers -> cohorts (cohort_id));
+diesel::joinable!(lesson_progress -> lessons (lesson_id));
 diesel::joinable!(organisations -> counties (county_id));
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(role_assignments -> users (user_id));
@@ -133,4 +234,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limits,
     audit_log,
     outbox_messages,
+    courses,
+    course_modules,
+    lessons,
+    cohorts,
+    cohort_trainers,
+    enrolments,
+    lesson_progress,
 );

@@ -215,7 +215,9 @@ fn finish(
     let set = |h: &mut header::HeaderMap, k: header::HeaderName, v: &'static str| {
         h.insert(k, header::HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "same-origin");

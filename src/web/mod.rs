@@ -8,6 +8,8 @@ pub mod csrf;
 pub mod ctx;
 pub mod error;
 pub mod frame;
+pub mod knowledge_bank;
+pub mod learning;
 pub mod pages;
 pub mod routes;
 

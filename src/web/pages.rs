@@ -18,7 +18,16 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
-    ctx.render("home.html", tera::Context::new())
+    let mut c = tera::Context::new();
+    if let Some(p) = &ctx.principal {
+        let uid = p.user_id;
+        let cohorts = ctx
+            .state
+            .db(move |conn| crate::learning::my_cohorts(conn, uid))
+            .await?;
+        c.insert("my_cohorts", &cohorts);
+    }
+    ctx.render("home.html", c)
 }
 
 /// The process is alive.

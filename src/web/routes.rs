@@ -63,7 +63,7 @@ impl RouteTable {
 
 /// The whole route table of the application.
 pub fn register(t: &mut RouteTable) {
-    use super::{accounts, admin, pages};
+    use super::{accounts, admin, knowledge_bank, learning, pages};
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
     t.get("/readyz", pages::readyz);
@@ -84,6 +84,21 @@ pub fn register(t: &mut RouteTable) {
     t.post("/tili/salasana", accounts::change_password);
     t.post("/tili/kieli", accounts::change_language);
     t.get("/tili/omat-tiedot", accounts::download_my_data);
+
+    t.get("/tietopankki", knowledge_bank::index);
+    t.get("/kunskapsbank", knowledge_bank::index);
+    t.get("/knowledge-bank", knowledge_bank::index);
+    t.get("/tietopankki/{course}/{lesson}", knowledge_bank::entry);
+
+    t.get("/ryhmat/{cohort}", learning::cohort_redirect);
+    t.get("/ryhmat/{cohort}/", learning::cohort_home);
+    t.get("/ryhmat/{cohort}/{lesson}", learning::lesson_page);
+    t.post("/ryhmat/{cohort}/{lesson}/luettu", learning::mark_read);
+    t.post(
+        "/ryhmat/{cohort}/{lesson}/tarkistus",
+        learning::answer_checks,
+    );
+    t.get("/kurssimateriaali/{course}/{file}", learning::course_asset);
 
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);

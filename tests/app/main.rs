@@ -3,6 +3,8 @@
 mod support;
 
 mod accounts;
+mod content;
+mod courses;
 mod foundation;
 mod mail;
 mod route_matrix;

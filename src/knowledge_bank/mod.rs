@@ -1,0 +1,135 @@
+//! The open knowledge bank (tietopankki): the lesson summaries of the published courses,
+//! grouped by theme, each on its own page, and searchable. Public and free to reuse
+//! (CC BY 4.0); nothing else of a course is shown here.
+
+use crate::db::schema::{course_modules, courses, lessons};
+use crate::db::{search, AnyConnection};
+use crate::AppResult;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub course_slug: String,
+    pub course_title: String,
+    pub lesson_slug: String,
+    pub title: String,
+    pub theme: Option<String>,
+    pub summary_html: String,
+    pub published_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeGroup {
+    /// The theme code (`client-centred`, …), or `other`.
+    pub theme: String,
+    pub entries: Vec<Entry>,
+}
+
+/// The order in which themes are shown, as in the basic course.
+pub const THEMES: [&str; 6] = [
+    "client-centred",
+    "multiprofessional",
+    "structured",
+    "archiving",
+    "secondary-use",
+    "other",
+];
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    chrono::NaiveDateTime,
+);
+
+#[diesel::dsl::auto_type(no_type_alias)]
+fn query() -> _ {
+    lessons::table
+        .inner_join(course_modules::table)
+        .inner_join(courses::table.on(courses::id.eq(lessons::course_id)))
+        .filter(lessons::active.eq(true))
+        .filter(courses::active.eq(true))
+        .filter(lessons::summary_html.is_not_null())
+        .select((
+            lessons::id,
+            courses::slug,
+            courses::title,
+            lessons::slug,
+            lessons::title,
+            course_modules::theme,
+            lessons::summary_html,
+            lessons::published_at,
+        ))
+}
+
+fn to_entry(r: Row) -> Entry {
+    Entry {
+        id: r.0,
+        course_slug: r.1,
+        course_title: r.2,
+        lesson_slug: r.3,
+        title: r.4,
+        theme: r.5,
+        summary_html: r.6.unwrap_or_default(),
+        published_at: r.7,
+    }
+}
+
+/// Every entry, grouped by theme in course order.
+pub fn by_theme(conn: &mut AnyConnection) -> AppResult<Vec<ThemeGroup>> {
+    let rows: Vec<Row> = query()
+        .order((
+            courses::kind,
+            courses::slug,
+            course_modules::position,
+            lessons::position,
+        ))
+        .load(conn)?;
+    let mut groups: Vec<ThemeGroup> = THEMES
+        .iter()
+        .map(|t| ThemeGroup {
+            theme: t.to_string(),
+            entries: Vec::new(),
+        })
+        .collect();
+    for r in rows {
+        let e = to_entry(r);
+        let theme = e
+            .theme
+            .clone()
+            .filter(|t| THEMES.contains(&t.as_str()))
+            .unwrap_or_else(|| "other".into());
+        if let Some(g) = groups.iter_mut().find(|g| g.theme == theme) {
+            g.entries.push(e);
+        }
+    }
+    groups.retain(|g| !g.entries.is_empty());
+    Ok(groups)
+}
+
+pub fn entry(conn: &mut AnyConnection, course_slug: &str, lesson_slug: &str) -> AppResult<Entry> {
+    let row: Row = query()
+        .filter(courses::slug.eq(course_slug))
+        .filter(lessons::slug.eq(lesson_slug))
+        .first(conn)?;
+    Ok(to_entry(row))
+}
+
+/// Entries matching every word of the query, best first.
+pub fn search(conn: &mut AnyConnection, q: &str) -> AppResult<Vec<Entry>> {
+    let keys = search::search(conn, q, 50)?;
+    let ids: Vec<i64> = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix("lesson:")?.parse().ok())
+        .collect();
+    let rows: Vec<Row> = query().filter(lessons::id.eq_any(&ids)).load(conn)?;
+    let mut entries: Vec<Entry> = rows.into_iter().map(to_entry).collect();
+    entries.sort_by_key(|e| ids.iter().position(|i| *i == e.id));
+    Ok(entries)
+}

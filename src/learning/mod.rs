@@ -1,0 +1,343 @@
+//! Learning: the course outline with a trainee's progress, reading and self-checks. A lesson
+//! with self-checks is done when every check is answered correctly; one without when the
+//! trainee marks it read. Progress belongs to the user and the lesson, so it survives edits,
+//! reordering and re-enrolment.
+
+use crate::courses::publish::{StoredCheck, StoredTocEntry};
+use crate::db::schema::{cohorts, course_modules, courses, enrolments, lesson_progress, lessons};
+use crate::db::{write_tx, AnyConnection};
+use crate::{AppError, AppResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineLesson {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub minutes: i32,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineModule {
+    pub slug: String,
+    pub title: String,
+    pub theme: Option<String>,
+    pub intro_html: String,
+    pub lessons: Vec<OutlineLesson>,
+    pub done: usize,
+    pub total: usize,
+    pub percent: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outline {
+    pub course_title: String,
+    pub modules: Vec<OutlineModule>,
+    pub done: usize,
+    pub total: usize,
+    pub percent: u32,
+    /// The first lesson not yet done, in course order.
+    pub next_slug: Option<String>,
+}
+
+fn percent(done: usize, total: usize) -> u32 {
+    (done * 100).checked_div(total).unwrap_or(0) as u32
+}
+
+/// module slug, title, theme, intro; lesson id, slug, title, minutes.
+type OutlineRow = (String, String, Option<String>, String, i64, String, String, i32);
+
+/// The active lessons of a course in order, each marked done or not for `user_id`.
+pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppResult<Outline> {
+    let course_title: String = courses::table
+        .find(course_id)
+        .select(courses::title)
+        .first(conn)?;
+    let rows: Vec<OutlineRow> = lessons::table
+        .inner_join(course_modules::table)
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::active.eq(true))
+        .filter(course_modules::active.eq(true))
+        .order((course_modules::position, lessons::position))
+        .select((
+            course_modules::slug,
+            course_modules::title,
+            course_modules::theme,
+            course_modules::intro_html,
+            lessons::id,
+            lessons::slug,
+            lessons::title,
+            lessons::minutes,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
+    let done: Vec<i64> = lesson_progress::table
+        .filter(lesson_progress::user_id.eq(user_id))
+        .filter(lesson_progress::lesson_id.eq_any(&ids))
+        .filter(lesson_progress::done_at.is_not_null())
+        .select(lesson_progress::lesson_id)
+        .load(conn)?;
+    let mut modules: Vec<OutlineModule> = Vec::new();
+    for (mslug, mtitle, theme, intro, id, slug, title, minutes) in rows {
+        if modules.last().is_none_or(|m| m.slug != mslug) {
+            modules.push(OutlineModule {
+                slug: mslug,
+                title: mtitle,
+                theme,
+                intro_html: intro,
+                lessons: Vec::new(),
+                done: 0,
+                total: 0,
+                percent: 0,
+            });
+        }
+        if let Some(m) = modules.last_mut() {
+            let is_done = done.contains(&id);
+            m.total += 1;
+            m.done += usize::from(is_done);
+            m.lessons.push(OutlineLesson {
+                id,
+                slug,
+                title,
+                minutes,
+                done: is_done,
+            });
+        }
+    }
+    for m in &mut modules {
+        m.percent = percent(m.done, m.total);
+    }
+    let total: usize = modules.iter().map(|m| m.total).sum();
+    let done_n: usize = modules.iter().map(|m| m.done).sum();
+    let next_slug = modules
+        .iter()
+        .flat_map(|m| &m.lessons)
+        .find(|l| !l.done)
+        .map(|l| l.slug.clone());
+    Ok(Outline {
+        course_title,
+        modules,
+        done: done_n,
+        total,
+        percent: percent(done_n, total),
+        next_slug,
+    })
+}
+
+/// One lesson as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lesson {
+    pub id: i64,
+    pub course_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub minutes: i32,
+    pub discussion: Option<String>,
+    pub body_html: String,
+    pub toc: Vec<StoredTocEntry>,
+    pub checks: Vec<StoredCheck>,
+}
+
+pub fn lesson(conn: &mut AnyConnection, course_id: i64, slug: &str) -> AppResult<Lesson> {
+    let (id, title, minutes, discussion, body_html, toc_json, checks_json): (
+        i64,
+        String,
+        i32,
+        Option<String>,
+        String,
+        String,
+        String,
+    ) = lessons::table
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::slug.eq(slug))
+        .filter(lessons::active.eq(true))
+        .select((
+            lessons::id,
+            lessons::title,
+            lessons::minutes,
+            lessons::discussion,
+            lessons::body_html,
+            lessons::toc_json,
+            lessons::checks_json,
+        ))
+        .first(conn)?;
+    Ok(Lesson {
+        id,
+        course_id,
+        slug: slug.to_string(),
+        title,
+        minutes,
+        discussion,
+        body_html,
+        toc: serde_json::from_str(&toc_json).map_err(anyhow::Error::from)?,
+        checks: serde_json::from_str(&checks_json).map_err(anyhow::Error::from)?,
+    })
+}
+
+/// The answers a user last gave, per check (index -> chosen choices).
+pub type Answers = BTreeMap<usize, Vec<usize>>;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Progress {
+    pub done: bool,
+    pub answers: Answers,
+}
+
+pub fn progress(conn: &mut AnyConnection, user_id: i64, lesson_id: i64) -> AppResult<Progress> {
+    let row: Option<(Option<NaiveDateTime>, String)> = lesson_progress::table
+        .find((user_id, lesson_id))
+        .select((lesson_progress::done_at, lesson_progress::answers_json))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some((done_at, answers)) => Progress {
+            done: done_at.is_some(),
+            answers: serde_json::from_str(&answers).unwrap_or_default(),
+        },
+        None => Progress::default(),
+    })
+}
+
+fn save(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lesson_id: i64,
+    done: bool,
+    answers: &Answers,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let answers_json = serde_json::to_string(answers).map_err(anyhow::Error::from)?;
+    write_tx(conn, |c| {
+        let existing: Option<Option<NaiveDateTime>> = lesson_progress::table
+            .find((user_id, lesson_id))
+            .select(lesson_progress::done_at)
+            .first(c)
+            .optional()?;
+        match existing {
+            Some(done_at) => {
+                // Once done, a lesson stays done: a later wrong answer does not undo it.
+                let done_at = done_at.or(if done { Some(now) } else { None });
+                diesel::update(lesson_progress::table.find((user_id, lesson_id)))
+                    .set((
+                        lesson_progress::done_at.eq(done_at),
+                        lesson_progress::answers_json.eq(&answers_json),
+                        lesson_progress::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+            None => {
+                diesel::insert_into(lesson_progress::table)
+                    .values((
+                        lesson_progress::user_id.eq(user_id),
+                        lesson_progress::lesson_id.eq(lesson_id),
+                        lesson_progress::done_at.eq(if done { Some(now) } else { None }),
+                        lesson_progress::answers_json.eq(&answers_json),
+                        lesson_progress::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+        }
+        Ok::<_, AppError>(())
+    })
+}
+
+/// Marks a lesson without self-checks read.
+pub fn mark_read(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lesson: &Lesson,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if !lesson.checks.is_empty() {
+        return Err(AppError::invalid("lesson.answer_checks_first"));
+    }
+    save(conn, user_id, lesson.id, true, &Answers::new(), now)
+}
+
+/// The outcome of answering a lesson's self-checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckOutcome {
+    pub correct: Vec<bool>,
+    pub all_correct: bool,
+}
+
+/// Grades the answers (a check is right when exactly the correct choices are chosen), stores
+/// them, and marks the lesson done when every check is right.
+pub fn answer_checks(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lesson: &Lesson,
+    given: &HashMap<usize, Vec<usize>>,
+    now: NaiveDateTime,
+) -> AppResult<CheckOutcome> {
+    if lesson.checks.is_empty() {
+        return Err(AppError::invalid("lesson.no_checks"));
+    }
+    let mut answers = Answers::new();
+    let mut correct = Vec::new();
+    for (i, check) in lesson.checks.iter().enumerate() {
+        let mut chosen: Vec<usize> = given.get(&i).cloned().unwrap_or_default();
+        chosen.retain(|c| *c < check.choices.len());
+        chosen.sort_unstable();
+        chosen.dedup();
+        let mut right = check.correct.clone();
+        right.sort_unstable();
+        correct.push(!chosen.is_empty() && chosen == right);
+        if !chosen.is_empty() {
+            answers.insert(i, chosen);
+        }
+    }
+    let all_correct = correct.iter().all(|c| *c);
+    save(conn, user_id, lesson.id, all_correct, &answers, now)?;
+    Ok(CheckOutcome {
+        correct,
+        all_correct,
+    })
+}
+
+/// A cohort on the trainee's home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MyCohort {
+    pub cohort_id: i64,
+    pub cohort_name: String,
+    pub status: String,
+    pub course_title: String,
+    pub done: usize,
+    pub total: usize,
+    pub percent: u32,
+    pub next_slug: Option<String>,
+}
+
+pub fn my_cohorts(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<MyCohort>> {
+    let rows: Vec<(i64, String, String, i64)> = enrolments::table
+        .inner_join(cohorts::table)
+        .filter(enrolments::user_id.eq(user_id))
+        .filter(enrolments::status.ne("withdrawn"))
+        .order(enrolments::id.desc())
+        .select((
+            cohorts::id,
+            cohorts::name,
+            enrolments::status,
+            cohorts::course_id,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (cohort_id, cohort_name, status, course_id) in rows {
+        let o = outline(conn, course_id, user_id)?;
+        out.push(MyCohort {
+            cohort_id,
+            cohort_name,
+            status,
+            course_title: o.course_title,
+            done: o.done,
+            total: o.total,
+            percent: o.percent,
+            next_slug: o.next_slug,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,59 @@
+//! The public knowledge bank pages: the index by theme with search, and one page per entry.
+
+use super::ctx::Ctx;
+use crate::knowledge_bank;
+use crate::AppResult;
+use actix_web::web;
+use actix_web::HttpResponse;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+}
+
+pub async fn index(ctx: Ctx, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+    let q: String = query
+        .into_inner()
+        .q
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let q2 = q.clone();
+    let (groups, results) = ctx
+        .state
+        .db(move |conn| {
+            if q2.is_empty() {
+                Ok((knowledge_bank::by_theme(conn)?, None))
+            } else {
+                Ok((Vec::new(), Some(knowledge_bank::search(conn, &q2)?)))
+            }
+        })
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("groups", &groups);
+    c.insert("results", &results);
+    c.insert("q", &q);
+    ctx.render("knowledge_bank/index.html", c)
+}
+
+pub async fn entry(ctx: Ctx, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+    let (course, lesson) = path.into_inner();
+    let entry = ctx
+        .state
+        .db(move |conn| knowledge_bank::entry(conn, &course, &lesson))
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("entry", &entry);
+    c.insert(
+        "url",
+        &format!(
+            "{}/tietopankki/{}/{}",
+            ctx.state.config.base_url, entry.course_slug, entry.lesson_slug
+        ),
+    );
+    ctx.render("knowledge_bank/entry.html", c)
+}

@@ -1,0 +1,244 @@
+//! The cohort's course outline, lesson pages with progress and self-checks, and the course
+//! images (closed like the lessons).
+
+use super::ctx::{see_other, Auth};
+use crate::cohorts::{self, CohortRole};
+use crate::learning;
+use crate::{AppError, AppResult};
+use actix_web::http::header;
+use actix_web::web::{self, Bytes};
+use actix_web::HttpResponse;
+use std::collections::HashMap;
+
+/// Loads the cohort and the caller's role in it; anyone without one gets a 404, so guessing
+/// ids reveals nothing.
+async fn cohort_for(
+    auth: &Auth,
+    cohort_id: i64,
+) -> AppResult<(cohorts::Cohort, CohortRole, (i64, String, String))> {
+    let who = auth.principal().clone();
+    auth.0
+        .state
+        .db(move |conn| {
+            let cohort = cohorts::find(conn, cohort_id)?;
+            let role = cohorts::role_in(conn, &who, &cohort)?.ok_or(AppError::NotFound)?;
+            let course = cohorts::course_of(conn, &cohort)?;
+            Ok((cohort, role, course))
+        })
+        .await
+}
+
+pub async fn cohort_redirect(path: web::Path<i64>) -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, format!("/ryhmat/{}/", path.into_inner())))
+        .finish()
+}
+
+pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    let cohort_id = path.into_inner();
+    let (cohort, role, (course_id, _, _)) = cohort_for(&auth, cohort_id).await?;
+    let uid = auth.principal().user_id;
+    let outline = auth
+        .0
+        .state
+        .db(move |conn| learning::outline(conn, course_id, uid))
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("cohort", &cohort);
+    c.insert("role", &role);
+    c.insert("outline", &outline);
+    auth.0.render("learning/cohort.html", c)
+}
+
+pub async fn lesson_page(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<HttpResponse> {
+    let (cohort_id, slug) = path.into_inner();
+    render_lesson(&auth, cohort_id, &slug, None).await
+}
+
+async fn render_lesson(
+    auth: &Auth,
+    cohort_id: i64,
+    slug: &str,
+    outcome: Option<learning::CheckOutcome>,
+) -> AppResult<HttpResponse> {
+    let (cohort, role, (course_id, course_slug, _)) = cohort_for(auth, cohort_id).await?;
+    let uid = auth.principal().user_id;
+    let slug = slug.to_string();
+    let (lesson, outline, progress) = auth
+        .0
+        .state
+        .db(move |conn| {
+            let lesson = learning::lesson(conn, course_id, &slug)?;
+            let outline = learning::outline(conn, course_id, uid)?;
+            let progress = learning::progress(conn, uid, lesson.id)?;
+            Ok((lesson, outline, progress))
+        })
+        .await?;
+    let flat: Vec<&learning::OutlineLesson> =
+        outline.modules.iter().flat_map(|m| &m.lessons).collect();
+    let index = flat.iter().position(|l| l.id == lesson.id).unwrap_or(0);
+    let module = outline
+        .modules
+        .iter()
+        .find(|m| m.lessons.iter().any(|l| l.id == lesson.id));
+    // Per check: what the trainee chose last, and whether it was right (-1: not answered).
+    let chosen: Vec<Vec<usize>> = (0..lesson.checks.len())
+        .map(|i| progress.answers.get(&i).cloned().unwrap_or_default())
+        .collect();
+    let answered: Vec<i8> = lesson
+        .checks
+        .iter()
+        .zip(&chosen)
+        .map(|(check, chosen)| {
+            let mut right = check.correct.clone();
+            right.sort_unstable();
+            match (chosen.is_empty(), *chosen == right) {
+                (true, _) => -1,
+                (false, true) => 1,
+                (false, false) => 0,
+            }
+        })
+        .collect();
+    let mut c = tera::Context::new();
+    c.insert("cohort", &cohort);
+    c.insert("role", &role);
+    c.insert("course_slug", &course_slug);
+    c.insert("lesson", &lesson);
+    c.insert("outline", &outline);
+    c.insert("module", &module);
+    c.insert("progress", &progress);
+    c.insert("answered", &answered);
+    c.insert("chosen", &chosen);
+    c.insert("outcome", &outcome);
+    c.insert("prev", &index.checked_sub(1).and_then(|i| flat.get(i)));
+    c.insert("next", &flat.get(index + 1));
+    c.insert("position", &(index + 1));
+    auth.0.render("learning/lesson.html", c)
+}
+
+/// Only the cohort's own trainees keep progress.
+async fn trainee_lesson(auth: &Auth, cohort_id: i64, slug: &str) -> AppResult<learning::Lesson> {
+    let (_, role, (course_id, _, _)) = cohort_for(auth, cohort_id).await?;
+    if role != CohortRole::Trainee {
+        return Err(AppError::Forbidden);
+    }
+    let slug = slug.to_string();
+    auth.0
+        .state
+        .db(move |conn| learning::lesson(conn, course_id, &slug))
+        .await
+}
+
+pub async fn mark_read(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<HttpResponse> {
+    let (cohort_id, slug) = path.into_inner();
+    let lesson = trainee_lesson(&auth, cohort_id, &slug).await?;
+    let (uid, now) = (auth.principal().user_id, auth.0.now());
+    auth.0
+        .state
+        .db(move |conn| learning::mark_read(conn, uid, &lesson, now))
+        .await?;
+    Ok(see_other(&format!("/ryhmat/{cohort_id}/{slug}#valmis")))
+}
+
+/// Answers arrive as `c0=1&c1=0&c1=2` (check index -> chosen choice), so the form works
+/// without JavaScript; the page is shown again with feedback for each question.
+pub async fn answer_checks(
+    auth: Auth,
+    path: web::Path<(i64, String)>,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let (cohort_id, slug) = path.into_inner();
+    let lesson = trainee_lesson(&auth, cohort_id, &slug).await?;
+    let mut given: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        if let (Some(i), Ok(choice)) = (
+            k.strip_prefix('c').and_then(|i| i.parse::<usize>().ok()),
+            v.parse::<usize>(),
+        ) {
+            if i < lesson.checks.len() {
+                given.entry(i).or_default().push(choice);
+            }
+        }
+    }
+    let (uid, now) = (auth.principal().user_id, auth.0.now());
+    let outcome = auth
+        .0
+        .state
+        .db(move |conn| learning::answer_checks(conn, uid, &lesson, &given, now))
+        .await?;
+    render_lesson(&auth, cohort_id, &slug, Some(outcome)).await
+}
+
+/// An image of a course, for those who may read the course.
+pub async fn course_asset(
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (course, file) = path.into_inner();
+    let valid = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with('.')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
+    if !valid(&course) || !valid(&file) {
+        return Err(AppError::NotFound);
+    }
+    let who = auth.principal().clone();
+    let c2 = course.clone();
+    let allowed = auth
+        .0
+        .state
+        .db(move |conn| {
+            if who.is_trainer() || who.manages_anything() {
+                return Ok(true);
+            }
+            use crate::db::schema::{cohorts, courses, enrolments};
+            use diesel::prelude::*;
+            let n: i64 = enrolments::table
+                .inner_join(cohorts::table.inner_join(courses::table))
+                .filter(enrolments::user_id.eq(who.user_id))
+                .filter(enrolments::status.ne("withdrawn"))
+                .filter(courses::slug.eq(&c2))
+                .count()
+                .get_result(conn)?;
+            Ok(n > 0)
+        })
+        .await?;
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let path = auth
+        .0
+        .state
+        .config
+        .courses_dir
+        .join(&course)
+        .join("assets")
+        .join(&file);
+    let bytes = web::block(move || std::fs::read(path))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+        .map_err(|_| AppError::NotFound)?;
+    let mime = match file
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        _ => "application/octet-stream",
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        // An SVG opened on its own may not run script or load anything.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
+        ))
+        .body(bytes))
+}

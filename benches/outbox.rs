@@ -45,7 +45,14 @@ fn main() -> anyhow::Result<()> {
     } else {
         "SQLite"
     };
-    let transport = Transport::from_config(&config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    // The SMTP pool starts a task when built: build it inside the runtime.
+    let transport = {
+        let _guard = runtime.enter();
+        Transport::from_config(&config)?
+    };
     let state = AppState::build(config, Clock::System, transport)?;
 
     let started = Instant::now();

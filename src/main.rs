@@ -109,15 +109,27 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let transport = Transport::from_config(&config)?;
-    let state = || AppState::build(config.clone(), Clock::System, transport.clone());
+    // lettre's SMTP pool starts a task when it is built and when it is dropped: both happen
+    // inside this runtime's context.
+    let _runtime = runtime.enter();
+    let state = || {
+        AppState::build(
+            config.clone(),
+            Clock::System,
+            Transport::from_config(&config)?,
+        )
+    };
     match cli.command.unwrap_or(Command::Serve {
         watch_courses: false,
     }) {
         Command::Serve { watch_courses } => {
-            let state = state()?;
-            app::publish_courses(&state)?;
-            actix_web::rt::System::new().block_on(app::serve(state, watch_courses))?;
+            let config = config.clone();
+            actix_web::rt::System::new().block_on(async move {
+                let transport = Transport::from_config(&config)?;
+                let state = AppState::build(config, Clock::System, transport)?;
+                app::publish_courses(&state)?;
+                app::serve(state, watch_courses).await
+            })?;
         }
         Command::Courses {
             command: CoursesCommand::Check { dir },

@@ -2,6 +2,7 @@
 //! nothing that is already there).
 
 use crate::accounts::{self, password, NewAccount, Role};
+use crate::cohorts::{self, NewCohort};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::network::{self, NewOrganisation};
@@ -18,7 +19,19 @@ pub const TRAINEE: &str = "trainee@demo.kirjaamo.test";
 pub struct DemoReport {
     pub organisations: usize,
     pub users: usize,
+    pub cohorts: usize,
+    pub enrolments: usize,
 }
+
+/// The demo cohort of the basic course (needs the course published first).
+pub const DEMO_COHORT: &str = "Kevät 2027, Socca (demo)";
+
+/// Trainees of the demo cohort, besides the demo trainee.
+const TRAINEES: [(&str, &str); 3] = [
+    ("liisa.lahtinen@demo.kirjaamo.test", "Liisa Lahtinen"),
+    ("jukka.koskinen@demo.kirjaamo.test", "Jukka Koskinen"),
+    ("sanna.virtanen@demo.kirjaamo.test", "Sanna Virtanen"),
+];
 
 const ORGANISATIONS: [(&str, &str, &str, i32); 5] = [
     (
@@ -108,5 +121,90 @@ pub fn seed(
             accounts::grant_role(conn, user.id, &role, None, now)?;
         }
     }
+    seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;
     Ok(report)
+}
+
+/// An open cohort of the basic course in Socca, with its trainer and trainees.
+fn seed_cohort(
+    conn: &mut AnyConnection,
+    report: &mut DemoReport,
+    org: Option<i64>,
+    region: i64,
+    hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::{cohorts as c, courses};
+    use diesel::prelude::*;
+    let Some(course_id) = courses::table
+        .filter(courses::slug.eq("kirjaamisvalmennus"))
+        .select(courses::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let existing: Option<i64> = c::table
+        .filter(c::name.eq(DEMO_COHORT))
+        .select(c::id)
+        .first(conn)
+        .optional()?;
+    let cohort_id = match existing {
+        Some(id) => id,
+        None => {
+            let today = now.date();
+            report.cohorts += 1;
+            cohorts::create(conn, NewCohort {
+                course_id,
+                name: DEMO_COHORT,
+                region_id: Some(region),
+                starts_on: Some(today + chrono::Duration::days(30)),
+                ends_on: Some(today + chrono::Duration::days(58)),
+                capacity: Some(30),
+                applications_open_on: Some(today),
+                applications_close_on: Some(today + chrono::Duration::days(21)),
+                manager_approval_required: true,
+                work_hours: 20,
+                description: "Neljän viikon verkkovalmennus asiakastyön kirjaamisesta. Valmentajat ovat mukana keskusteluissa.",
+            }, now)?
+            .id
+        }
+    };
+    if let Some(trainer) = accounts::model::find_by_email(conn, TRAINER)? {
+        cohorts::add_trainer(conn, cohort_id, trainer.id)?;
+    }
+    let mut people: Vec<(String, String)> = TRAINEES
+        .iter()
+        .map(|(e, n)| (e.to_string(), n.to_string()))
+        .collect();
+    people.push((TRAINEE.to_string(), String::new()));
+    for (email, name) in people {
+        let user = match accounts::model::find_by_email(conn, &email)? {
+            Some(u) => u,
+            None => {
+                report.users += 1;
+                accounts::create_user(
+                    conn,
+                    NewAccount {
+                        email: &email,
+                        name: &name,
+                        language: Lang::Fi,
+                        organisation_id: org,
+                        password_hash: Some(hash.to_string()),
+                    },
+                    now,
+                )?
+            }
+        };
+        let enrolled: i64 = crate::db::schema::enrolments::table
+            .filter(crate::db::schema::enrolments::cohort_id.eq(cohort_id))
+            .filter(crate::db::schema::enrolments::user_id.eq(user.id))
+            .count()
+            .get_result(conn)?;
+        if enrolled == 0 {
+            cohorts::enrol(conn, cohort_id, user.id, now)?;
+            report.enrolments += 1;
+        }
+    }
+    Ok(())
 }

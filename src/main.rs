@@ -179,12 +179,16 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Demo => {
             let state = state()?;
+            // The demo cohort runs the basic course: publish the courses first.
+            app::publish_courses(&state)?;
             let mut conn = state.pool.get()?;
             let report = demo::seed(&mut conn, &state.config.demo_password, state.clock.now())?;
             println!(
-                "demo world ready: {} organisations and {} users added; accounts {}, {}, {}, {}",
+                "demo world ready: {} organisations, {} users, {} cohorts, {} enrolments added; accounts {}, {}, {}, {}",
                 report.organisations,
                 report.users,
+                report.cohorts,
+                report.enrolments,
                 demo::ADMIN,
                 demo::COORDINATOR,
                 demo::TRAINER,

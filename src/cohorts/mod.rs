@@ -1,12 +1,20 @@
 //! Cohorts (valmennusryhmät): one run of a course, with its trainers and enrolled trainees, and
-//! who may see a cohort. Enrolment status is one of `active` (studying), `completed` and
-//! `withdrawn`.
+//! who may see a cohort. Applications and bulk invitations are in [`applications`] and
+//! [`invite`].
+//!
+//! An enrolment's status is one of `active` (studying), `completed` (the course is done) and
+//! `withdrawn` (left the cohort; may be enrolled again). Every change is kept in
+//! `enrolment_events`.
+
+pub mod applications;
+pub mod invite;
 
 use crate::accounts::Principal;
 use crate::db::schema::{
-    cohort_trainers, cohorts, counties, courses, enrolments, organisations, users,
+    cohort_trainers, cohorts, counties, courses, enrolment_events, enrolments, organisations, users,
 };
 use crate::db::{insert_unless_duplicate, AnyConnection};
+use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -22,33 +30,170 @@ pub struct Cohort {
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+    pub capacity: Option<i32>,
+    pub applications_open_on: Option<NaiveDate>,
+    pub applications_close_on: Option<NaiveDate>,
+    pub manager_approval_required: bool,
+    pub work_hours: i32,
+    pub description: String,
 }
 
+impl Cohort {
+    /// Applications are taken when a window is set and today is inside it.
+    pub fn open_for_applications(&self, today: NaiveDate) -> bool {
+        match (self.applications_open_on, self.applications_close_on) {
+            (Some(open), Some(close)) => open <= today && today <= close,
+            (Some(open), None) => open <= today,
+            _ => false,
+        }
+    }
+}
+
+/// A cohort as created or edited (by a coordinator of its region or an admin).
+#[derive(Debug, Clone, Default)]
 pub struct NewCohort<'a> {
     pub course_id: i64,
     pub name: &'a str,
     pub region_id: Option<i64>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    pub capacity: Option<i32>,
+    pub applications_open_on: Option<NaiveDate>,
+    pub applications_close_on: Option<NaiveDate>,
+    pub manager_approval_required: bool,
+    pub work_hours: i32,
+    pub description: &'a str,
+}
+
+/// Checks a cohort's settings; returns every problem as a message key.
+pub fn validate(c: &NewCohort<'_>) -> Vec<&'static str> {
+    let mut errors = Vec::new();
+    let name = c.name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        errors.push("cohort.name_invalid");
+    }
+    if matches!((c.starts_on, c.ends_on), (Some(s), Some(e)) if e < s) {
+        errors.push("cohort.dates_invalid");
+    }
+    if matches!((c.applications_open_on, c.applications_close_on), (Some(o), Some(cl)) if cl < o) {
+        errors.push("cohort.window_invalid");
+    }
+    if c.applications_close_on.is_some() && c.applications_open_on.is_none() {
+        errors.push("cohort.window_invalid");
+    }
+    if c.capacity.is_some_and(|n| !(1..=10_000).contains(&n)) {
+        errors.push("cohort.capacity_invalid");
+    }
+    if !(0..=1_000).contains(&c.work_hours) {
+        errors.push("cohort.work_hours_invalid");
+    }
+    if c.description.chars().count() > 5_000 {
+        errors.push("cohort.description_invalid");
+    }
+    errors
 }
 
 pub fn create(conn: &mut AnyConnection, c: NewCohort<'_>, now: NaiveDateTime) -> AppResult<Cohort> {
-    let name = c.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::invalid("cohort.name_invalid"));
+    if let Some(e) = validate(&c).first() {
+        return Err(AppError::invalid(*e));
     }
     let id: i64 = diesel::insert_into(cohorts::table)
         .values((
             cohorts::course_id.eq(c.course_id),
-            cohorts::name.eq(name),
+            cohorts::name.eq(c.name.trim()),
             cohorts::region_id.eq(c.region_id),
             cohorts::starts_on.eq(c.starts_on),
             cohorts::ends_on.eq(c.ends_on),
             cohorts::created_at.eq(now),
+            cohorts::capacity.eq(c.capacity),
+            cohorts::applications_open_on.eq(c.applications_open_on),
+            cohorts::applications_close_on.eq(c.applications_close_on),
+            cohorts::manager_approval_required.eq(c.manager_approval_required),
+            cohorts::work_hours.eq(c.work_hours),
+            cohorts::description.eq(c.description.trim()),
         ))
         .returning(cohorts::id)
         .get_result(conn)?;
     find(conn, id)
+}
+
+/// Saves edited settings (the course and the region stay as created). A larger capacity
+/// promotes waiting applicants in order.
+pub fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    c: NewCohort<'_>,
+    msg: &Messaging<'_>,
+    now: NaiveDateTime,
+) -> AppResult<Cohort> {
+    if let Some(e) = validate(&c).first() {
+        return Err(AppError::invalid(*e));
+    }
+    crate::db::write_tx(conn, |tx| {
+        diesel::update(cohorts::table.find(id))
+            .set((
+                cohorts::name.eq(c.name.trim()),
+                cohorts::starts_on.eq(c.starts_on),
+                cohorts::ends_on.eq(c.ends_on),
+                cohorts::capacity.eq(c.capacity),
+                cohorts::applications_open_on.eq(c.applications_open_on),
+                cohorts::applications_close_on.eq(c.applications_close_on),
+                cohorts::manager_approval_required.eq(c.manager_approval_required),
+                cohorts::work_hours.eq(c.work_hours),
+                cohorts::description.eq(c.description.trim()),
+            ))
+            .execute(tx)?;
+        applications::promote_waitlist(tx, id, msg, None, now)?;
+        Ok::<_, AppError>(())
+    })?;
+    find(conn, id)
+}
+
+/// Seats taken: active and completed enrolments.
+pub fn seats_taken(conn: &mut AnyConnection, cohort_id: i64) -> AppResult<i64> {
+    Ok(enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::status.ne("withdrawn"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Cohorts whose application window contains `today`, soonest start first.
+pub fn open_cohorts(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+) -> AppResult<Vec<(Cohort, String)>> {
+    let rows: Vec<(Cohort, String)> = cohorts::table
+        .inner_join(courses::table)
+        .filter(cohorts::applications_open_on.le(today))
+        .order((cohorts::starts_on.asc(), cohorts::id))
+        .select((Cohort::as_select(), courses::title))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(c, _)| c.open_for_applications(today))
+        .collect())
+}
+
+/// The cohorts a coordinator or admin manages (an admin: all), newest first, with the course
+/// title.
+pub fn managed_by(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<(Cohort, String)>> {
+    let q = cohorts::table
+        .inner_join(courses::table)
+        .order(cohorts::id.desc())
+        .into_boxed();
+    let q = if who.is_admin() {
+        q
+    } else {
+        q.filter(cohorts::region_id.eq_any(who.regions_managed()))
+    };
+    Ok(q.select((Cohort::as_select(), courses::title)).load(conn)?)
+}
+
+/// Whether `who` manages the cohort: admins, and the coordinators of its region. National
+/// cohorts are managed by admins.
+pub fn manages(who: &Principal, cohort: &Cohort) -> bool {
+    who.is_admin() || cohort.region_id.is_some_and(|r| who.manages_region(r))
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> AppResult<Cohort> {
@@ -77,34 +222,197 @@ pub fn enrol(
     user_id: i64,
     now: NaiveDateTime,
 ) -> AppResult<i64> {
+    enrol_by(conn, cohort_id, user_id, None, now)
+}
+
+/// Like [`enrol`], naming who did it in the enrolment's history.
+pub fn enrol_by(
+    conn: &mut AnyConnection,
+    cohort_id: i64,
+    user_id: i64,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     let existing: Option<(i64, String)> = enrolments::table
         .filter(enrolments::cohort_id.eq(cohort_id))
         .filter(enrolments::user_id.eq(user_id))
         .select((enrolments::id, enrolments::status))
         .first(conn)
         .optional()?;
-    match existing {
+    let id = match existing {
         Some((id, status)) if status == "withdrawn" => {
-            diesel::update(enrolments::table.find(id))
-                .set((
+            set_status(conn, id, "active", actor, "", now)?;
+            id
+        }
+        Some((id, _)) => id,
+        None => {
+            let id = diesel::insert_into(enrolments::table)
+                .values((
+                    enrolments::cohort_id.eq(cohort_id),
+                    enrolments::user_id.eq(user_id),
                     enrolments::status.eq("active"),
+                    enrolments::created_at.eq(now),
                     enrolments::updated_at.eq(now),
                 ))
-                .execute(conn)?;
-            Ok(id)
+                .returning(enrolments::id)
+                .get_result(conn)?;
+            record_event(conn, id, "active", actor, "", now)?;
+            id
         }
-        Some((id, _)) => Ok(id),
-        None => Ok(diesel::insert_into(enrolments::table)
-            .values((
-                enrolments::cohort_id.eq(cohort_id),
-                enrolments::user_id.eq(user_id),
-                enrolments::status.eq("active"),
-                enrolments::created_at.eq(now),
-                enrolments::updated_at.eq(now),
-            ))
-            .returning(enrolments::id)
-            .get_result(conn)?),
+    };
+    Ok(id)
+}
+
+fn record_event(
+    conn: &mut AnyConnection,
+    enrolment_id: i64,
+    status: &str,
+    actor: Option<i64>,
+    note: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::insert_into(enrolment_events::table)
+        .values((
+            enrolment_events::enrolment_id.eq(enrolment_id),
+            enrolment_events::status.eq(status),
+            enrolment_events::actor_user_id.eq(actor),
+            enrolment_events::note.eq(note),
+            enrolment_events::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Changes an enrolment's status and keeps the change in its history.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    enrolment_id: i64,
+    status: &str,
+    actor: Option<i64>,
+    note: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(enrolments::table.find(enrolment_id))
+        .set((
+            enrolments::status.eq(status),
+            enrolments::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    record_event(conn, enrolment_id, status, actor, note, now)
+}
+
+/// Takes a trainee out of the cohort (progress is kept) and gives the seat to the next one
+/// waiting.
+pub fn withdraw(
+    conn: &mut AnyConnection,
+    enrolment_id: i64,
+    actor: Option<i64>,
+    note: &str,
+    msg: &Messaging<'_>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    crate::db::write_tx(conn, |c| {
+        let (cohort_id, status): (i64, String) = enrolments::table
+            .find(enrolment_id)
+            .select((enrolments::cohort_id, enrolments::status))
+            .first(c)?;
+        if status != "active" {
+            return Err(AppError::Conflict("enrolment.not_active".into()));
+        }
+        set_status(c, enrolment_id, "withdrawn", actor, note, now)?;
+        applications::promote_waitlist(c, cohort_id, msg, actor, now)?;
+        Ok(())
+    })
+}
+
+/// Brings a withdrawn trainee back, if there is a seat.
+pub fn reenrol(
+    conn: &mut AnyConnection,
+    enrolment_id: i64,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    crate::db::write_tx(conn, |c| {
+        let (cohort_id, status): (i64, String) = enrolments::table
+            .find(enrolment_id)
+            .select((enrolments::cohort_id, enrolments::status))
+            .first(c)?;
+        if status != "withdrawn" {
+            return Err(AppError::Conflict("enrolment.not_withdrawn".into()));
+        }
+        let cohort = find(c, cohort_id)?;
+        if cohort
+            .capacity
+            .is_some_and(|cap| seats_taken(c, cohort_id).unwrap_or(0) >= i64::from(cap))
+        {
+            return Err(AppError::Conflict("cohort.full".into()));
+        }
+        set_status(c, enrolment_id, "active", actor, "", now)
+    })
+}
+
+/// One trainee on the cohort page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterEntry {
+    pub enrolment_id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    pub status: String,
+    pub done: usize,
+    pub total: usize,
+    pub percent: u32,
+    pub history: Vec<(String, NaiveDateTime)>,
+}
+
+/// The cohort's trainees with their progress and status history.
+pub fn roster(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<RosterEntry>> {
+    let rows: Vec<(i64, i64, String, String, Option<String>, String)> = enrolments::table
+        .inner_join(users::table.left_join(organisations::table))
+        .filter(enrolments::cohort_id.eq(cohort.id))
+        .order(users::name)
+        .select((
+            enrolments::id,
+            users::id,
+            users::name,
+            users::email,
+            organisations::name.nullable(),
+            enrolments::status,
+        ))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (enrolment_id, user_id, name, email, organisation, status) in rows {
+        let o = crate::learning::outline(conn, cohort.course_id, user_id)?;
+        let history = enrolment_events::table
+            .filter(enrolment_events::enrolment_id.eq(enrolment_id))
+            .order(enrolment_events::id)
+            .select((enrolment_events::status, enrolment_events::created_at))
+            .load(conn)?;
+        out.push(RosterEntry {
+            enrolment_id,
+            user_id,
+            name,
+            email,
+            organisation,
+            status,
+            done: o.done,
+            total: o.total,
+            percent: o.percent,
+            history,
+        });
     }
+    Ok(out)
+}
+
+/// The cohort's trainers: (user id, name, e-mail).
+pub fn trainers(conn: &mut AnyConnection, cohort_id: i64) -> AppResult<Vec<(i64, String, String)>> {
+    Ok(cohort_trainers::table
+        .inner_join(users::table)
+        .filter(cohort_trainers::cohort_id.eq(cohort_id))
+        .order(users::name)
+        .select((users::id, users::name, users::email))
+        .load(conn)?)
 }
 
 /// How someone sees a cohort.

@@ -180,6 +180,49 @@ diesel::table! {
         starts_on -> Nullable<Date>,
         ends_on -> Nullable<Date>,
         created_at -> Timestamp,
+        capacity -> Nullable<Integer>,
+        applications_open_on -> Nullable<Date>,
+        applications_close_on -> Nullable<Date>,
+        manager_approval_required -> Bool,
+        work_hours -> Integer,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        name -> Text,
+        email -> Text,
+        language -> Text,
+        organisation_id -> Nullable<BigInt>,
+        organisation_other -> Nullable<Text>,
+        county_id -> Nullable<BigInt>,
+        manager_name -> Text,
+        manager_email -> Text,
+        motivation -> Text,
+        email_confirmed_at -> Nullable<Timestamp>,
+        manager_decision -> Nullable<Text>,
+        manager_decided_at -> Nullable<Timestamp>,
+        manager_note -> Text,
+        decision -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        waitlisted_at -> Nullable<Timestamp>,
+        user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrolment_events (id) {
+        id -> BigInt,
+        enrolment_id -> BigInt,
+        status -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        note -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -218,7 +261,11 @@ diesel::joinable!(cohorts -> courses (course_id));
 diesel::joinable!(enrolments -> cohorts (cohort_id));
 diesel::joinable!(enrolments -> users (user_id));
 diesel::joinable!(cohort_trainers -> cohorts (cohort_id));
+diesel::joinable!(cohort_trainers -> users (user_id));
 diesel::joinable!(lesson_progress -> lessons (lesson_id));
+diesel::joinable!(applications -> cohorts (cohort_id));
+diesel::joinable!(applications -> organisations (organisation_id));
+diesel::joinable!(enrolment_events -> enrolments (enrolment_id));
 diesel::joinable!(organisations -> counties (county_id));
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(role_assignments -> users (user_id));
@@ -241,4 +288,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cohort_trainers,
     enrolments,
     lesson_progress,
+    applications,
+    enrolment_events,
 );

@@ -66,14 +66,28 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Loads `locales/<lang>.toml` and every `locales/<lang>.<area>.toml` into one catalogue.
     pub fn load(lang: Lang) -> anyhow::Result<Catalog> {
-        let file = LocaleFiles::get(&format!("{}.toml", lang.code()))
-            .ok_or_else(|| anyhow::anyhow!("locales/{}.toml is missing", lang.code()))?;
-        let text = std::str::from_utf8(&file.data)?;
-        let value: toml::Table = toml::from_str(text)
-            .map_err(|e| anyhow::anyhow!("locales/{}.toml: {e}", lang.code()))?;
+        let code = lang.code();
         let mut strings = HashMap::new();
-        flatten("", &value, &mut strings);
+        let mut found = false;
+        for name in LocaleFiles::iter() {
+            let is_ours = name == format!("{code}.toml")
+                || (name.starts_with(&format!("{code}.")) && name.ends_with(".toml"));
+            if !is_ours {
+                continue;
+            }
+            let file = LocaleFiles::get(&name)
+                .ok_or_else(|| anyhow::anyhow!("locales/{name} vanished"))?;
+            let text = std::str::from_utf8(&file.data)?;
+            let value: toml::Table =
+                toml::from_str(text).map_err(|e| anyhow::anyhow!("locales/{name}: {e}"))?;
+            flatten("", &value, &mut strings);
+            found = true;
+        }
+        if !found {
+            anyhow::bail!("locales/{code}.toml is missing");
+        }
         Ok(Catalog { strings })
     }
 

@@ -49,7 +49,16 @@ fn percent(done: usize, total: usize) -> u32 {
 }
 
 /// module slug, title, theme, intro; lesson id, slug, title, minutes.
-type OutlineRow = (String, String, Option<String>, String, i64, String, String, i32);
+type OutlineRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+    String,
+    i32,
+);
 
 /// The active lessons of a course in order, each marked done or not for `user_id`.
 pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppResult<Outline> {

@@ -15,6 +15,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+/// What a context needs to queue messages with links in them: the templates, the public
+/// address, and the key that signs links for people without an account.
+#[derive(Clone, Copy)]
+pub struct Messaging<'a> {
+    pub templates: &'a Templates,
+    pub base_url: &'a str,
+    pub secret: &'a [u8],
+}
+
 /// One message to queue.
 pub struct Envelope<'a> {
     pub to_email: &'a str,

@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod applications;
+pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
 pub mod error;

@@ -63,7 +63,7 @@ impl RouteTable {
 
 /// The whole route table of the application.
 pub fn register(t: &mut RouteTable) {
-    use super::{accounts, admin, knowledge_bank, learning, pages};
+    use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages};
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
     t.get("/readyz", pages::readyz);
@@ -99,6 +99,37 @@ pub fn register(t: &mut RouteTable) {
         learning::answer_checks,
     );
     t.get("/kurssimateriaali/{course}/{file}", learning::course_asset);
+
+    t.get("/haku", applications::open_list);
+    t.get("/haku/{cohort}", applications::form);
+    t.post("/haku/{cohort}", applications::submit);
+    t.get("/vahvista/{token}", applications::confirm_page);
+    t.post("/vahvista/{token}", applications::confirm);
+    t.get("/esihenkilo/{token}", applications::manager_page);
+    t.post("/esihenkilo/{token}", applications::manager_decide);
+
+    t.get("/hallinta/ryhmat", cohorts::list);
+    t.post("/hallinta/ryhmat", cohorts::create);
+    t.get("/hallinta/ryhmat/uusi", cohorts::new_form);
+    t.get("/hallinta/ryhmat/{cohort}", cohorts::show);
+    t.get("/hallinta/ryhmat/{cohort}/muokkaa", cohorts::edit_form);
+    t.post("/hallinta/ryhmat/{cohort}/muokkaa", cohorts::update);
+    t.post(
+        "/hallinta/ryhmat/{cohort}/valmentajat",
+        cohorts::add_trainer,
+    );
+    t.post(
+        "/hallinta/ryhmat/{cohort}/osallistujat/{enrolment}/{action}",
+        cohorts::enrolment_action,
+    );
+    t.get("/hallinta/ryhmat/{cohort}/hakemukset", cohorts::queue);
+    t.post("/hallinta/hakemukset/{id}/{action}", cohorts::decide);
+    t.get("/hallinta/ryhmat/{cohort}/kutsu", cohorts::invite_form);
+    t.post("/hallinta/ryhmat/{cohort}/kutsu", cohorts::invite_preview);
+    t.post(
+        "/hallinta/ryhmat/{cohort}/kutsu/vahvista",
+        cohorts::invite_confirm,
+    );
 
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);

@@ -53,8 +53,8 @@ pub fn cohort(app: &TestApp) -> i64 {
             course_id,
             name: "Syksy 2026, Socca",
             region_id: Some(app.region_id("socca")),
-            starts_on: None,
-            ends_on: None,
+            work_hours: 20,
+            ..Default::default()
         },
         app.clock.now(),
     )

@@ -3,6 +3,7 @@
 mod support;
 
 mod accounts;
+mod cohorts;
 mod content;
 mod courses;
 mod foundation;

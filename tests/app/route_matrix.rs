@@ -42,6 +42,15 @@ fn concrete(path: &str, cohort: i64) -> String {
         .replace("{course}", "demo-course")
         .replace("{lesson}", "mita-kirjaaminen-on")
         .replace("{file}", file)
+        .replace("{enrolment}", "999999")
+        .replace(
+            "{action}",
+            if path.contains("hakemukset") {
+                "hyvaksy"
+            } else {
+                "peru"
+            },
+        )
 }
 
 #[test]

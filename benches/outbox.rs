@@ -48,11 +48,9 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    // The SMTP pool starts a task when built: build it inside the runtime.
-    let transport = {
-        let _guard = runtime.enter();
-        Transport::from_config(&config)?
-    };
+    // The SMTP pool starts a task when built and when dropped: both inside the runtime.
+    let _guard = runtime.enter();
+    let transport = Transport::from_config(&config)?;
     let state = AppState::build(config, Clock::System, transport)?;
 
     let started = Instant::now();

@@ -11,11 +11,14 @@ use crate::db::{portable_sql, write_tx, AnyConnection, Backend, DbPool};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
+use futures_util::StreamExt;
 
 /// After this many attempts a message is marked failed for an admin to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claim holds before another worker may take the message.
 pub const LEASE_SECONDS: i64 = 120;
+/// How many messages one worker sends at the same time.
+pub const CONCURRENT_SENDS: usize = 8;
 
 /// The wait before attempt `n + 1`: 30 s, 1 min, 2 min, … capped at 6 hours.
 pub fn backoff(attempts: i32) -> Duration {
@@ -176,26 +179,41 @@ impl Mailer {
             if claimed.is_empty() {
                 return Ok(report);
             }
-            for msg in claimed {
-                let outcome = match self.transport.send(&self.from, &msg).await {
-                    Ok(()) => {
-                        report.sent += 1;
-                        Outcome::Sent
-                    }
-                    Err(SendError::Temporary(e)) => {
-                        report.retried += 1;
-                        Outcome::Retry(e)
-                    }
-                    Err(SendError::Permanent(e)) => {
-                        report.failed += 1;
-                        Outcome::Failed(e)
-                    }
-                };
-                let now = self.clock.now();
-                let id = msg.id;
-                if let Err(e) = self.db(move |c| Ok(record(c, id, &outcome, now)?)).await {
-                    tracing::error!(message = id, error = %e, "recording a delivery failed");
+            // Several messages in flight at once: each SMTP exchange waits on round trips, so
+            // one at a time leaves the connection pool idle.
+            let outcomes: Vec<(i64, Outcome)> = futures_util::stream::iter(claimed)
+                .map(|msg| async move {
+                    let outcome = match self.transport.send(&self.from, &msg).await {
+                        Ok(()) => Outcome::Sent,
+                        Err(SendError::Temporary(e)) => Outcome::Retry(e),
+                        Err(SendError::Permanent(e)) => Outcome::Failed(e),
+                    };
+                    (msg.id, outcome)
+                })
+                .buffer_unordered(CONCURRENT_SENDS)
+                .collect()
+                .await;
+            for (_, outcome) in &outcomes {
+                match outcome {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Retry(_) => report.retried += 1,
+                    Outcome::Failed(_) => report.failed += 1,
                 }
+            }
+            let now = self.clock.now();
+            if let Err(e) = self
+                .db(move |c| {
+                    write_tx(c, |tx| {
+                        for (id, outcome) in &outcomes {
+                            record(tx, *id, outcome, now)?;
+                        }
+                        Ok::<_, diesel::result::Error>(())
+                    })?;
+                    Ok(())
+                })
+                .await
+            {
+                tracing::error!(error = %e, "recording deliveries failed; their leases will expire and they are sent again");
             }
             if report.retried > 0 {
                 // Something is down: stop this round rather than hammer it.

@@ -20,6 +20,7 @@ diesel::table! {
         name_fi -> Text,
         name_sv -> Text,
         mapping_note -> Nullable<Text>,
+        transferred_at -> Nullable<Timestamp>,
     }
 }
 
@@ -254,7 +255,115 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    completions (id) {
+        id -> BigInt,
+        enrolment_id -> BigInt,
+        user_id -> BigInt,
+        course_id -> BigInt,
+        course_kind -> Text,
+        course_version -> Text,
+        completed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> BigInt,
+        completion_id -> BigInt,
+        code -> Text,
+        holder_name -> Text,
+        course_title -> Text,
+        course_version -> Text,
+        issued_on -> Date,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        region_id -> BigInt,
+        county_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        joined_at -> Timestamp,
+        refreshed_at -> Timestamp,
+        status -> Text,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        completion_id -> BigInt,
+        created_at -> Timestamp,
+        placed_at -> Nullable<Timestamp>,
+        placed_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    trainings_held (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        organisation_id -> BigInt,
+        held_on -> Date,
+        theme -> Text,
+        participants -> Integer,
+        notes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    announcements (id) {
+        id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        region_id -> Nullable<BigInt>,
+        county_id -> Nullable<BigInt>,
+        title -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    network_transfers (id) {
+        id -> BigInt,
+        county_id -> BigInt,
+        from_user_id -> Nullable<BigInt>,
+        to_user_id -> Nullable<BigInt>,
+        transferred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        region_id -> Nullable<BigInt>,
+        county_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(counties -> regions (region_id));
+diesel::joinable!(certificates -> completions (completion_id));
+diesel::joinable!(completions -> courses (course_id));
+diesel::joinable!(completions -> enrolments (enrolment_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> regions (region_id));
+diesel::joinable!(memberships -> counties (county_id));
+diesel::joinable!(memberships -> organisations (organisation_id));
+diesel::joinable!(trainings_held -> organisations (organisation_id));
+diesel::joinable!(trainings_held -> users (user_id));
+diesel::joinable!(placements -> users (user_id));
 diesel::joinable!(course_modules -> courses (course_id));
 diesel::joinable!(lessons -> course_modules (module_id));
 diesel::joinable!(cohorts -> courses (course_id));
@@ -290,4 +399,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     lesson_progress,
     applications,
     enrolment_events,
+    completions,
+    certificates,
+    memberships,
+    placements,
+    trainings_held,
+    announcements,
+    network_transfers,
+    api_tokens,
 );

@@ -12,6 +12,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod completion;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineLesson {
     pub id: i64,

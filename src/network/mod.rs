@@ -1,8 +1,13 @@
 //! The expert networks: regions, counties and organisations (the reference data seeded by the
 //! first migration), and later the memberships, trainings held and the lapse check.
 
+pub mod membership;
+pub mod registry;
+pub mod trainings;
+
 use crate::accounts::policy::CountyPlace;
-use crate::db::schema::{counties, organisations, regions};
+use crate::db::schema::organisations as organisations_t;
+use crate::db::schema::{counties, regions};
 use crate::db::AnyConnection;
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
@@ -32,7 +37,7 @@ pub struct County {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = organisations)]
+#[diesel(table_name = organisations_t)]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
@@ -111,19 +116,19 @@ pub fn create_organisation(
     if find_organisation(conn, org.county_id, name)?.is_some() {
         return Err(AppError::Conflict("organisation.exists".into()));
     }
-    let id: i64 = diesel::insert_into(organisations::table)
+    let id: i64 = diesel::insert_into(organisations_t::table)
         .values((
-            organisations::name.eq(name),
-            organisations::county_id.eq(org.county_id),
-            organisations::kind.eq(org.kind),
-            organisations::staff_count.eq(org.staff_count),
-            organisations::active.eq(true),
-            organisations::created_at.eq(now),
-            organisations::updated_at.eq(now),
+            organisations_t::name.eq(name),
+            organisations_t::county_id.eq(org.county_id),
+            organisations_t::kind.eq(org.kind),
+            organisations_t::staff_count.eq(org.staff_count),
+            organisations_t::active.eq(true),
+            organisations_t::created_at.eq(now),
+            organisations_t::updated_at.eq(now),
         ))
-        .returning(organisations::id)
+        .returning(organisations_t::id)
         .get_result(conn)?;
-    Ok(organisations::table
+    Ok(organisations_t::table
         .find(id)
         .select(Organisation::as_select())
         .first(conn)?)
@@ -134,16 +139,16 @@ pub fn find_organisation(
     county_id: i64,
     name: &str,
 ) -> AppResult<Option<Organisation>> {
-    Ok(organisations::table
-        .filter(organisations::county_id.eq(county_id))
-        .filter(organisations::name.eq(name.trim()))
+    Ok(organisations_t::table
+        .filter(organisations_t::county_id.eq(county_id))
+        .filter(organisations_t::name.eq(name.trim()))
         .select(Organisation::as_select())
         .first(conn)
         .optional()?)
 }
 
 pub fn organisation(conn: &mut AnyConnection, id: i64) -> AppResult<Organisation> {
-    Ok(organisations::table
+    Ok(organisations_t::table
         .find(id)
         .select(Organisation::as_select())
         .first(conn)?)

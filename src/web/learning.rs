@@ -3,7 +3,8 @@
 
 use super::ctx::{see_other, Auth};
 use crate::cohorts::{self, CohortRole};
-use crate::learning;
+use crate::learning::{self, completion};
+use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
@@ -38,15 +39,20 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     let cohort_id = path.into_inner();
     let (cohort, role, (course_id, _, _)) = cohort_for(&auth, cohort_id).await?;
     let uid = auth.principal().user_id;
-    let outline = auth
+    let (outline, certificate) = auth
         .0
         .state
-        .db(move |conn| learning::outline(conn, course_id, uid))
+        .db(move |conn| {
+            let outline = learning::outline(conn, course_id, uid)?;
+            let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
+            Ok((outline, certificate))
+        })
         .await?;
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
     c.insert("role", &role);
     c.insert("outline", &outline);
+    c.insert("certificate", &certificate);
     auth.0.render("learning/cohort.html", c)
 }
 
@@ -137,7 +143,32 @@ pub async fn mark_read(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<
         .state
         .db(move |conn| learning::mark_read(conn, uid, &lesson, now))
         .await?;
+    if complete(&auth, cohort_id).await? {
+        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+    }
     Ok(see_other(&format!("/ryhmat/{cohort_id}/{slug}#valmis")))
+}
+
+/// Completes the trainee's enrolment when this was the last lesson; true when it completed now.
+async fn complete(auth: &Auth, cohort_id: i64) -> AppResult<bool> {
+    let (uid, now) = (auth.principal().user_id, auth.0.now());
+    let state = auth.0.state.clone();
+    let outcome = auth
+        .0
+        .state
+        .db(move |conn| {
+            let Some(enrolment) = completion::enrolment_of(conn, cohort_id, uid)? else {
+                return Ok(completion::Outcome::NotYet { done: 0, total: 0 });
+            };
+            let msg = Messaging {
+                templates: &state.templates,
+                base_url: &state.config.base_url,
+                secret: &state.config.secret,
+            };
+            completion::complete_if_done(conn, &msg, enrolment, now)
+        })
+        .await?;
+    Ok(matches!(outcome, completion::Outcome::Completed { .. }))
 }
 
 /// Answers arrive as `c0=1&c1=0&c1=2` (check index -> chosen choice), so the form works
@@ -166,6 +197,9 @@ pub async fn answer_checks(
         .state
         .db(move |conn| learning::answer_checks(conn, uid, &lesson, &given, now))
         .await?;
+    if outcome.all_correct && complete(&auth, cohort_id).await? {
+        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+    }
     render_lesson(&auth, cohort_id, &slug, Some(outcome)).await
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod frame;
 pub mod knowledge_bank;
 pub mod learning;
+pub mod network;
 pub mod pages;
 pub mod routes;
 

@@ -3,10 +3,12 @@
 mod support;
 
 mod accounts;
+mod browser;
 mod cohorts;
 mod content;
 mod courses;
 mod foundation;
 mod mail;
+mod network;
 mod route_matrix;
 mod security;

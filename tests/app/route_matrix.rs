@@ -43,6 +43,7 @@ fn concrete(path: &str, cohort: i64) -> String {
         .replace("{lesson}", "mita-kirjaaminen-on")
         .replace("{file}", file)
         .replace("{enrolment}", "999999")
+        .replace("{code}", "AAAAA-BBBBB")
         .replace(
             "{action}",
             if path.contains("hakemukset") {

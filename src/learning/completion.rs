@@ -1,0 +1,320 @@
+//! Completion: when every lesson of the cohort's course is done, the enrolment completes in
+//! ONE transaction — the completion (with the course version), a certificate with a public
+//! verification code, the membership of the graduate's expert network (created or
+//! refreshed), and e-mails to the graduate and the coordinators. Doing it twice, or twenty
+//! times at once, changes nothing more.
+
+use crate::cohorts;
+use crate::db::schema::{
+    certificates, cohorts as cohort_t, completions, counties, courses, enrolments, lesson_progress,
+    lessons, role_assignments, users,
+};
+use crate::db::{is_unique_violation, write_tx, AnyConnection};
+use crate::i18n::Lang;
+use crate::mail::{self, Envelope, Messaging};
+use crate::network::membership::{self, Joined};
+use crate::{AppError, AppResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    NotYet {
+        done: i64,
+        total: i64,
+    },
+    Completed {
+        completion_id: i64,
+        certificate_code: String,
+    },
+    AlreadyCompleted,
+}
+
+/// A verification code: ten letters and digits without look-alikes, in two groups.
+pub fn certificate_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes = rand::random::<[u8; 10]>();
+    let chars: String = bytes
+        .iter()
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// Completes the enrolment if every active lesson of its course is done by its trainee.
+pub fn complete_if_done(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    enrolment_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<Outcome> {
+    match write_tx(conn, |c| complete_in_tx(c, msg, enrolment_id, now)) {
+        // Another request completed it at the same moment: its transaction won.
+        Err(AppError::Internal(e))
+            if e.downcast_ref::<diesel::result::Error>()
+                .is_some_and(is_unique_violation) =>
+        {
+            Ok(Outcome::AlreadyCompleted)
+        }
+        other => other,
+    }
+}
+
+fn complete_in_tx(
+    c: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    enrolment_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<Outcome> {
+    let (cohort_id, user_id, status): (i64, i64, String) = enrolments::table
+        .find(enrolment_id)
+        .select((
+            enrolments::cohort_id,
+            enrolments::user_id,
+            enrolments::status,
+        ))
+        .first(c)?;
+    if status == "completed" {
+        return Ok(Outcome::AlreadyCompleted);
+    }
+    if status != "active" {
+        return Ok(Outcome::NotYet { done: 0, total: 0 });
+    }
+    let (course_id, kind, version, title, region_id): (i64, String, String, String, Option<i64>) =
+        cohort_t::table
+            .inner_join(courses::table)
+            .filter(cohort_t::id.eq(cohort_id))
+            .select((
+                courses::id,
+                courses::kind,
+                courses::version,
+                courses::title,
+                cohort_t::region_id,
+            ))
+            .first(c)?;
+    let total: i64 = lessons::table
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::active.eq(true))
+        .count()
+        .get_result(c)?;
+    let done: i64 = lesson_progress::table
+        .inner_join(lessons::table)
+        .filter(lesson_progress::user_id.eq(user_id))
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::active.eq(true))
+        .filter(lesson_progress::done_at.is_not_null())
+        .count()
+        .get_result(c)?;
+    if total == 0 || done < total {
+        return Ok(Outcome::NotYet { done, total });
+    }
+    let completion_id: i64 = diesel::insert_into(completions::table)
+        .values((
+            completions::enrolment_id.eq(enrolment_id),
+            completions::user_id.eq(user_id),
+            completions::course_id.eq(course_id),
+            completions::course_kind.eq(&kind),
+            completions::course_version.eq(&version),
+            completions::completed_at.eq(now),
+        ))
+        .returning(completions::id)
+        .get_result(c)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    cohorts::set_status(c, enrolment_id, "completed", None, "", now)?;
+    let (name, email, language): (String, String, String) = users::table
+        .find(user_id)
+        .select((users::name, users::email, users::language))
+        .first(c)?;
+    let code = certificate_code();
+    diesel::insert_into(certificates::table)
+        .values((
+            certificates::completion_id.eq(completion_id),
+            certificates::code.eq(&code),
+            certificates::holder_name.eq(&name),
+            certificates::course_title.eq(&title),
+            certificates::course_version.eq(&version),
+            certificates::issued_on.eq(now.date()),
+        ))
+        .execute(c)?;
+    let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;
+
+    let mut ctx = tera::Context::new();
+    ctx.insert("name", &name);
+    ctx.insert("course", &title);
+    ctx.insert("code", &code);
+    ctx.insert("link", &format!("{}/todistus/{code}", msg.base_url));
+    ctx.insert("joined", &matches!(joined, Joined::New { .. }));
+    mail::queue(
+        c,
+        msg.templates,
+        now,
+        Envelope {
+            to_email: &email,
+            to_name: &name,
+            language: Lang::parse(&language).unwrap_or_default(),
+            user_id: Some(user_id),
+            dedupe_key: format!("completion:{completion_id}"),
+            template: "completion",
+            context: ctx,
+        },
+    )?;
+    // The coordinators of the graduate's region and county (or, for one waiting to be placed,
+    // of the cohort's region) hear of the new expert.
+    let (region, county) = match joined {
+        Joined::New {
+            region_id,
+            county_id,
+        } => (Some(region_id), Some(county_id)),
+        Joined::Refreshed {
+            region_id,
+            county_id,
+        } => (Some(region_id), county_id),
+        Joined::Queued => (region_id, None),
+    };
+    let county_name: Option<String> = match county {
+        Some(id) => Some(
+            counties::table
+                .find(id)
+                .select(counties::name_fi)
+                .first(c)?,
+        ),
+        None => None,
+    };
+    let coordinators: Vec<(i64, String, String, String)> = users::table
+        .inner_join(role_assignments::table)
+        .filter(users::active.eq(true))
+        .filter(
+            role_assignments::region_id
+                .eq(region)
+                .and(role_assignments::role.eq("regional_coordinator"))
+                .or(role_assignments::county_id
+                    .eq(county)
+                    .and(role_assignments::role.eq("county_coordinator"))),
+        )
+        .select((users::id, users::email, users::name, users::language))
+        .distinct()
+        .load(c)?;
+    for (cid, cemail, cname, clang) in coordinators {
+        let mut ctx = tera::Context::new();
+        ctx.insert("coordinator", &cname);
+        ctx.insert("graduate", &name);
+        ctx.insert("course", &title);
+        ctx.insert("county", &county_name);
+        ctx.insert("queued", &matches!(joined, Joined::Queued));
+        ctx.insert("refreshed", &matches!(joined, Joined::Refreshed { .. }));
+        ctx.insert("link", &format!("{}/verkosto", msg.base_url));
+        mail::queue(
+            c,
+            msg.templates,
+            now,
+            Envelope {
+                to_email: &cemail,
+                to_name: &cname,
+                language: Lang::parse(&clang).unwrap_or_default(),
+                user_id: Some(cid),
+                dedupe_key: format!("new-expert:{completion_id}:{cid}"),
+                template: "new_expert",
+                context: ctx,
+            },
+        )?;
+    }
+    Ok(Outcome::Completed {
+        completion_id,
+        certificate_code: code,
+    })
+}
+
+/// A certificate as its page shows it.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Certificate {
+    pub code: String,
+    pub holder_name: String,
+    pub course_title: String,
+    pub course_version: String,
+    pub issued_on: chrono::NaiveDate,
+}
+
+/// Looks a certificate up by its code (case and spacing forgiven).
+pub fn certificate(conn: &mut AnyConnection, code: &str) -> AppResult<Certificate> {
+    let code: String = code
+        .trim()
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    Ok(certificates::table
+        .filter(certificates::code.eq(code))
+        .select((
+            certificates::code,
+            certificates::holder_name,
+            certificates::course_title,
+            certificates::course_version,
+            certificates::issued_on,
+        ))
+        .first(conn)?)
+}
+
+/// The user's certificates, newest first.
+pub fn certificates_of(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<Certificate>> {
+    Ok(certificates::table
+        .inner_join(completions::table)
+        .filter(completions::user_id.eq(user_id))
+        .order(certificates::id.desc())
+        .select((
+            certificates::code,
+            certificates::holder_name,
+            certificates::course_title,
+            certificates::course_version,
+            certificates::issued_on,
+        ))
+        .load(conn)?)
+}
+
+/// The certificate the user earned in this cohort, if they have completed it.
+pub fn certificate_of_cohort(
+    conn: &mut AnyConnection,
+    cohort_id: i64,
+    user_id: i64,
+) -> AppResult<Option<Certificate>> {
+    Ok(certificates::table
+        .inner_join(completions::table.inner_join(enrolments::table))
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::user_id.eq(user_id))
+        .select((
+            certificates::code,
+            certificates::holder_name,
+            certificates::course_title,
+            certificates::course_version,
+            certificates::issued_on,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// The enrolment of a user in a cohort, if any.
+pub fn enrolment_of(
+    conn: &mut AnyConnection,
+    cohort_id: i64,
+    user_id: i64,
+) -> AppResult<Option<i64>> {
+    Ok(enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::user_id.eq(user_id))
+        .select(enrolments::id)
+        .first(conn)
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_are_readable_and_distinct() {
+        let a = super::certificate_code();
+        assert_eq!(a.len(), 11);
+        assert!(a
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(!a.contains('O') && !a.contains('0') && !a.contains('I') && !a.contains('1'));
+        assert_ne!(a, super::certificate_code());
+    }
+}

@@ -1,0 +1,417 @@
+//! Completion, certificates and the expert networks: completion once and atomically (also
+//! twenty at once), the placement queue, public certificate verification, trainings held,
+//! reach and blind spots against hand-computed figures, scoping, and the CSV export.
+
+use crate::support::TestApp;
+use diesel::prelude::*;
+use kirjaamo::accounts::Role;
+use kirjaamo::db::schema::{
+    audit_log, certificates, completions, enrolments, memberships, outbox_messages, placements,
+    users,
+};
+use kirjaamo::learning::completion::{self, Outcome};
+use kirjaamo::mail::Messaging;
+
+fn organisation(app: &TestApp, name: &str, county: &str, staff: i32) -> i64 {
+    kirjaamo::network::create_organisation(
+        &mut app.conn(),
+        kirjaamo::network::NewOrganisation {
+            name,
+            county_id: app.county_id(county),
+            kind: "public",
+            staff_count: staff,
+        },
+        app.clock.now(),
+    )
+    .unwrap()
+    .id
+}
+
+/// Puts the fixture trainee into an organisation and has them do every lesson.
+async fn graduate(app: &TestApp, org: Option<i64>) -> (i64, i64) {
+    crate::courses::publish_fixture(app);
+    let cohort = crate::courses::cohort(app);
+    diesel::update(users::table.filter(users::email.eq("trainee@example.fi")))
+        .set(users::organisation_id.eq(org))
+        .execute(&mut app.conn())
+        .unwrap();
+    let mut b = app.signed_in("trainee@example.fi").await;
+    b.post(
+        &format!("/ryhmat/{cohort}/mita-kirjaaminen-on/tarkistus"),
+        &[("c0", "1")],
+    )
+    .await;
+    b.post(&format!("/ryhmat/{cohort}/asiakirjatyypit/luettu"), &[])
+        .await;
+    b.post(&format!("/ryhmat/{cohort}/harjoitus/luettu"), &[])
+        .await;
+    // The last lesson: two checks whose right answers the fixture defines.
+    let checks: String = kirjaamo::db::schema::lessons::table
+        .filter(kirjaamo::db::schema::lessons::slug.eq("asiakkaan-osallisuus"))
+        .select(kirjaamo::db::schema::lessons::checks_json)
+        .first(&mut app.conn())
+        .unwrap();
+    let checks: Vec<serde_json::Value> = serde_json::from_str(&checks).unwrap();
+    let mut fields = Vec::new();
+    for (i, c) in checks.iter().enumerate() {
+        for right in c["correct"].as_array().unwrap() {
+            fields.push((format!("c{i}"), right.to_string()));
+        }
+    }
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = b
+        .post(
+            &format!("/ryhmat/{cohort}/asiakkaan-osallisuus/tarkistus"),
+            &refs,
+        )
+        .await;
+    assert_eq!(
+        res.status, 303,
+        "the last lesson completes the course: {}",
+        res.body
+    );
+    assert_eq!(res.location(), format!("/ryhmat/{cohort}/"));
+    let enrolment: i64 = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort))
+        .select(enrolments::id)
+        .first(&mut app.conn())
+        .unwrap();
+    (cohort, enrolment)
+}
+
+macro_rules! count {
+    ($app:expr, $table:path) => {{
+        use $table as t;
+        t::table
+            .count()
+            .get_result::<i64>(&mut $app.conn())
+            .unwrap()
+    }};
+}
+
+#[actix_web::test]
+async fn completing_the_last_lesson_makes_an_expert_once() {
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    let org = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 500);
+    let (cohort, enrolment) = graduate(&app, Some(org)).await;
+    let status: String = enrolments::table
+        .find(enrolment)
+        .select(enrolments::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "completed");
+    let (region, county, status): (i64, Option<i64>, String) = memberships::table
+        .select((
+            memberships::region_id,
+            memberships::county_id,
+            memberships::status,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (region, county, status.as_str()),
+        (
+            app.region_id("socca"),
+            Some(app.county_id("helsinki")),
+            "active"
+        )
+    );
+    let version: String = completions::table
+        .select(completions::course_version)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(version, "2026.1");
+    let subjects: Vec<(String, String)> = outbox_messages::table
+        .select((outbox_messages::recipient_email, outbox_messages::subject))
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(subjects.contains(&(
+        "trainee@example.fi".into(),
+        "Onnittelut! Suoritit valmennuksen Esimerkkivalmennus".into()
+    )));
+    assert!(subjects.contains(&(
+        "kaisa@example.fi".into(),
+        "Uusi kirjaamisasiantuntija: Tiina Trainee".into()
+    )));
+
+    // The cohort page congratulates and links the certificate.
+    let mut b = app.signed_in("trainee@example.fi").await;
+    let page = b.get(&format!("/ryhmat/{cohort}/")).await;
+    assert!(
+        page.body.contains("Onnittelut, suoritit valmennuksen!"),
+        "{}",
+        &page.body[page.body.find("<main").unwrap_or(0)..]
+    );
+
+    // Again: nothing more.
+    let before = (
+        count!(app, completions),
+        count!(app, certificates),
+        count!(app, memberships),
+        count!(app, outbox_messages),
+    );
+    let msg = Messaging {
+        templates: &app.state.templates,
+        base_url: "http://x",
+        secret: &app.state.config.secret,
+    };
+    assert_eq!(
+        completion::complete_if_done(&mut app.conn(), &msg, enrolment, app.clock.now()).unwrap(),
+        Outcome::AlreadyCompleted
+    );
+    let after = (
+        count!(app, completions),
+        count!(app, certificates),
+        count!(app, memberships),
+        count!(app, outbox_messages),
+    );
+    assert_eq!(before, after);
+}
+
+#[actix_web::test]
+async fn twenty_simultaneous_completions_give_one_of_each() {
+    let app = TestApp::new();
+    let org = organisation(&app, "Vantaan palvelut", "vantaa-kerava", 100);
+    crate::courses::publish_fixture(&app);
+    let cohort = crate::courses::cohort(&app);
+    let uid: i64 = users::table
+        .filter(users::email.eq("trainee@example.fi"))
+        .select(users::id)
+        .first(&mut app.conn())
+        .unwrap();
+    diesel::update(users::table.find(uid))
+        .set(users::organisation_id.eq(Some(org)))
+        .execute(&mut app.conn())
+        .unwrap();
+    // Every lesson done, but no completion yet.
+    let ids: Vec<i64> = kirjaamo::db::schema::lessons::table
+        .select(kirjaamo::db::schema::lessons::id)
+        .load(&mut app.conn())
+        .unwrap();
+    for id in ids {
+        use kirjaamo::db::schema::lesson_progress as lp;
+        diesel::insert_into(lp::table)
+            .values((
+                lp::user_id.eq(uid),
+                lp::lesson_id.eq(id),
+                lp::done_at.eq(Some(app.clock.now())),
+                lp::answers_json.eq("{}"),
+                lp::updated_at.eq(app.clock.now()),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let enrolment: i64 = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort))
+        .select(enrolments::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let handles: Vec<_> = (0..20)
+        .map(|_| {
+            let state = app.state.clone();
+            let now = app.clock.now();
+            std::thread::spawn(move || {
+                let mut conn = state.pool.get().unwrap();
+                let msg = Messaging {
+                    templates: &state.templates,
+                    base_url: "http://x",
+                    secret: &state.config.secret,
+                };
+                completion::complete_if_done(&mut conn, &msg, enrolment, now).unwrap()
+            })
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Completed { .. }))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(count!(app, completions), 1);
+    assert_eq!(count!(app, certificates), 1);
+    assert_eq!(count!(app, memberships), 1);
+    let mails: i64 = outbox_messages::table
+        .filter(outbox_messages::template.eq("completion"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(mails, 1);
+}
+
+#[actix_web::test]
+async fn a_graduate_without_a_county_waits_to_be_placed() {
+    let app = TestApp::new();
+    graduate(&app, None).await;
+    assert_eq!(count!(app, memberships), 0);
+    assert_eq!(count!(app, placements), 1);
+}
+
+#[actix_web::test]
+async fn certificates_verify_publicly_and_show_only_the_certificate() {
+    let app = TestApp::new();
+    let org = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 500);
+    graduate(&app, Some(org)).await;
+    let code: String = certificates::table
+        .select(certificates::code)
+        .first(&mut app.conn())
+        .unwrap();
+    let mut anon = app.browser().await;
+    let page = anon.get(&format!("/todistus/{code}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Tiina Trainee")
+            && page.body.contains("Esimerkkivalmennus")
+            && page.body.contains(&code)
+    );
+    assert!(page.body.contains("Tämä todistus on aito"));
+    assert!(
+        !page.body.contains("trainee@example.fi"),
+        "no e-mail address on a public page"
+    );
+    let lower = anon
+        .get(&format!("/todistus/{}", code.to_lowercase()))
+        .await;
+    assert_eq!(lower.status, 200, "codes are forgiving of case");
+    assert_eq!(anon.get("/todistus/AAAAA-BBBBB").await.status, 404);
+}
+
+#[actix_web::test]
+async fn trainings_held_make_reach_and_blind_spots_visible() {
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    app.user(
+        "pekka@example.fi",
+        "Pekka",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("poske"),
+        }),
+    );
+    let home = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 300);
+    organisation(&app, "Itä-Uudenmaan palvelut", "ita-uusimaa", 100);
+    organisation(&app, "Pieni yhdistys", "helsinki", 10);
+    graduate(&app, Some(home)).await;
+    let mut expert = app.signed_in("trainee@example.fi").await;
+    let home_s = home.to_string();
+    let bad = expert
+        .post(
+            "/asiantuntija/koulutukset",
+            &[
+                ("organisation_id", &home_s),
+                ("held_on", "2030-01-01"),
+                ("theme", "archiving"),
+                ("participants", "-3"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.contains("ei tulevaisuudessa") && bad.body.contains("Osallistujia pitää olla")
+    );
+    for (date, n) in [("2026-10-01", "25"), ("2026-11-02", "15")] {
+        let ok = expert
+            .post(
+                "/asiantuntija/koulutukset",
+                &[
+                    ("organisation_id", &home_s),
+                    ("held_on", date),
+                    ("theme", "archiving"),
+                    ("participants", n),
+                    ("notes", "Tiimipalaveri"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, 303);
+    }
+    let mine = expert.get("/asiantuntija").await;
+    assert!(mine.body.contains("Tiimipalaveri") && mine.body.contains("Asiakastiedon arkistointi"));
+
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let view = kaisa.get("/verkosto").await;
+    assert_eq!(view.status, 200);
+    // 40 participants against a staff of 410 in Socca's organisations.
+    assert!(view.body.contains("Koulutuksiin on osallistunut 40 henkilöä, kun organisaatioiden henkilöstöä on 410: tavoittavuus 9.8 %."), "{}", view.body);
+    assert!(view.body.contains("2026 Q4"));
+    assert!(
+        view.body.contains(r#"role="img""#)
+            && view.body.contains("<title id=\"participants-title\">")
+    );
+    // Blind spots: the two organisations without an expert, the larger first.
+    let a = view.body.find("Itä-Uudenmaan palvelut").unwrap();
+    let b = view.body.find("Pieni yhdistys").unwrap();
+    assert!(a < b);
+    assert!(view
+        .body
+        .contains("2 organisaatiossa ei ole aktiivista kirjaamisasiantuntijaa"));
+    // Scoping: another region's coordinator sees nothing of Socca.
+    let mut pekka = app.signed_in("pekka@example.fi").await;
+    assert_eq!(
+        pekka
+            .get(&format!("/verkosto?alue={}", app.region_id("socca")))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        pekka
+            .get(&format!(
+                "/verkosto/rekisteri.csv?alue={}",
+                app.region_id("socca")
+            ))
+            .await
+            .status,
+        403
+    );
+    assert!(!pekka.get("/verkosto").await.body.contains("Tiina Trainee"));
+}
+
+#[actix_web::test]
+async fn the_csv_export_neutralises_formulas_and_is_audit_logged() {
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    let org = organisation(&app, "=HYPERLINK(\"http://evil\")", "helsinki", 50);
+    graduate(&app, Some(org)).await;
+    diesel::update(users::table.filter(users::email.eq("trainee@example.fi")))
+        .set(users::name.eq("@SUM(A1) Äänekoski"))
+        .execute(&mut app.conn())
+        .unwrap();
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let csv = kaisa.get("/verkosto/rekisteri.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with('\u{feff}'),
+        "a byte-order mark for Excel"
+    );
+    assert!(csv.body.contains("'@SUM(A1) Äänekoski;"));
+    assert!(csv.body.contains("'=HYPERLINK"));
+    let logged: i64 = audit_log::table
+        .filter(audit_log::action.eq("registry.export.csv"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(logged, 1);
+}

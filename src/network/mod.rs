@@ -2,6 +2,7 @@
 //! first migration), and later the memberships, trainings held and the lapse check.
 
 pub mod membership;
+pub mod organisations;
 pub mod registry;
 pub mod trainings;
 

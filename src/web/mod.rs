@@ -13,6 +13,7 @@ pub mod frame;
 pub mod knowledge_bank;
 pub mod learning;
 pub mod network;
+pub mod organisations;
 pub mod pages;
 pub mod routes;
 

@@ -10,5 +10,6 @@ mod courses;
 mod foundation;
 mod mail;
 mod network;
+mod organisations;
 mod route_matrix;
 mod security;

@@ -122,7 +122,92 @@ pub fn seed(
         }
     }
     seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;
+    seed_network(conn, &mut report, &hash, now)?;
     Ok(report)
+}
+
+/// A training held: days ago, theme, participants.
+type Held = (i64, &'static str, i32);
+
+/// Documentation experts of earlier cohorts, with the trainings they have held.
+const EXPERTS: [(&str, &str, &str, &[Held]); 3] = [
+    (
+        "helmi.heikkinen@demo.kirjaamo.test",
+        "Helmi Heikkinen",
+        "Helsingin kaupungin sosiaali-, terveys- ja pelastustoimiala",
+        &[(40, "client-centred", 18), (130, "structured", 24)],
+    ),
+    (
+        "veikko.valtonen@demo.kirjaamo.test",
+        "Veikko Valtonen",
+        "Vantaan ja Keravan hyvinvointialue, sosiaalipalvelut",
+        &[(75, "archiving", 12)],
+    ),
+    (
+        "pirjo.pirkkala@demo.kirjaamo.test",
+        "Pirjo Pirkkala",
+        "Pirkanmaan hyvinvointialue, sosiaalipalvelut",
+        &[(20, "secondary-use", 30), (200, "multiprofessional", 16)],
+    ),
+];
+
+fn seed_network(
+    conn: &mut AnyConnection,
+    report: &mut DemoReport,
+    hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::{counties, organisations};
+    use diesel::prelude::*;
+    for (email, name, org_name, held) in EXPERTS {
+        if accounts::model::find_by_email(conn, email)?.is_some() {
+            continue;
+        }
+        let Some((org, county, region)): Option<(i64, i64, i64)> = organisations::table
+            .inner_join(counties::table)
+            .filter(organisations::name.eq(org_name))
+            .select((organisations::id, counties::id, counties::region_id))
+            .first(conn)
+            .optional()?
+        else {
+            continue;
+        };
+        let user = accounts::create_user(
+            conn,
+            NewAccount {
+                email,
+                name,
+                language: Lang::Fi,
+                organisation_id: Some(org),
+                password_hash: Some(hash.to_string()),
+            },
+            now,
+        )?;
+        report.users += 1;
+        crate::network::membership::join_region(
+            conn,
+            user.id,
+            region,
+            county,
+            org,
+            now - chrono::Duration::days(400),
+        )?;
+        for (days_ago, theme, participants) in held.iter() {
+            crate::network::trainings::log(
+                conn,
+                user.id,
+                crate::network::trainings::NewTraining {
+                    organisation_id: org,
+                    held_on: (now - chrono::Duration::days(*days_ago)).date(),
+                    theme,
+                    participants: *participants,
+                    notes: "Tiimin kirjaamisvalmennus (demo)",
+                },
+                now,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// An open cohort of the basic course in Socca, with its trainer and trainees.

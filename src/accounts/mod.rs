@@ -97,39 +97,48 @@ pub fn grant_role(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    write_tx(conn, |c| {
-        let (region_id, county_id) = match role {
-            Role::RegionalCoordinator { region_id } => (Some(*region_id), None),
-            Role::CountyCoordinator { county_id } => (None, Some(*county_id)),
-            _ => (None, None),
-        };
-        let held = model::roles_of(c, user_id)?
-            .iter()
-            .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
-            .any(|r| &r == role);
-        if held {
-            return Ok(());
-        }
-        diesel::insert_into(role_assignments::table)
-            .values(model::NewRoleAssignment {
-                user_id,
-                role: role.name(),
-                region_id,
-                county_id,
-                created_at: now,
-            })
-            .execute(c)?;
-        model::revoke_sessions(c, user_id, now)?;
-        audit::record(
-            c,
-            actor,
-            "role.grant",
-            &format!("user:{user_id}"),
-            &format!("{role:?}"),
-            now,
-        )?;
-        Ok(())
-    })
+    write_tx(conn, |c| grant_role_in(c, user_id, role, actor, now))
+}
+
+/// [`grant_role`] inside the caller's transaction.
+pub fn grant_role_in(
+    c: &mut AnyConnection,
+    user_id: i64,
+    role: &Role,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let (region_id, county_id) = match role {
+        Role::RegionalCoordinator { region_id } => (Some(*region_id), None),
+        Role::CountyCoordinator { county_id } => (None, Some(*county_id)),
+        _ => (None, None),
+    };
+    let held = model::roles_of(c, user_id)?
+        .iter()
+        .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+        .any(|r| &r == role);
+    if held {
+        return Ok(());
+    }
+    diesel::insert_into(role_assignments::table)
+        .values(model::NewRoleAssignment {
+            user_id,
+            role: role.name(),
+            region_id,
+            county_id,
+            created_at: now,
+        })
+        .execute(c)?;
+    model::revoke_sessions(c, user_id, now)?;
+    audit::record(
+        c,
+        actor,
+        "role.grant",
+        &format!("user:{user_id}"),
+        &format!("{role:?}"),
+        now,
+    )?;
+    Ok(())
 }
 
 pub fn revoke_role(

@@ -364,6 +364,7 @@ diesel::joinable!(memberships -> organisations (organisation_id));
 diesel::joinable!(trainings_held -> organisations (organisation_id));
 diesel::joinable!(trainings_held -> users (user_id));
 diesel::joinable!(placements -> users (user_id));
+diesel::joinable!(placements -> completions (completion_id));
 diesel::joinable!(course_modules -> courses (course_id));
 diesel::joinable!(lessons -> course_modules (module_id));
 diesel::joinable!(cohorts -> courses (course_id));

@@ -73,14 +73,7 @@ pub fn join_or_refresh(
         }
         return Ok(Joined::Queued);
     };
-    Ok(join_region(
-        conn,
-        user_id,
-        region_id,
-        county_id,
-        organisation_id,
-        now,
-    )?)
+    join_region(conn, user_id, region_id, county_id, organisation_id, now)
 }
 
 /// Creates the membership of a region, or refreshes it.

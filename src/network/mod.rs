@@ -1,11 +1,14 @@
 //! The expert networks: regions, counties and organisations (the reference data seeded by the
 //! first migration), and later the memberships, trainings held and the lapse check.
 
+pub mod announcements;
+pub mod api;
 pub mod membership;
-pub mod organisations;
 pub mod registry;
 pub mod trainings;
+pub mod transfer;
 
+pub mod organisations;
 use crate::accounts::policy::CountyPlace;
 use crate::db::schema::organisations as organisations_t;
 use crate::db::schema::{counties, regions};

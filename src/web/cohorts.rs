@@ -479,8 +479,9 @@ pub async fn invite_form(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     auth.0.render("cohorts/invite.html", c)
 }
 
-/// The largest CSV accepted.
-const CSV_LIMIT: usize = 2 * 1024 * 1024;
+/// The largest CSV accepted: the confirm step sends the text back as a form field, which the
+/// frame limits to 1 MiB.
+const CSV_LIMIT: usize = 512 * 1024;
 
 /// Reads the uploaded file and shows the preview; nothing is saved yet.
 pub async fn invite_preview(

@@ -19,6 +19,17 @@ pub fn register(t: &mut super::routes::RouteTable) {
     t.post("/asiantuntija/koulutukset", log_training);
     t.get("/verkosto", network);
     t.get("/verkosto/rekisteri.csv", export_csv);
+    t.get("/verkosto/tiedotteet", announcements_page);
+    t.post("/verkosto/tiedotteet", announce);
+    t.get("/verkosto/siirto", transfer_page);
+    t.post("/verkosto/siirto", transfer);
+    t.get("/verkosto/sijoitettavat", placements_page);
+    t.post("/verkosto/sijoitettavat/{id}", place);
+    t.get("/verkosto/api-avaimet", tokens_page);
+    t.post("/verkosto/api-avaimet", create_token);
+    t.post("/verkosto/api-avaimet/{id}/poista", revoke_token);
+    t.get("/api/v1/registry", api_registry);
+    t.get("/api/v1/openapi.json", openapi);
 }
 
 /// Public verification: only what the certificate itself shows.
@@ -348,4 +359,506 @@ pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<Http
             "attachment; filename=\"asiantuntijarekisteri.csv\"",
         ))
         .body(bytes))
+}
+
+fn messaging(auth: &Auth) -> (std::sync::Arc<crate::templates::Templates>, String, Vec<u8>) {
+    let s = &auth.0.state;
+    (
+        s.templates.clone(),
+        s.config.base_url.clone(),
+        s.config.secret.clone(),
+    )
+}
+
+/// Only those who manage the scope (not only see it) may announce, place or issue tokens.
+async fn managed_scope(auth: &Auth, q: &ScopeQuery) -> AppResult<(Scope, Vec<(Scope, String)>)> {
+    let (scope, scopes) = scope_for(auth, q).await?;
+    let who = auth.principal().clone();
+    let ok = auth
+        .0
+        .state
+        .db(move |conn| match scope {
+            Scope::Region(r) => Ok(who.manages_region(r)),
+            Scope::County(c) => crate::network::transfer::manages_county_network(conn, &who, c),
+        })
+        .await?;
+    if ok {
+        Ok((scope, scopes))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn scope_context(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]) {
+    c.insert(
+        "scope_name",
+        &scopes
+            .iter()
+            .find(|s| s.0 == scope)
+            .map(|s| s.1.clone())
+            .unwrap_or_default(),
+    );
+    c.insert("query", &scope_query(scope));
+}
+
+#[derive(Deserialize, Default, serde::Serialize)]
+pub struct AnnouncementForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+async fn render_announcements(
+    auth: &Auth,
+    status: StatusCode,
+    q: &ScopeQuery,
+    form: &AnnouncementForm,
+    error: Option<&str>,
+    sent: Option<usize>,
+) -> AppResult<HttpResponse> {
+    let (scope, scopes) = managed_scope(auth, q).await?;
+    let list = auth
+        .0
+        .state
+        .db(move |conn| crate::network::announcements::of_scope(conn, scope, 50))
+        .await?;
+    let mut c = tera::Context::new();
+    scope_context(&mut c, scope, &scopes);
+    c.insert("announcements", &list);
+    c.insert("form", form);
+    c.insert("errors", &error.map(|e| vec![e]).unwrap_or_default());
+    c.insert("sent", &sent);
+    auth.0
+        .render_status(status, "network/announcements.html", c)
+}
+
+pub async fn announcements_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    render_announcements(
+        &auth,
+        StatusCode::OK,
+        &q,
+        &AnnouncementForm::default(),
+        None,
+        None,
+    )
+    .await
+}
+
+pub async fn announce(
+    auth: Auth,
+    q: web::Query<ScopeQuery>,
+    form: web::Form<AnnouncementForm>,
+) -> AppResult<HttpResponse> {
+    let (scope, _) = managed_scope(&auth, &q).await?;
+    let form = form.into_inner();
+    let (author, now) = (auth.principal().user_id, auth.0.now());
+    let (templates, base, secret) = messaging(&auth);
+    let (title, body) = (form.title.clone(), form.body.clone());
+    let result = auth
+        .0
+        .state
+        .db(move |conn| {
+            let msg = crate::mail::Messaging {
+                templates: &templates,
+                base_url: &base,
+                secret: &secret,
+            };
+            crate::network::announcements::publish(conn, &msg, author, scope, &title, &body, now)
+        })
+        .await;
+    match result {
+        Ok(n) => {
+            render_announcements(
+                &auth,
+                StatusCode::OK,
+                &q,
+                &AnnouncementForm::default(),
+                None,
+                Some(n),
+            )
+            .await
+        }
+        Err(AppError::Invalid(key)) => {
+            render_announcements(
+                &auth,
+                StatusCode::BAD_REQUEST,
+                &q,
+                &form,
+                Some(key.as_str()),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default, serde::Serialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    pub county_id: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+async fn render_transfer(
+    auth: &Auth,
+    status: StatusCode,
+    form: &TransferForm,
+    errors: &[&str],
+    done: bool,
+) -> AppResult<HttpResponse> {
+    let who = auth.principal().clone();
+    let counties = auth
+        .0
+        .state
+        .db(move |conn| {
+            use crate::db::schema::counties;
+            use diesel::prelude::*;
+            let rows: Vec<(i64, i64, String, Option<chrono::NaiveDateTime>)> = counties::table
+                .order(counties::name_fi)
+                .select((
+                    counties::id,
+                    counties::region_id,
+                    counties::name_fi,
+                    counties::transferred_at,
+                ))
+                .load(conn)?;
+            Ok(rows
+                .into_iter()
+                .filter(|r| who.manages_region(r.1))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    if counties.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut c = tera::Context::new();
+    c.insert("counties", &counties);
+    c.insert("form", form);
+    c.insert("errors", errors);
+    c.insert("done", &done);
+    auth.0.render_status(status, "network/transfer.html", c)
+}
+
+pub async fn transfer_page(auth: Auth) -> AppResult<HttpResponse> {
+    render_transfer(&auth, StatusCode::OK, &TransferForm::default(), &[], false).await
+}
+
+pub async fn transfer(auth: Auth, form: web::Form<TransferForm>) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let Ok(county_id) = form.county_id.trim().parse::<i64>() else {
+        return render_transfer(
+            &auth,
+            StatusCode::BAD_REQUEST,
+            &form,
+            &["transfer.county_invalid"],
+            false,
+        )
+        .await;
+    };
+    let who = auth.principal().clone();
+    let now = auth.0.now();
+    let (templates, base, secret) = messaging(&auth);
+    let (email, name) = (form.email.clone(), form.name.clone());
+    let result = auth
+        .0
+        .state
+        .db(move |conn| {
+            let msg = crate::mail::Messaging {
+                templates: &templates,
+                base_url: &base,
+                secret: &secret,
+            };
+            crate::network::transfer::transfer(conn, &msg, &who, county_id, &email, &name, now)
+        })
+        .await;
+    match result {
+        Ok(_) => render_transfer(&auth, StatusCode::OK, &TransferForm::default(), &[], true).await,
+        Err(AppError::Invalid(k)) | Err(AppError::Conflict(k)) => {
+            render_transfer(&auth, StatusCode::BAD_REQUEST, &form, &[k.as_str()], false).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Graduates without a known county, from cohorts of the caller's regions.
+pub async fn placements_page(auth: Auth) -> AppResult<HttpResponse> {
+    let who = auth.principal().clone();
+    if !who.manages_anything() {
+        return Err(AppError::Forbidden);
+    }
+    let (waiting, organisations) = auth
+        .0
+        .state
+        .db(move |conn| {
+            use crate::db::schema::{
+                cohorts, completions, counties, enrolments, organisations, placements, users,
+            };
+            use diesel::prelude::*;
+            let rows: Vec<(i64, String, String, Option<i64>)> = placements::table
+                .inner_join(users::table)
+                .inner_join(
+                    completions::table.inner_join(enrolments::table.inner_join(cohorts::table)),
+                )
+                .filter(placements::placed_at.is_null())
+                .select((
+                    placements::id,
+                    users::name,
+                    users::email,
+                    cohorts::region_id,
+                ))
+                .load(conn)?;
+            let rows: Vec<_> = rows
+                .into_iter()
+                .filter(|r| r.3.is_some_and(|reg| who.manages_region(reg)) || who.is_admin())
+                .collect();
+            let orgs: Vec<(i64, String, i64, String)> = organisations::table
+                .inner_join(counties::table)
+                .filter(organisations::active.eq(true))
+                .order((counties::name_fi, organisations::name))
+                .select((
+                    organisations::id,
+                    organisations::name,
+                    counties::region_id,
+                    counties::name_fi,
+                ))
+                .load(conn)?;
+            let orgs: Vec<_> = orgs
+                .into_iter()
+                .filter(|o| who.manages_region(o.2))
+                .collect();
+            Ok((rows, orgs))
+        })
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("waiting", &waiting);
+    c.insert("organisations", &organisations);
+    auth.0.render("network/placements.html", c)
+}
+
+#[derive(Deserialize)]
+pub struct PlaceForm {
+    pub organisation_id: i64,
+}
+
+pub async fn place(
+    auth: Auth,
+    path: web::Path<i64>,
+    form: web::Form<PlaceForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let who = auth.principal().clone();
+    let (org, now) = (form.organisation_id, auth.0.now());
+    auth.0
+        .state
+        .db(move |conn| {
+            use crate::db::schema::{organisations, placements, users};
+            use diesel::prelude::*;
+            crate::db::write_tx(conn, |c| {
+                let (user_id, placed): (i64, Option<chrono::NaiveDateTime>) = placements::table
+                    .find(id)
+                    .select((placements::user_id, placements::placed_at))
+                    .first(c)?;
+                if placed.is_some() {
+                    return Err(AppError::Conflict("placement.done".into()));
+                }
+                let county: i64 = organisations::table
+                    .find(org)
+                    .select(organisations::county_id)
+                    .first(c)?;
+                let place = crate::network::county_place(c, county)?;
+                if !who.manages_region(place.region_id) {
+                    return Err(AppError::Forbidden);
+                }
+                diesel::update(users::table.find(user_id))
+                    .set(users::organisation_id.eq(org))
+                    .execute(c)?;
+                crate::network::membership::join_region(
+                    c,
+                    user_id,
+                    place.region_id,
+                    county,
+                    org,
+                    now,
+                )?;
+                diesel::update(placements::table.find(id))
+                    .set((
+                        placements::placed_at.eq(now),
+                        placements::placed_by.eq(who.user_id),
+                    ))
+                    .execute(c)?;
+                audit::record(
+                    c,
+                    Some(who.user_id),
+                    "network.place",
+                    &format!("user:{user_id}"),
+                    &format!("organisation:{org}"),
+                    now,
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/verkosto/sijoitettavat"))
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub name: String,
+}
+
+async fn render_tokens(
+    auth: &Auth,
+    q: &ScopeQuery,
+    new_token: Option<String>,
+    error: Option<&str>,
+) -> AppResult<HttpResponse> {
+    let (scope, scopes) = managed_scope(auth, q).await?;
+    let list = auth
+        .0
+        .state
+        .db(move |conn| crate::network::api::list(conn, scope))
+        .await?;
+    let mut c = tera::Context::new();
+    scope_context(&mut c, scope, &scopes);
+    c.insert("tokens", &list);
+    c.insert("new_token", &new_token);
+    c.insert("errors", &error.map(|e| vec![e]).unwrap_or_default());
+    c.insert(
+        "api_url",
+        &format!("{}/api/v1/registry", auth.0.state.config.base_url),
+    );
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    auth.0.render_status(status, "network/tokens.html", c)
+}
+
+pub async fn tokens_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    render_tokens(&auth, &q, None, None).await
+}
+
+pub async fn create_token(
+    auth: Auth,
+    q: web::Query<ScopeQuery>,
+    form: web::Form<TokenForm>,
+) -> AppResult<HttpResponse> {
+    let (scope, _) = managed_scope(&auth, &q).await?;
+    let (by, now, name) = (
+        auth.principal().user_id,
+        auth.0.now(),
+        form.into_inner().name,
+    );
+    match auth
+        .0
+        .state
+        .db(move |conn| crate::network::api::create(conn, scope, &name, by, now))
+        .await
+    {
+        Ok(token) => render_tokens(&auth, &q, Some(token), None).await,
+        Err(AppError::Invalid(k)) => render_tokens(&auth, &q, None, Some(k.as_str())).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn revoke_token(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let who = auth.principal().clone();
+    let now = auth.0.now();
+    let scope = auth
+        .0
+        .state
+        .db(move |conn| {
+            let scope = crate::network::api::token_scope(conn, id)?;
+            let ok = match scope {
+                Scope::Region(r) => who.manages_region(r),
+                Scope::County(c) => {
+                    crate::network::transfer::manages_county_network(conn, &who, c)?
+                }
+            };
+            if !ok {
+                return Err(AppError::NotFound);
+            }
+            crate::network::api::revoke(conn, id, who.user_id, now)?;
+            Ok(scope)
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/verkosto/api-avaimet?{}",
+        scope_query(scope)
+    )))
+}
+
+/// `GET /api/v1/registry` with `Authorization: Bearer <token>`.
+pub async fn api_registry(
+    req: actix_web::HttpRequest,
+    state: web::Data<crate::AppState>,
+) -> AppResult<HttpResponse> {
+    let bearer = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_string());
+    let unauthorized = || {
+        HttpResponse::Unauthorized()
+            .insert_header((
+                actix_web::http::header::WWW_AUTHENTICATE,
+                "Bearer realm=\"kirjaamo\"",
+            ))
+            .json(serde_json::json!({"error": "a valid bearer token is required"}))
+    };
+    let Some(bearer) = bearer else {
+        return Ok(unauthorized());
+    };
+    let now = state.clock.now();
+    match state.db(move |conn| crate::network::api::registry_for_token(conn, &bearer, now)).await? {
+        None => Ok(unauthorized()),
+        Some((scope, rows)) => Ok(HttpResponse::Ok().json(serde_json::json!({
+            "scope": scope,
+            "generated_at": now,
+            "experts": rows.iter().map(|r| serde_json::json!({
+                "name": r.name, "email": r.email, "organisation": r.organisation, "county": r.county,
+                "joined_at": r.joined_at, "refreshed_at": r.refreshed_at, "status": r.status,
+            })).collect::<Vec<_>>(),
+        }))),
+    }
+}
+
+/// The OpenAPI 3.1 description of the registry API.
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Kirjaamo registry API", "version": "1",
+                 "description": "The documentation-expert registry of one region or county, for the counties' own systems. Every read is audit-logged."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token issued on the network page (Verkosto → API-avaimet)."}},
+            "schemas": {
+                "Expert": {"type": "object", "required": ["name", "email", "joined_at", "refreshed_at", "status"], "properties": {
+                    "name": {"type": "string"}, "email": {"type": "string", "format": "email"},
+                    "organisation": {"type": ["string", "null"]}, "county": {"type": ["string", "null"]},
+                    "joined_at": {"type": "string", "format": "date-time"}, "refreshed_at": {"type": "string", "format": "date-time"},
+                    "status": {"type": "string", "enum": ["active", "lapsed", "in_refresher"]}}},
+                "Registry": {"type": "object", "required": ["scope", "generated_at", "experts"], "properties": {
+                    "scope": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["region", "county"]}, "id": {"type": "integer"}}},
+                    "generated_at": {"type": "string", "format": "date-time"},
+                    "experts": {"type": "array", "items": {"$ref": "#/components/schemas/Expert"}}}}
+            }
+        },
+        "paths": {"/registry": {"get": {
+            "summary": "The registry of the token's region or county",
+            "security": [{"bearer": []}],
+            "responses": {
+                "200": {"description": "The registry", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registry"}}}},
+                "401": {"description": "No valid token"}
+            }}}}
+    }))
 }

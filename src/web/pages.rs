@@ -21,11 +21,17 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
     let mut c = tera::Context::new();
     if let Some(p) = &ctx.principal {
         let uid = p.user_id;
-        let cohorts = ctx
+        let (cohorts, news) = ctx
             .state
-            .db(move |conn| crate::learning::my_cohorts(conn, uid))
+            .db(move |conn| {
+                Ok((
+                    crate::learning::my_cohorts(conn, uid)?,
+                    crate::network::announcements::for_member(conn, uid, 5)?,
+                ))
+            })
             .await?;
         c.insert("my_cohorts", &cohorts);
+        c.insert("news", &news);
     }
     ctx.render("home.html", c)
 }

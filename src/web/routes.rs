@@ -131,9 +131,9 @@ pub fn register(t: &mut RouteTable) {
         cohorts::invite_confirm,
     );
 
-    super::network::register(t);
-
     super::organisations::register(t);
+
+    super::network::register(t);
 
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);

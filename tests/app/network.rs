@@ -415,3 +415,217 @@ async fn the_csv_export_neutralises_formulas_and_is_audit_logged() {
         .unwrap();
     assert_eq!(logged, 1);
 }
+
+#[actix_web::test]
+async fn a_county_network_is_handed_over_once_and_the_region_still_sees_it() {
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    app.user(
+        "pekka@example.fi",
+        "Pekka",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("poske"),
+        }),
+    );
+    let helsinki = app.county_id("helsinki").to_string();
+    let mut pekka = app.signed_in("pekka@example.fi").await;
+    let refused = pekka
+        .post(
+            "/verkosto/siirto",
+            &[
+                ("county_id", &helsinki),
+                ("email", "heli@example.fi"),
+                ("name", "Heli"),
+            ],
+        )
+        .await;
+    assert_ne!(refused.status, 200);
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let done = kaisa
+        .post(
+            "/verkosto/siirto",
+            &[
+                ("county_id", &helsinki),
+                ("email", "heli@example.fi"),
+                ("name", "Heli Helsinki"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Verkosto on siirretty"));
+    let again = kaisa
+        .post(
+            "/verkosto/siirto",
+            &[
+                ("county_id", &helsinki),
+                ("email", "other@example.fi"),
+                ("name", "Other"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("on jo siirretty"));
+    let mails = app.outbox();
+    let to_heli = mails
+        .iter()
+        .find(|(to, _, _)| to == "heli@example.fi")
+        .unwrap();
+    assert_eq!(
+        to_heli.1,
+        "Sinusta tuli kirjaamiskoordinaattori: Helsingin kaupunki"
+    );
+    assert!(mails.iter().any(
+        |(to, s, _)| to == "kaisa@example.fi" && s == "Verkosto siirretty: Helsingin kaupunki"
+    ));
+    let logged: i64 = audit_log::table
+        .filter(audit_log::action.eq("registry.transfer"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(logged, 1);
+    // Heli sets a password from the link and manages the county; Kaisa still sees it.
+    let link = crate::support::link_in(&to_heli.2, "/salasana/uusi/").unwrap();
+    let path = link
+        .trim_start_matches(&app.state.config.base_url)
+        .to_string();
+    let mut heli = app.browser().await;
+    heli.post(
+        &path,
+        &[
+            ("password", "helin salasana 2026"),
+            ("password_again", "helin salasana 2026"),
+        ],
+    )
+    .await;
+    let q = format!("/verkosto?maakunta={helsinki}");
+    assert_eq!(heli.get(&q).await.status, 200);
+    assert_eq!(
+        heli.get(&format!("/verkosto/tiedotteet?maakunta={helsinki}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        kaisa.get(&q).await.status,
+        200,
+        "the region still sees the county"
+    );
+    assert_eq!(
+        kaisa
+            .get(&format!("/verkosto/tiedotteet?maakunta={helsinki}"))
+            .await
+            .status,
+        403,
+        "but no longer manages it"
+    );
+}
+
+#[actix_web::test]
+async fn announcements_reach_members_by_mail_and_on_their_home_page() {
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    let org = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 500);
+    graduate(&app, Some(org)).await;
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let empty = kaisa
+        .post("/verkosto/tiedotteet", &[("title", " "), ("body", "x")])
+        .await;
+    assert_eq!(empty.status, 400);
+    let sent = kaisa
+        .post("/verkosto/tiedotteet", &[("title", "Verkostotapaaminen 3.2."), ("body", "Tervetuloa **etäkokoukseen**! <script>alert(1)</script> [x](javascript:alert(1))")])
+        .await;
+    assert_eq!(sent.status, 200);
+    assert!(sent.body.contains("Tiedote lähetettiin yhdelle jäsenelle"));
+    let (to, subject, _) = app.outbox().last().cloned().unwrap();
+    assert_eq!(
+        (to.as_str(), subject.as_str()),
+        ("trainee@example.fi", "Verkostotapaaminen 3.2.")
+    );
+    let mut member = app.signed_in("trainee@example.fi").await;
+    let home = member.get("/").await;
+    assert!(
+        home.body.contains("Verkostotapaaminen 3.2.")
+            && home.body.contains("<strong>etäkokoukseen</strong>")
+    );
+    assert!(!home.body.contains("<script>alert(1)") && !home.body.contains("javascript:"));
+}
+
+#[actix_web::test]
+async fn the_registry_api_needs_a_token_and_logs_every_read() {
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    let org = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 500);
+    graduate(&app, Some(org)).await;
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let page = kaisa
+        .post(
+            "/verkosto/api-avaimet",
+            &[("name", "Helsingin HR-järjestelmä")],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let token = page
+        .body
+        .split("<code class=\"token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(token.starts_with("kirjaamo_"));
+    let mut client = app.browser().await;
+    assert_eq!(client.get("/api/v1/registry").await.status, 401);
+    client
+        .extra_headers
+        .push(("Authorization".into(), "Bearer kirjaamo_wrong".into()));
+    assert_eq!(client.get("/api/v1/registry").await.status, 401);
+    client.extra_headers = vec![("Authorization".into(), format!("Bearer {token}"))];
+    let res = client.get("/api/v1/registry").await;
+    assert_eq!(res.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(v["experts"][0]["email"], "trainee@example.fi");
+    assert_eq!(v["scope"]["kind"], "region");
+    let logged: i64 = audit_log::table
+        .filter(audit_log::action.eq("registry.export.api"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(logged, 1);
+    let id: i64 = kirjaamo::db::schema::api_tokens::table
+        .select(kirjaamo::db::schema::api_tokens::id)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        kaisa
+            .post(&format!("/verkosto/api-avaimet/{id}/poista"), &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        client.get("/api/v1/registry").await.status,
+        401,
+        "a revoked token no longer works"
+    );
+    let spec = client.get("/api/v1/openapi.json").await;
+    assert!(spec.body.contains("\"openapi\":\"3.1.0\""));
+}

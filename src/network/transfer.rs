@@ -1,0 +1,164 @@
+//! Registry transfer: a regional coordinator hands a county's network over to the county's
+//! own documentation coordinator, in one transaction, audit-logged, both told by e-mail. From
+//! then on the county coordinator manages it and the regional coordinator still sees it.
+
+use crate::accounts::{self, audit, NewAccount, Role};
+use crate::db::schema::{counties, network_transfers, users};
+use crate::db::{write_tx, AnyConnection};
+use crate::i18n::Lang;
+use crate::mail::{self, Envelope, Messaging};
+use crate::{AppError, AppResult};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+/// Whether `who` manages (not only sees) a county's network: its own coordinator, an admin, or
+/// the regional coordinator until the county has been handed over.
+pub fn manages_county_network(
+    conn: &mut AnyConnection,
+    who: &accounts::Principal,
+    county_id: i64,
+) -> AppResult<bool> {
+    let (region_id, transferred): (i64, Option<NaiveDateTime>) = counties::table
+        .find(county_id)
+        .select((counties::region_id, counties::transferred_at))
+        .first(conn)?;
+    Ok(who.is_admin()
+        || who.counties_managed().contains(&county_id)
+        || (who.manages_region(region_id) && transferred.is_none()))
+}
+
+/// Hands the county's network to the person with `email` (an account is created, with a
+/// set-your-password link, if they have none).
+pub fn transfer(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    who: &accounts::Principal,
+    county_id: i64,
+    email: &str,
+    name: &str,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    let email = accounts::normalize_email(email)?;
+    write_tx(conn, |c| {
+        let (region_id, transferred, county_name): (i64, Option<NaiveDateTime>, String) =
+            counties::table
+                .find(county_id)
+                .select((
+                    counties::region_id,
+                    counties::transferred_at,
+                    counties::name_fi,
+                ))
+                .first(c)?;
+        if !who.manages_region(region_id) {
+            return Err(AppError::Forbidden);
+        }
+        if transferred.is_some() {
+            return Err(AppError::Conflict("transfer.already".into()));
+        }
+        let (user, invite) = match accounts::model::find_by_email(c, &email)? {
+            Some(u) => (u, None),
+            None => {
+                let name = accounts::clean_name(name)?;
+                let u = accounts::create_user(
+                    c,
+                    NewAccount {
+                        email: &email,
+                        name: &name,
+                        language: Lang::Fi,
+                        organisation_id: None,
+                        password_hash: None,
+                    },
+                    now,
+                )?;
+                let token = accounts::issue_account_token(
+                    c,
+                    u.id,
+                    "invite",
+                    Duration::days(accounts::INVITE_TTL_DAYS),
+                    now,
+                )?;
+                (u, Some(format!("{}/salasana/uusi/{token}", msg.base_url)))
+            }
+        };
+        accounts::grant_role_in(
+            c,
+            user.id,
+            &Role::CountyCoordinator { county_id },
+            Some(who.user_id),
+            now,
+        )?;
+        diesel::update(counties::table.find(county_id))
+            .set(counties::transferred_at.eq(now))
+            .execute(c)?;
+        let id: i64 = diesel::insert_into(network_transfers::table)
+            .values((
+                network_transfers::county_id.eq(county_id),
+                network_transfers::from_user_id.eq(who.user_id),
+                network_transfers::to_user_id.eq(user.id),
+                network_transfers::transferred_at.eq(now),
+            ))
+            .returning(network_transfers::id)
+            .get_result(c)?;
+        audit::record(
+            c,
+            Some(who.user_id),
+            "registry.transfer",
+            &format!("county:{county_id}"),
+            &format!("to user:{}", user.id),
+            now,
+        )?;
+        let from: (String, String, String) = users::table
+            .find(who.user_id)
+            .select((users::email, users::name, users::language))
+            .first(c)?;
+        for (to_id, to_email, to_name, lang, role) in [
+            (
+                user.id,
+                user.email.clone(),
+                user.name.clone(),
+                user.language.clone(),
+                "to",
+            ),
+            (
+                who.user_id,
+                from.0.clone(),
+                from.1.clone(),
+                from.2.clone(),
+                "from",
+            ),
+        ] {
+            let mut ctx = tera::Context::new();
+            ctx.insert("name", &to_name);
+            ctx.insert("county", &county_name);
+            ctx.insert("new_coordinator", &user.name);
+            ctx.insert("regional_coordinator", &from.1);
+            ctx.insert(
+                "link",
+                &invite
+                    .clone()
+                    .filter(|_| role == "to")
+                    .unwrap_or_else(|| format!("{}/verkosto?maakunta={county_id}", msg.base_url)),
+            );
+            ctx.insert("invite", &(invite.is_some() && role == "to"));
+            mail::queue(
+                c,
+                msg.templates,
+                now,
+                Envelope {
+                    to_email: &to_email,
+                    to_name: &to_name,
+                    language: Lang::parse(&lang).unwrap_or_default(),
+                    user_id: Some(to_id),
+                    dedupe_key: format!("transfer:{id}:{role}"),
+                    template: if role == "to" {
+                        "transfer_to"
+                    } else {
+                        "transfer_from"
+                    },
+                    context: ctx,
+                },
+            )?;
+        }
+        Ok(id)
+    })
+}

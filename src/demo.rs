@@ -291,5 +291,6 @@ fn seed_cohort(
             report.enrolments += 1;
         }
     }
+    crate::discussions::demo::seed(conn, cohort_id, now)?;
     Ok(())
 }

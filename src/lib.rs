@@ -15,6 +15,7 @@ pub mod config;
 pub mod courses;
 pub mod db;
 pub mod demo;
+pub mod discussions;
 pub mod error;
 pub mod i18n;
 pub mod knowledge_bank;

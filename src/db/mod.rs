@@ -3,6 +3,7 @@
 //! backend-specific stays in this folder.
 
 pub mod schema;
+pub mod schema_discussions;
 pub mod search;
 
 use anyhow::Context;

@@ -1,15 +1,22 @@
-//! The open knowledge bank (tietopankki): the lesson summaries of the published courses,
-//! grouped by theme, each on its own page, and searchable. Public and free to reuse
-//! (CC BY 4.0); nothing else of a course is shown here.
+//! The open knowledge bank (tietopankki): the lesson summaries of the published courses and
+//! the answer bank's questions and answers (`discussions::answers`), grouped by theme, each on
+//! its own page, and searchable together. Public and free to reuse (CC BY 4.0); nothing else
+//! of a course or its discussions is shown here.
 
 use crate::db::schema::{course_modules, courses, lessons};
 use crate::db::{search, AnyConnection};
+use crate::discussions::answers::{self, PublicAnswer};
 use crate::AppResult;
 use diesel::prelude::*;
 use serde::Serialize;
 
+/// A lesson summary (`kind` "lesson") or an answer bank entry (`kind` "answer", whose
+/// `summary_html` is the answer and `lesson_slug` empty).
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    pub kind: &'static str,
+    /// The entry's page.
+    pub url: String,
     pub id: i64,
     pub course_slug: String,
     pub course_title: String,
@@ -25,6 +32,8 @@ pub struct ThemeGroup {
     /// The theme code (`client-centred`, …), or `other`.
     pub theme: String,
     pub entries: Vec<Entry>,
+    /// The answer bank's entries of this theme.
+    pub answers: Vec<Entry>,
 }
 
 /// The order in which themes are shown, as in the basic course.
@@ -70,6 +79,8 @@ fn query() -> _ {
 
 fn to_entry(r: Row) -> Entry {
     Entry {
+        kind: "lesson",
+        url: format!("/tietopankki/{}/{}", r.1, r.3),
         id: r.0,
         course_slug: r.1,
         course_title: r.2,
@@ -81,7 +92,31 @@ fn to_entry(r: Row) -> Entry {
     }
 }
 
-/// Every entry, grouped by theme in course order.
+fn answer_entry(a: PublicAnswer) -> Entry {
+    Entry {
+        kind: "answer",
+        url: format!("/tietopankki/vastaukset/{}", a.id),
+        id: a.id,
+        course_slug: a.course_slug,
+        course_title: a.course_title,
+        lesson_slug: String::new(),
+        title: a.title,
+        theme: a.theme,
+        summary_html: a.answer_html,
+        published_at: a.published_at,
+    }
+}
+
+/// The theme group an entry belongs to: its theme if it is one of [`THEMES`], else `other`.
+fn theme_of(e: &Entry) -> String {
+    e.theme
+        .clone()
+        .filter(|t| THEMES.contains(&t.as_str()))
+        .unwrap_or_else(|| "other".into())
+}
+
+/// Every entry, grouped by theme in course order; the answer bank's entries after the
+/// lessons of their theme.
 pub fn by_theme(conn: &mut AnyConnection) -> AppResult<Vec<ThemeGroup>> {
     let rows: Vec<Row> = query()
         .order((
@@ -96,20 +131,24 @@ pub fn by_theme(conn: &mut AnyConnection) -> AppResult<Vec<ThemeGroup>> {
         .map(|t| ThemeGroup {
             theme: t.to_string(),
             entries: Vec::new(),
+            answers: Vec::new(),
         })
         .collect();
     for r in rows {
         let e = to_entry(r);
-        let theme = e
-            .theme
-            .clone()
-            .filter(|t| THEMES.contains(&t.as_str()))
-            .unwrap_or_else(|| "other".into());
+        let theme = theme_of(&e);
         if let Some(g) = groups.iter_mut().find(|g| g.theme == theme) {
             g.entries.push(e);
         }
     }
-    groups.retain(|g| !g.entries.is_empty());
+    for a in answers::public_all(conn)? {
+        let e = answer_entry(a);
+        let theme = theme_of(&e);
+        if let Some(g) = groups.iter_mut().find(|g| g.theme == theme) {
+            g.answers.push(e);
+        }
+    }
+    groups.retain(|g| !g.entries.is_empty() || !g.answers.is_empty());
     Ok(groups)
 }
 
@@ -121,15 +160,26 @@ pub fn entry(conn: &mut AnyConnection, course_slug: &str, lesson_slug: &str) -> 
     Ok(to_entry(row))
 }
 
-/// Entries matching every word of the query, best first.
+/// Entries (lessons and answers) matching every word of the query, best first.
 pub fn search(conn: &mut AnyConnection, q: &str) -> AppResult<Vec<Entry>> {
     let keys = search::search(conn, q, 50)?;
-    let ids: Vec<i64> = keys
-        .iter()
-        .filter_map(|k| k.strip_prefix("lesson:")?.parse().ok())
-        .collect();
-    let rows: Vec<Row> = query().filter(lessons::id.eq_any(&ids)).load(conn)?;
+    let ids = |prefix: &str| -> Vec<i64> {
+        keys.iter()
+            .filter_map(|k| k.strip_prefix(prefix)?.parse().ok())
+            .collect()
+    };
+    let rows: Vec<Row> = query()
+        .filter(lessons::id.eq_any(&ids("lesson:")))
+        .load(conn)?;
     let mut entries: Vec<Entry> = rows.into_iter().map(to_entry).collect();
-    entries.sort_by_key(|e| ids.iter().position(|i| *i == e.id));
+    entries.extend(
+        answers::public_by_ids(conn, &ids("answer:"))?
+            .into_iter()
+            .map(answer_entry),
+    );
+    entries.sort_by_key(|e| {
+        let key = format!("{}:{}", e.kind, e.id);
+        keys.iter().position(|k| *k == key)
+    });
     Ok(entries)
 }

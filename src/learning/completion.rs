@@ -60,7 +60,9 @@ pub fn complete_if_done(
     }
 }
 
-fn complete_in_tx(
+/// The completion's work inside a transaction the caller holds (jobs and the crash test use
+/// it; requests go through [`complete_if_done`]).
+pub fn complete_in_tx(
     c: &mut AnyConnection,
     msg: &Messaging<'_>,
     enrolment_id: i64,

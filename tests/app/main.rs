@@ -7,6 +7,7 @@ mod browser;
 mod cohorts;
 mod content;
 mod courses;
+mod discussions;
 mod foundation;
 mod mail;
 mod network;

@@ -629,3 +629,148 @@ async fn the_registry_api_needs_a_token_and_logs_every_read() {
     let spec = client.get("/api/v1/openapi.json").await;
     assert!(spec.body.contains("\"openapi\":\"3.1.0\""));
 }
+
+/// The child half of the crash test: completes inside a transaction, says so, and waits to be
+/// killed before committing. Does nothing unless the parent started it.
+#[test]
+fn crash_child_completes_and_waits_to_be_killed() {
+    let (Ok(url), Ok(enrolment)) = (
+        std::env::var("KIRJAAMO_CRASH_CHILD_DB"),
+        std::env::var("KIRJAAMO_CRASH_CHILD_ENROLMENT"),
+    ) else {
+        return;
+    };
+    let enrolment: i64 = enrolment.parse().unwrap();
+    let templates = kirjaamo::templates::Templates::load().unwrap();
+    let mut conn = kirjaamo::db::establish(&url).unwrap();
+    let msg = Messaging {
+        templates: &templates,
+        base_url: "http://x",
+        secret: b"crash-test-secret-crash-test-secret",
+    };
+    let _ = kirjaamo::db::write_tx(&mut conn, |c| {
+        let outcome =
+            completion::complete_in_tx(c, &msg, enrolment, chrono::Utc::now().naive_utc())?;
+        assert!(matches!(outcome, Outcome::Completed { .. }));
+        println!("INSIDE-TRANSACTION");
+        use std::io::Write;
+        std::io::stdout().flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(120));
+        Ok::<_, kirjaamo::AppError>(())
+    });
+}
+
+#[actix_web::test]
+async fn a_process_killed_mid_completion_leaves_all_or_nothing() {
+    if crate::support::pg::admin_url().is_some() {
+        eprintln!("skipped on PostgreSQL: the crash test uses a SQLite file database");
+        return;
+    }
+    let app = TestApp::new();
+    let org = organisation(&app, "Vantaan palvelut", "vantaa-kerava", 100);
+    crate::courses::publish_fixture(&app);
+    let cohort = crate::courses::cohort(&app);
+    let uid: i64 = users::table
+        .filter(users::email.eq("trainee@example.fi"))
+        .select(users::id)
+        .first(&mut app.conn())
+        .unwrap();
+    diesel::update(users::table.find(uid))
+        .set(users::organisation_id.eq(Some(org)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let ids: Vec<i64> = kirjaamo::db::schema::lessons::table
+        .select(kirjaamo::db::schema::lessons::id)
+        .load(&mut app.conn())
+        .unwrap();
+    for id in ids {
+        use kirjaamo::db::schema::lesson_progress as lp;
+        diesel::insert_into(lp::table)
+            .values((
+                lp::user_id.eq(uid),
+                lp::lesson_id.eq(id),
+                lp::done_at.eq(Some(app.clock.now())),
+                lp::answers_json.eq("{}"),
+                lp::updated_at.eq(app.clock.now()),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let enrolment: i64 = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort))
+        .select(enrolments::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let outbox_before: i64 = outbox_messages::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+
+    // A separate process does the whole completion inside its transaction, then is killed (-9)
+    // before it can commit.
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "network::crash_child_completes_and_waits_to_be_killed",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("KIRJAAMO_CRASH_CHILD_DB", &app.state.config.database_url)
+        .env("KIRJAAMO_CRASH_CHILD_ENROLMENT", enrolment.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0,
+            "the child ended before completing"
+        );
+        if line.contains("INSIDE-TRANSACTION") {
+            break;
+        }
+    }
+    std::process::Command::new("kill")
+        .args(["-9", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = child.wait();
+
+    // Nothing of it happened.
+    let status: String = enrolments::table
+        .find(enrolment)
+        .select(enrolments::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "active");
+    assert_eq!(count!(app, completions), 0);
+    assert_eq!(count!(app, certificates), 0);
+    assert_eq!(count!(app, memberships), 0);
+    assert_eq!(
+        outbox_messages::table
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .unwrap(),
+        outbox_before
+    );
+    // And the next attempt completes it whole.
+    let msg = Messaging {
+        templates: &app.state.templates,
+        base_url: "http://x",
+        secret: &app.state.config.secret,
+    };
+    assert!(matches!(
+        completion::complete_if_done(&mut app.conn(), &msg, enrolment, app.clock.now()).unwrap(),
+        Outcome::Completed { .. }
+    ));
+    assert_eq!(
+        (
+            count!(app, completions),
+            count!(app, certificates),
+            count!(app, memberships)
+        ),
+        (1, 1, 1)
+    );
+}

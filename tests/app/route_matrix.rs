@@ -29,8 +29,11 @@ fn table() -> Vec<(String, String, Vec<u16>)> {
         .collect()
 }
 
-fn concrete(path: &str, cohort: i64) -> String {
-    let path = path.replace("{file:.*}", "css/site.css");
+fn concrete(path: &str, cohort: i64, extra: &[(String, String)]) -> String {
+    let mut path = path.replace("{file:.*}", "css/site.css");
+    for (placeholder, value) in extra {
+        path = path.replace(placeholder.as_str(), value);
+    }
     let file = if path.starts_with("/kurssimateriaali") {
         "kirjauksen-rakenne.png"
     } else {
@@ -100,6 +103,7 @@ async fn every_role_gets_what_the_table_says() {
         }),
     );
     app.user("admin@example.fi", "Admin", Some(Role::Admin));
+    let extra = crate::discussions::matrix_fixture(&app, cohort);
     let emails = [
         None,
         Some("trainee@example.fi"),
@@ -120,7 +124,7 @@ async fn every_role_gets_what_the_table_says() {
                     b
                 }
             };
-            let url = concrete(&path, cohort);
+            let url = concrete(&path, cohort, &extra);
             let res = if method == "GET" {
                 b.get(&url).await
             } else {

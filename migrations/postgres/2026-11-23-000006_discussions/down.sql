@@ -1,0 +1,9 @@
+DROP TABLE answer_bank;
+DROP TABLE discussion_digest_items;
+DROP TABLE discussion_settings;
+DROP TABLE discussion_reads;
+DROP TABLE discussion_subscriptions;
+DROP TABLE discussion_reports;
+DROP TABLE discussion_revisions;
+DROP TABLE discussion_posts;
+DROP TABLE discussion_threads;

@@ -1,0 +1,642 @@
+//! The read side of discussions: thread lists and the thread page, both paged by keyset
+//! (`WHERE id > ? ORDER BY id LIMIT n`, never OFFSET, so the thousandth page costs what the
+//! first does), unread markers, search in a cohort, and a post's revisions.
+//!
+//! Search is a `LIKE` over each post's lower-cased plain text (`search_text`, the title
+//! included for opening posts), every word required, limited to [`SEARCH_LIMIT`] hits, newest
+//! first. It works the same on both engines and scans only the cohort's posts; the
+//! knowledge bank's full-text index is for public text, which posts are not.
+
+use super::posting::mark_read;
+use super::{policy, time_label, Thread, Viewer};
+use crate::accounts::Principal;
+use crate::cohorts::{self, CohortRole};
+use crate::courses::markdown::plain_text;
+use crate::db::schema::{cohort_trainers, enrolments, lessons, users};
+use crate::db::schema_discussions::{
+    discussion_posts as dp, discussion_reads as rd, discussion_revisions as rev,
+    discussion_subscriptions as dsub, discussion_threads as dt,
+};
+use crate::db::AnyConnection;
+use crate::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub const THREADS_PER_PAGE: i64 = 30;
+pub const POSTS_PER_PAGE: i64 = 50;
+pub const SEARCH_LIMIT: i64 = 50;
+
+/// Where a thread list continues: after the thread with this (last post id, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Cursor {
+    pub last_post_id: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// `123.45` as in the page's "more" link.
+    pub fn parse(s: &str) -> Option<Cursor> {
+        let (a, b) = s.split_once('.')?;
+        Some(Cursor {
+            last_post_id: a.parse().ok()?,
+            id: b.parse().ok()?,
+        })
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.last_post_id, self.id)
+    }
+}
+
+/// One thread in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadItem {
+    pub thread: Thread,
+    pub lesson_slug: String,
+    pub lesson_title: String,
+    pub author_name: Option<String>,
+    pub unread: bool,
+    pub last_post_label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadList {
+    /// Pinned threads, on the first page only.
+    pub pinned: Vec<ThreadItem>,
+    pub threads: Vec<ThreadItem>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<String>,
+}
+
+type ThreadRow = (Thread, String, String, Option<String>, Option<i64>);
+
+fn to_item(row: ThreadRow) -> ThreadItem {
+    let (thread, lesson_slug, lesson_title, author_name, last_read) = row;
+    ThreadItem {
+        unread: thread.last_post_id > last_read.unwrap_or(0),
+        last_post_label: time_label(thread.last_post_at),
+        thread,
+        lesson_slug,
+        lesson_title,
+        author_name,
+    }
+}
+
+/// The cohort's threads (of one lesson, or all), newest activity first: pinned threads on the
+/// first page, the rest by keyset. Hidden threads only for their author and the moderators.
+pub fn threads(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    cohort_id: i64,
+    lesson_id: Option<i64>,
+    after: Option<Cursor>,
+) -> AppResult<ThreadList> {
+    let load = |conn: &mut AnyConnection, pinned: bool, after: Option<Cursor>, limit: i64| {
+        let mut q = dt::table
+            .inner_join(lessons::table)
+            .left_join(users::table.on(users::id.nullable().eq(dt::author_id)))
+            .left_join(rd::table.on(rd::thread_id.eq(dt::id).and(rd::user_id.eq(viewer.user_id))))
+            .filter(dt::cohort_id.eq(cohort_id))
+            .filter(dt::pinned.eq(pinned))
+            .into_boxed();
+        if let Some(l) = lesson_id {
+            q = q.filter(dt::lesson_id.eq(l));
+        }
+        if !viewer.moderates() {
+            q = q.filter(
+                dt::hidden
+                    .eq(false)
+                    .or(dt::author_id.eq(viewer.user_id).assume_not_null()),
+            );
+        }
+        if let Some(c) = after {
+            q = q.filter(
+                dt::last_post_id
+                    .lt(c.last_post_id)
+                    .or(dt::last_post_id.eq(c.last_post_id).and(dt::id.lt(c.id))),
+            );
+        }
+        q.order((dt::last_post_id.desc(), dt::id.desc()))
+            .limit(limit)
+            .select((
+                Thread::as_select(),
+                lessons::slug,
+                lessons::title,
+                users::name.nullable(),
+                rd::last_read_post_id.nullable(),
+            ))
+            .load::<ThreadRow>(conn)
+    };
+    let pinned = if after.is_none() {
+        load(conn, true, None, 100)?
+            .into_iter()
+            .map(to_item)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut rows = load(conn, false, after, THREADS_PER_PAGE + 1)?;
+    let more = rows.len() as i64 > THREADS_PER_PAGE;
+    rows.truncate(THREADS_PER_PAGE as usize);
+    let threads: Vec<ThreadItem> = rows.into_iter().map(to_item).collect();
+    let next = if more {
+        threads.last().map(|t| {
+            Cursor {
+                last_post_id: t.thread.last_post_id,
+                id: t.thread.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(ThreadList {
+        pinned,
+        threads,
+        next,
+    })
+}
+
+/// How many of the cohort's threads have posts the viewer has not seen.
+pub fn unread_count(conn: &mut AnyConnection, viewer: &Viewer, cohort_id: i64) -> AppResult<i64> {
+    let mut q = dt::table
+        .left_join(rd::table.on(rd::thread_id.eq(dt::id).and(rd::user_id.eq(viewer.user_id))))
+        .filter(dt::cohort_id.eq(cohort_id))
+        .filter(dt::last_post_id.gt(0))
+        .filter(
+            rd::last_read_post_id.is_null().or(dt::last_post_id
+                .nullable()
+                .gt(rd::last_read_post_id.nullable())
+                .assume_not_null()),
+        )
+        .into_boxed();
+    if !viewer.moderates() {
+        q = q.filter(
+            dt::hidden
+                .eq(false)
+                .or(dt::author_id.eq(viewer.user_id).assume_not_null()),
+        );
+    }
+    Ok(q.count().get_result(conn)?)
+}
+
+/// A cohort whose discussions the user may read, for their discussions page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Area {
+    pub cohort_id: i64,
+    pub cohort_name: String,
+    pub course_title: String,
+    pub role: CohortRole,
+    pub unread: i64,
+}
+
+/// The cohorts whose discussions the user takes part in or oversees (at most 100, newest
+/// first), each with the number of threads with unread posts.
+pub fn areas(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<Area>> {
+    let mut ids: Vec<i64> = enrolments::table
+        .filter(enrolments::user_id.eq(who.user_id))
+        .filter(enrolments::status.ne("withdrawn"))
+        .select(enrolments::cohort_id)
+        .load(conn)?;
+    ids.extend(
+        cohort_trainers::table
+            .filter(cohort_trainers::user_id.eq(who.user_id))
+            .select(cohort_trainers::cohort_id)
+            .load::<i64>(conn)?,
+    );
+    if who.manages_anything() {
+        ids.extend(cohorts::managed_by(conn, who)?.iter().map(|(c, _)| c.id));
+    }
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    ids.dedup();
+    ids.truncate(100);
+    let mut out = Vec::new();
+    for id in ids {
+        let cohort = cohorts::find(conn, id)?;
+        let Some(role) = cohorts::role_in(conn, who, &cohort)? else {
+            continue;
+        };
+        let viewer = Viewer {
+            user_id: who.user_id,
+            role,
+        };
+        out.push(Area {
+            cohort_id: cohort.id,
+            course_title: cohorts::course_of(conn, &cohort)?.2,
+            cohort_name: cohort.name,
+            role,
+            unread: unread_count(conn, &viewer, id)?,
+        });
+    }
+    Ok(out)
+}
+
+/// A post as the thread page shows it to this viewer.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub mine: bool,
+    pub by_trainer: bool,
+    /// Sanitised when stored; empty when the viewer may not see a hidden post.
+    pub body_html: String,
+    pub hidden: bool,
+    /// Shown to the author and the moderators only.
+    pub hidden_reason: Option<String>,
+    pub show_body: bool,
+    pub created_at: NaiveDateTime,
+    pub created_label: String,
+    /// Who wrote it and when, to name the post to screen readers ("Vastaa: Maija, 23.11.").
+    pub label: String,
+    pub edited_label: Option<String>,
+    pub is_new: bool,
+    pub is_best: bool,
+    pub is_answer: bool,
+    pub can_edit: bool,
+    pub can_mark_best: bool,
+    pub can_report: bool,
+    pub replies: Vec<PostView>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = dp)]
+struct PostRow {
+    id: i64,
+    parent_id: Option<i64>,
+    author_id: Option<i64>,
+    by_trainer: bool,
+    body_html: String,
+    created_at: NaiveDateTime,
+    edited_at: Option<NaiveDateTime>,
+    hidden_at: Option<NaiveDateTime>,
+    hidden_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadPage {
+    pub thread: Thread,
+    pub lesson_slug: String,
+    pub lesson_title: String,
+    /// The lesson's discussion prompt, for a prompt thread.
+    pub prompt: Option<String>,
+    /// On the first page.
+    pub opening: Option<PostView>,
+    pub posts: Vec<PostView>,
+    /// The `jalkeen` value of the next page.
+    pub next_after: Option<i64>,
+    pub first_page: bool,
+    pub following: bool,
+    pub can_post: bool,
+    pub moderates: bool,
+}
+
+struct Ctx<'a> {
+    thread: &'a Thread,
+    viewer: &'a Viewer,
+    last_read: i64,
+    now: NaiveDateTime,
+}
+
+fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostView {
+    let mine = row.author_id == Some(cx.viewer.user_id);
+    let hidden = row.hidden_at.is_some();
+    let may_see = !hidden || policy::can_see_hidden(cx.viewer.role, mine);
+    let is_answer = row.parent_id.is_none() && cx.thread.opening_post_id != Some(row.id);
+    let is_asker = cx.thread.author_id == Some(cx.viewer.user_id);
+    let author_name = if may_see { author_name } else { None };
+    PostView {
+        label: format!(
+            "{}, {}",
+            author_name.as_deref().unwrap_or("–"),
+            time_label(row.created_at)
+        ),
+        id: row.id,
+        parent_id: row.parent_id,
+        author_name,
+        mine,
+        by_trainer: row.by_trainer,
+        body_html: if may_see {
+            row.body_html
+        } else {
+            String::new()
+        },
+        hidden,
+        hidden_reason: if may_see { row.hidden_reason } else { None },
+        show_body: may_see,
+        created_label: time_label(row.created_at),
+        created_at: row.created_at,
+        edited_label: row.edited_at.map(time_label),
+        is_new: row.id > cx.last_read && !mine,
+        is_best: cx.thread.best_post_id == Some(row.id),
+        is_answer,
+        can_edit: may_see
+            && policy::can_edit(
+                cx.viewer.role,
+                mine,
+                row.created_at,
+                cx.now,
+                cx.thread.locked,
+            ),
+        can_mark_best: is_answer
+            && !hidden
+            && cx.thread.is_question()
+            && policy::can_mark_best(cx.viewer.role, is_asker),
+        can_report: may_see && !hidden && policy::can_report(cx.viewer.role, mine),
+        replies: Vec::new(),
+    }
+}
+
+/// The posts with these ids and their authors' names, in id order.
+fn with_authors(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<(PostRow, Option<String>)>> {
+    dp::table
+        .left_join(users::table.on(users::id.nullable().eq(dp::author_id)))
+        .filter(dp::id.eq_any(ids))
+        .order(dp::id)
+        .select((PostRow::as_select(), users::name.nullable()))
+        .load(conn)
+}
+
+/// One page of a thread: the opening post (first page), then up to [`POSTS_PER_PAGE`] answers
+/// after `after`, each with its replies in time order. Moves the viewer's read marker.
+pub fn thread_page(
+    conn: &mut AnyConnection,
+    thread: &Thread,
+    viewer: &Viewer,
+    after: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<ThreadPage> {
+    let (lesson_slug, lesson_title, prompt): (String, String, Option<String>) = lessons::table
+        .find(thread.lesson_id)
+        .select((lessons::slug, lessons::title, lessons::discussion))
+        .first(conn)?;
+    let last_read: i64 = rd::table
+        .find((thread.id, viewer.user_id))
+        .select(rd::last_read_post_id)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0);
+    let following: bool = dsub::table
+        .find((thread.id, viewer.user_id))
+        .select(dsub::following)
+        .first(conn)
+        .optional()?
+        .unwrap_or(false);
+    let cx = Ctx {
+        thread,
+        viewer,
+        last_read,
+        now,
+    };
+    let opening_id = thread.opening_post_id.unwrap_or(0);
+    let opening = match (after, thread.opening_post_id) {
+        (None, Some(id)) => with_authors(conn, &[id])?
+            .into_iter()
+            .next()
+            .map(|(row, name)| view_post(&cx, row, name)),
+        _ => None,
+    };
+    let start = after.unwrap_or(0);
+    let top_ids: Vec<i64> = dp::table
+        .filter(dp::thread_id.eq(thread.id))
+        .filter(dp::parent_id.is_null())
+        .filter(dp::id.gt(start))
+        .filter(dp::id.ne(opening_id))
+        .order(dp::id)
+        .limit(POSTS_PER_PAGE + 1)
+        .select(dp::id)
+        .load(conn)?;
+    let more = top_ids.len() as i64 > POSTS_PER_PAGE;
+    let top = with_authors(conn, &top_ids[..top_ids.len().min(POSTS_PER_PAGE as usize)])?;
+    let top_ids: Vec<i64> = top.iter().map(|(r, _)| r.id).collect();
+    let replies: Vec<(PostRow, Option<String>)> = dp::table
+        .left_join(users::table.on(users::id.nullable().eq(dp::author_id)))
+        .filter(dp::parent_id.eq_any(&top_ids))
+        .order(dp::id)
+        .select((PostRow::as_select(), users::name.nullable()))
+        .load(conn)?;
+    let mut max_seen = opening.as_ref().map(|o| o.id).unwrap_or(0);
+    let mut by_parent: HashMap<i64, Vec<PostView>> = HashMap::new();
+    for (row, name) in replies {
+        max_seen = max_seen.max(row.id);
+        if let Some(parent) = row.parent_id {
+            by_parent
+                .entry(parent)
+                .or_default()
+                .push(view_post(&cx, row, name));
+        }
+    }
+    let posts: Vec<PostView> = top
+        .into_iter()
+        .map(|(row, name)| {
+            max_seen = max_seen.max(row.id);
+            let mut v = view_post(&cx, row, name);
+            v.replies = by_parent.remove(&v.id).unwrap_or_default();
+            v
+        })
+        .collect();
+    let next_after = if more {
+        posts.last().map(|p| p.id)
+    } else {
+        None
+    };
+    // Read: everything on the last page, or what this page showed.
+    let read_to = if more { max_seen } else { thread.last_post_id };
+    if read_to > last_read {
+        mark_read(conn, thread.id, viewer.user_id, read_to)?;
+    }
+    Ok(ThreadPage {
+        thread: thread.clone(),
+        lesson_slug,
+        lesson_title,
+        prompt: if thread.kind == super::PROMPT {
+            prompt
+        } else {
+            None
+        },
+        opening,
+        posts,
+        next_after,
+        first_page: after.is_none(),
+        following,
+        can_post: policy::can_post_in(viewer.role, thread.locked),
+        moderates: viewer.moderates(),
+    })
+}
+
+/// A post found by search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub thread_title: String,
+    pub author_name: Option<String>,
+    pub excerpt: String,
+    pub created_label: String,
+}
+
+/// The words of a search: at most six, lower-cased.
+pub fn search_terms(q: &str) -> Vec<String> {
+    q.split_whitespace()
+        .take(6)
+        .map(|t| t.to_lowercase())
+        .collect()
+}
+
+/// `%term%` with LIKE's own characters escaped (the escape character is `\`).
+fn like_pattern(term: &str) -> String {
+    let mut p = String::from("%");
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// About `width` characters of `text` around the first place a term occurs.
+fn snippet(text: &str, terms: &[String], width: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = flat.to_lowercase();
+    let chars: Vec<char> = flat.chars().collect();
+    // Lower-casing can change lengths; find the position in characters of the lower text.
+    let at = terms
+        .iter()
+        .filter_map(|t| lower.find(t.as_str()))
+        .min()
+        .map(|byte| lower[..byte].chars().count())
+        .unwrap_or(0)
+        .min(chars.len());
+    let start = at.saturating_sub(width / 3);
+    let end = (start + width).min(chars.len());
+    let mut s: String = chars[start..end].iter().collect();
+    if start > 0 {
+        s = format!("…{s}");
+    }
+    if end < chars.len() {
+        s.push('…');
+    }
+    s
+}
+
+type SearchRow = (i64, i64, String, Option<String>, String, NaiveDateTime);
+
+/// Posts of the cohort containing every word of `q`, newest first.
+pub fn search(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    cohort_id: i64,
+    q: &str,
+) -> AppResult<Vec<SearchHit>> {
+    let terms = search_terms(q);
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = dp::table
+        .inner_join(dt::table)
+        .left_join(users::table.on(users::id.nullable().eq(dp::author_id)))
+        .filter(dt::cohort_id.eq(cohort_id))
+        .into_boxed();
+    for t in &terms {
+        query = query.filter(dp::search_text.like(like_pattern(t)).escape('\\'));
+    }
+    if !viewer.moderates() {
+        query = query
+            .filter(dp::hidden_at.is_null())
+            .filter(dt::hidden.eq(false));
+    }
+    let rows: Vec<SearchRow> = query
+        .order(dp::id.desc())
+        .limit(SEARCH_LIMIT)
+        .select((
+            dp::id,
+            dt::id,
+            dt::title,
+            users::name.nullable(),
+            dp::body_markdown,
+            dp::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(post_id, thread_id, thread_title, author_name, body, created)| SearchHit {
+                post_id,
+                thread_id,
+                thread_title,
+                author_name,
+                excerpt: snippet(&plain_text(&body), &terms, 200),
+                created_label: time_label(created),
+            },
+        )
+        .collect())
+}
+
+/// One earlier version of a post.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub title: Option<String>,
+    pub body_markdown: String,
+    pub replaced_by: Option<String>,
+    pub replaced_label: String,
+}
+
+/// The earlier versions of a post, newest first (moderators see these).
+pub fn revisions(conn: &mut AnyConnection, post_id: i64) -> AppResult<Vec<Revision>> {
+    let rows: Vec<(Option<String>, String, Option<String>, NaiveDateTime)> = rev::table
+        .left_join(users::table.on(users::id.nullable().eq(rev::edited_by)))
+        .filter(rev::post_id.eq(post_id))
+        .order(rev::id.desc())
+        .select((
+            rev::title,
+            rev::body_markdown,
+            users::name.nullable(),
+            rev::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(title, body_markdown, replaced_by, at)| Revision {
+            title,
+            body_markdown,
+            replaced_by,
+            replaced_label: time_label(at),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_their_own_characters() {
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let c = Cursor {
+            last_post_id: 120,
+            id: 7,
+        };
+        assert_eq!(Cursor::parse(&c.encode()), Some(c));
+        assert_eq!(Cursor::parse("x.1"), None);
+        assert_eq!(Cursor::parse("12"), None);
+    }
+
+    #[test]
+    fn snippets_centre_on_the_match() {
+        let text = "alku ".repeat(100) + "Kanta-arkisto on tärkeä " + &"loppu ".repeat(100);
+        let s = snippet(&text, &["kanta".to_string()], 60);
+        assert!(s.contains("Kanta-arkisto"), "{s}");
+        assert!(s.starts_with('…') && s.ends_with('…'));
+    }
+}

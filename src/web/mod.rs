@@ -8,7 +8,6 @@ pub mod applications;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
-pub mod discussions;
 pub mod error;
 pub mod frame;
 pub mod knowledge_bank;
@@ -17,5 +16,6 @@ pub mod network;
 pub mod organisations;
 pub mod pages;
 pub mod routes;
+pub mod users;
 
 pub use ctx::{Auth, Ctx};

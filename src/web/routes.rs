@@ -64,7 +64,6 @@ impl RouteTable {
 /// The whole route table of the application.
 pub fn register(t: &mut RouteTable) {
     use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages};
-    super::discussions::register(t); // first: its /tietopankki/vastaukset/{id} must win
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
     t.get("/readyz", pages::readyz);
@@ -136,6 +135,7 @@ pub fn register(t: &mut RouteTable) {
 
     super::network::register(t);
 
+    super::users::register(t);
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);
     t.post("/hallinta/posti/{id}/uudelleen", admin::outbox_retry_one);

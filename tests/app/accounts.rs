@@ -340,3 +340,95 @@ async fn language_setting_is_remembered_on_the_account() {
     let bad = b.post("/tili/kieli", &[("language", "de")]).await;
     assert_eq!(bad.status, 400);
 }
+
+#[actix_web::test]
+async fn an_admin_gives_and_takes_roles_and_deactivates_users() {
+    let app = TestApp::new();
+    app.user("admin@example.fi", "Aino Admin", Some(Role::Admin));
+    let ville = app.user("ville@example.fi", "Ville", None);
+    let mut ville_b = app.signed_in("ville@example.fi").await;
+    let mut admin = app.signed_in("admin@example.fi").await;
+    let list = admin.get("/hallinta/kayttajat?q=ville").await;
+    assert!(list.body.contains("ville@example.fi") && !list.body.contains("admin@example.fi"));
+    let url = format!("/hallinta/kayttajat/{}", ville.id);
+    let bad = admin
+        .post(
+            &format!("{url}/roolit"),
+            &[("role", "regional_coordinator"), ("region_id", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        admin
+            .post(&format!("{url}/roolit"), &[("role", "trainer")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        ville_b.get("/tili").await.status,
+        303,
+        "a role change ends the old sessions"
+    );
+    let socca = app.region_id("socca").to_string();
+    assert_eq!(
+        admin
+            .post(
+                &format!("{url}/roolit"),
+                &[("role", "regional_coordinator"), ("region_id", &socca)]
+            )
+            .await
+            .status,
+        303
+    );
+    let roles = accounts::model::roles_of(&mut app.conn(), ville.id).unwrap();
+    assert_eq!(
+        roles.iter().map(|r| r.role.as_str()).collect::<Vec<_>>(),
+        vec!["trainer", "regional_coordinator"]
+    );
+    assert_eq!(
+        admin
+            .post(&format!("{url}/roolit/poista"), &[("role", "trainer")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        accounts::model::roles_of(&mut app.conn(), ville.id)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        admin
+            .post(&format!("{url}/tila"), &[("active", "0")])
+            .await
+            .status,
+        303
+    );
+    let again = app
+        .browser()
+        .await
+        .post(
+            "/login",
+            &[("email", "ville@example.fi"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(again.status, 401, "a deactivated account cannot sign in");
+    let mut fresh = app.signed_in("admin@example.fi").await;
+    let me: i64 = accounts::model::find_by_email(&mut app.conn(), "admin@example.fi")
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(
+        fresh
+            .post(
+                &format!("/hallinta/kayttajat/{me}/tila"),
+                &[("active", "0")]
+            )
+            .await
+            .status,
+        400,
+        "no locking yourself out"
+    );
+}

@@ -9,6 +9,8 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/hallinta/kayttajat", list);
     t.get("/hallinta/kayttajat/{id}", show);
@@ -38,18 +40,19 @@ pub async fn list(auth: Auth, q: web::Query<Search>) -> AppResult<HttpResponse> 
         .state
         .db(move |conn| {
             let mut query = users::table.order(users::name).limit(200).into_boxed();
-            if !q2.is_empty() {
-                let pattern = format!(
-                    "%{}%",
-                    q2.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
+            // `%` and backslashes are dropped rather than escaped (ESCAPE differs between the
+            // engines); a `_` matching any one letter only widens a search.
+            let words: String = q2
+                .to_lowercase()
+                .chars()
+                .filter(|c| *c != '%' && *c != '\\')
+                .collect();
+            if !words.is_empty() {
+                let pattern = format!("%{words}%");
                 query = query.filter(
                     users::email
                         .like(pattern.clone())
-                        .escape('\\')
-                        .or(users::name.like(pattern).escape('\\')),
+                        .or(lower(users::name).like(pattern)),
                 );
             }
             Ok(query

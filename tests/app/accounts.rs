@@ -349,7 +349,11 @@ async fn an_admin_gives_and_takes_roles_and_deactivates_users() {
     let mut ville_b = app.signed_in("ville@example.fi").await;
     let mut admin = app.signed_in("admin@example.fi").await;
     let list = admin.get("/hallinta/kayttajat?q=ville").await;
-    assert!(list.body.contains("ville@example.fi") && !list.body.contains("admin@example.fi"));
+    assert!(
+        list.body.contains("ville@example.fi") && !list.body.contains("admin@example.fi"),
+        "{}",
+        list.body
+    );
     let url = format!("/hallinta/kayttajat/{}", ville.id);
     let bad = admin
         .post(

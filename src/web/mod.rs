@@ -8,6 +8,7 @@ pub mod applications;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
+pub mod discussions;
 pub mod error;
 pub mod frame;
 pub mod knowledge_bank;

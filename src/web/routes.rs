@@ -64,6 +64,7 @@ impl RouteTable {
 /// The whole route table of the application.
 pub fn register(t: &mut RouteTable) {
     use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages};
+    super::discussions::register(t); // first: its /tietopankki/vastaukset/{id} must win
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
     t.get("/readyz", pages::readyz);

@@ -8,6 +8,7 @@ mod cohorts;
 mod content;
 mod course_snapshots;
 mod courses;
+mod discussions;
 mod foundation;
 mod mail;
 mod network;

@@ -22,6 +22,7 @@ pub mod knowledge_bank;
 pub mod learning;
 pub mod mail;
 pub mod network;
+pub mod spreadsheet;
 pub mod templates;
 pub mod web;
 

@@ -44,18 +44,7 @@ fn looks_like_header(cells: &[String]) -> bool {
 /// Reads the file: `;` or `,` separated (Finnish Excel writes `;`), an optional header row, a
 /// byte-order mark allowed.
 pub fn preview(conn: &mut AnyConnection, cohort: &Cohort, text: &str) -> AppResult<Preview> {
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = crate::spreadsheet::reader(text);
     let choices = organisation_choices(conn, cohort)?;
     let mut rows: Vec<InviteRow> = Vec::new();
     let mut errors = Vec::new();

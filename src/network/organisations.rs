@@ -489,18 +489,7 @@ fn looks_like_header(cells: &[String]) -> bool {
 /// `;`), an optional header row, a byte-order mark allowed — and says what each row would do.
 /// Nothing is saved.
 pub fn preview(conn: &mut AnyConnection, who: &Principal, text: &str) -> AppResult<ImportPreview> {
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = crate::spreadsheet::reader(text);
 
     let all_counties = super::counties(conn)?;
     let area: HashSet<i64> = all_counties

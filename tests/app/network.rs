@@ -92,6 +92,44 @@ macro_rules! count {
     }};
 }
 
+/// The fixture trainee, placed in `org`, with every lesson done but the course not yet
+/// completed. Returns the enrolment.
+fn every_lesson_done(app: &TestApp, org: i64) -> i64 {
+    crate::courses::publish_fixture(app);
+    let cohort = crate::courses::cohort(app);
+    let uid: i64 = users::table
+        .filter(users::email.eq("trainee@example.fi"))
+        .select(users::id)
+        .first(&mut app.conn())
+        .unwrap();
+    diesel::update(users::table.find(uid))
+        .set(users::organisation_id.eq(Some(org)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let ids: Vec<i64> = kirjaamo::db::schema::lessons::table
+        .select(kirjaamo::db::schema::lessons::id)
+        .load(&mut app.conn())
+        .unwrap();
+    for id in ids {
+        use kirjaamo::db::schema::lesson_progress as lp;
+        diesel::insert_into(lp::table)
+            .values((
+                lp::user_id.eq(uid),
+                lp::lesson_id.eq(id),
+                lp::done_at.eq(Some(app.clock.now())),
+                lp::answers_json.eq("{}"),
+                lp::updated_at.eq(app.clock.now()),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort))
+        .select(enrolments::id)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
 #[actix_web::test]
 async fn completing_the_last_lesson_makes_an_expert_once() {
     let app = TestApp::new();
@@ -182,40 +220,7 @@ async fn completing_the_last_lesson_makes_an_expert_once() {
 async fn twenty_simultaneous_completions_give_one_of_each() {
     let app = TestApp::new();
     let org = organisation(&app, "Vantaan palvelut", "vantaa-kerava", 100);
-    crate::courses::publish_fixture(&app);
-    let cohort = crate::courses::cohort(&app);
-    let uid: i64 = users::table
-        .filter(users::email.eq("trainee@example.fi"))
-        .select(users::id)
-        .first(&mut app.conn())
-        .unwrap();
-    diesel::update(users::table.find(uid))
-        .set(users::organisation_id.eq(Some(org)))
-        .execute(&mut app.conn())
-        .unwrap();
-    // Every lesson done, but no completion yet.
-    let ids: Vec<i64> = kirjaamo::db::schema::lessons::table
-        .select(kirjaamo::db::schema::lessons::id)
-        .load(&mut app.conn())
-        .unwrap();
-    for id in ids {
-        use kirjaamo::db::schema::lesson_progress as lp;
-        diesel::insert_into(lp::table)
-            .values((
-                lp::user_id.eq(uid),
-                lp::lesson_id.eq(id),
-                lp::done_at.eq(Some(app.clock.now())),
-                lp::answers_json.eq("{}"),
-                lp::updated_at.eq(app.clock.now()),
-            ))
-            .execute(&mut app.conn())
-            .unwrap();
-    }
-    let enrolment: i64 = enrolments::table
-        .filter(enrolments::cohort_id.eq(cohort))
-        .select(enrolments::id)
-        .first(&mut app.conn())
-        .unwrap();
+    let enrolment = every_lesson_done(&app, org);
     let handles: Vec<_> = (0..20)
         .map(|_| {
             let state = app.state.clone();
@@ -668,39 +673,7 @@ async fn a_process_killed_mid_completion_leaves_all_or_nothing() {
     }
     let app = TestApp::new();
     let org = organisation(&app, "Vantaan palvelut", "vantaa-kerava", 100);
-    crate::courses::publish_fixture(&app);
-    let cohort = crate::courses::cohort(&app);
-    let uid: i64 = users::table
-        .filter(users::email.eq("trainee@example.fi"))
-        .select(users::id)
-        .first(&mut app.conn())
-        .unwrap();
-    diesel::update(users::table.find(uid))
-        .set(users::organisation_id.eq(Some(org)))
-        .execute(&mut app.conn())
-        .unwrap();
-    let ids: Vec<i64> = kirjaamo::db::schema::lessons::table
-        .select(kirjaamo::db::schema::lessons::id)
-        .load(&mut app.conn())
-        .unwrap();
-    for id in ids {
-        use kirjaamo::db::schema::lesson_progress as lp;
-        diesel::insert_into(lp::table)
-            .values((
-                lp::user_id.eq(uid),
-                lp::lesson_id.eq(id),
-                lp::done_at.eq(Some(app.clock.now())),
-                lp::answers_json.eq("{}"),
-                lp::updated_at.eq(app.clock.now()),
-            ))
-            .execute(&mut app.conn())
-            .unwrap();
-    }
-    let enrolment: i64 = enrolments::table
-        .filter(enrolments::cohort_id.eq(cohort))
-        .select(enrolments::id)
-        .first(&mut app.conn())
-        .unwrap();
+    let enrolment = every_lesson_done(&app, org);
     let outbox_before: i64 = outbox_messages::table
         .count()
         .get_result(&mut app.conn())

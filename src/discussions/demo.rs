@@ -3,7 +3,7 @@
 //! reply to a lesson's prompt. Seeded once (nothing happens when the cohort already has
 //! threads); nobody is e-mailed.
 
-use super::{posting, principal_of};
+use super::{moderation, posting, principal_of};
 use crate::cohorts;
 use crate::db::schema::lessons;
 use crate::db::schema_discussions::discussion_threads as dt;
@@ -81,8 +81,14 @@ pub fn seed(conn: &mut AnyConnection, cohort_id: i64, now: NaiveDateTime) -> App
             continue;
         };
         let at = now - Duration::hours(hours);
+        let new = posting::NewThread {
+            lesson_id: lesson,
+            kind,
+            title,
+            body,
+        };
         ids.push(posting::start_thread(
-            conn, None, &author, cohort.id, lesson, kind, title, body, at,
+            conn, None, &author, cohort.id, new, at,
         )?);
     }
     let [question, discussion, ..] = ids.as_slice() else {
@@ -114,7 +120,7 @@ pub fn seed(conn: &mut AnyConnection, cohort_id: i64, now: NaiveDateTime) -> App
         )?;
     }
     if let Some(liisa) = &liisa {
-        posting::mark_best(conn, liisa, answer)?;
+        moderation::mark_best(conn, liisa, answer)?;
     }
     if let Some(sanna) = &sanna {
         posting::reply(

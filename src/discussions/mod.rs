@@ -8,19 +8,24 @@
 //! Posts are Markdown stored with their sanitised HTML (`courses::markdown::render_user`), and
 //! answers may have replies one level deep. The pieces:
 //! - [`policy`]: who may do what (pure functions over the caller's role in the cohort);
-//! - [`posting`]: starting threads, replying, editing (with revisions), moderating, reporting,
-//!   following;
-//! - [`view`]: thread lists (keyset pages), the thread page, search in a cohort, read markers;
-//! - [`notify`]: e-mail to followers, immediately or as a daily digest, and unsubscribing;
+//! - [`posting`]: starting threads, replying, editing (with revisions), following;
+//! - [`moderation`]: pinning, locking, hiding and restoring, the best answer, reports;
+//! - [`view`]: thread lists (keyset pages), the thread page, read markers;
+//! - [`search`]: search within a cohort;
+//! - [`notify`]: e-mail to followers at once, the e-mail settings, unsubscribing;
+//! - [`digest`]: the daily digest and the job that sends it;
 //! - [`answers`]: the answer bank (vastauspankki) in the open knowledge bank;
 //! - [`stats`]: the trainers' unanswered queue and reports, the coordinators' figures;
 //! - [`demo`]: the demo cohort's discussions.
 
 pub mod answers;
 pub mod demo;
+pub mod digest;
+pub mod moderation;
 pub mod notify;
 pub mod policy;
 pub mod posting;
+pub mod search;
 pub mod stats;
 pub mod view;
 

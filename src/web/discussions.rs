@@ -14,7 +14,7 @@ mod posts;
 
 use super::ctx::{see_other, Auth};
 use super::routes::RouteTable;
-use crate::discussions::{self, posting, view, Viewer};
+use crate::discussions::{self, moderation, posting, view, Viewer};
 use crate::mail::Messaging;
 use crate::templates::Templates;
 use crate::{AppError, AppResult};
@@ -185,7 +185,7 @@ pub async fn cohort_threads(
                 let list = view::threads(conn, &viewer, cohort.id, None, cursor)?;
                 Ok((cohort, viewer, Some(list), None))
             } else {
-                let hits = view::search(conn, &viewer, cohort.id, &q2)?;
+                let hits = discussions::search::search(conn, &viewer, cohort.id, &q2)?;
                 Ok((cohort, viewer, None, Some(hits)))
             }
         })
@@ -263,7 +263,10 @@ pub async fn lesson_area(
 }
 
 /// The compose page: a preview, or the form again with its errors.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the page's parts, one call per form"
+)]
 pub(super) fn render_compose(
     auth: &Auth,
     status: StatusCode,
@@ -330,10 +333,12 @@ pub async fn start_thread(
                 Some(&mail.messaging()),
                 &who,
                 cohort.id,
-                lesson_id,
-                &form.kind,
-                &form.title,
-                &form.body,
+                posting::NewThread {
+                    lesson_id,
+                    kind: &form.kind,
+                    title: &form.title,
+                    body: &form.body,
+                },
                 now,
             )
         })
@@ -522,7 +527,7 @@ pub async fn moderate(
     form: web::Form<ModerateForm>,
 ) -> AppResult<HttpResponse> {
     let thread_id = path.into_inner();
-    let action = posting::ThreadAction::parse(&form.action);
+    let action = moderation::ThreadAction::parse(&form.action);
     let who = auth.principal().clone();
     auth.0
         .state
@@ -532,7 +537,7 @@ pub async fn moderate(
                 return Err(AppError::Forbidden);
             }
             let action = action.ok_or_else(|| AppError::invalid("disc.action_invalid"))?;
-            posting::moderate_thread(conn, &who, thread_id, action)
+            moderation::moderate_thread(conn, &who, thread_id, action)
         })
         .await?;
     Ok(see_other(&format!("/keskustelut/ketju/{thread_id}")))

@@ -10,7 +10,7 @@ use kirjaamo::db::schema::{courses, outbox_messages as om, users};
 use kirjaamo::db::schema_discussions::{
     discussion_posts as dp, discussion_subscriptions as dsub, discussion_threads as dt,
 };
-use kirjaamo::discussions::{self, notify, posting};
+use kirjaamo::discussions::{self, posting};
 use kirjaamo::mail::Messaging;
 
 const LESSON: &str = "mita-kirjaaminen-on";
@@ -118,7 +118,7 @@ fn send_digests(app: &TestApp) -> usize {
         base_url: &base,
         secret: &secret,
     };
-    notify::send_digests(&mut app.conn(), &msg, app.clock.now()).unwrap()
+    kirjaamo::discussions::digest::send_digests(&mut app.conn(), &msg, app.clock.now()).unwrap()
 }
 
 /// Outbox messages to `email`: (subject, text).
@@ -157,18 +157,13 @@ pub fn matrix_fixture(app: &TestApp, cohort: i64) -> Vec<(String, String)> {
         secret: &secret,
     };
     let now = app.clock.now();
-    let thread = posting::start_thread(
-        &mut conn,
-        Some(&msg),
-        &trainee,
-        cohort,
-        lesson,
-        "question",
-        "Kysymys",
-        "Miten kirjaan?",
-        now,
-    )
-    .unwrap();
+    let new = posting::NewThread {
+        lesson_id: lesson,
+        kind: "question",
+        title: "Kysymys",
+        body: "Miten kirjaan?",
+    };
+    let thread = posting::start_thread(&mut conn, Some(&msg), &trainee, cohort, new, now).unwrap();
     let post = posting::reply(&mut conn, Some(&msg), &trainer, thread, None, "Näin.", now).unwrap();
     vec![
         ("{thread}".into(), thread.to_string()),

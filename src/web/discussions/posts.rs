@@ -2,7 +2,7 @@
 //! hiding with a reason and restoring, reporting, and handling a report.
 
 use super::{normalise, post_url, render_compose, ThreadForm};
-use crate::discussions::{self, policy, posting, view, Post, Thread, Viewer};
+use crate::discussions::{self, moderation, policy, posting, view, Post, Thread, Viewer};
 use crate::web::ctx::{see_other, Auth};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
@@ -156,7 +156,7 @@ pub async fn mark_best(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRespon
         .0
         .state
         .db(move |conn| {
-            let thread_id = posting::mark_best(conn, &who, post_id)?;
+            let thread_id = moderation::mark_best(conn, &who, post_id)?;
             let (post, thread, ..) = discussions::post_access(conn, &who, post_id)?;
             Ok((thread_id, thread.post_count, answer_of(&post)))
         })
@@ -227,7 +227,7 @@ pub async fn hide(
     let now = auth.0.now();
     auth.0
         .state
-        .db(move |conn| posting::hide(conn, &who, post_id, &reason, now))
+        .db(move |conn| moderation::hide(conn, &who, post_id, &reason, now))
         .await?;
     Ok(see_other(&post_url(
         thread.id,
@@ -246,7 +246,7 @@ pub async fn restore(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse
     let who = auth.principal().clone();
     auth.0
         .state
-        .db(move |conn| posting::restore(conn, &who, post_id))
+        .db(move |conn| moderation::restore(conn, &who, post_id))
         .await?;
     Ok(see_other(&post_url(
         thread.id,
@@ -293,7 +293,7 @@ pub async fn report(
     let now = auth.0.now();
     auth.0
         .state
-        .db(move |conn| posting::report(conn, &who, post_id, &reason, now))
+        .db(move |conn| moderation::report(conn, &who, post_id, &reason, now))
         .await?;
     Ok(see_other(&format!(
         "/keskustelut/ketju/{}?ilmoitettu=1#v{post_id}",
@@ -307,7 +307,7 @@ pub async fn resolve_report(auth: Auth, path: web::Path<i64>) -> AppResult<HttpR
     let now = auth.0.now();
     auth.0
         .state
-        .db(move |conn| posting::resolve_report(conn, &who, report_id, now))
+        .db(move |conn| moderation::resolve_report(conn, &who, report_id, now))
         .await?;
     Ok(see_other("/keskustelut/valmentaja#ilmoitukset"))
 }

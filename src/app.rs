@@ -145,6 +145,15 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         state.config.mail_worker_interval_secs,
     ));
     let watcher = watch.then(|| watch_courses(state.clone()));
+    // Daily discussion digests: safe to run often and on every server (each is sent once).
+    let digests = crate::discussions::digest::DigestJob {
+        pool: state.pool.clone(),
+        templates: state.templates.clone(),
+        base_url: state.config.base_url.clone(),
+        secret: state.config.secret.clone(),
+        clock: state.clock.clone(),
+    }
+    .spawn(std::time::Duration::from_secs(600));
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -157,6 +166,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     tracing::info!(%bind, base_url = %state.config.base_url, "Kirjaamo is listening");
     let result = server.run().await;
     worker.abort();
+    digests.abort();
     if let Some(w) = watcher {
         w.abort();
     }

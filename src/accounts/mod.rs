@@ -448,9 +448,11 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
                 outbox_messages::sent_at,
             ))
             .load(conn)?;
+    let discussions = crate::discussions::export_for_user(conn, user_id)?;
     Ok(serde_json::json!({
         "profile": user,
         "roles": roles,
+        "discussions": discussions,
         "emails": emails.into_iter().map(|(subject, body, queued, sent)| serde_json::json!({
             "subject": subject, "body": body, "queued_at": queued, "sent_at": sent
         })).collect::<Vec<_>>(),

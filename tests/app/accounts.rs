@@ -325,6 +325,10 @@ async fn download_my_data_holds_profile_roles_and_mail() {
         v["profile"].get("password_hash").is_none(),
         "no password hash in the export"
     );
+    assert!(
+        v.get("discussions").is_some(),
+        "the discussions are part of the download"
+    );
 }
 
 #[actix_web::test]

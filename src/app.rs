@@ -56,6 +56,15 @@ impl AppState {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?
     }
 
+    /// What a context needs to queue messages with links: templates, address, signing key.
+    pub fn messaging(&self) -> crate::mail::Messaging<'_> {
+        crate::mail::Messaging {
+            templates: &self.templates,
+            base_url: &self.config.base_url,
+            secret: &self.config.secret,
+        }
+    }
+
     pub fn mailer(&self) -> Mailer {
         Mailer {
             pool: self.pool.clone(),

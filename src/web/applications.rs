@@ -7,7 +7,6 @@ use super::ctx::Ctx;
 use crate::accounts::tokens::SignedError;
 use crate::cohorts::{self, applications, Cohort};
 use crate::i18n::Lang;
-use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -159,11 +158,7 @@ pub async fn submit(
     let state = ctx.state.clone();
     ctx.state
         .db(move |conn| {
-            let msg = Messaging {
-                templates: &state.templates,
-                base_url: &state.config.base_url,
-                secret: &state.config.secret,
-            };
+            let msg = state.messaging();
             applications::apply(conn, &msg, &cohort, &typed, now)
         })
         .await?;
@@ -223,11 +218,7 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
     let (app, cohort) = ctx
         .state
         .db(move |conn| {
-            let msg = Messaging {
-                templates: &state.templates,
-                base_url: &state.config.base_url,
-                secret: &state.config.secret,
-            };
+            let msg = state.messaging();
             let app = applications::confirm(conn, &msg, id, now)?;
             let cohort = cohorts::find(conn, app.cohort_id)?;
             Ok((app, cohort))

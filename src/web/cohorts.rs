@@ -4,7 +4,6 @@
 use super::ctx::{see_other, Auth};
 use crate::cohorts::{self, applications, invite, Cohort, NewCohort};
 use crate::db::schema::{courses, regions, users};
-use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -254,15 +253,6 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
     Ok(see_other(&format!("/hallinta/ryhmat/{}", cohort.id)))
 }
 
-fn messaging(auth: &Auth) -> (std::sync::Arc<crate::templates::Templates>, String, Vec<u8>) {
-    let s = &auth.0.state;
-    (
-        s.templates.clone(),
-        s.config.base_url.clone(),
-        s.config.secret.clone(),
-    )
-}
-
 /// The cohort page: settings, trainers, trainees with progress. Trainers of the cohort see it
 /// too, without the controls.
 pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -328,17 +318,13 @@ pub async fn update(
         .await;
     }
     let now = auth.0.now();
-    let (templates, base, secret) = messaging(&auth);
+    let state = auth.0.state.clone();
     let id = cohort.id;
     auth.0
         .state
         .db(move |conn| {
             let (new, _) = form.parse();
-            let msg = Messaging {
-                templates: &templates,
-                base_url: &base,
-                secret: &secret,
-            };
+            let msg = state.messaging();
             cohorts::update(conn, id, new, &msg, now)
         })
         .await?;
@@ -390,7 +376,7 @@ pub async fn enrolment_action(
     let (cohort_id, enrolment_id, action) = path.into_inner();
     let cohort = managed_cohort(&auth, cohort_id).await?;
     let (actor, now) = (auth.principal().user_id, auth.0.now());
-    let (templates, base, secret) = messaging(&auth);
+    let state = auth.0.state.clone();
     auth.0
         .state
         .db(move |conn| {
@@ -403,11 +389,7 @@ pub async fn enrolment_action(
             if belongs == 0 {
                 return Err(AppError::NotFound);
             }
-            let msg = Messaging {
-                templates: &templates,
-                base_url: &base,
-                secret: &secret,
-            };
+            let msg = state.messaging();
             match action.as_str() {
                 "peru" => cohorts::withdraw(conn, enrolment_id, Some(actor), "", &msg, now),
                 "palauta" => cohorts::reenrol(conn, enrolment_id, Some(actor), now),
@@ -443,7 +425,7 @@ pub async fn decide(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<Htt
     let (id, action) = path.into_inner();
     let who = auth.principal().clone();
     let (actor, now) = (who.user_id, auth.0.now());
-    let (templates, base, secret) = messaging(&auth);
+    let state = auth.0.state.clone();
     let cohort_id = auth
         .0
         .state
@@ -453,11 +435,7 @@ pub async fn decide(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<Htt
             if !cohorts::manages(&who, &cohort) {
                 return Err(AppError::NotFound);
             }
-            let msg = Messaging {
-                templates: &templates,
-                base_url: &base,
-                secret: &secret,
-            };
+            let msg = state.messaging();
             match action.as_str() {
                 "hyvaksy" => applications::accept(conn, &msg, id, Some(actor), now).map(|_| ()),
                 "hylkaa" => applications::decide(conn, &msg, id, "declined", Some(actor), now),
@@ -546,18 +524,14 @@ pub async fn invite_confirm(
     let cohort = managed_cohort(&auth, path.into_inner()).await?;
     let text = form.into_inner().csv;
     let (actor, now) = (auth.principal().user_id, auth.0.now());
-    let (templates, base, secret) = messaging(&auth);
+    let state = auth.0.state.clone();
     let c2 = cohort.clone();
     let t2 = text.clone();
     let result = auth
         .0
         .state
         .db(move |conn| {
-            let msg = Messaging {
-                templates: &templates,
-                base_url: &base,
-                secret: &secret,
-            };
+            let msg = state.messaging();
             invite::invite_all(conn, &msg, &c2, &t2, Some(actor), now)
         })
         .await;

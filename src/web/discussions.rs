@@ -15,13 +15,10 @@ mod posts;
 use super::ctx::{see_other, Auth};
 use super::routes::RouteTable;
 use crate::discussions::{self, moderation, posting, view, Viewer};
-use crate::mail::Messaging;
-use crate::templates::Templates;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 
 /// Every discussion route. Registered before the knowledge bank's `/tietopankki/{course}/
 /// {lesson}`, which would otherwise take `/tietopankki/vastaukset/{id}`.
@@ -62,33 +59,6 @@ pub fn register(t: &mut RouteTable) {
     t.post("/keskustelut/peru-tilaus/{token}", desk::unsubscribe);
     t.get("/hallinta/ryhmat/{cohort}/keskustelut", desk::stats);
     t.get("/tietopankki/vastaukset/{id}", desk::answer_page);
-}
-
-/// What a handler needs to queue e-mail, owned so it can move into a database closure.
-#[derive(Clone)]
-pub(super) struct MailParts {
-    templates: Arc<Templates>,
-    base_url: String,
-    secret: Vec<u8>,
-}
-
-impl MailParts {
-    fn of(auth: &Auth) -> MailParts {
-        let s = &auth.0.state;
-        MailParts {
-            templates: s.templates.clone(),
-            base_url: s.config.base_url.clone(),
-            secret: s.config.secret.clone(),
-        }
-    }
-
-    fn messaging(&self) -> Messaging<'_> {
-        Messaging {
-            templates: &self.templates,
-            base_url: &self.base_url,
-            secret: &self.secret,
-        }
-    }
 }
 
 /// Browsers send CRLF; posts are stored with LF.
@@ -322,7 +292,7 @@ pub async fn start_thread(
     }
     let who = auth.principal().clone();
     let now = auth.0.now();
-    let mail = MailParts::of(&auth);
+    let state = auth.0.state.clone();
     let lesson_id = lesson.id;
     let thread_id = auth
         .0
@@ -330,7 +300,7 @@ pub async fn start_thread(
         .db(move |conn| {
             posting::start_thread(
                 conn,
-                Some(&mail.messaging()),
+                Some(&state.messaging()),
                 &who,
                 cohort.id,
                 posting::NewThread {
@@ -461,14 +431,14 @@ pub async fn reply(
         );
     }
     let now = auth.0.now();
-    let mail = MailParts::of(&auth);
+    let state = auth.0.state.clone();
     let (post_id, answer_id, count) = auth
         .0
         .state
         .db(move |conn| {
             let id = posting::reply(
                 conn,
-                Some(&mail.messaging()),
+                Some(&state.messaging()),
                 &who,
                 thread_id,
                 parent,

@@ -4,7 +4,6 @@
 use super::ctx::{see_other, Auth};
 use crate::cohorts::{self, CohortRole};
 use crate::learning::{self, completion};
-use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
@@ -160,11 +159,7 @@ async fn complete(auth: &Auth, cohort_id: i64) -> AppResult<bool> {
             let Some(enrolment) = completion::enrolment_of(conn, cohort_id, uid)? else {
                 return Ok(completion::Outcome::NotYet { done: 0, total: 0 });
             };
-            let msg = Messaging {
-                templates: &state.templates,
-                base_url: &state.config.base_url,
-                secret: &state.config.secret,
-            };
+            let msg = state.messaging();
             completion::complete_if_done(conn, &msg, enrolment, now)
         })
         .await?;

@@ -361,15 +361,6 @@ pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<Http
         .body(bytes))
 }
 
-fn messaging(auth: &Auth) -> (std::sync::Arc<crate::templates::Templates>, String, Vec<u8>) {
-    let s = &auth.0.state;
-    (
-        s.templates.clone(),
-        s.config.base_url.clone(),
-        s.config.secret.clone(),
-    )
-}
-
 /// Only those who manage the scope (not only see it) may announce, place or issue tokens.
 async fn managed_scope(auth: &Auth, q: &ScopeQuery) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let (scope, scopes) = scope_for(auth, q).await?;
@@ -453,17 +444,13 @@ pub async fn announce(
     let (scope, _) = managed_scope(&auth, &q).await?;
     let form = form.into_inner();
     let (author, now) = (auth.principal().user_id, auth.0.now());
-    let (templates, base, secret) = messaging(&auth);
+    let state = auth.0.state.clone();
     let (title, body) = (form.title.clone(), form.body.clone());
     let result = auth
         .0
         .state
         .db(move |conn| {
-            let msg = crate::mail::Messaging {
-                templates: &templates,
-                base_url: &base,
-                secret: &secret,
-            };
+            let msg = state.messaging();
             crate::network::announcements::publish(conn, &msg, author, scope, &title, &body, now)
         })
         .await;
@@ -562,17 +549,13 @@ pub async fn transfer(auth: Auth, form: web::Form<TransferForm>) -> AppResult<Ht
     };
     let who = auth.principal().clone();
     let now = auth.0.now();
-    let (templates, base, secret) = messaging(&auth);
+    let state = auth.0.state.clone();
     let (email, name) = (form.email.clone(), form.name.clone());
     let result = auth
         .0
         .state
         .db(move |conn| {
-            let msg = crate::mail::Messaging {
-                templates: &templates,
-                base_url: &base,
-                secret: &secret,
-            };
+            let msg = state.messaging();
             crate::network::transfer::transfer(conn, &msg, &who, county_id, &email, &name, now)
         })
         .await;

@@ -206,7 +206,10 @@ fn start_server(data_dir: &Path, port: u16, password: &str, smtp: &Smtp) -> Serv
     let file = std::fs::File::create(&log).unwrap();
     let child = kirjaamo(data_dir, port, password)
         .arg("serve")
-        .env("KIRJAAMO_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
+        .env(
+            "KIRJAAMO_SMTP_URL",
+            format!("smtp://127.0.0.1:{}", smtp.port),
+        )
         .stdout(file.try_clone().unwrap())
         .stderr(file)
         .spawn()

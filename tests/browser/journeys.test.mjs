@@ -103,8 +103,11 @@ describe('journeys', { concurrency: false }, () => {
     browser = await launch();
     const open = async () => newPage(await newContext(browser));
     [applicant, manager, coordinator, trainer] = await Promise.all([open(), open(), open(), open()]);
-    await signIn(coordinator, ACCOUNTS.coordinator);
-    await signIn(trainer, ACCOUNTS.trainer);
+    // Other test files may have left the demo people's language setting on Swedish.
+    for (const [page, who] of [[coordinator, 'coordinator'], [trainer, 'trainer']]) {
+      await signIn(page, ACCOUNTS[who]);
+      await switchLanguage(page, 'fi');
+    }
   });
   after(async () => { await browser?.close(); });
 

@@ -779,3 +779,53 @@ fn the_cli_prints_who_is_lapsed_and_why_and_repeats_safely() {
     assert!(!ok);
     assert!(err.contains("is not a date: use YYYY-MM-DD"), "{err}");
 }
+
+/// The daily run inside `serve`: once a day whatever the number of servers or tries; on
+/// PostgreSQL a server that finds the lock taken leaves the day's run to the holder.
+#[test]
+fn the_daily_run_happens_once_a_day() {
+    let app = TestApp::new();
+    let (helsinki, _) = world(&app);
+    let lapsed = expert(&app, "lapsed@example.fi", helsinki, "2022-01-01", &[]);
+    refresher_cohort(&app, "Kertaus, Socca", Some("socca"), None);
+    let msg = app.state.messaging();
+    let now = app.clock.now();
+    let today = app.clock.today();
+    let mut conn = app.conn();
+    if matches!(*conn, kirjaamo::db::AnyConnection::Postgresql(_)) {
+        // Another server holds the daily-jobs lock: this one does nothing.
+        let mut holder = app.conn();
+        diesel::sql_query(format!(
+            "SELECT pg_advisory_lock({})",
+            kirjaamo::db::DAILY_JOBS_LOCK_KEY
+        ))
+        .execute(&mut *holder)
+        .unwrap();
+        let skipped = refresher::run_daily(&mut conn, &msg, today, now).unwrap();
+        assert!(skipped.is_none());
+        assert!(enrolments_of(&app, lapsed).is_empty());
+        diesel::sql_query(format!(
+            "SELECT pg_advisory_unlock({})",
+            kirjaamo::db::DAILY_JOBS_LOCK_KEY
+        ))
+        .execute(&mut *holder)
+        .unwrap();
+    }
+    let first = refresher::run_daily(&mut conn, &msg, today, now).unwrap();
+    let report = first.expect("the first try of the day runs the check");
+    assert!(matches!(
+        action_of(&report, lapsed),
+        Some(Action::Enrolled { .. })
+    ));
+    assert!(refresher::run_daily(&mut conn, &msg, today, now)
+        .unwrap()
+        .is_none());
+    let (day, summary) = refresher::last_run(&mut conn).unwrap().unwrap();
+    assert_eq!(day, today);
+    assert!(summary.contains("1 lapsed: 1 enrolled"), "{summary}");
+    // The next day it runs again (and finds nothing new to do for this expert).
+    let next = refresher::run_daily(&mut conn, &msg, today.succ_opt().unwrap(), now)
+        .unwrap()
+        .unwrap();
+    assert_eq!(action_of(&next, lapsed), Some(Action::AlreadyInRefresher));
+}

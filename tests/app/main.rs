@@ -13,5 +13,6 @@ mod foundation;
 mod mail;
 mod network;
 mod organisations;
+mod refresher;
 mod route_matrix;
 mod security;

@@ -32,6 +32,14 @@ pub const RESET_PER_ADDRESS: Limit = Limit {
     window_minutes: 60,
 };
 
+/// Applications sent from one address (the form is open to everyone and sends e-mail).
+pub const APPLY_PER_ADDRESS: Limit = Limit {
+    max: 10,
+    window_minutes: 60,
+};
+/// Wrong passwords on the account-deletion form, per account (as at sign-in).
+pub const DELETE_PER_ACCOUNT: Limit = LOGIN_PER_ACCOUNT;
+
 fn window_start(now: NaiveDateTime, limit: Limit) -> NaiveDateTime {
     let minutes = now.and_utc().timestamp() / 60;
     let start = minutes - minutes.rem_euclid(limit.window_minutes.max(1));

@@ -282,3 +282,104 @@ pub async fn download_my_data(auth: Auth) -> AppResult<HttpResponse> {
         ))
         .body(serde_json::to_string_pretty(&data).map_err(anyhow::Error::from)?))
 }
+
+/// "Delete my account": what will happen, and the form (password and a confirmation).
+pub async fn delete_form(auth: Auth) -> AppResult<HttpResponse> {
+    delete_page(&auth, StatusCode::OK, None).await
+}
+
+async fn delete_page(auth: &Auth, status: StatusCode, error: Option<&str>) -> AppResult<HttpResponse> {
+    let uid = auth.principal().user_id;
+    let last_admin = auth
+        .0
+        .state
+        .db(move |conn| accounts::deletion::is_last_admin(conn, uid))
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("last_admin", &last_admin);
+    if let Some(key) = error {
+        c.insert("error", &auth.0.t(key));
+    }
+    auth.0.render_status(status, "accounts/delete.html", c)
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub confirm: String,
+}
+
+pub async fn delete_account(
+    auth: Auth,
+    req: HttpRequest,
+    form: web::Form<DeleteForm>,
+) -> AppResult<HttpResponse> {
+    use accounts::rate_limit;
+    let form = form.into_inner();
+    if form.confirm != "1" {
+        return delete_page(&auth, StatusCode::BAD_REQUEST, Some("privacy.confirm_missing")).await;
+    }
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let (uid, now) = (auth.principal().user_id, auth.0.now());
+    let outcome = auth
+        .0
+        .state
+        .db(move |conn| {
+            let account_bucket = format!("delete-account:{uid}");
+            if !rate_limit::hit(
+                conn,
+                &format!("login-ip:{ip}"),
+                rate_limit::LOGIN_PER_ADDRESS,
+                now,
+            )? || rate_limit::exceeded(
+                conn,
+                &account_bucket,
+                rate_limit::DELETE_PER_ACCOUNT,
+                now,
+            )? {
+                return Ok(Err(AppError::TooManyRequests));
+            }
+            let user = accounts::model::find(conn, uid)?;
+            let ok = user
+                .password_hash
+                .as_deref()
+                .is_some_and(|h| accounts::password::verify(&form.password, h));
+            if !ok {
+                rate_limit::hit(conn, &account_bucket, rate_limit::DELETE_PER_ACCOUNT, now)?;
+                return Ok(Err(AppError::invalid("account.current_password_wrong")));
+            }
+            match accounts::deletion::delete_account(
+                conn,
+                uid,
+                &accounts::deletion::DeletedBy::Themselves,
+                now,
+            ) {
+                Ok(()) => Ok(Ok(())),
+                Err(AppError::Invalid(k)) => Ok(Err(AppError::Invalid(k))),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(()) => {
+            let mut res = see_other("/tili/poistettu");
+            let _ = res.add_removal_cookie(&session_cookie(&auth.0.state, String::new()));
+            Ok(res)
+        }
+        Err(AppError::TooManyRequests) => {
+            delete_page(&auth, StatusCode::TOO_MANY_REQUESTS, Some("privacy.rate_limited")).await
+        }
+        Err(AppError::Invalid(key)) => delete_page(&auth, StatusCode::BAD_REQUEST, Some(&key)).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// Where a deleted account's browser lands: the account and its data are gone.
+pub async fn deleted_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.render("accounts/deleted.html", tera::Context::new())
+}

@@ -131,10 +131,31 @@ pub async fn form(ctx: Ctx, path: web::Path<i64>) -> AppResult<HttpResponse> {
 
 pub async fn submit(
     ctx: Ctx,
+    req: actix_web::HttpRequest,
     path: web::Path<i64>,
     form: web::Form<ApplyForm>,
 ) -> AppResult<HttpResponse> {
     let (cohort, course) = open_cohort(&ctx, path.into_inner()).await?;
+    // Counted per address before anything else: the form is public and sends e-mail.
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let now = ctx.now();
+    let allowed = ctx
+        .state
+        .db(move |conn| {
+            Ok(crate::accounts::rate_limit::hit(
+                conn,
+                &format!("apply-ip:{ip}"),
+                crate::accounts::rate_limit::APPLY_PER_ADDRESS,
+                now,
+            )?)
+        })
+        .await?;
+    if !allowed {
+        return Err(AppError::TooManyRequests);
+    }
     let form = form.into_inner();
     let typed = form.typed(ctx.lang);
     let c2 = cohort.clone();
@@ -154,7 +175,6 @@ pub async fn submit(
         )
         .await;
     }
-    let now = ctx.now();
     let state = ctx.state.clone();
     ctx.state
         .db(move |conn| {

@@ -85,6 +85,9 @@ pub fn register(t: &mut RouteTable) {
     t.post("/tili/salasana", accounts::change_password);
     t.post("/tili/kieli", accounts::change_language);
     t.get("/tili/omat-tiedot", accounts::download_my_data);
+    t.get("/tili/poista", accounts::delete_form);
+    t.post("/tili/poista", accounts::delete_account);
+    t.get("/tili/poistettu", accounts::deleted_page);
 
     t.get("/tietopankki", knowledge_bank::index);
     t.get("/kunskapsbank", knowledge_bank::index);

@@ -17,6 +17,7 @@ pub fn register(t: &mut super::routes::RouteTable) {
     t.post("/hallinta/kayttajat/{id}/roolit", grant);
     t.post("/hallinta/kayttajat/{id}/roolit/poista", revoke);
     t.post("/hallinta/kayttajat/{id}/tila", set_active);
+    t.post("/hallinta/kayttajat/{id}/poista", delete);
 }
 
 #[derive(Deserialize)]
@@ -219,4 +220,35 @@ pub async fn set_active(
         })
         .await?;
     Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Deletes a user and every trace of them; the reason goes to the audit log.
+pub async fn delete(
+    auth: Auth,
+    path: web::Path<i64>,
+    form: web::Form<DeleteForm>,
+) -> AppResult<HttpResponse> {
+    let actor = auth.require_admin()?.user_id;
+    let id = path.into_inner();
+    let reason: String = form.into_inner().reason.trim().chars().take(500).collect();
+    let now = auth.0.now();
+    auth.0
+        .state
+        .db(move |conn| {
+            accounts::model::find(conn, id)?;
+            accounts::deletion::delete_account(
+                conn,
+                id,
+                &accounts::deletion::DeletedBy::Admin { actor, reason },
+                now,
+            )
+        })
+        .await?;
+    Ok(see_other("/hallinta/kayttajat?poistettu=1"))
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use kirjaamo::accounts::Role;
 use kirjaamo::db::schema::{applications, cohorts, enrolment_events, enrolments, users};
 
-fn coordinator(app: &TestApp) {
+pub fn coordinator(app: &TestApp) {
     app.user(
         "kaisa@example.fi",
         "Kaisa Koordinaattori",
@@ -18,7 +18,7 @@ fn coordinator(app: &TestApp) {
     );
 }
 
-fn organisation(app: &TestApp, name: &str, county: &str) -> i64 {
+pub fn organisation(app: &TestApp, name: &str, county: &str) -> i64 {
     kirjaamo::network::create_organisation(
         &mut app.conn(),
         kirjaamo::network::NewOrganisation {
@@ -34,7 +34,7 @@ fn organisation(app: &TestApp, name: &str, county: &str) -> i64 {
 }
 
 /// Creates an open cohort of the fixture course through the coordinator's form.
-async fn open_cohort(app: &TestApp, capacity: &str, manager: bool) -> i64 {
+pub async fn open_cohort(app: &TestApp, capacity: &str, manager: bool) -> i64 {
     crate::courses::publish_fixture(app);
     let course_id: i64 = kirjaamo::db::schema::courses::table
         .select(kirjaamo::db::schema::courses::id)

@@ -68,7 +68,7 @@ fn id_after(location: &str, prefix: &str) -> i64 {
 }
 
 /// Starts a thread through the lesson's discussion area; returns its id.
-async fn ask(b: &mut Browser, cohort: i64, kind: &str, title: &str, body: &str) -> i64 {
+pub async fn ask(b: &mut Browser, cohort: i64, kind: &str, title: &str, body: &str) -> i64 {
     let res = b
         .post(
             &format!("/ryhmat/{cohort}/{LESSON}/keskustelu"),
@@ -85,7 +85,7 @@ async fn ask(b: &mut Browser, cohort: i64, kind: &str, title: &str, body: &str) 
 }
 
 /// Replies in a thread (to an answer when `parent` is given); returns the new post's id.
-async fn reply(b: &mut Browser, thread: i64, body: &str, parent: Option<i64>) -> i64 {
+pub async fn reply(b: &mut Browser, thread: i64, body: &str, parent: Option<i64>) -> i64 {
     let parent = parent.map(|p| p.to_string()).unwrap_or_default();
     let res = b
         .post(

@@ -12,7 +12,7 @@ use kirjaamo::db::schema::{
 use kirjaamo::learning::completion::{self, Outcome};
 use kirjaamo::mail::Messaging;
 
-fn organisation(app: &TestApp, name: &str, county: &str, staff: i32) -> i64 {
+pub fn organisation(app: &TestApp, name: &str, county: &str, staff: i32) -> i64 {
     kirjaamo::network::create_organisation(
         &mut app.conn(),
         kirjaamo::network::NewOrganisation {
@@ -28,7 +28,7 @@ fn organisation(app: &TestApp, name: &str, county: &str, staff: i32) -> i64 {
 }
 
 /// Puts the fixture trainee into an organisation and has them do every lesson.
-async fn graduate(app: &TestApp, org: Option<i64>) -> (i64, i64) {
+pub async fn graduate(app: &TestApp, org: Option<i64>) -> (i64, i64) {
     crate::courses::publish_fixture(app);
     let cohort = crate::courses::cohort(app);
     diesel::update(users::table.filter(users::email.eq("trainee@example.fi")))

@@ -1,0 +1,218 @@
+//! Deleting an account (GDPR erasure): by the user themselves at `/tili/poista` or by an admin.
+//!
+//! Everything runs in one write transaction and leaves no personal data of the user:
+//!
+//! - the `users` row is **deleted** (not kept as a tombstone), so the e-mail address is free for
+//!   a new account and every session token fails (no row, no session version to match);
+//! - rows that are the user's own are deleted: roles, link tokens, memberships, placements,
+//!   refresher cases and lapse warnings, lesson progress, enrolments with their status history,
+//!   completions with their certificates (the public verification page then answers "not
+//!   found"), applications made with their address or linked to them, discussion follows, read
+//!   markers, e-mail settings and digest items, and the rate-limit counters keyed by their
+//!   address or id;
+//! - **trainings held are deleted**, not kept unlinked: a row names the organisation and the day,
+//!   which in a small county identifies the expert as surely as a name, and its notes are free
+//!   text written by them. The registry's reach figures are computed from current rows, so the
+//!   figures change as they do when an expert's trainings are corrected;
+//! - enrolments are deleted rather than kept anonymous: a cohort's figures (enrolled, completed,
+//!   capacity) then count the people who are in it, and a freed place can go to the waitlist;
+//! - **discussion posts keep their text** so threads still read sensibly; their author becomes
+//!   NULL (the foreign key's `ON DELETE SET NULL`) and the page shows "Poistettu käyttäjä" /
+//!   "Borttagen användare" / "Deleted user". So do the references where someone acted on
+//!   others' data (decided by, hidden by, placed by, published by …);
+//! - the outbox: messages not yet sent to them are deleted; sent ones keep only their status
+//!   and times (recipient, subject and bodies are emptied); messages to others that name them
+//!   (e.g. "Maija replied") have the name and address replaced;
+//! - the audit log keeps only the id: entries the user made get "actor user:<id>" in their
+//!   details before the foreign key empties `actor_user_id`, and the name and address are
+//!   replaced wherever they appear in entries.
+
+use super::{audit, model, policy::Role};
+use crate::db::{portable_sql, write_tx, AnyConnection};
+use crate::{AppError, AppResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+/// What the user's name is replaced with where it appeared in text kept for others.
+pub const REPLACEMENT: &str = "Poistettu käyttäjä";
+
+/// Who asks for the deletion.
+#[derive(Clone, Debug)]
+pub enum DeletedBy {
+    /// The user themselves (after their password was checked by the caller).
+    Themselves,
+    /// An admin, with the reason written in the audit log.
+    Admin { actor: i64, reason: String },
+}
+
+/// Deletes the account and every trace of its person. Refuses (`privacy.last_admin`) when the
+/// user is the last active admin, and (`privacy.reason_missing`) an admin's deletion without a
+/// reason.
+pub fn delete_account(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    by: &DeletedBy,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if let DeletedBy::Admin { reason, .. } = by {
+        if reason.trim().is_empty() {
+            return Err(AppError::invalid("privacy.reason_missing"));
+        }
+    }
+    write_tx(conn, |c| delete_account_in(c, user_id, by, now))
+}
+
+/// [`delete_account`] inside a transaction the caller holds.
+pub fn delete_account_in(
+    c: &mut AnyConnection,
+    user_id: i64,
+    by: &DeletedBy,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let user = model::find(c, user_id)?;
+    let is_admin = model::roles_of(c, user_id)?
+        .iter()
+        .any(|r| Role::from_row(&r.role, r.region_id, r.county_id) == Some(Role::Admin));
+    if is_admin && other_active_admins(c, user_id)? == 0 {
+        return Err(AppError::invalid("privacy.last_admin"));
+    }
+    let (email, name) = (user.email.clone(), user.name.clone());
+
+    // The user's own rows, children before parents where no cascade helps.
+    for sql in [
+        "DELETE FROM refresher_cases WHERE user_id = ?",
+        "DELETE FROM lapse_warnings WHERE user_id = ?",
+        "DELETE FROM placements WHERE user_id = ?",
+        "DELETE FROM certificates WHERE completion_id IN \
+         (SELECT id FROM completions WHERE user_id = ?)",
+        "DELETE FROM completions WHERE user_id = ?",
+        "DELETE FROM enrolment_events WHERE enrolment_id IN \
+         (SELECT id FROM enrolments WHERE user_id = ?)",
+        "DELETE FROM enrolments WHERE user_id = ?",
+        "DELETE FROM lesson_progress WHERE user_id = ?",
+        "DELETE FROM memberships WHERE user_id = ?",
+        "DELETE FROM trainings_held WHERE user_id = ?",
+        "DELETE FROM cohort_trainers WHERE user_id = ?",
+        "DELETE FROM account_tokens WHERE user_id = ?",
+        "DELETE FROM role_assignments WHERE user_id = ?",
+        "DELETE FROM discussion_subscriptions WHERE user_id = ?",
+        "DELETE FROM discussion_reads WHERE user_id = ?",
+        "DELETE FROM discussion_settings WHERE user_id = ?",
+        "DELETE FROM discussion_digest_items WHERE user_id = ?",
+        "DELETE FROM applications WHERE user_id = ?",
+        "DELETE FROM outbox_messages WHERE user_id = ? AND status <> 'sent'",
+        "UPDATE outbox_messages SET recipient_email = '', recipient_name = '', subject = '', \
+         body_text = '', body_html = '' WHERE user_id = ?",
+        "UPDATE audit_log SET details = 'actor user:' || CAST(actor_user_id AS TEXT) || \
+         CASE WHEN details = '' THEN '' ELSE '; ' || details END WHERE actor_user_id = ?",
+    ] {
+        diesel::sql_query(portable_sql(c, sql))
+            .bind::<BigInt, _>(user_id)
+            .execute(c)?;
+    }
+    for sql in [
+        "DELETE FROM applications WHERE lower(email) = ?",
+        "DELETE FROM outbox_messages WHERE lower(recipient_email) = ? AND status <> 'sent'",
+        "UPDATE outbox_messages SET recipient_email = '', recipient_name = '', subject = '', \
+         body_text = '', body_html = '' WHERE lower(recipient_email) = ?",
+        "DELETE FROM rate_limits WHERE bucket = 'login-account:' || ?",
+    ] {
+        diesel::sql_query(portable_sql(c, sql))
+            .bind::<Text, _>(&email)
+            .execute(c)?;
+    }
+
+    diesel::sql_query(portable_sql(c, "DELETE FROM rate_limits WHERE bucket = ?"))
+        .bind::<Text, _>(format!("delete-account:{user_id}"))
+        .execute(c)?;
+
+    let reason = match by {
+        DeletedBy::Themselves => "self".to_string(),
+        DeletedBy::Admin { reason, .. } => format!("admin: {}", reason.trim()),
+    };
+    let actor = match by {
+        DeletedBy::Themselves => None,
+        DeletedBy::Admin { actor, .. } => Some(*actor).filter(|a| *a != user_id),
+    };
+    audit::record(
+        c,
+        actor,
+        "user.delete",
+        &format!("user:{user_id}"),
+        &reason,
+        now,
+    )?;
+
+    // The name and address wherever text kept for others repeats them.
+    let mut needles = vec![email.clone()];
+    if name.chars().count() >= 2 {
+        needles.push(name.clone());
+        let escaped = tera::escape_html(&name);
+        if escaped != name {
+            needles.push(escaped);
+        }
+    }
+    for (table, column) in [
+        ("outbox_messages", "subject"),
+        ("outbox_messages", "body_text"),
+        ("outbox_messages", "body_html"),
+        ("outbox_messages", "recipient_name"),
+        ("audit_log", "subject"),
+        ("audit_log", "details"),
+        ("enrolment_events", "note"),
+        ("refresher_cases", "note"),
+        ("applications", "manager_name"),
+        ("applications", "manager_email"),
+    ] {
+        for needle in &needles {
+            let sql = format!(
+                "UPDATE {table} SET {column} = REPLACE({column}, ?, ?) \
+                 WHERE {column} LIKE '%' || ? || '%'"
+            );
+            let replacement = if *needle == email {
+                format!("user:{user_id}")
+            } else {
+                REPLACEMENT.to_string()
+            };
+            diesel::sql_query(portable_sql(c, &sql))
+                .bind::<Text, _>(needle)
+                .bind::<Text, _>(&replacement)
+                .bind::<Text, _>(needle)
+                .execute(c)?;
+        }
+    }
+
+    // Last: the row itself. The foreign keys set every remaining reference to NULL (posts,
+    // threads, decisions, audit actors …) — both engines enforce them (`PRAGMA foreign_keys`).
+    diesel::sql_query(portable_sql(c, "DELETE FROM users WHERE id = ?"))
+        .bind::<BigInt, _>(user_id)
+        .execute(c)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn other_active_admins(c: &mut AnyConnection, user_id: i64) -> QueryResult<i64> {
+    let row: Count = diesel::sql_query(portable_sql(
+        c,
+        "SELECT COUNT(DISTINCT u.id) AS n FROM users u \
+         JOIN role_assignments r ON r.user_id = u.id \
+         WHERE r.role = 'admin' AND u.active AND u.id <> ?",
+    ))
+    .bind::<BigInt, _>(user_id)
+    .get_result(c)?;
+    Ok(row.n)
+}
+
+/// Whether the user is the last active admin (the account page says so before they try).
+pub fn is_last_admin(c: &mut AnyConnection, user_id: i64) -> AppResult<bool> {
+    let is_admin = model::roles_of(c, user_id)?
+        .iter()
+        .any(|r| Role::from_row(&r.role, r.region_id, r.county_id) == Some(Role::Admin));
+    Ok(is_admin && other_active_admins(c, user_id)? == 0)
+}

@@ -288,7 +288,11 @@ pub async fn delete_form(auth: Auth) -> AppResult<HttpResponse> {
     delete_page(&auth, StatusCode::OK, None).await
 }
 
-async fn delete_page(auth: &Auth, status: StatusCode, error: Option<&str>) -> AppResult<HttpResponse> {
+async fn delete_page(
+    auth: &Auth,
+    status: StatusCode,
+    error: Option<&str>,
+) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
     let last_admin = auth
         .0
@@ -319,7 +323,12 @@ pub async fn delete_account(
     use accounts::rate_limit;
     let form = form.into_inner();
     if form.confirm != "1" {
-        return delete_page(&auth, StatusCode::BAD_REQUEST, Some("privacy.confirm_missing")).await;
+        return delete_page(
+            &auth,
+            StatusCode::BAD_REQUEST,
+            Some("privacy.confirm_missing"),
+        )
+        .await;
     }
     let ip = req
         .peer_addr()
@@ -372,9 +381,16 @@ pub async fn delete_account(
             Ok(res)
         }
         Err(AppError::TooManyRequests) => {
-            delete_page(&auth, StatusCode::TOO_MANY_REQUESTS, Some("privacy.rate_limited")).await
+            delete_page(
+                &auth,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("privacy.rate_limited"),
+            )
+            .await
         }
-        Err(AppError::Invalid(key)) => delete_page(&auth, StatusCode::BAD_REQUEST, Some(&key)).await,
+        Err(AppError::Invalid(key)) => {
+            delete_page(&auth, StatusCode::BAD_REQUEST, Some(&key)).await
+        }
         Err(e) => Err(e),
     }
 }

@@ -223,7 +223,10 @@ async fn deleting_my_account_leaves_no_trace_and_frees_the_address() {
         app.clock.now(),
     )
     .unwrap();
-    assert!(!found_in(&app, ME).is_empty(), "the scan finds the address before");
+    assert!(
+        !found_in(&app, ME).is_empty(),
+        "the scan finds the address before"
+    );
     assert!(!found_in(&app, MY_NAME).is_empty());
     let enrolled_before: i64 = enrolments::table
         .count()
@@ -256,11 +259,23 @@ async fn deleting_my_account_leaves_no_trace_and_frees_the_address() {
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(res.location(), "/tili/poistettu");
-    assert!(me.get("/tili/poistettu").await.body.contains("Tili on poistettu"));
+    assert!(me
+        .get("/tili/poistettu")
+        .await
+        .body
+        .contains("Tili on poistettu"));
 
     // No trace in any column of any table.
-    assert_eq!(found_in(&app, ME), Vec::<String>::new(), "the address remains");
-    assert_eq!(found_in(&app, MY_NAME), Vec::<String>::new(), "the name remains");
+    assert_eq!(
+        found_in(&app, ME),
+        Vec::<String>::new(),
+        "the address remains"
+    );
+    assert_eq!(
+        found_in(&app, MY_NAME),
+        Vec::<String>::new(),
+        "the name remains"
+    );
     assert_eq!(user_id(&app, ME), None);
 
     // The session is dead, the password opens nothing, the certificate is not found.
@@ -338,7 +353,9 @@ async fn admins_delete_with_a_reason_and_the_last_admin_stays() {
 
     // Another user: a reason is required, then the user is gone and the reason logged.
     let user_page = a.get(&format!("/hallinta/kayttajat/{}", victim.id)).await;
-    assert!(user_page.body.contains(&format!("/hallinta/kayttajat/{}/poista", victim.id)));
+    assert!(user_page
+        .body
+        .contains(&format!("/hallinta/kayttajat/{}/poista", victim.id)));
     let res = a
         .post(
             &format!("/hallinta/kayttajat/{}/poista", victim.id),
@@ -415,7 +432,12 @@ async fn password_reset_requests_are_limited_per_address() {
     );
 }
 
-async fn apply(b: &mut Browser, cohort: i64, org: i64, n: usize) -> crate::support::browser::Response {
+async fn apply(
+    b: &mut Browser,
+    cohort: i64,
+    org: i64,
+    n: usize,
+) -> crate::support::browser::Response {
     let email = format!("hakija{n}@example.fi");
     let name = format!("Hakija {n}");
     let org = org.to_string();
@@ -466,7 +488,10 @@ async fn wrong_passwords_on_the_deletion_form_are_limited() {
     let mut me = app.signed_in(ME).await;
     for i in 0..10 {
         let res = me
-            .post("/tili/poista", &[("password", "arvaus-123"), ("confirm", "1")])
+            .post(
+                "/tili/poista",
+                &[("password", "arvaus-123"), ("confirm", "1")],
+            )
             .await;
         assert_eq!(res.status, 400, "attempt {i}");
     }

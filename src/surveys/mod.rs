@@ -403,6 +403,29 @@ pub fn ensure_course_feedback(
         .first(conn)?)
 }
 
+/// A cohort's end-of-course survey for one of its trainees: whether it is open and whether
+/// they have answered.
+pub fn course_feedback_for(
+    conn: &mut AnyConnection,
+    secret: &[u8],
+    cohort: &Cohort,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<ForMe> {
+    let survey = ensure_course_feedback(conn, cohort, now)?;
+    let key = respondent_key(secret, survey.id, user_id);
+    let answered: i64 = survey_responses::table
+        .filter(survey_responses::survey_id.eq(survey.id))
+        .filter(survey_responses::respondent_key.eq(&key))
+        .count()
+        .get_result(conn)?;
+    Ok(ForMe {
+        answered: answered > 0,
+        open: survey.is_open(now.date()),
+        survey,
+    })
+}
+
 /// What decides whether a person belongs to a survey's audience, read in a few queries.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {

@@ -17,6 +17,7 @@ pub mod network;
 pub mod organisations;
 pub mod pages;
 pub mod routes;
+pub mod surveys;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

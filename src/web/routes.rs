@@ -136,6 +136,8 @@ pub fn register(t: &mut RouteTable) {
 
     super::network::register(t);
 
+    super::surveys::register(t);
+
     super::users::register(t);
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);

@@ -129,6 +129,9 @@ pub fn save(
     }
     let qs = questions(conn, survey.id)?;
     let clean = super::check_answers(&qs, answers).map_err(AppError::invalid)?;
+    if clean.is_empty() {
+        return Err(AppError::invalid("survey.answer_empty"));
+    }
     let place = crate::network::county_place(conn, county_id)?;
     let key = county_key(county_id);
     let respondent = Respondent {

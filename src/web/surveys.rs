@@ -744,10 +744,10 @@ pub async fn assessment_save(
     match result {
         Ok(()) => Ok(see_other(&format!("/kartoitus/{county_id}?tallennettu=1"))),
         Err(AppError::Invalid(e)) => {
-            let key: &str = if e == "survey.answer_too_long" {
-                "survey.answer_too_long"
-            } else {
-                "survey.answer_invalid"
+            let key: &str = match e.as_str() {
+                "survey.answer_too_long" => "survey.answer_too_long",
+                "survey.answer_empty" => "survey.answer_empty",
+                _ => "survey.answer_invalid",
             };
             render_assessment(&auth, StatusCode::BAD_REQUEST, county_id, Some(given), &[key], false)
                 .await

@@ -15,3 +15,4 @@ mod network;
 mod organisations;
 mod route_matrix;
 mod security;
+mod surveys;

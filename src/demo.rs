@@ -123,6 +123,7 @@ pub fn seed(
     }
     seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;
     seed_network(conn, &mut report, &hash, now)?;
+    crate::surveys::demo::seed(conn, socca.id, now)?;
     Ok(report)
 }
 

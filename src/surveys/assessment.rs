@@ -55,7 +55,10 @@ pub fn ensure_year(conn: &mut AnyConnection, year: i32, now: NaiveDateTime) -> A
 
 /// The counties whose assessment `who` may fill in: their own county, the counties of their
 /// region; an admin: all. (id, name), by name.
-pub fn editable_counties(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<(i64, String)>> {
+pub fn editable_counties(
+    conn: &mut AnyConnection,
+    who: &Principal,
+) -> AppResult<Vec<(i64, String)>> {
     let all: Vec<(i64, i64, String)> = counties::table
         .order(counties::name_fi)
         .select((counties::id, counties::region_id, counties::name_fi))
@@ -214,7 +217,13 @@ pub fn compare(
         .inner_join(sr::table)
         .filter(sr::survey_id.eq_any(&ids))
         .filter(sr::county_id.eq_any(&col_ids))
-        .select((sr::survey_id, sr::county_id, sa::question_id, sa::value, sa::text))
+        .select((
+            sr::survey_id,
+            sr::county_id,
+            sa::question_id,
+            sa::value,
+            sa::text,
+        ))
         .load(conn)?;
     let this_id = survey.as_ref().map(|s| s.id);
     let prev_id = previous_survey.as_ref().map(|s| s.id);
@@ -232,7 +241,10 @@ pub fn compare(
     let mut rows = Vec::new();
     let mut open = Vec::new();
     for (i, q) in qs.iter().enumerate() {
-        let prev_q = prev_qs.iter().find(|p| p.position == q.position).map(|p| p.id);
+        let prev_q = prev_qs
+            .iter()
+            .find(|p| p.position == q.position)
+            .map(|p| p.id);
         if q.is_likert() {
             rows.push(Row {
                 number: i + 1,

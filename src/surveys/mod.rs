@@ -28,6 +28,7 @@
 //! partial unique index keeps it to one per cohort.
 
 pub mod assessment;
+pub mod demo;
 pub mod overview;
 pub mod results;
 pub mod templates;
@@ -35,7 +36,9 @@ pub mod templates;
 use crate::accounts::tokens::{derive_key, hmac};
 use crate::accounts::Principal;
 use crate::cohorts::{self, Cohort};
-use crate::db::schema::{cohorts as cohorts_t, counties, enrolments, memberships, organisations, users};
+use crate::db::schema::{
+    cohorts as cohorts_t, counties, enrolments, memberships, organisations, users,
+};
 use crate::db::schema_surveys::{survey_answers, survey_questions, survey_responses, surveys};
 use crate::db::{insert_unless_duplicate, write_tx, AnyConnection};
 use crate::network::registry::Scope;
@@ -225,7 +228,11 @@ pub fn validate(s: &NewSurvey) -> Vec<&'static str> {
 }
 
 /// Whether `who` may create a survey for `audience`, and later see its results.
-pub fn may_address(conn: &mut AnyConnection, who: &Principal, audience: Audience) -> AppResult<bool> {
+pub fn may_address(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    audience: Audience,
+) -> AppResult<bool> {
     Ok(match audience {
         Audience::Network(scope) | Audience::Area(scope) => match scope {
             Scope::Region(r) => who.manages_region(r),
@@ -713,7 +720,10 @@ pub fn for_user(
         .collect();
     let answered: Vec<(i64, String)> = survey_responses::table
         .filter(survey_responses::respondent_key.eq_any(&keys))
-        .select((survey_responses::survey_id, survey_responses::respondent_key))
+        .select((
+            survey_responses::survey_id,
+            survey_responses::respondent_key,
+        ))
         .load(conn)?;
     Ok(mine
         .into_iter()
@@ -864,13 +874,36 @@ mod tests {
 
     #[test]
     fn answers_are_checked_against_the_questions() {
-        let qs = [q(1, "likert", false), q(2, "likert", true), q(3, "open", false)];
-        assert!(check_answers(&qs, &[a(1, Some(5), ""), a(2, Some(0), "Muuta"), a(3, None, "x")]).is_ok());
-        assert_eq!(check_answers(&qs, &[a(1, Some(6), "")]), Err("survey.answer_invalid"));
-        assert_eq!(check_answers(&qs, &[a(1, Some(-1), "")]), Err("survey.answer_invalid"));
-        assert_eq!(check_answers(&qs, &[a(3, Some(3), "")]), Err("survey.answer_invalid"));
-        assert_eq!(check_answers(&qs, &[a(1, Some(3), "teksti")]), Err("survey.answer_invalid"));
-        assert_eq!(check_answers(&qs, &[a(9, Some(3), "")]), Err("survey.answer_invalid"));
+        let qs = [
+            q(1, "likert", false),
+            q(2, "likert", true),
+            q(3, "open", false),
+        ];
+        assert!(check_answers(
+            &qs,
+            &[a(1, Some(5), ""), a(2, Some(0), "Muuta"), a(3, None, "x")]
+        )
+        .is_ok());
+        assert_eq!(
+            check_answers(&qs, &[a(1, Some(6), "")]),
+            Err("survey.answer_invalid")
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(1, Some(-1), "")]),
+            Err("survey.answer_invalid")
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(3, Some(3), "")]),
+            Err("survey.answer_invalid")
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(1, Some(3), "teksti")]),
+            Err("survey.answer_invalid")
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(9, Some(3), "")]),
+            Err("survey.answer_invalid")
+        );
         assert_eq!(
             check_answers(&qs, &[a(1, Some(3), ""), a(1, Some(4), "")]),
             Err("survey.answer_invalid")
@@ -893,15 +926,36 @@ mod tests {
             org_region: Some(2),
             ..Default::default()
         };
-        assert!(audience_includes(Audience::Network(Scope::Region(1)), &member));
-        assert!(audience_includes(Audience::Network(Scope::County(10)), &member));
-        assert!(!audience_includes(Audience::Network(Scope::County(11)), &member));
+        assert!(audience_includes(
+            Audience::Network(Scope::Region(1)),
+            &member
+        ));
+        assert!(audience_includes(
+            Audience::Network(Scope::County(10)),
+            &member
+        ));
+        assert!(!audience_includes(
+            Audience::Network(Scope::County(11)),
+            &member
+        ));
         assert!(!audience_includes(Audience::Cohort(7), &member));
         assert!(audience_includes(Audience::Cohort(7), &trainee));
-        assert!(!audience_includes(Audience::Network(Scope::Region(2)), &trainee));
-        assert!(audience_includes(Audience::Area(Scope::Region(2)), &trainee));
-        assert!(audience_includes(Audience::Area(Scope::County(20)), &trainee));
-        assert!(!audience_includes(Audience::Area(Scope::County(20)), &Facts::default()));
+        assert!(!audience_includes(
+            Audience::Network(Scope::Region(2)),
+            &trainee
+        ));
+        assert!(audience_includes(
+            Audience::Area(Scope::Region(2)),
+            &trainee
+        ));
+        assert!(audience_includes(
+            Audience::Area(Scope::County(20)),
+            &trainee
+        ));
+        assert!(!audience_includes(
+            Audience::Area(Scope::County(20)),
+            &Facts::default()
+        ));
         assert!(audience_includes(Audience::All, &Facts::default()));
         assert!(!audience_includes(Audience::Counties, &member));
     }

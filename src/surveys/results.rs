@@ -396,13 +396,7 @@ pub fn csv(results: &Results) -> anyhow::Result<Vec<u8>> {
             "vastaus",
         ])?;
         if !results.shown {
-            w.write_record([
-                "kaikki",
-                "",
-                "",
-                "",
-                "alle 5 vastausta",
-            ])?;
+            w.write_record(["kaikki", "", "", "", "alle 5 vastausta"])?;
         }
         let fig = |d: &Dist| -> Vec<String> {
             let mut v = vec![d.answers.to_string(), d.cannot_say.to_string()];
@@ -410,7 +404,11 @@ pub fn csv(results: &Results) -> anyhow::Result<Vec<u8>> {
             v.push(exact(d.mean));
             v
         };
-        for q in results.questions.iter().filter(|q| q.likert && results.shown) {
+        for q in results
+            .questions
+            .iter()
+            .filter(|q| q.likert && results.shown)
+        {
             let head = |group: &str, name: &str| {
                 vec![
                     group.to_string(),

@@ -49,7 +49,9 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
             let outline = learning::outline(conn, course_id, uid)?;
             let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
             let feedback = if trainee {
-                Some(crate::surveys::course_feedback_for(conn, &secret, &c2, uid, now)?)
+                Some(crate::surveys::course_feedback_for(
+                    conn, &secret, &c2, uid, now,
+                )?)
             } else {
                 None
             };

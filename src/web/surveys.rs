@@ -5,7 +5,10 @@
 use super::ctx::{see_other, Auth};
 use crate::accounts::audit;
 use crate::network::registry::{self, Scope};
-use crate::surveys::{self, assessment, overview, results, Answer, Audience, NewQuestion, NewSurvey, QuestionKind, Survey};
+use crate::surveys::{
+    self, assessment, overview, results, Answer, Audience, NewQuestion, NewSurvey, QuestionKind,
+    Survey,
+};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -279,7 +282,13 @@ pub async fn create(auth: Auth, form: web::Form<SurveyForm>) -> AppResult<HttpRe
     match result {
         Ok(id) => Ok(see_other(&format!("/kyselyt/{id}/tulokset"))),
         Err(AppError::Forbidden) => {
-            render_new(&auth, StatusCode::BAD_REQUEST, &form, &["survey.audience_invalid"]).await
+            render_new(
+                &auth,
+                StatusCode::BAD_REQUEST,
+                &form,
+                &["survey.audience_invalid"],
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -404,7 +413,10 @@ async fn render_answer_form(
     let mut c = tera::Context::new();
     c.insert("open", &survey.is_open(auth.0.state.clock.today()));
     c.insert("survey", &survey);
-    c.insert("questions", &form_questions(&qs, &shown, auth.0.lang.code()));
+    c.insert(
+        "questions",
+        &form_questions(&qs, &shown, auth.0.lang.code()),
+    );
     c.insert("in_audience", &in_audience);
     c.insert("manages", &manages);
     c.insert("answered", &answered);
@@ -438,8 +450,7 @@ pub async fn answer(
     let answers = match parse_answers(&form.into_inner()) {
         Ok(a) => a,
         Err(e) => {
-            return render_answer_form(&auth, StatusCode::BAD_REQUEST, id, None, &[e], false)
-                .await
+            return render_answer_form(&auth, StatusCode::BAD_REQUEST, id, None, &[e], false).await
         }
     };
     let who = auth.principal().clone();
@@ -612,7 +623,10 @@ fn scope_context(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]
     c.insert("query", &scope_query(scope));
 }
 
-pub async fn assessment_compare(auth: Auth, q: web::Query<CompareQuery>) -> AppResult<HttpResponse> {
+pub async fn assessment_compare(
+    auth: Auth,
+    q: web::Query<CompareQuery>,
+) -> AppResult<HttpResponse> {
     let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
     let now = auth.0.now();
     let this_year = now.date().year();
@@ -684,7 +698,10 @@ async fn render_assessment(
     c.insert("survey", &survey);
     c.insert("county_id", &county_id);
     c.insert("county", &county);
-    c.insert("questions", &form_questions(&qs, &shown, auth.0.lang.code()));
+    c.insert(
+        "questions",
+        &form_questions(&qs, &shown, auth.0.lang.code()),
+    );
     c.insert("editor", &stored.editor);
     c.insert(
         "updated_on",
@@ -692,7 +709,8 @@ async fn render_assessment(
     );
     c.insert("errors", errors);
     c.insert("saved", &saved);
-    auth.0.render_status(status, "surveys/assessment_form.html", c)
+    auth.0
+        .render_status(status, "surveys/assessment_form.html", c)
 }
 
 pub async fn assessment_form(
@@ -714,11 +732,13 @@ pub async fn assessment_save(
     let allowed = auth
         .0
         .state
-        .db(move |conn| match crate::network::county_place(conn, county_id) {
-            Ok(place) => Ok(who.manages_county(place)),
-            Err(AppError::NotFound) => Ok(false),
-            Err(e) => Err(e),
-        })
+        .db(
+            move |conn| match crate::network::county_place(conn, county_id) {
+                Ok(place) => Ok(who.manages_county(place)),
+                Err(AppError::NotFound) => Ok(false),
+                Err(e) => Err(e),
+            },
+        )
         .await?;
     if !allowed {
         return Err(AppError::NotFound);
@@ -749,8 +769,15 @@ pub async fn assessment_save(
                 "survey.answer_empty" => "survey.answer_empty",
                 _ => "survey.answer_invalid",
             };
-            render_assessment(&auth, StatusCode::BAD_REQUEST, county_id, Some(given), &[key], false)
-                .await
+            render_assessment(
+                &auth,
+                StatusCode::BAD_REQUEST,
+                county_id,
+                Some(given),
+                &[key],
+                false,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -808,7 +835,13 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<Vec<_>>()
         };
-        let a = parse_answers(&f(&[("csrf_token", "x"), ("q5", "4"), ("t5", "Muuta"), ("t6", "")])).unwrap();
+        let a = parse_answers(&f(&[
+            ("csrf_token", "x"),
+            ("q5", "4"),
+            ("t5", "Muuta"),
+            ("t6", ""),
+        ]))
+        .unwrap();
         assert_eq!(a[0].question_id, 5);
         assert_eq!(a[0].value, Some(4));
         assert_eq!(a[0].text, "Muuta");

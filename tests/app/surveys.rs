@@ -143,7 +143,11 @@ async fn a_member_answers_once_and_may_edit_until_the_window_closes() {
     let mut maija = app.signed_in("maija@example.fi").await;
     let list = maija.get("/kyselyt").await;
     assert!(list.body.contains("Syyskysely 2026"), "{}", list.body);
-    assert!(maija.get("/").await.body.contains(&format!("/kyselyt/{id}")));
+    assert!(maija
+        .get("/")
+        .await
+        .body
+        .contains(&format!("/kyselyt/{id}")));
     let form = maija.get(&format!("/kyselyt/{id}")).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("Tapaamisia oli riittävästi."));
@@ -162,7 +166,9 @@ async fn a_member_answers_once_and_may_edit_until_the_window_closes() {
     let again = maija.get(&res.location()).await;
     assert!(again.body.contains("Vastauksesi on tallennettu"));
     // The form shows the stored answer, checked.
-    assert!(again.body.contains(&format!(r#"id="{q1}-4" name="{q1}" value="4" checked"#)));
+    assert!(again
+        .body
+        .contains(&format!(r#"id="{q1}-4" name="{q1}" value="4" checked"#)));
     assert!(again.body.contains("Äänekoski Åbo"));
 
     // Editing changes the one response; it does not add another.
@@ -183,7 +189,10 @@ async fn a_member_answers_once_and_may_edit_until_the_window_closes() {
         .unwrap();
     assert_eq!(
         values,
-        vec![(qs[0].0, Some(2), String::new()), (qs[2].0, None, "Muutettu".into())]
+        vec![
+            (qs[0].0, Some(2), String::new()),
+            (qs[2].0, None, "Muutettu".into())
+        ]
     );
 
     // Bad input: a value out of range, text on a plain statement, a foreign question.
@@ -214,7 +223,10 @@ async fn a_member_answers_once_and_may_edit_until_the_window_closes() {
     assert!(!pekka.get("/kyselyt").await.body.contains("Syyskysely 2026"));
     assert_eq!(pekka.get(&format!("/kyselyt/{id}")).await.status, 404);
     assert_eq!(
-        pekka.post(&format!("/kyselyt/{id}"), &[(&q1, "5")]).await.status,
+        pekka
+            .post(&format!("/kyselyt/{id}"), &[(&q1, "5")])
+            .await
+            .status,
         404
     );
 
@@ -239,7 +251,13 @@ async fn a_member_answers_once_and_may_edit_until_the_window_closes() {
 }
 
 /// Answers a survey as a fresh member of `county`.
-async fn answer_as(app: &TestApp, n: usize, county: &str, survey: i64, fields: &[(String, String)]) {
+async fn answer_as(
+    app: &TestApp,
+    n: usize,
+    county: &str,
+    survey: i64,
+    fields: &[(String, String)],
+) {
     let email = format!("vastaaja{n}@example.fi");
     member(app, &email, &format!("Vastaaja Numero{n}"), county);
     let mut b = app.signed_in(&email).await;
@@ -313,7 +331,9 @@ async fn anonymous_results_name_nobody_and_hide_small_groups() {
     // The CSV names nobody and carries no figures for the hidden groups.
     let csv = coord.get(&format!("/kyselyt/{id}/tulokset.csv")).await;
     assert_eq!(csv.status, 200);
-    assert!(csv.body.contains("Vantaan ja Keravan hyvinvointialue;1;Sain apua.;alle 5 vastausta"));
+    assert!(csv
+        .body
+        .contains("Vantaan ja Keravan hyvinvointialue;1;Sain apua.;alle 5 vastausta"));
     assert!(!csv.body.contains("Numero"));
     // Nothing stored ties an answer to a person.
     let stored: Vec<(Option<i64>, Option<chrono::NaiveDateTime>)> = sr::table
@@ -343,12 +363,17 @@ async fn a_named_survey_names_respondents_beside_open_answers() {
         id,
         &[
             (format!("q{}", qs[0].0), "3".to_string()),
-            (format!("t{}", qs[1].0), "Hyvä <script>alert(1)</script>".to_string()),
+            (
+                format!("t{}", qs[1].0),
+                "Hyvä <script>alert(1)</script>".to_string(),
+            ),
         ],
     )
     .await;
     let page = coord.get(&format!("/kyselyt/{id}/tulokset")).await;
-    assert!(page.body.contains("Vastaaja Numero1:</strong> Hyvä &lt;script&gt;"));
+    assert!(page
+        .body
+        .contains("Vastaaja Numero1:</strong> Hyvä &lt;script&gt;"));
     // A single respondent's group is still hidden in the breakdown (the rule is for all).
     let survey = surveys::find(&mut app.conn(), id).unwrap();
     let r = results::results(&mut app.conn(), &survey, "fi").unwrap();
@@ -398,7 +423,9 @@ async fn means_and_distributions_match_hand_computed_figures() {
     assert!(csv
         .body
         .contains("kaikki;;1;Ensimmäinen väite.;6;2;1;2;0;1;2;3,1666666666666665"));
-    assert!(csv.body.contains("kaikki;;2;Toinen väite.;7;0;0;0;2;4;1;3,857142857142857"));
+    assert!(csv
+        .body
+        .contains("kaikki;;2;Toinen väite.;7;0;0;0;2;4;1;3,857142857142857"));
     let res = coord.post("/tili/kieli", &[("language", "en")]).await;
     assert_eq!(res.status, 303);
     let page = coord.get(&format!("/kyselyt/{id}/tulokset")).await;
@@ -412,7 +439,9 @@ async fn coordinators_reach_only_their_own_region_or_county() {
     app.user(
         "hki@example.fi",
         "Hanna Helsinki",
-        Some(Role::CountyCoordinator { county_id: helsinki }),
+        Some(Role::CountyCoordinator {
+            county_id: helsinki,
+        }),
     );
     let mut a = app.signed_in(COORD_A).await;
     let f = region_survey(&app, true, "Väite.");
@@ -422,10 +451,15 @@ async fn coordinators_reach_only_their_own_region_or_county() {
     let mut b = app.signed_in(COORD_B).await;
     assert!(!b.get("/kyselyt").await.body.contains("Syyskysely 2026"));
     assert_eq!(b.get(&format!("/kyselyt/{id}/tulokset")).await.status, 404);
-    assert_eq!(b.get(&format!("/kyselyt/{id}/tulokset.csv")).await.status, 404);
+    assert_eq!(
+        b.get(&format!("/kyselyt/{id}/tulokset.csv")).await.status,
+        404
+    );
     let res = b.post("/kyselyt", &pairs(&f)).await;
     assert_eq!(res.status, 400);
-    assert!(res.body.contains("Valitse vastaajat, joille voit lähettää kyselyn."));
+    assert!(res
+        .body
+        .contains("Valitse vastaajat, joille voit lähettää kyselyn."));
     assert_eq!(b.get("/hallinta/yleiskuva?alue=1").await.status, 403);
 
     // The county coordinator addresses their county, not the region.
@@ -454,11 +488,12 @@ async fn coordinators_reach_only_their_own_region_or_county() {
     let made: i64 = sv::table.count().get_result(&mut app.conn()).unwrap();
     assert_eq!(made, 2);
     // A trainee may not create surveys at all.
-    let mut t = app.signed_in(&{
-        app.user("t@example.fi", "Tero Trainee", None);
-        "t@example.fi".to_string()
-    })
-    .await;
+    let mut t = app
+        .signed_in(&{
+            app.user("t@example.fi", "Tero Trainee", None);
+            "t@example.fi".to_string()
+        })
+        .await;
     assert_eq!(t.get("/kyselyt/uusi").await.status, 403);
     assert_eq!(t.post("/kyselyt", &pairs(&f)).await.status, 403);
 }
@@ -471,7 +506,11 @@ async fn every_cohort_gets_an_end_of_course_survey_for_its_trainees() {
     let mut trainee = app.signed_in("trainee@example.fi").await;
     let page = trainee.get(&format!("/ryhmat/{cohort}/")).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Anna valmennuksesta loppupalautetta"), "{}", page.body);
+    assert!(
+        page.body.contains("Anna valmennuksesta loppupalautetta"),
+        "{}",
+        page.body
+    );
     let survey: i64 = sv::table
         .filter(sv::kind.eq("course_feedback"))
         .filter(sv::cohort_id.eq(cohort))
@@ -490,7 +529,10 @@ async fn every_cohort_gets_an_end_of_course_survey_for_its_trainees() {
     let qs = question_ids(&app, survey);
     assert_eq!(qs.iter().filter(|q| q.1).count(), 6);
     let res = trainee
-        .post(&format!("/kyselyt/{survey}"), &[(&format!("q{}", qs[0].0), "5")])
+        .post(
+            &format!("/kyselyt/{survey}"),
+            &[(&format!("q{}", qs[0].0), "5")],
+        )
         .await;
     assert_eq!(res.status, 303);
     let page = trainee.get(&format!("/ryhmat/{cohort}/")).await;
@@ -499,9 +541,15 @@ async fn every_cohort_gets_an_end_of_course_survey_for_its_trainees() {
     let mut trainer = app.signed_in("trainer@example.fi").await;
     assert_eq!(trainer.get(&format!("/kyselyt/{survey}")).await.status, 404);
     let mut a = app.signed_in(COORD_A).await;
-    assert_eq!(a.get(&format!("/kyselyt/{survey}/tulokset")).await.status, 200);
+    assert_eq!(
+        a.get(&format!("/kyselyt/{survey}/tulokset")).await.status,
+        200
+    );
     let mut b = app.signed_in(COORD_B).await;
-    assert_eq!(b.get(&format!("/kyselyt/{survey}/tulokset")).await.status, 404);
+    assert_eq!(
+        b.get(&format!("/kyselyt/{survey}/tulokset")).await.status,
+        404
+    );
     // The audience is the cohort's trainees.
     let s = surveys::find(&mut app.conn(), survey).unwrap();
     assert_eq!(s.audience(), Audience::Cohort(cohort));
@@ -516,7 +564,9 @@ async fn the_assessment_is_one_per_county_and_year_and_compares_years() {
     app.user(
         "hki@example.fi",
         "Hanna Helsinki",
-        Some(Role::CountyCoordinator { county_id: helsinki }),
+        Some(Role::CountyCoordinator {
+            county_id: helsinki,
+        }),
     );
 
     // Last year's assessment, answered then.
@@ -581,25 +631,39 @@ async fn the_assessment_is_one_per_county_and_year_and_compares_years() {
         .select((sr::respondent_key, sr::county_id))
         .load(&mut app.conn())
         .unwrap();
-    assert_eq!(responses, vec![(format!("county:{helsinki}"), Some(helsinki))]);
+    assert_eq!(
+        responses,
+        vec![(format!("county:{helsinki}"), Some(helsinki))]
+    );
     let form = h.get(&format!("/kartoitus/{helsinki}")).await;
-    assert!(form.body.contains("Viimeksi tallentanut Aila Aluekoordinaattori"));
+    assert!(form
+        .body
+        .contains("Viimeksi tallentanut Aila Aluekoordinaattori"));
 
     // Others may not touch it; the county coordinator cannot fill in another county's.
     assert_eq!(b.get(&format!("/kartoitus/{helsinki}")).await.status, 404);
     let res = b
-        .post(&format!("/kartoitus/{helsinki}"), &[(&format!("q{}", qs[0].0), "1")])
+        .post(
+            &format!("/kartoitus/{helsinki}"),
+            &[(&format!("q{}", qs[0].0), "1")],
+        )
         .await;
     assert_eq!(res.status, 404);
     assert_eq!(h.get(&format!("/kartoitus/{pirkanmaa}")).await.status, 404);
     assert_eq!(
-        h.post(&format!("/kartoitus/{pirkanmaa}"), &[(&format!("q{}", qs[0].0), "1")])
-            .await
-            .status,
+        h.post(
+            &format!("/kartoitus/{pirkanmaa}"),
+            &[(&format!("q{}", qs[0].0), "1")]
+        )
+        .await
+        .status,
         404
     );
     let bad = h
-        .post(&format!("/kartoitus/{helsinki}"), &[(&format!("q{}", qs[0].0), "9")])
+        .post(
+            &format!("/kartoitus/{helsinki}"),
+            &[(&format!("q{}", qs[0].0), "9")],
+        )
         .await;
     assert_eq!(bad.status, 400);
 
@@ -608,14 +672,24 @@ async fn the_assessment_is_one_per_county_and_year_and_compares_years() {
     assert_eq!(cmp.status, 200);
     assert!(cmp.body.contains("Helsingin kaupunki"));
     assert!(cmp.body.contains("Itä-Uudenmaan hyvinvointialue"));
-    assert!(cmp.body.contains("<td>4 <span class=\"meta\">(2025: 2)</span></td>"), "{}", cmp.body);
+    assert!(
+        cmp.body
+            .contains("<td>4 <span class=\"meta\">(2025: 2)</span></td>"),
+        "{}",
+        cmp.body
+    );
     assert!(cmp.body.contains("Kanta-arkistointi"));
     let old = a.get("/kartoitus?vuosi=2025").await;
     assert!(old.body.contains("<td>2</td>"));
     assert_eq!(a.get("/kartoitus?vuosi=2030").await.status, 404);
     let bcmp = b.get("/kartoitus").await;
     assert!(!bcmp.body.contains("Helsingin kaupunki"));
-    assert_eq!(b.get(&format!("/kartoitus?maakunta={helsinki}")).await.status, 403);
+    assert_eq!(
+        b.get(&format!("/kartoitus?maakunta={helsinki}"))
+            .await
+            .status,
+        403
+    );
 }
 
 #[actix_web::test]
@@ -629,7 +703,14 @@ async fn the_overview_brings_the_areas_figures_together() {
     let mut a = app.signed_in(COORD_A).await;
     let f = region_survey(&app, true, "Väite.");
     let id = create_survey(&mut a, &pairs(&f)).await;
-    answer_as(&app, 1, "helsinki", id, &[(format!("q{}", question_ids(&app, id)[0].0), "4".into())]).await;
+    answer_as(
+        &app,
+        1,
+        "helsinki",
+        id,
+        &[(format!("q{}", question_ids(&app, id)[0].0), "4".into())],
+    )
+    .await;
 
     let who = kirjaamo::discussions::principal_of(
         &mut app.conn(),
@@ -653,7 +734,11 @@ async fn the_overview_brings_the_areas_figures_together() {
     let page = a.get("/hallinta/yleiskuva").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Syyskysely 2026"));
-    assert!(page.body.contains("Verkoston jäsenet</a></dt><dd>3</dd>"), "{}", page.body);
+    assert!(
+        page.body.contains("Verkoston jäsenet</a></dt><dd>3</dd>"),
+        "{}",
+        page.body
+    );
     let mut t = app.signed_in("m1@example.fi").await;
     assert_eq!(t.get("/hallinta/yleiskuva").await.status, 403);
 }
@@ -670,3 +755,25 @@ pub fn matrix_fixture(app: &TestApp, cohort: i64) -> Vec<(String, String)> {
     ]
 }
 
+#[actix_web::test]
+async fn the_demo_survey_has_results_to_show_and_is_seeded_once() {
+    let app = TestApp::new();
+    kirjaamo::demo::seed(&mut app.conn(), crate::support::PASSWORD, app.clock.now()).unwrap();
+    kirjaamo::demo::seed(&mut app.conn(), crate::support::PASSWORD, app.clock.now()).unwrap();
+    let demo: Vec<i64> = sv::table
+        .filter(sv::title.eq(surveys::demo::DEMO_SURVEY))
+        .select(sv::id)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(demo.len(), 1);
+    let mut c = app.signed_in(kirjaamo::demo::COORDINATOR).await;
+    let page = c.get(&format!("/kyselyt/{}/tulokset", demo[0])).await;
+    assert!(page.body.contains("<svg"), "{}", page.body);
+    assert!(c.get("/kartoitus").await.body.contains("Kanta"));
+    let mut t = app.signed_in(kirjaamo::demo::TRAINEE).await;
+    assert!(t
+        .get("/kyselyt")
+        .await
+        .body
+        .contains(surveys::demo::DEMO_SURVEY));
+}

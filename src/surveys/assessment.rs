@@ -173,6 +173,9 @@ pub struct Comparison {
     pub open: Vec<(String, String, String)>,
 }
 
+/// (survey, county, question, value, text)
+type AnswerRow = (i64, Option<i64>, i64, Option<i32>, String);
+
 /// The counties of `scope` side by side for `year`, with the year before, in two queries.
 /// Statements are matched across years by their position (the template's order).
 pub fn compare(
@@ -213,7 +216,7 @@ pub fn compare(
         .collect();
     let col_ids: Vec<i64> = cols.iter().map(|c| c.0).collect();
     // (survey, county, question, value, text)
-    let answers: Vec<(i64, Option<i64>, i64, Option<i32>, String)> = sa::table
+    let answers: Vec<AnswerRow> = sa::table
         .inner_join(sr::table)
         .filter(sr::survey_id.eq_any(&ids))
         .filter(sr::county_id.eq_any(&col_ids))

@@ -826,12 +826,15 @@ pub fn managed(
         .collect())
 }
 
+/// (survey title, question, value, text)
+pub type DownloadedAnswer = (String, String, Option<i32>, String);
+
 /// A user's own survey answers, for the personal-data download: only non-anonymous responses
 /// (anonymous ones are not linked to anyone).
 pub fn answers_for_download(
     conn: &mut AnyConnection,
     user_id: i64,
-) -> AppResult<Vec<(String, String, Option<i32>, String)>> {
+) -> AppResult<Vec<DownloadedAnswer>> {
     Ok(survey_answers::table
         .inner_join(survey_responses::table.inner_join(surveys::table))
         .inner_join(survey_questions::table)

@@ -217,9 +217,8 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
     let county_groups = groups(&county_sizes, &county_names);
 
     let mut out = Vec::new();
-    let mut number = 0;
-    for q in qs {
-        number += 1;
+    for (i, q) in qs.into_iter().enumerate() {
+        let number = i + 1;
         let mine: Vec<&CountRow> = counts.iter().filter(|c| c.2 == q.id).collect();
         let dist_where = |f: &dyn Fn(&CountRow) -> bool| {
             Dist::from_counts(
@@ -309,7 +308,7 @@ pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &st
             y + row_h * 0.55
         ));
         let mut x = label_w;
-        for v in 0..5 {
+        for (v, (fill, ink)) in COLOURS.iter().enumerate() {
             if d.answers == 0 {
                 break;
             }
@@ -317,7 +316,6 @@ pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &st
             if seg <= 0.0 {
                 continue;
             }
-            let (fill, ink) = COLOURS[v];
             body.push_str(&format!(
                 r##"<rect x="{x:.1}" y="{y:.1}" width="{seg:.1}" height="{:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##,
                 row_h * 0.75

@@ -135,6 +135,7 @@ pub fn register(t: &mut RouteTable) {
     super::organisations::register(t);
 
     super::network::register(t);
+    super::refresher::register(t);
 
     super::surveys::register(t);
 

@@ -13,6 +13,7 @@ mod foundation;
 mod mail;
 mod network;
 mod organisations;
+mod refresher;
 mod route_matrix;
 mod security;
 mod surveys;

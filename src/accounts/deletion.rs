@@ -23,9 +23,14 @@
 //! - the outbox: messages not yet sent to them are deleted; sent ones keep only their status
 //!   and times (recipient, subject and bodies are emptied); messages to others that name them
 //!   (e.g. "Maija replied") have the name and address replaced;
-//! - the audit log keeps only the id: entries the user made get "actor user:<id>" in their
-//!   details before the foreign key empties `actor_user_id`, and the name and address are
-//!   replaced wherever they appear in entries.
+//! - the audit log keeps only the id, as `deleted-user:<id>` (SQLite may give the largest id
+//!   to a new account, so the id alone must not read as the new person): entries the user made
+//!   get "actor deleted-user:<id>" in their details before the foreign key empties
+//!   `actor_user_id`, and the name and address are replaced wherever entries repeat them;
+//! - surveys: named responses are deleted; anonymous ones keep their answers but get a random
+//!   key; a county's assessment stays the county's. Session tokens of the deleted account are
+//!   refused even if its id comes back (`principal_for_session` compares the sign-in time with
+//!   the account's creation).
 
 use super::{audit, model, policy::Role};
 use crate::db::{portable_sql, write_tx, AnyConnection};
@@ -49,8 +54,11 @@ pub enum DeletedBy {
 /// Deletes the account and every trace of its person. Refuses (`privacy.last_admin`) when the
 /// user is the last active admin, and (`privacy.reason_missing`) an admin's deletion without a
 /// reason.
+/// `secret` is the installation secret (`Config::secret`), with which anonymous survey
+/// responses are keyed.
 pub fn delete_account(
     conn: &mut AnyConnection,
+    secret: &[u8],
     user_id: i64,
     by: &DeletedBy,
     now: NaiveDateTime,
@@ -60,12 +68,13 @@ pub fn delete_account(
             return Err(AppError::invalid("privacy.reason_missing"));
         }
     }
-    write_tx(conn, |c| delete_account_in(c, user_id, by, now))
+    write_tx(conn, |c| delete_account_in(c, secret, user_id, by, now))
 }
 
 /// [`delete_account`] inside a transaction the caller holds.
 pub fn delete_account_in(
     c: &mut AnyConnection,
+    secret: &[u8],
     user_id: i64,
     by: &DeletedBy,
     now: NaiveDateTime,
@@ -182,6 +191,57 @@ pub fn delete_account_in(
                 .execute(c)?;
         }
     }
+
+    // Surveys: a named response is the person's and goes; a county's assessment stays the
+    // county's (its last editor becomes NULL through the foreign key). An anonymous response
+    // keeps its answers for the figures, but its key (an HMAC of survey and user id) is replaced
+    // by a random one, so nothing can tie it to this id again (SQLite may reuse the id).
+    diesel::sql_query(portable_sql(
+        c,
+        "DELETE FROM survey_responses WHERE user_id = ? AND respondent_key NOT LIKE 'county:%'",
+    ))
+    .bind::<BigInt, _>(user_id)
+    .execute(c)?;
+    let keys: Vec<(i64, String)> = crate::db::schema_surveys::survey_responses::table
+        .filter(crate::db::schema_surveys::survey_responses::respondent_key.not_like("county:%"))
+        .select((
+            crate::db::schema_surveys::survey_responses::survey_id,
+            crate::db::schema_surveys::survey_responses::respondent_key,
+        ))
+        .load(c)?;
+    for (survey_id, key) in keys {
+        if key == crate::surveys::respondent_key(secret, survey_id, user_id) {
+            diesel::update(
+                crate::db::schema_surveys::survey_responses::table
+                    .filter(crate::db::schema_surveys::survey_responses::survey_id.eq(survey_id))
+                    .filter(crate::db::schema_surveys::survey_responses::respondent_key.eq(&key)),
+            )
+            .set(
+                crate::db::schema_surveys::survey_responses::respondent_key
+                    .eq(format!("deleted:{}", super::tokens::random_token())),
+            )
+            .execute(c)?;
+        }
+    }
+    // The audit log names the deleted person as `deleted-user:<id>`, so an id SQLite might hand
+    // to a new account is never read as theirs.
+    let id = user_id.to_string();
+    diesel::sql_query(portable_sql(
+        c,
+        "UPDATE audit_log SET subject = 'deleted-user:' || ? WHERE subject = 'user:' || ?",
+    ))
+    .bind::<Text, _>(&id)
+    .bind::<Text, _>(&id)
+    .execute(c)?;
+    diesel::sql_query(portable_sql(
+        c,
+        "UPDATE audit_log SET details = REPLACE(details, 'actor user:' || ?, \
+         'actor deleted-user:' || ?) WHERE details LIKE 'actor user:' || ? || '%'",
+    ))
+    .bind::<Text, _>(&id)
+    .bind::<Text, _>(&id)
+    .bind::<Text, _>(&id)
+    .execute(c)?;
 
     // Last: the row itself. The foreign keys set every remaining reference to NULL (posts,
     // threads, decisions, audit actors …) — both engines enforce them (`PRAGMA foreign_keys`).

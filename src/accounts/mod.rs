@@ -202,6 +202,26 @@ pub fn set_active(
     })
 }
 
+/// [`principal_for`] for a session token signed in at `signed_in_at` (Unix seconds): a token
+/// older than the account is refused, so a token of a deleted account never opens a new
+/// account that happens to get the same id (SQLite may reuse the largest id).
+pub fn principal_for_session(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    version: i32,
+    signed_in_at: i64,
+) -> AppResult<Option<Principal>> {
+    let created: Option<NaiveDateTime> = users::table
+        .find(user_id)
+        .select(users::created_at)
+        .first(conn)
+        .optional()?;
+    match created {
+        Some(c) if c.and_utc().timestamp() <= signed_in_at => principal_for(conn, user_id, version),
+        _ => Ok(None),
+    }
+}
+
 /// The signed-in user behind a session token, if the token's version is still current and the
 /// account active.
 pub fn principal_for(
@@ -451,6 +471,8 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
             .load(conn)?;
     let discussions = crate::discussions::export_for_user(conn, user_id)?;
     let learning = export_learning(conn, user_id)?;
+    // Only answers to surveys that are not anonymous: anonymous ones are tied to nobody.
+    let surveys = crate::surveys::answers_for_download(conn, user_id)?;
     Ok(serde_json::json!({
         "profile": user,
         "roles": roles,
@@ -460,6 +482,9 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
         "memberships": learning.memberships,
         "trainings_held": learning.trainings_held,
         "discussions": discussions,
+        "survey_answers": surveys.into_iter().map(|(survey, question, value, text)| serde_json::json!({
+            "survey": survey, "question": question, "value": value, "text": text
+        })).collect::<Vec<_>>(),
         "emails": emails.into_iter().map(|(subject, body, queued, sent)| serde_json::json!({
             "subject": subject, "body": body, "queued_at": queued, "sent_at": sent
         })).collect::<Vec<_>>(),

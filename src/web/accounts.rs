@@ -335,6 +335,7 @@ pub async fn delete_account(
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     let (uid, now) = (auth.principal().user_id, auth.0.now());
+    let secret = auth.0.state.config.secret.clone();
     let outcome = auth
         .0
         .state
@@ -364,6 +365,7 @@ pub async fn delete_account(
             }
             match accounts::deletion::delete_account(
                 conn,
+                &secret,
                 uid,
                 &accounts::deletion::DeletedBy::Themselves,
                 now,

@@ -238,12 +238,14 @@ pub async fn delete(
     let id = path.into_inner();
     let reason: String = form.into_inner().reason.trim().chars().take(500).collect();
     let now = auth.0.now();
+    let secret = auth.0.state.config.secret.clone();
     auth.0
         .state
         .db(move |conn| {
             accounts::model::find(conn, id)?;
             accounts::deletion::delete_account(
                 conn,
+                &secret,
                 id,
                 &accounts::deletion::DeletedBy::Admin { actor, reason },
                 now,

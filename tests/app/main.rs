@@ -17,3 +17,4 @@ mod privacy;
 mod refresher;
 mod route_matrix;
 mod security;
+mod surveys;

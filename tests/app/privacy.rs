@@ -317,7 +317,7 @@ async fn deleting_my_account_leaves_no_trace_and_frees_the_address() {
         .select(audit_log::subject)
         .first(&mut app.conn())
         .unwrap();
-    assert_eq!(entry, format!("user:{uid}"));
+    assert_eq!(entry, format!("deleted-user:{uid}"));
 
     // The address can have a new account.
     let fresh = app.user(ME, "Tiina Uusi", None);
@@ -375,7 +375,7 @@ async fn admins_delete_with_a_reason_and_the_last_admin_stays() {
     assert!(user_id(&app, "poistettava@example.fi").is_none());
     let (actor, details): (Option<i64>, String) = audit_log::table
         .filter(audit_log::action.eq("user.delete"))
-        .filter(audit_log::subject.eq(format!("user:{}", victim.id)))
+        .filter(audit_log::subject.eq(format!("deleted-user:{}", victim.id)))
         .select((audit_log::actor_user_id, audit_log::details))
         .first(&mut app.conn())
         .unwrap();
@@ -502,4 +502,103 @@ async fn wrong_passwords_on_the_deletion_form_are_limited() {
     assert_eq!(res.status, 429);
     assert!(res.body.contains("Liian monta väärää salasanaa"));
     assert!(user_id(&app, ME).is_some());
+}
+
+#[actix_web::test]
+async fn a_deleted_accounts_session_never_opens_an_account_that_gets_its_id() {
+    let app = TestApp::new();
+    app.user("admin@example.fi", "Aino Admin", Some(Role::Admin));
+    let old = app.user(ME, MY_NAME, None);
+    let mut elsewhere = app.signed_in(ME).await;
+    let mut me = app.signed_in(ME).await;
+    let res = me
+        .post("/tili/poista", &[("password", PASSWORD), ("confirm", "1")])
+        .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(
+        elsewhere.get("/tili").await.status,
+        303,
+        "the other session ended"
+    );
+    app.clock.advance(chrono::Duration::minutes(5));
+    let fresh = app.user("uusi@example.fi", "Uusi Ihminen", None);
+    if app.conn().backend() == Backend::Sqlite {
+        // SQLite hands out the largest id again: the case this guards against.
+        assert_eq!(fresh.id, old.id);
+    }
+    let res = elsewhere.get("/tili").await;
+    assert_eq!(
+        res.status, 303,
+        "an old token must not open the new account"
+    );
+    assert!(!res.body.contains("Uusi Ihminen"));
+    let mut new_b = app.signed_in("uusi@example.fi").await;
+    assert!(new_b.get("/tili").await.body.contains("Uusi Ihminen"));
+}
+
+#[actix_web::test]
+async fn deletion_removes_named_survey_answers_and_unties_anonymous_ones() {
+    use crate::surveys::{answer_as, create_survey, pairs, question_ids, region_survey};
+    use kirjaamo::db::schema_surveys::survey_responses as sr;
+    let app = crate::surveys::world();
+    app.user("admin@example.fi", "Aino Admin", Some(Role::Admin));
+    let mut coord = app.signed_in(crate::surveys::COORD_A).await;
+    let named = create_survey(
+        &mut coord,
+        &pairs(&region_survey(&app, false, "Sain apua.")),
+    )
+    .await;
+    let anon = create_survey(
+        &mut coord,
+        &pairs(&region_survey(&app, true, "Opin paljon.")),
+    )
+    .await;
+    let fields = |survey: i64, text: &str| {
+        let qs = question_ids(&app, survey);
+        vec![
+            (format!("q{}", qs[0].0), "4".to_string()),
+            (format!("t{}", qs[1].0), text.to_string()),
+        ]
+    };
+    answer_as(
+        &app,
+        1,
+        "helsinki",
+        named,
+        &fields(named, "Nimetty ajatukseni"),
+    )
+    .await;
+    let mut me = app.signed_in("vastaaja1@example.fi").await;
+    let res = me
+        .post(
+            &format!("/kyselyt/{anon}"),
+            &pairs(&fields(anon, "Nimetön ajatukseni")),
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    answer_as(&app, 2, "helsinki", anon, &fields(anon, "Toisen ajatus")).await;
+    let uid = user_id(&app, "vastaaja1@example.fi").unwrap();
+    let responses = |survey: i64| -> Vec<String> {
+        sr::table
+            .filter(sr::survey_id.eq(survey))
+            .select(sr::respondent_key)
+            .load(&mut app.conn())
+            .unwrap()
+    };
+    let my_key = kirjaamo::surveys::respondent_key(&app.state.config.secret, anon, uid);
+    assert!(responses(anon).contains(&my_key));
+
+    let res = me
+        .post("/tili/poista", &[("password", PASSWORD), ("confirm", "1")])
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(responses(named).is_empty(), "the named response is gone");
+    assert!(found_in(&app, "Nimetty ajatukseni").is_empty());
+    // The anonymous answers still count, but nothing ties them to the id any more.
+    let left = responses(anon);
+    assert_eq!(left.len(), 2);
+    assert!(!left.contains(&my_key));
+    assert!(!found_in(&app, "Nimetön ajatukseni").is_empty());
+    assert!(found_in(&app, "vastaaja1@example.fi").is_empty());
+    assert!(found_in(&app, "Vastaaja Numero1").is_empty());
 }

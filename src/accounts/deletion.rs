@@ -29,8 +29,8 @@
 //!   `actor_user_id`, and the name and address are replaced wherever entries repeat them;
 //! - surveys: named responses are deleted; anonymous ones keep their answers but get a random
 //!   key; a county's assessment stays the county's. Session tokens of the deleted account are
-//!   refused even if its id comes back (`principal_for_session` compares the sign-in time with
-//!   the account's creation).
+//!   refused even if its id comes back: a new account starts at a random session version
+//!   (`create_user`).
 
 use super::{audit, model, policy::Role};
 use crate::db::{portable_sql, write_tx, AnyConnection};

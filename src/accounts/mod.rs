@@ -80,7 +80,9 @@ pub fn create_user(
             organisation_id: account.organisation_id,
             language: account.language.code(),
             password_hash: account.password_hash.as_deref(),
-            session_version: 1,
+            // Random, not 1: SQLite may give a new account the id of a deleted one (the largest
+            // id is reused), and a token of the deleted account must not match the new one.
+            session_version: rand::random_range(1..1_000_000_000),
             active: true,
             created_at: now,
             updated_at: now,
@@ -200,26 +202,6 @@ pub fn set_active(
         )?;
         Ok(())
     })
-}
-
-/// [`principal_for`] for a session token signed in at `signed_in_at` (Unix seconds): a token
-/// older than the account is refused, so a token of a deleted account never opens a new
-/// account that happens to get the same id (SQLite may reuse the largest id).
-pub fn principal_for_session(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    version: i32,
-    signed_in_at: i64,
-) -> AppResult<Option<Principal>> {
-    let created: Option<NaiveDateTime> = users::table
-        .find(user_id)
-        .select(users::created_at)
-        .first(conn)
-        .optional()?;
-    match created {
-        Some(c) if c.and_utc().timestamp() <= signed_in_at => principal_for(conn, user_id, version),
-        _ => Ok(None),
-    }
 }
 
 /// The signed-in user behind a session token, if the token's version is still current and the

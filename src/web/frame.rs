@@ -56,9 +56,9 @@ pub async fn frame(
         if let Some(cookie) = req.cookie(session::COOKIE_NAME) {
             match session::verify(cookie.value(), &state.config.secret, now) {
                 Some(c) => {
-                    let (uid, ver, auth) = (c.sub, c.ver, c.auth);
+                    let (uid, ver) = (c.sub, c.ver);
                     match state
-                        .db(move |conn| accounts::principal_for_session(conn, uid, ver, auth))
+                        .db(move |conn| accounts::principal_for(conn, uid, ver))
                         .await
                     {
                         Ok(Some(p)) => {

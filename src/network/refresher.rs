@@ -432,7 +432,11 @@ impl Report {
                 e.name, e.email
             ));
         }
-        out.push(self.summary());
+        out.push(if self.dry_run {
+            format!("Would do: {}", self.summary())
+        } else {
+            self.summary()
+        });
         out
     }
 

@@ -9,6 +9,9 @@
 //      answers; the trainee gets the e-mail and marks the best answer;
 //   3. the trainee completes, opens and verifies the certificate, appears in the region's
 //      registry, logs a training held; the coordinator sees the reach change;
+//   4. the lapse check, run from the command line as of a day years later, enrols the expert
+//      into the refresher; the invitation arrives and leads to the refresher cohort, which the
+//      coordinator sees on the refresher page;
 //   5. the same key pages in Swedish and in English.
 //
 // The steps depend on each other, so they run in order and stop at the first failure.
@@ -22,6 +25,7 @@ import {
 import { waitForMail, linksIn, MAILDIR } from './lib/mail.mjs';
 import { courseChecks } from './lib/course.mjs';
 import { t } from './lib/locale.mjs';
+import { execFileSync } from 'node:child_process';
 
 const COHORT_NAME = 'Kevät 2027, Socca (demo)';
 const COURSE = 'kirjaamisvalmennus';
@@ -355,6 +359,62 @@ describe('journeys', { concurrency: false }, () => {
       assert.equal(Number(after.helsinki[col]), Number(networkBefore.helsinki[col]) + PARTICIPANTS,
         `Helsinki's participants: ${networkBefore.helsinki} -> ${after.helsinki}`);
       assert.notDeepEqual(after.helsinki, networkBefore.helsinki);
+    });
+  });
+
+  describe('4. years later the lapse check brings the expert back', () => {
+    const REFRESHER_COHORT = 'Kertaava valmennus, jatkuva haku (demo)';
+    const literal = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    let asOf;
+    let invitation;
+
+    step('the lapse check as of four years later enrols the expert into the refresher', async () => {
+      const cli = process.env.KIRJAAMO_BROWSER_CLI;
+      assert.ok(cli, 'journey 4 needs KIRJAAMO_BROWSER_CLI (set by tests/app/browser.rs)');
+      const d = new Date();
+      d.setUTCFullYear(d.getUTCFullYear() + 4);
+      asOf = d.toISOString().slice(0, 10);
+      const env = {
+        PATH: process.env.PATH,
+        KIRJAAMO_DATA_DIR: process.env.KIRJAAMO_BROWSER_DATA_DIR,
+        KIRJAAMO_COURSES_DIR: process.env.KIRJAAMO_BROWSER_COURSES,
+        KIRJAAMO_BASE_URL: BASE_URL,
+        KIRJAAMO_LOG: 'warn',
+      };
+      const run = (args) => execFileSync(cli, ['network', 'check-lapsed', '--as-of', asOf, ...args], { env, encoding: 'utf8' });
+      const dry = run(['--dry-run']);
+      assert.match(dry, new RegExp(`LAPSED   ${APPLICANT.name} <${literal(APPLICANT.email)}>.*would enrol in "${literal(REFRESHER_COHORT)}"`));
+      const out = run([]);
+      const line = out.split('\n').find((l) => l.includes(APPLICANT.email));
+      assert.ok(line, `the check names the expert:\n${out}`);
+      assert.match(line, /no training logged|more than 12 months before/, 'it says why');
+      assert.match(line, new RegExp(`-> enrolled in "${literal(REFRESHER_COHORT)}"`));
+      // Run again the same day: nothing new.
+      const again = run([]).split('\n').find((l) => l.includes(APPLICANT.email));
+      assert.match(again, /already enrolled in a refresher cohort/);
+    });
+
+    step('the invitation arrives with the reason and leads to the refresher cohort', async () => {
+      invitation = await waitForMail(APPLICANT.email, /^Sinut on ilmoitettu kertaavaan valmennukseen/);
+      assert.match(invitation.subject, new RegExp(literal(REFRESHER_COHORT)));
+      assert.match(invitation.text, /osaamisesi on vanhentunut/);
+      assert.match(invitation.text, /36 kuukautta/);
+      const link = onlyLink(invitation, '/ryhmat/');
+      await visit(applicant, link);
+      const page = await text(applicant);
+      assert.ok(page.includes('Kertaava kirjaamisvalmennus'), `the refresher course opens:\n${page.slice(0, 400)}`);
+      await assertAccessible(applicant, 'the refresher cohort (fi)');
+      await visit(applicant, '/asiantuntija');
+      assert.ok((await text(applicant)).includes(t('fi', 'expert.in_refresher')), 'the expert page says so');
+      assert.ok((await text(applicant)).includes(REFRESHER_COHORT));
+    });
+
+    step('the coordinator sees the expert in the refresher', async () => {
+      await visit(coordinator, '/verkosto/kertaus');
+      const enrolled = await text(coordinator, 'section[aria-labelledby="enrolled-h"]');
+      assert.ok(enrolled.includes(APPLICANT.name), `in the refresher list:\n${enrolled}`);
+      assert.ok(enrolled.includes(REFRESHER_COHORT));
+      await assertAccessible(coordinator, 'the refresher page (fi)');
     });
   });
 

@@ -202,6 +202,7 @@ export const PAGES = [
   { name: 'network: registry transfer', who: ['coordinator'], open: get('/verkosto/siirto') },
   { name: 'network: placements', who: MANAGERS, open: get('/verkosto/sijoitettavat') },
   { name: 'network: API tokens', who: ['coordinator'], open: get('/verkosto/api-avaimet') },
+  { name: 'network: refresher enrolment', who: MANAGERS, open: get('/verkosto/kertaus') },
   { name: 'admin: users', who: ['admin'], open: get('/hallinta/kayttajat') },
   { name: 'admin: a user', who: ['admin'], open: firstLink('/hallinta/kayttajat', 'a[href^="/hallinta/kayttajat/"]') },
 ];

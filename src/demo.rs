@@ -124,6 +124,7 @@ pub fn seed(
     seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;
     seed_network(conn, &mut report, &hash, now)?;
     seed_refresher_cohort(conn, &mut report, now)?;
+    crate::surveys::demo::seed(conn, socca.id, now)?;
     Ok(report)
 }
 

@@ -18,6 +18,7 @@ pub mod organisations;
 pub mod pages;
 pub mod refresher;
 pub mod routes;
+pub mod surveys;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

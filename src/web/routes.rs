@@ -137,6 +137,8 @@ pub fn register(t: &mut RouteTable) {
     super::network::register(t);
     super::refresher::register(t);
 
+    super::surveys::register(t);
+
     super::users::register(t);
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);

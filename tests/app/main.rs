@@ -16,3 +16,4 @@ mod organisations;
 mod refresher;
 mod route_matrix;
 mod security;
+mod surveys;

@@ -205,4 +205,38 @@ export const PAGES = [
   { name: 'network: refresher enrolment', who: MANAGERS, open: get('/verkosto/kertaus') },
   { name: 'admin: users', who: ['admin'], open: get('/hallinta/kayttajat') },
   { name: 'admin: a user', who: ['admin'], open: firstLink('/hallinta/kayttajat', 'a[href^="/hallinta/kayttajat/"]') },
+  { name: 'surveys', who: ['trainee', 'coordinator', 'admin'], open: get('/kyselyt') },
+  { name: 'new survey', who: ['coordinator'], open: get('/kyselyt/uusi') },
+  {
+    name: 'survey answer form',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, '/kyselyt');
+      const href = await page.getAttribute('main .cards a', 'href');
+      if (!href) throw new Error('no survey to answer (is the demo seeded?)');
+      await visit(page, href);
+    },
+  },
+  {
+    name: 'survey results',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, '/kyselyt');
+      const href = await page.getAttribute('main a[href$="/tulokset"]', 'href');
+      if (!href) throw new Error('no survey results listed (is the demo seeded?)');
+      await visit(page, href);
+    },
+  },
+  { name: 'assessment comparison', who: ['coordinator'], open: get('/kartoitus') },
+  {
+    name: 'assessment form',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, '/kartoitus');
+      const href = await page.getAttribute('main a[href^="/kartoitus/"]', 'href');
+      if (!href) throw new Error('no county to assess');
+      await visit(page, href);
+    },
+  },
+  { name: 'coordinators\' overview', who: ['coordinator', 'admin'], open: get('/hallinta/yleiskuva') },
 ];

@@ -234,7 +234,7 @@ async fn apply_confirm_manager_approves_coordinator_accepts_trainee_starts() {
     assert!(queue.body.contains("Anna Äänekoski"));
     assert!(queue
         .body
-        .contains("Organisaatiossa ei vielä ole kirjaamisasiantuntijaa"));
+        .contains("Organisaatiossa ei ole aktiivista kirjaamisasiantuntijaa"));
     let id: i64 = applications::table
         .select(applications::id)
         .first(&mut app.conn())

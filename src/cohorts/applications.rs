@@ -6,9 +6,7 @@
 
 use super::{enrol_by, find, seats_taken, Cohort};
 use crate::accounts::{self, tokens, NewAccount};
-use crate::db::schema::{
-    applications, cohorts, counties, courses, enrolments, organisations, users,
-};
+use crate::db::schema::{applications, counties, courses, memberships, organisations, users};
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;
 use crate::mail::{self, Envelope, Messaging};
@@ -386,19 +384,20 @@ pub struct QueueRow {
     pub organisation: String,
     pub county: Option<String>,
     pub ready: bool,
-    /// Nobody of the organisation has completed the basic course yet: reaching such
-    /// organisations is the point of the training.
+    /// The organisation has no active documentation expert yet: reaching such organisations
+    /// is the point of the training.
     pub organisation_without_expert: bool,
 }
 
-/// Whether someone of the organisation has completed a basic course (is an expert).
+/// Whether the organisation has an active expert: an active network membership that names it.
+/// This is the registry's definition (see `network::registry::blind_spots`). A graduate's
+/// membership is made at completion; experts of earlier cohorts, placed by a coordinator or
+/// seeded as demo data, have a membership but no completed enrolment on this platform, and
+/// the membership (not the user's current organisation) says whom they are an expert for.
 pub fn organisation_has_expert(conn: &mut AnyConnection, organisation_id: i64) -> AppResult<bool> {
-    let n: i64 = enrolments::table
-        .inner_join(users::table)
-        .inner_join(cohorts::table.inner_join(courses::table))
-        .filter(users::organisation_id.eq(organisation_id))
-        .filter(enrolments::status.eq("completed"))
-        .filter(courses::kind.eq("basic"))
+    let n: i64 = memberships::table
+        .filter(memberships::organisation_id.eq(organisation_id))
+        .filter(memberships::status.eq("active"))
         .count()
         .get_result(conn)?;
     Ok(n > 0)

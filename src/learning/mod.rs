@@ -264,7 +264,7 @@ pub fn mark_read(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     if !lesson.checks.is_empty() {
-        return Err(AppError::invalid("lesson.answer_checks_first"));
+        return Err(AppError::invalid("learning.answer_checks_first"));
     }
     save(conn, user_id, lesson.id, true, &Answers::new(), now)
 }
@@ -276,8 +276,38 @@ pub struct CheckOutcome {
     pub all_correct: bool,
 }
 
-/// Grades the answers (a check is right when exactly the correct choices are chosen), stores
-/// them, and marks the lesson done when every check is right.
+/// Grades answers against a lesson's checks: a check is right when exactly the correct
+/// choices are chosen. An unanswered check is not right.
+pub fn grade(lesson: &Lesson, answers: &Answers) -> CheckOutcome {
+    let correct: Vec<bool> = lesson
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(i, check)| {
+            let chosen = answers.get(&i).map(Vec::as_slice).unwrap_or_default();
+            let mut right = check.correct.clone();
+            right.sort_unstable();
+            !chosen.is_empty() && chosen == right.as_slice()
+        })
+        .collect();
+    let all_correct = correct.iter().all(|c| *c);
+    CheckOutcome {
+        correct,
+        all_correct,
+    }
+}
+
+/// The stored result of the trainee's last answers, or None before they have answered.
+pub fn stored_outcome(lesson: &Lesson, progress: &Progress) -> Option<CheckOutcome> {
+    if lesson.checks.is_empty() || progress.answers.is_empty() {
+        return None;
+    }
+    Some(grade(lesson, &progress.answers))
+}
+
+/// Grades the answers, stores them, and marks the lesson done when every check is right.
+/// Answers that name a question or a choice the lesson does not have, or no answer at all,
+/// are refused and nothing is stored.
 pub fn answer_checks(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -286,28 +316,30 @@ pub fn answer_checks(
     now: NaiveDateTime,
 ) -> AppResult<CheckOutcome> {
     if lesson.checks.is_empty() {
-        return Err(AppError::invalid("lesson.no_checks"));
+        return Err(AppError::invalid("learning.no_checks"));
     }
     let mut answers = Answers::new();
-    let mut correct = Vec::new();
-    for (i, check) in lesson.checks.iter().enumerate() {
-        let mut chosen: Vec<usize> = given.get(&i).cloned().unwrap_or_default();
-        chosen.retain(|c| *c < check.choices.len());
+    for (i, chosen) in given {
+        let check = lesson
+            .checks
+            .get(*i)
+            .ok_or_else(|| AppError::invalid("learning.unknown_answer"))?;
+        if chosen.iter().any(|c| *c >= check.choices.len()) {
+            return Err(AppError::invalid("learning.unknown_answer"));
+        }
+        let mut chosen = chosen.clone();
         chosen.sort_unstable();
         chosen.dedup();
-        let mut right = check.correct.clone();
-        right.sort_unstable();
-        correct.push(!chosen.is_empty() && chosen == right);
         if !chosen.is_empty() {
-            answers.insert(i, chosen);
+            answers.insert(*i, chosen);
         }
     }
-    let all_correct = correct.iter().all(|c| *c);
-    save(conn, user_id, lesson.id, all_correct, &answers, now)?;
-    Ok(CheckOutcome {
-        correct,
-        all_correct,
-    })
+    if answers.is_empty() {
+        return Err(AppError::invalid("learning.no_answer"));
+    }
+    let outcome = grade(lesson, &answers);
+    save(conn, user_id, lesson.id, outcome.all_correct, &answers, now)?;
+    Ok(outcome)
 }
 
 /// A cohort on the trainee's home page.

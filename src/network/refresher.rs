@@ -1054,6 +1054,57 @@ impl AreaView {
     }
 }
 
+/// The figures of [`area`] in three aggregate queries, for the coordinators' overview.
+pub fn area_counts(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    today: NaiveDate,
+) -> AppResult<AreaCounts> {
+    let mut cases = refresher_cases::table
+        .filter(
+            refresher_cases::closed_at
+                .is_null()
+                .or(refresher_cases::status
+                    .eq("excused")
+                    .and(refresher_cases::excused_until.ge(today))),
+        )
+        .group_by(refresher_cases::status)
+        .select((refresher_cases::status, diesel::dsl::count_star()))
+        .into_boxed();
+    let mut warned = lapse_warnings::table
+        .filter(lapse_warnings::lapses_on.ge(today))
+        .into_boxed();
+    match scope {
+        Scope::Region(r) => {
+            cases = cases.filter(refresher_cases::region_id.eq(r));
+            warned = warned.filter(lapse_warnings::region_id.eq(r));
+        }
+        Scope::County(c) => {
+            cases = cases.filter(refresher_cases::county_id.eq(c));
+            warned = warned.filter(lapse_warnings::county_id.eq(c));
+        }
+    }
+    let mut counts = AreaCounts::default();
+    for (status, n) in cases.load::<(String, i64)>(conn)? {
+        let n = n as usize;
+        match status.as_str() {
+            "queued" => counts.queued = n,
+            "enrolled" => counts.enrolled = n,
+            _ => counts.excused += n,
+        }
+    }
+    counts.warned = warned
+        // Those already lapsed are counted as queued or enrolled, not as reminded.
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            refresher_cases::table
+                .filter(refresher_cases::user_id.eq(lapse_warnings::user_id))
+                .filter(refresher_cases::closed_at.is_null()),
+        )))
+        .count()
+        .get_result::<i64>(conn)? as usize;
+    Ok(counts)
+}
+
 pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResult<AreaView> {
     type Row = (
         i64,

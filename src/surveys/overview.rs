@@ -33,6 +33,8 @@ pub struct Overview {
     pub reach: Reach,
     /// Active organisations without an active expert.
     pub blind_spots: i64,
+    /// Lapsed experts waiting for a refresher cohort, in one, reminded, excused.
+    pub refresher: crate::network::refresher::AreaCounts,
     /// The latest surveys addressed to the scope, with their response counts.
     pub surveys: Vec<Summary>,
 }
@@ -134,7 +136,9 @@ pub fn overview(
         )))
         .select(count_star())
         .first::<i64>(conn)?;
+    let refresher = crate::network::refresher::area_counts(conn, scope, today)?;
     Ok(Overview {
+        refresher,
         cohorts_running,
         applications_waiting,
         unanswered_questions,

@@ -67,16 +67,37 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     auth.0.render("learning/cohort.html", c)
 }
 
-pub async fn lesson_page(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<HttpResponse> {
+#[derive(serde::Deserialize)]
+pub struct LessonQuery {
+    /// Set by the redirect after answers that could not be graded (see `answer_checks`).
+    tarkistus: Option<String>,
+}
+
+/// The answers-refused flags in the lesson URL, and the message each shows.
+const CHECK_ERRORS: [(&str, &str); 2] = [
+    ("tyhja", "learning.no_answer"),
+    ("virhe", "learning.unknown_answer"),
+];
+
+pub async fn lesson_page(
+    auth: Auth,
+    path: web::Path<(i64, String)>,
+    q: web::Query<LessonQuery>,
+) -> AppResult<HttpResponse> {
     let (cohort_id, slug) = path.into_inner();
-    render_lesson(&auth, cohort_id, &slug, None).await
+    let check_error = q
+        .tarkistus
+        .as_deref()
+        .and_then(|flag| CHECK_ERRORS.iter().find(|(f, _)| *f == flag))
+        .map(|(_, key)| *key);
+    render_lesson(&auth, cohort_id, &slug, check_error).await
 }
 
 async fn render_lesson(
     auth: &Auth,
     cohort_id: i64,
     slug: &str,
-    outcome: Option<learning::CheckOutcome>,
+    check_error: Option<&str>,
 ) -> AppResult<HttpResponse> {
     let (cohort, role, (course_id, course_slug, _)) = cohort_for(auth, cohort_id).await?;
     let uid = auth.principal().user_id;
@@ -116,6 +137,8 @@ async fn render_lesson(
             }
         })
         .collect();
+    // The result of the last answers, shown after the redirect that follows answering.
+    let outcome = learning::stored_outcome(&lesson, &progress);
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
     c.insert("role", &role);
@@ -127,6 +150,7 @@ async fn render_lesson(
     c.insert("answered", &answered);
     c.insert("chosen", &chosen);
     c.insert("outcome", &outcome);
+    c.insert("check_error", &check_error);
     c.insert("prev", &index.checked_sub(1).and_then(|i| flat.get(i)));
     c.insert("next", &flat.get(index + 1));
     c.insert("position", &(index + 1));
@@ -179,7 +203,11 @@ async fn complete(auth: &Auth, cohort_id: i64) -> AppResult<bool> {
 }
 
 /// Answers arrive as `c0=1&c1=0&c1=2` (check index -> chosen choice), so the form works
-/// without JavaScript; the page is shown again with feedback for each question.
+/// without JavaScript. Post/Redirect/Get: the answers are graded and stored, then the browser
+/// is sent to the lesson page, which shows the stored result at `#tarkistus`. The lesson keeps
+/// its own URL, so relative links in the lesson text resolve, and reloading re-sends nothing.
+/// Answers that cannot be graded (none chosen, or a question or choice the lesson does not
+/// have) store nothing and are sent back to the lesson page with a flag that shows why.
 pub async fn answer_checks(
     auth: Auth,
     path: web::Path<(i64, String)>,
@@ -189,25 +217,40 @@ pub async fn answer_checks(
     let lesson = trainee_lesson(&auth, cohort_id, &slug).await?;
     let mut given: HashMap<usize, Vec<usize>> = HashMap::new();
     for (k, v) in url::form_urlencoded::parse(&body) {
-        if let (Some(i), Ok(choice)) = (
-            k.strip_prefix('c').and_then(|i| i.parse::<usize>().ok()),
-            v.parse::<usize>(),
-        ) {
-            if i < lesson.checks.len() {
-                given.entry(i).or_default().push(choice);
-            }
-        }
+        let Some(index) = k
+            .strip_prefix('c')
+            .filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue; // csrf_token and the like
+        };
+        // Out-of-range or malformed numbers become usize::MAX, which the grading refuses.
+        let index = index.parse::<usize>().unwrap_or(usize::MAX);
+        let choice = v.parse::<usize>().unwrap_or(usize::MAX);
+        given.entry(index).or_default().push(choice);
     }
     let (uid, now) = (auth.principal().user_id, auth.0.now());
-    let outcome = auth
+    let lesson_url = format!("/ryhmat/{cohort_id}/{slug}");
+    let graded = auth
         .0
         .state
         .db(move |conn| learning::answer_checks(conn, uid, &lesson, &given, now))
-        .await?;
+        .await;
+    let outcome = match graded {
+        Ok(outcome) => outcome,
+        Err(AppError::Invalid(key)) => {
+            if let Some((flag, _)) = CHECK_ERRORS.iter().find(|(_, k)| *k == key) {
+                return Ok(see_other(&format!(
+                    "{lesson_url}?tarkistus={flag}#tarkistus"
+                )));
+            }
+            return Err(AppError::Invalid(key));
+        }
+        Err(e) => return Err(e),
+    };
     if outcome.all_correct && complete(&auth, cohort_id).await? {
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
     }
-    render_lesson(&auth, cohort_id, &slug, Some(outcome)).await
+    Ok(see_other(&format!("{lesson_url}#tarkistus")))
 }
 
 /// An image of a course, for those who may read the course.

@@ -303,6 +303,9 @@ fn journeys_axe_keyboard_and_hostile_content_in_chromium() {
         .env("KIRJAAMO_BROWSER_HOSTILE_EMAIL", HOSTILE_EMAIL)
         .env("KIRJAAMO_BROWSER_MAILDIR", &maildir)
         .env("KIRJAAMO_BROWSER_COURSES", repo().join("courses"))
+        // Journey 4 runs the lapse check from the command line against the server's data.
+        .env("KIRJAAMO_BROWSER_CLI", BIN)
+        .env("KIRJAAMO_BROWSER_DATA_DIR", dir.path())
         .env("KIRJAAMO_CHROMIUM", &chromium)
         .output()
         .expect("running node --test in tests/browser");

@@ -234,7 +234,7 @@ async fn apply_confirm_manager_approves_coordinator_accepts_trainee_starts() {
     assert!(queue.body.contains("Anna Äänekoski"));
     assert!(queue
         .body
-        .contains("Organisaatiossa ei vielä ole kirjaamisasiantuntijaa"));
+        .contains("Organisaatiossa ei ole aktiivista kirjaamisasiantuntijaa"));
     let id: i64 = applications::table
         .select(applications::id)
         .first(&mut app.conn())
@@ -560,4 +560,48 @@ async fn coordinators_manage_only_their_own_region() {
         .contains("Voit perustaa ryhmän vain omalle alueellesi"));
     let mut trainee = app.browser().await;
     assert_eq!(trainee.get("/hallinta/ryhmat").await.status, 303);
+}
+
+/// The queue's "no expert yet" mark follows the network: an organisation has an expert when an
+/// active membership names it. The demo's experts of earlier cohorts (Helmi Heikkinen of the
+/// City of Helsinki) have memberships but no completed enrolment here; the queue used to count
+/// only completed basic enrolments and so marked Helsinki as having no expert.
+#[actix_web::test]
+async fn an_organisation_with_a_network_member_has_an_expert_in_the_queue() {
+    use kirjaamo::cohorts::applications::organisation_has_expert;
+    use kirjaamo::db::schema::{memberships, organisations};
+    let app = TestApp::new();
+    let dir = app.state.config.courses_dir.clone();
+    crate::courses::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("courses/kirjaamisvalmennus"),
+        &dir.join("kirjaamisvalmennus"),
+    );
+    kirjaamo::app::publish_courses(&app.state).unwrap();
+    kirjaamo::demo::seed(&mut app.conn(), crate::support::PASSWORD, app.clock.now()).unwrap();
+    let org = |name: &str| -> i64 {
+        organisations::table
+            .filter(organisations::name.eq(name))
+            .select(organisations::id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let helsinki = org("Helsingin kaupungin sosiaali-, terveys- ja pelastustoimiala");
+    let helmi_org: Option<i64> = memberships::table
+        .inner_join(users::table)
+        .filter(users::email.eq("helmi.heikkinen@demo.kirjaamo.test"))
+        .select(memberships::organisation_id)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(helmi_org, Some(helsinki), "Helmi is an expert for Helsinki");
+    assert!(organisation_has_expert(&mut app.conn(), helsinki).unwrap());
+    assert!(
+        !organisation_has_expert(&mut app.conn(), org("Hoivakoti Kuusikko Oy")).unwrap(),
+        "the care home has nobody in the network"
+    );
+    // Lapsed experts do not count, as in the registry's blind spots.
+    diesel::update(memberships::table.filter(memberships::organisation_id.eq(helsinki)))
+        .set(memberships::status.eq("lapsed"))
+        .execute(&mut app.conn())
+        .unwrap();
+    assert!(!organisation_has_expert(&mut app.conn(), helsinki).unwrap());
 }

@@ -241,10 +241,20 @@ async fn a_trainee_reads_marks_read_and_passes_self_checks() {
         "the discussion prompt"
     );
 
-    let check = format!("/ryhmat/{cohort_id}/mita-kirjaaminen-on/tarkistus");
+    let lesson_url = format!("/ryhmat/{cohort_id}/mita-kirjaaminen-on");
+    let check = format!("{lesson_url}/tarkistus");
+    // Post/Redirect/Get: the answer is stored, then the browser is sent back to the lesson.
     let wrong = b.post(&check, &[("c0", "0")]).await;
+    assert_eq!(wrong.status, 303);
+    assert_eq!(wrong.location(), format!("{lesson_url}#tarkistus"));
+    let wrong = b.get(&lesson_url).await;
     assert_eq!(wrong.status, 200);
     assert!(wrong.body.contains("Ei vielä oikein"));
+    assert!(
+        wrong.body.contains(r#"role="status">"#),
+        "the result is announced"
+    );
+    assert!(wrong.body.contains("Osa vastauksista ei ole vielä oikein"));
     assert!(
         wrong.body.contains("palvelee <strong>asiakasta</strong>"),
         "the explanation is shown after answering"
@@ -254,8 +264,52 @@ async fn a_trainee_reads_marks_read_and_passes_self_checks() {
         "the answer stays chosen"
     );
     let right = b.post(&check, &[("c0", "1")]).await;
+    assert_eq!(right.status, 303);
+    assert_eq!(right.location(), format!("{lesson_url}#tarkistus"));
+    let right = b.get(&lesson_url).await;
     assert!(right.body.contains("Kaikki vastaukset ovat oikein"));
     assert!(right.body.contains("1/4"));
+
+    // Bad input stores nothing and says why, on the lesson page.
+    let other = b
+        .get(&format!("/ryhmat/{cohort_id}/asiakkaan-osallisuus"))
+        .await;
+    assert!(!other.body.contains("Osa vastauksista"));
+    let other_check = format!("/ryhmat/{cohort_id}/asiakkaan-osallisuus/tarkistus");
+    for (fields, flag, message) in [
+        (
+            vec![],
+            "tyhja",
+            "Valitse vastaus ainakin yhteen kysymykseen",
+        ),
+        (
+            vec![("c0", "0"), ("c7", "0")],
+            "virhe",
+            "Vastaukset eivät vastanneet tämän sivun kysymyksiä",
+        ),
+        (vec![("c0", "99")], "virhe", "Vastaukset eivät vastanneet"),
+        (vec![("c0", "x")], "virhe", "Vastaukset eivät vastanneet"),
+    ] {
+        let res = b.post(&other_check, &fields).await;
+        assert_eq!(res.status, 303, "{fields:?}");
+        let to = res.location();
+        assert_eq!(
+            to,
+            format!("/ryhmat/{cohort_id}/asiakkaan-osallisuus?tarkistus={flag}#tarkistus")
+        );
+        let page = b.get(to.split('#').next().unwrap()).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(r#"role="alert""#), "{fields:?}");
+        assert!(page.body.contains(message), "{fields:?}");
+        assert!(!page.body.contains("feedback-"), "nothing was graded");
+    }
+    let stored: i64 = lesson_progress::table
+        .inner_join(lessons::table)
+        .filter(lessons::slug.eq("asiakkaan-osallisuus"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(stored, 0, "bad input stores nothing");
 
     // A lesson without checks is marked read; one with checks cannot be.
     let read = b
@@ -349,4 +403,92 @@ async fn the_knowledge_bank_is_open_grouped_licensed_and_searchable() {
     assert_eq!(none.status, 200, "query syntax is only text");
     let sv = anon.get("/kunskapsbank").await;
     assert_eq!(sv.status, 200);
+}
+
+/// Course authors link to other lessons with relative links (the compiler keeps them relative,
+/// so they work in the knowledge bank too). After answering a self-check the browser must be
+/// on the lesson's own URL, or such a link resolves under `…/tarkistus/` and is a 404.
+#[actix_web::test]
+async fn relative_lesson_links_work_after_answering_a_self_check() {
+    let app = TestApp::new();
+    let dir = app.state.config.courses_dir.clone();
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("courses");
+    copy_dir(
+        &real.join("kirjaamisvalmennus"),
+        &dir.join("kirjaamisvalmennus"),
+    );
+    kirjaamo::app::publish_courses(&app.state).unwrap();
+    let course_id: i64 = courses::table
+        .filter(courses::slug.eq("kirjaamisvalmennus"))
+        .select(courses::id)
+        .first(&mut app.conn())
+        .unwrap();
+    // A real lesson with self-checks whose text links to another lesson relatively.
+    let rows: Vec<(String, String, String)> = lessons::table
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::active.eq(true))
+        .order(lessons::id)
+        .select((lessons::slug, lessons::body_html, lessons::checks_json))
+        .load(&mut app.conn())
+        .unwrap();
+    let slugs: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let (slug, href) = rows
+        .iter()
+        .filter(|(_, _, checks)| checks.trim() != "[]")
+        .find_map(|(slug, body, _)| {
+            body.split(r#"href=""#)
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+                .find(|h| {
+                    let target = h.trim_start_matches("../");
+                    !h.starts_with(['/', '#']) && !h.contains(':') && slugs.contains(&target)
+                })
+                .map(|h| (slug.clone(), h.to_string()))
+        })
+        .expect("a real lesson with self-checks and a relative link to another lesson");
+
+    let c = cohorts::create(
+        &mut app.conn(),
+        NewCohort {
+            course_id,
+            name: "Syksy 2026, Socca",
+            region_id: Some(app.region_id("socca")),
+            work_hours: 20,
+            ..Default::default()
+        },
+        app.clock.now(),
+    )
+    .unwrap();
+    let trainee = app.user("trainee@example.fi", "Tiina Trainee", None);
+    cohorts::enrol(&mut app.conn(), c.id, trainee.id, app.clock.now()).unwrap();
+    let mut b = app.signed_in("trainee@example.fi").await;
+
+    let lesson_url = format!("/ryhmat/{}/{slug}", c.id);
+    let post_url = format!("{lesson_url}/tarkistus");
+    let res = b.post(&post_url, &[("c0", "0")]).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let after = res.location();
+    assert_eq!(after, format!("{lesson_url}#tarkistus"));
+    let page = b.get(&after).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("check-0-feedback"),
+        "the result is shown"
+    );
+    assert!(page.body.contains(&format!(r#"href="{href}""#)));
+
+    let base = url::Url::parse("http://kirjaamo.test").unwrap();
+    let linked = base.join(&after).unwrap().join(&href).unwrap();
+    let target = b.get(linked.path()).await;
+    assert_eq!(
+        target.status,
+        200,
+        "{href} from {after} -> {}",
+        linked.path()
+    );
+    assert!(target.body.contains(r#"<h1 id="lesson-title">"#));
+    assert_ne!(linked.path(), lesson_url, "a link to another lesson");
+    // The same link on the POST URL is what went wrong before.
+    let broken = base.join(&post_url).unwrap().join(&href).unwrap();
+    assert_eq!(b.get(broken.path()).await.status, 404);
 }

@@ -36,11 +36,18 @@ pub async fn graduate(app: &TestApp, org: Option<i64>) -> (i64, i64) {
         .execute(&mut app.conn())
         .unwrap();
     let mut b = app.signed_in("trainee@example.fi").await;
-    b.post(
-        &format!("/ryhmat/{cohort}/mita-kirjaaminen-on/tarkistus"),
-        &[("c0", "1")],
-    )
-    .await;
+    let first = b
+        .post(
+            &format!("/ryhmat/{cohort}/mita-kirjaaminen-on/tarkistus"),
+            &[("c0", "1")],
+        )
+        .await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert_eq!(
+        first.location(),
+        format!("/ryhmat/{cohort}/mita-kirjaaminen-on#tarkistus"),
+        "not the last lesson: back to the lesson with its result"
+    );
     b.post(&format!("/ryhmat/{cohort}/asiakirjatyypit/luettu"), &[])
         .await;
     b.post(&format!("/ryhmat/{cohort}/harjoitus/luettu"), &[])

@@ -829,3 +829,37 @@ fn the_daily_run_happens_once_a_day() {
         .unwrap();
     assert_eq!(action_of(&next, lapsed), Some(Action::AlreadyInRefresher));
 }
+
+#[actix_web::test]
+async fn the_coordinators_overview_counts_the_lapsed_of_the_area() {
+    let app = TestApp::new();
+    let (helsinki, pirkanmaa) = world(&app);
+    expert(&app, "lapsed@example.fi", helsinki, "2022-01-01", &[]);
+    expert(&app, "soon@example.fi", helsinki, "2023-12-20", &[]);
+    expert(&app, "pirkka@example.fi", pirkanmaa, "2022-01-01", &[]);
+    check(&app, "2026-11-23", false);
+    let socca = kirjaamo::network::registry::Scope::Region(app.region_id("socca"));
+    let today = app.clock.today();
+    let counts = refresher::area_counts(&mut app.conn(), socca, today).unwrap();
+    assert_eq!(
+        counts,
+        refresher::area(&mut app.conn(), socca, today)
+            .unwrap()
+            .counts()
+    );
+    assert_eq!((counts.queued, counts.enrolled, counts.warned), (1, 0, 1));
+    app.user(
+        "socca@example.fi",
+        "Sari Socca",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    let mut b = app.signed_in("socca@example.fi").await;
+    let page = b.get("/hallinta/yleiskuva").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Vanhentunut osaaminen"), "{}", page.body);
+    assert!(page
+        .body
+        .contains("1 odottaa ryhmää, 0 kertausvalmennuksessa, 1 muistutettu"));
+}

@@ -112,7 +112,13 @@ describe('keyboard', () => {
           const chosen = await page.evaluate(() => document.querySelector('input[name="c0"]:checked')?.id);
           assert.ok(chosen?.startsWith('c0-'), 'Space must choose an answer');
           await tabTo(page, (f) => f.type === 'submit' && f.inForm?.endsWith('/tarkistus#tarkistus'), 'the check button');
-          await Promise.all([page.waitForURL(/\/tarkistus(#.*)?$/, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
+          // Post/Redirect/Get: the answer is stored and the lesson shown again at its own URL.
+          const [answered] = await Promise.all([
+            page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/tarkistus')),
+            page.keyboard.press('Enter'),
+          ]);
+          assert.equal(answered.status(), 303, 'the answer is stored, then the lesson shown');
+          await page.waitForURL((u) => u.pathname === `/ryhmat/${cohort}/${lesson}` && u.hash === '#tarkistus', { waitUntil: 'load' });
           assert.ok(await page.locator('#check-0-feedback').count(), 'the answer was graded and feedback shown');
           assert.ok((await page.locator('[role="status"]').innerText()).length > 0, 'the result is announced');
 

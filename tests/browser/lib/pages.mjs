@@ -161,7 +161,8 @@ export const PAGES = [
     open: async (page) => {
       await visit(page, `/ryhmat/${await demoCohort(page)}/${LESSON}`);
       await page.check('#c0-0');
-      await submit(page, 'section#tarkistus form', { status: 200 });
+      await submit(page, 'section#tarkistus form', { status: 303 });
+      if (new URL(page.url()).pathname.endsWith('/tarkistus')) throw new Error(`not redirected to the lesson: ${page.url()}`);
       if (!(await page.locator('.feedback').count())) throw new Error('no feedback after answering');
     },
   },

@@ -52,19 +52,20 @@ bench() {
   if [ -n "${SERVER_PID:-}" ] && [ "$backend" != nginx ]; then
     rss_watch "$SERVER_PID" "$rssfile" & rss_pid=$!
   fi
-  out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url")
+  out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --timeout 10s --latency "$@" "$url")
   [ -n "$rss_pid" ] && { kill "$rss_pid" 2>/dev/null; wait "$rss_pid" 2>/dev/null || true; }
   local rps p50 p99 errors non2xx socket rss_mb="-"
   rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
   p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
   p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
   non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ {print $5}')
-  socket=$(echo "$out" | awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}')
+  socket=$(echo "$out" | awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8}')
+  timeouts=$(echo "$out" | awk '/Socket errors:/ {gsub(",", ""); print $10}')
   errors=$(( ${non2xx:-0} + ${socket:-0} ))
   [ -f "$rssfile" ] && rss_mb=$(awk '{printf "%.0f", $1 / 1024}' "$rssfile")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$backend" "$posts" "$rps" "$p50" "$p99" "$rss_mb" "$errors" >>"$RESULTS"
-  printf '  %-22s %-9s %8s posts %10s req/s  p50 %7s ms  p99 %7s ms  RSS %4s MB  errors %s\n' \
-    "$name" "$backend" "$posts" "$rps" "$p50" "$p99" "$rss_mb" "$errors" >&2
+  printf '  %-22s %-9s %8s posts %10s req/s  p50 %7s ms  p99 %7s ms  RSS %4s MB  errors %s  timeouts %s\n' \
+    "$name" "$backend" "$posts" "$rps" "$p50" "$p99" "$rss_mb" "$errors" "${timeouts:-0}" >&2
   if [ "$errors" -gt 0 ]; then echo "$out" >&2; die "$name on $backend answered errors"; fi
 }
 

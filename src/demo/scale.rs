@@ -4,7 +4,7 @@
 //! of the basic course in every region (most of them finished: completions, certificates,
 //! network memberships and trainings held; the rest studying, with partial progress), and
 //! about ten posts per user in threads on the lessons' discussions — most threads short, a
-//! few very long, and one of N/5 posts (at most 20,000) in the bench cohort.
+//! few very long, and one of N/5 posts (120 to 20,000) in the bench cohort.
 //!
 //! Rows go in with multi-row `INSERT`s in transactions of 50,000 rows, ids given (after the
 //! largest id already there, so the demo world stays). Running it again with the same N changes
@@ -633,7 +633,7 @@ pub fn seed(
     // posts, at most 20,000), one in a hundred threads long (100–1,000 posts), the rest short
     // (a geometric spread around 6).
     let total_posts = users * POSTS_PER_USER;
-    let long = (users / 5).clamp(20, 20_000).min(total_posts / 2);
+    let long = (users / 5).clamp(120, 20_000).min(total_posts / 2);
     let thread_base = next_id(conn, "discussion_threads")?;
     let post_base = next_id(conn, "discussion_posts")?;
     struct Thread {

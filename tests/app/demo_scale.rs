@@ -114,7 +114,7 @@ async fn scale_200_has_the_promised_shapes() {
     // every thread's counters agree with its posts.
     let posts_after: i64 = dp::table.count().get_result(&mut conn).unwrap();
     assert_eq!((r.posts, posts_after - posts_before), (2000, 2000));
-    assert_eq!(r.long_thread_posts, 40);
+    assert_eq!(r.long_thread_posts, 120);
     let counts: Vec<(i64, i32, i64)> = dt::table
         .filter(dt::id.ge(r.long_thread))
         .order(dt::id)
@@ -126,7 +126,7 @@ async fn scale_200_has_the_promised_shapes() {
     assert_eq!(lengths.iter().map(|n| *n as usize).sum::<usize>(), 2000);
     lengths.sort_unstable();
     assert!(lengths[lengths.len() / 2] <= 8, "most threads are short: {lengths:?}");
-    assert!(*lengths.last().unwrap() >= 40, "the long thread");
+    assert!(*lengths.last().unwrap() >= 120, "the long thread");
     let real: Vec<(i64, i64, Option<i64>)> = dp::table
         .filter(dp::thread_id.ge(r.long_thread))
         .group_by(dp::thread_id)

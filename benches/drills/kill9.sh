@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drill: `kill -9` while many trainees complete the course at once. Sixty trainees have every
-# lesson but one done; each marks the last one read at the same moment and the server is
+# lesson but one done; each answers the last one's self-checks at the same moment, and the server is
 # killed mid-way; it is restarted and everyone tries again. Then every one of them has exactly
 # one completion, one certificate, one network membership and one completion e-mail, and no
 # completion anywhere is half made.
@@ -12,8 +12,11 @@ PORT=18096
 N=${DRILL_TRAINEES:-60}
 start_server "$DIR" "$URL" $PORT
 trap '[ -n "${SERVER_PID:-}" ] && kill -9 $SERVER_PID 2>/dev/null || true' EXIT
-read -r course lesson_id slug < <(sql "$URL" "SELECT l.course_id, l.id, l.slug FROM lessons l JOIN courses c ON c.id = l.course_id WHERE c.slug = 'kirjaamisvalmennus' AND l.active AND l.checks_json = '[]' ORDER BY l.id DESC LIMIT 1" | tr '|' ' ')
-[ -n "$slug" ] || die "no lesson without self-checks"
+read -r course lesson_id slug < <(sql "$URL" "SELECT l.course_id, l.id, l.slug FROM lessons l JOIN courses c ON c.id = l.course_id JOIN course_modules m ON m.id = l.module_id WHERE c.slug = 'kirjaamisvalmennus' AND l.active ORDER BY m.position DESC, l.position DESC LIMIT 1" | tr '|' ' ')
+[ -n "$slug" ] || die "no lesson"
+# The right answers to the last lesson's self-checks, as the form sends them (c0=1&c1=0&c1=2).
+export ANSWERS
+ANSWERS=$(sql "$URL" "SELECT checks_json FROM lessons WHERE id = $lesson_id" | python3 -c 'import json, sys; print("&".join(f"c{i}={c}" for i, k in enumerate(json.load(sys.stdin)) for c in k["correct"]) or "none=1")')
 sql "$URL" "SELECT u.id, u.email, e.cohort_id FROM enrolments e JOIN users u ON u.id = e.user_id JOIN cohorts c ON c.id = e.cohort_id WHERE c.name IN ('Skaalaryhmä 1', 'Skaalaryhmä 2', 'Skaalaryhmä 3') AND e.status = 'active' ORDER BY u.id LIMIT $N" | tr '|' ' ' >"$DIR/trainees"
 [ "$(wc -l <"$DIR/trainees")" = "$N" ] || die "not $N studying trainees"
 ids=$(awk '{print $1}' "$DIR/trainees" | paste -sd,)
@@ -34,17 +37,17 @@ while read -r uid email cohort; do
   [ "$code" = 303 ] || die "signing in $email answered $code"
   t=$(csrf_from "$base/ryhmat/$cohort/$slug" "$jar")
   [ -n "$t" ] || die "no form on the lesson page for $email"
-  echo "$jar $t $base/ryhmat/$cohort/$slug/luettu" >>"$DIR/requests"
+  echo "$jar $t $base/ryhmat/$cohort/$slug/tarkistus" >>"$DIR/requests"
 done <"$DIR/trainees"
 
 fire() {
-  xargs -P 12 -L 1 sh -c 'curl -s -o /dev/null -m 20 -w "%{http_code}\n" -b "$0" -H "Origin: http://127.0.0.1:'$PORT'" --data-urlencode "csrf_token=$1" "$2" || true' <"$DIR/requests"
+  xargs -P 12 -L 1 sh -c 'curl -s -o /dev/null -m 20 -w "%{http_code}\n" -b "$0" -H "Origin: http://127.0.0.1:'$PORT'" --data "csrf_token=$1&$ANSWERS" "$2" || true' <"$DIR/requests"
 }
-log "all mark their last lesson read at once; kill -9 after ${DRILL_KILL_AFTER:-0.15} s"
-fire >"$DIR/first" &
+log "all answer the last lesson's self-checks at once; kill -9 after ${DRILL_KILL_AFTER:-0.15} s"
+fire >"$DIR/first" & firing=$!
 sleep "${DRILL_KILL_AFTER:-0.15}"
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-wait
+wait "$firing"
 done_before=$(sql "$URL" "SELECT COUNT(*) FROM completions WHERE user_id IN ($ids)")
 log "killed: $(grep -c '^303' "$DIR/first" || true) answered before the kill; $done_before of $N completions stored"
 [ "$done_before" -lt "$N" ] || log "warning: every completion finished before the kill (DRILL_KILL_AFTER shorter to catch more mid-way)"

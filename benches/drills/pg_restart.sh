@@ -15,14 +15,15 @@ sign_in $PORT osallistuja1@scale.kirjaamo.test "$DIR/jar"
 token=$(csrf_from "http://127.0.0.1:$PORT/keskustelut/ketju/$thread" "$DIR/jar")
 : >"$DIR/posts"
 log "four clients post for 25 s; PostgreSQL restarts after 6 s"
-for c in 1 2 3 4; do post_loop $PORT "$thread" "$DIR/jar" "$token" "c$c" 25 "$DIR/posts" & done
+clients=()
+for c in 1 2 3 4; do post_loop $PORT "$thread" "$DIR/jar" "$token" "c$c" 25 "$DIR/posts" & clients+=($!); done
 sleep 6
 before=$(awk '$2 == 303' "$DIR/posts" | wc -l)
 log "restarting PostgreSQL ($before posts acknowledged so far)"
 pg_ctlcluster 15 main restart
 log "PostgreSQL is back"
 mark=$(wc -l <"$DIR/posts")
-wait
+wait "${clients[@]}"
 after=$(tail -n +"$((mark + 1))" "$DIR/posts" | awk '$2 == 303' | wc -l)
 kill -0 "$pid" 2>/dev/null || die "the server died"
 [ "$pid" = "$SERVER_PID" ] || die "the server was restarted"

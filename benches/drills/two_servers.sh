@@ -17,11 +17,12 @@ token_a=$(csrf_from "http://127.0.0.1:$A/keskustelut/ketju/$thread" "$DIR/jar-a"
 token_b=$(csrf_from "http://127.0.0.1:$B/keskustelut/ketju/$thread" "$DIR/jar-b")
 log "posting to both servers for 15 s (two clients each)"
 : >"$DIR/posts"
-post_loop $A "$thread" "$DIR/jar-a" "$token_a" a1 15 "$DIR/posts" &
-post_loop $A "$thread" "$DIR/jar-a" "$token_a" a2 15 "$DIR/posts" &
-post_loop $B "$thread" "$DIR/jar-b" "$token_b" b1 15 "$DIR/posts" &
-post_loop $B "$thread" "$DIR/jar-b" "$token_b" b2 15 "$DIR/posts" &
-wait %1 %2 %3 %4 2>/dev/null || wait
+clients=()
+post_loop $A "$thread" "$DIR/jar-a" "$token_a" a1 15 "$DIR/posts" & clients+=($!)
+post_loop $A "$thread" "$DIR/jar-a" "$token_a" a2 15 "$DIR/posts" & clients+=($!)
+post_loop $B "$thread" "$DIR/jar-b" "$token_b" b1 15 "$DIR/posts" & clients+=($!)
+post_loop $B "$thread" "$DIR/jar-b" "$token_b" b2 15 "$DIR/posts" & clients+=($!)
+wait "${clients[@]}"
 all_sent() { [ "$(sql "$URL" "SELECT COUNT(*) FROM outbox_messages WHERE status <> 'sent'")" = 0 ]; }
 wait_for 90 "both workers to drain the outbox" all_sent
 sleep 1

@@ -156,8 +156,8 @@ for backend in $BACKENDS; do
     fi
     bench "thread page" "$backend" "$posts" "$thread_url" -H "Cookie: $trainee"
     bench "network dashboard" "$backend" "$posts" "$base/verkosto" -H "Cookie: $coordinator"
-    if curl -fs -o /dev/null -b "$WORK/coordinator.jar" "$base/hallinta/yleiskatsaus"; then
-      bench "overview dashboard" "$backend" "$posts" "$base/hallinta/yleiskatsaus" -H "Cookie: $coordinator"
+    if curl -fs -o /dev/null -b "$WORK/coordinator.jar" "$base/hallinta/yleiskuva"; then
+      bench "overview dashboard" "$backend" "$posts" "$base/hallinta/yleiskuva" -H "Cookie: $coordinator"
     fi
     if [ "$scale" = "$(echo "$SCALES" | awk '{print $NF}')" ]; then
       token=$(csrf_from "$base/keskustelut/ketju/$thread" "$WORK/trainee.jar")

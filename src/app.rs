@@ -203,6 +203,15 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         clock: state.clock.clone(),
     }
     .spawn(std::time::Duration::from_secs(600));
+    // The daily lapse check: tried hourly, done once a day across all servers.
+    let lapse_check = crate::network::refresher::LapseJob {
+        pool: state.pool.clone(),
+        templates: state.templates.clone(),
+        base_url: state.config.base_url.clone(),
+        secret: state.config.secret.clone(),
+        clock: state.clock.clone(),
+    }
+    .spawn(std::time::Duration::from_secs(3600));
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -232,6 +241,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     stopper.abort();
     worker.abort();
     digests.abort();
+    lapse_check.abort();
     if let Some(w) = watcher {
         w.abort();
     }

@@ -125,33 +125,59 @@ pub fn seed(
     }
     seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;
     seed_network(conn, &mut report, &hash, now)?;
+    seed_refresher_cohort(conn, &mut report, now)?;
+    crate::surveys::demo::seed(conn, socca.id, now)?;
     Ok(report)
 }
 
 /// A training held: days ago, theme, participants.
 type Held = (i64, &'static str, i32);
 
-/// Documentation experts of earlier cohorts, with the trainings they have held.
-const EXPERTS: [(&str, &str, &str, &[Held]); 3] = [
+/// Documentation experts of earlier cohorts: joined how many days ago, and the trainings they
+/// have held. Kaisa's competence runs out within 60 days (the lapse check reminds her);
+/// Lauri's ran out long ago and he has not trained anyone for over a year (it enrols him into
+/// the demo refresher cohort).
+const EXPERTS: [(&str, &str, &str, i64, &[Held]); 5] = [
     (
         "helmi.heikkinen@demo.kirjaamo.test",
         "Helmi Heikkinen",
         "Helsingin kaupungin sosiaali-, terveys- ja pelastustoimiala",
+        400,
         &[(40, "client-centred", 18), (130, "structured", 24)],
     ),
     (
         "veikko.valtonen@demo.kirjaamo.test",
         "Veikko Valtonen",
         "Vantaan ja Keravan hyvinvointialue, sosiaalipalvelut",
+        400,
         &[(75, "archiving", 12)],
     ),
     (
         "pirjo.pirkkala@demo.kirjaamo.test",
         "Pirjo Pirkkala",
         "Pirkanmaan hyvinvointialue, sosiaalipalvelut",
+        400,
         &[(20, "secondary-use", 30), (200, "multiprofessional", 16)],
     ),
+    (
+        "kaisa.kallio@demo.kirjaamo.test",
+        "Kaisa Kallio",
+        "Helsingin kaupungin sosiaali-, terveys- ja pelastustoimiala",
+        1070,
+        &[],
+    ),
+    (
+        "lauri.laine@demo.kirjaamo.test",
+        "Lauri Laine",
+        "Vantaan ja Keravan hyvinvointialue, sosiaalipalvelut",
+        1200,
+        &[(500, "structured", 10)],
+    ),
 ];
+
+/// The demo refresher cohort: national, continuous intake (no dates), where the lapse check
+/// enrols lapsed experts.
+pub const DEMO_REFRESHER_COHORT: &str = "Kertaava valmennus, jatkuva haku (demo)";
 
 fn seed_network(
     conn: &mut AnyConnection,
@@ -161,7 +187,7 @@ fn seed_network(
 ) -> AppResult<()> {
     use crate::db::schema::{counties, organisations};
     use diesel::prelude::*;
-    for (email, name, org_name, held) in EXPERTS {
+    for (email, name, org_name, joined_days_ago, held) in EXPERTS {
         if accounts::model::find_by_email(conn, email)?.is_some() {
             continue;
         }
@@ -192,7 +218,7 @@ fn seed_network(
             region,
             county,
             org,
-            now - chrono::Duration::days(400),
+            now - chrono::Duration::days(joined_days_ago),
         )?;
         for (days_ago, theme, participants) in held.iter() {
             crate::network::trainings::log(
@@ -207,6 +233,47 @@ fn seed_network(
                 },
                 now,
             )?;
+        }
+    }
+    Ok(())
+}
+
+fn seed_refresher_cohort(
+    conn: &mut AnyConnection,
+    report: &mut DemoReport,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::{cohorts as c, courses};
+    use diesel::prelude::*;
+    let Some(course_id) = courses::table
+        .filter(courses::kind.eq("refresher"))
+        .filter(courses::active.eq(true))
+        .select(courses::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let exists: i64 = c::table
+        .filter(c::name.eq(DEMO_REFRESHER_COHORT))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        report.cohorts += 1;
+        let cohort = cohorts::create(
+            conn,
+            NewCohort {
+                course_id,
+                name: DEMO_REFRESHER_COHORT,
+                region_id: None,
+                work_hours: 8,
+                description: "Kertaava valmennus kirjaamisasiantuntijoille, joiden osaaminen on vanhentunut. Ryhmään otetaan koko ajan.",
+                ..Default::default()
+            },
+            now,
+        )?;
+        if let Some(trainer) = accounts::model::find_by_email(conn, TRAINER)? {
+            cohorts::add_trainer(conn, cohort.id, trainer.id)?;
         }
     }
     Ok(())

@@ -23,6 +23,7 @@ pub mod learning;
 pub mod mail;
 pub mod network;
 pub mod spreadsheet;
+pub mod surveys;
 pub mod templates;
 pub mod web;
 

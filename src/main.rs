@@ -52,6 +52,31 @@ enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// The expert networks.
+    Network {
+        #[command(subcommand)]
+        command: NetworkCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NetworkCommand {
+    /// Find the experts whose competence has gone out of date and who have not trained anyone
+    /// lately; enrol them into a refresher cohort (or queue them), remind those about to lapse.
+    /// Prints who, why, and what was done. Safe to repeat: nobody is enrolled or reminded twice.
+    CheckLapsed {
+        /// The day to check as of (YYYY-MM-DD); default today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Print what would be done and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date: use YYYY-MM-DD, e.g. 2027-03-01"))
 }
 
 #[derive(Subcommand)]
@@ -271,6 +296,28 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             println!("created user {} <{}>", user.id, user.email);
+        }
+        Command::Network {
+            command: NetworkCommand::CheckLapsed { as_of, dry_run },
+        } => {
+            let state = state()?;
+            let mut conn = state.pool.get()?;
+            let now = state.clock.now();
+            let as_of = as_of.unwrap_or(now.date());
+            let msg = state.messaging();
+            let report = network::refresher::check(&mut conn, &msg, as_of, now, dry_run)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            match report {
+                Some(report) => {
+                    for line in report.lines() {
+                        println!("{line}");
+                    }
+                }
+                None => println!(
+                    "no refresher course is published: there is no rule to check against \
+                     (publish courses/ first: kirjaamo courses build)"
+                ),
+            }
         }
         Command::Outbox { command } => {
             let state = state()?;

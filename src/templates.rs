@@ -76,6 +76,7 @@ impl Templates {
             tera.autoescape_on(vec![".html"]);
             let cat = catalogs.get(lang).clone();
             tera.register_function("t", Translate { catalog: cat });
+            tera.register_filter("local_date", LocalDate { lang });
             tera.register_function(
                 "asset",
                 AssetUrl {
@@ -200,4 +201,49 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// `{{ d | local_date }}`: an ISO date (or date-time) as people write it in the page's
+/// language — 1.3.2029 in Finnish and Swedish, 1 March 2029 in English. Anything else is
+/// returned as it was.
+struct LocalDate {
+    lang: Lang,
+}
+
+impl tera::Filter for LocalDate {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let Some(text) = value.as_str() else {
+            return Ok(value.clone());
+        };
+        Ok(tera::Value::String(local_date(self.lang, text)))
+    }
+}
+
+pub fn local_date(lang: Lang, text: &str) -> String {
+    use chrono::Datelike;
+    let Ok(d) = chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
+    else {
+        return text.to_string();
+    };
+    match lang {
+        Lang::Fi | Lang::Sv => format!("{}.{}.{}", d.day(), d.month(), d.year()),
+        Lang::En => d.format("%-d %B %Y").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_each_language_writes_them() {
+        assert_eq!(local_date(Lang::Fi, "2029-03-01"), "1.3.2029");
+        assert_eq!(local_date(Lang::Sv, "2029-12-24T10:00:00"), "24.12.2029");
+        assert_eq!(local_date(Lang::En, "2029-03-01"), "1 March 2029");
+        assert_eq!(local_date(Lang::Fi, "ei päivä"), "ei päivä");
+    }
 }

@@ -449,10 +449,15 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
             ))
             .load(conn)?;
     let discussions = crate::discussions::export_for_user(conn, user_id)?;
+    // Only answers to surveys that are not anonymous: anonymous ones are tied to nobody.
+    let surveys = crate::surveys::answers_for_download(conn, user_id)?;
     Ok(serde_json::json!({
         "profile": user,
         "roles": roles,
         "discussions": discussions,
+        "survey_answers": surveys.into_iter().map(|(survey, question, value, text)| serde_json::json!({
+            "survey": survey, "question": question, "value": value, "text": text
+        })).collect::<Vec<_>>(),
         "emails": emails.into_iter().map(|(subject, body, queued, sent)| serde_json::json!({
             "subject": subject, "body": body, "queued_at": queued, "sent_at": sent
         })).collect::<Vec<_>>(),

@@ -376,10 +376,56 @@ diesel::joinable!(lesson_progress -> lessons (lesson_id));
 diesel::joinable!(applications -> cohorts (cohort_id));
 diesel::joinable!(applications -> organisations (organisation_id));
 diesel::joinable!(enrolment_events -> enrolments (enrolment_id));
+diesel::table! {
+    refresher_cases (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        region_id -> BigInt,
+        county_id -> Nullable<BigInt>,
+        status -> Text,
+        found_on -> Date,
+        last_completion_on -> Date,
+        last_training_on -> Nullable<Date>,
+        cohort_id -> Nullable<BigInt>,
+        enrolment_id -> Nullable<BigInt>,
+        excused_until -> Nullable<Date>,
+        note -> Text,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lapse_warnings (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        region_id -> BigInt,
+        county_id -> Nullable<BigInt>,
+        lapses_on -> Date,
+        warned_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_runs (job, run_on) {
+        job -> Text,
+        run_on -> Date,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        summary -> Text,
+    }
+}
+
 diesel::joinable!(organisations -> counties (county_id));
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(role_assignments -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(refresher_cases -> users (user_id));
+diesel::joinable!(refresher_cases -> regions (region_id));
+diesel::joinable!(lapse_warnings -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -408,4 +454,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     announcements,
     network_transfers,
     api_tokens,
+    refresher_cases,
+    lapse_warnings,
+    job_runs,
 );

@@ -139,6 +139,9 @@ pub fn complete_in_tx(
         ))
         .execute(c)?;
     let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;
+    // Whatever brought the expert back (a refresher, or the basic course again) closes their
+    // lapse case; the membership itself was refreshed just above.
+    crate::network::refresher::close_on_completion(c, user_id, now)?;
 
     let mut ctx = tera::Context::new();
     ctx.insert("name", &name);

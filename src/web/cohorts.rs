@@ -250,7 +250,28 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
             cohorts::create(conn, new, now)
         })
         .await?;
+    drain_refresher_queue(&auth).await;
     Ok(see_other(&format!("/hallinta/ryhmat/{}", cohort.id)))
+}
+
+/// A new or changed refresher cohort takes the experts waiting for one. The cohort is saved
+/// whatever happens here; a failure is logged and the daily check tries again.
+async fn drain_refresher_queue(auth: &Auth) {
+    let state = auth.0.state.clone();
+    let (today, now) = (state.clock.today(), auth.0.now());
+    let result = auth
+        .0
+        .state
+        .db(move |conn| {
+            let msg = state.messaging();
+            crate::network::refresher::drain_queue(conn, &msg, today, now)
+        })
+        .await;
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(enrolled = n, "experts enrolled from the refresher queue"),
+        Err(e) => tracing::warn!(error = %e, "enrolling from the refresher queue failed"),
+    }
 }
 
 /// The cohort page: settings, trainers, trainees with progress. Trainers of the cohort see it
@@ -328,6 +349,7 @@ pub async fn update(
             cohorts::update(conn, id, new, &msg, now)
         })
         .await?;
+    drain_refresher_queue(&auth).await;
     Ok(see_other(&format!("/hallinta/ryhmat/{id}")))
 }
 

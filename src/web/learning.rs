@@ -38,13 +38,24 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     let cohort_id = path.into_inner();
     let (cohort, role, (course_id, _, _)) = cohort_for(&auth, cohort_id).await?;
     let uid = auth.principal().user_id;
-    let (outline, certificate) = auth
+    let secret = auth.0.state.config.secret.clone();
+    let now = auth.0.now();
+    let trainee = role == cohorts::CohortRole::Trainee;
+    let c2 = cohort.clone();
+    let (outline, certificate, feedback) = auth
         .0
         .state
         .db(move |conn| {
             let outline = learning::outline(conn, course_id, uid)?;
             let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
-            Ok((outline, certificate))
+            let feedback = if trainee {
+                Some(crate::surveys::course_feedback_for(
+                    conn, &secret, &c2, uid, now,
+                )?)
+            } else {
+                None
+            };
+            Ok((outline, certificate, feedback))
         })
         .await?;
     let mut c = tera::Context::new();
@@ -52,6 +63,7 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     c.insert("role", &role);
     c.insert("outline", &outline);
     c.insert("certificate", &certificate);
+    c.insert("feedback", &feedback);
     auth.0.render("learning/cohort.html", c)
 }
 

@@ -16,7 +16,9 @@ pub mod learning;
 pub mod network;
 pub mod organisations;
 pub mod pages;
+pub mod refresher;
 pub mod routes;
+pub mod surveys;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

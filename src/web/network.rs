@@ -5,6 +5,7 @@
 use super::ctx::{see_other, Auth, Ctx};
 use crate::accounts::audit;
 use crate::learning::completion;
+use crate::network::refresher;
 use crate::network::registry::{self, Quarter, Scope};
 use crate::network::trainings::{self, NewTraining};
 use crate::{AppError, AppResult};
@@ -55,7 +56,8 @@ async fn expert_page(
     errors: &[&str],
 ) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
-    let (memberships, certificates, held, organisations) = auth
+    let today = auth.0.state.clock.today();
+    let (memberships, certificates, held, organisations, standing, case) = auth
         .0
         .state
         .db(move |conn| {
@@ -84,10 +86,27 @@ async fn expert_page(
                 completion::certificates_of(conn, uid)?,
                 trainings::of_user(conn, uid)?,
                 trainings::organisation_choices(conn, uid)?,
+                refresher::standing_of(conn, uid, today)?,
+                refresher::own_case(conn, uid)?,
             ))
         })
         .await?;
     let mut c = tera::Context::new();
+    if let Some((rule, expert, standing)) = standing {
+        c.insert(
+            "standing",
+            &serde_json::json!({
+                "rule": rule,
+                "state": standing.state,
+                "valid_until": standing.competence_valid_until.to_string(),
+                "current_until": standing.current_until.to_string(),
+                "trained_lately": standing.trained_lately,
+                "last_completion": expert.last_completion.to_string(),
+                "last_training": expert.last_training.map(|d| d.to_string()),
+            }),
+        );
+    }
+    c.insert("case", &case);
     c.insert("memberships", &memberships);
     c.insert("certificates", &certificates);
     c.insert("held", &held);
@@ -165,7 +184,10 @@ pub struct ScopeQuery {
 }
 
 /// The scope asked for, or the caller's first; 403 for anyone without one.
-async fn scope_for(auth: &Auth, q: &ScopeQuery) -> AppResult<(Scope, Vec<(Scope, String)>)> {
+pub(super) async fn scope_for(
+    auth: &Auth,
+    q: &ScopeQuery,
+) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let who = auth.principal().clone();
     let (alue, maakunta) = (q.alue, q.maakunta);
     auth.0
@@ -244,7 +266,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     auth.0.render("network/view.html", c)
 }
 
-fn scope_query(s: Scope) -> String {
+pub(super) fn scope_query(s: Scope) -> String {
     match s {
         Scope::Region(r) => format!("alue={r}"),
         Scope::County(c) => format!("maakunta={c}"),

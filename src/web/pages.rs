@@ -21,17 +21,27 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
     let mut c = tera::Context::new();
     if let Some(p) = &ctx.principal {
         let uid = p.user_id;
-        let (cohorts, news) = ctx
+        let secret = ctx.state.config.secret.clone();
+        let now = ctx.now();
+        let (cohorts, news, surveys) = ctx
             .state
             .db(move |conn| {
                 Ok((
                     crate::learning::my_cohorts(conn, uid)?,
                     crate::network::announcements::for_member(conn, uid, 5)?,
+                    crate::surveys::for_user(conn, &secret, uid, now)?,
                 ))
             })
             .await?;
         c.insert("my_cohorts", &cohorts);
         c.insert("news", &news);
+        c.insert(
+            "surveys_waiting",
+            &surveys
+                .iter()
+                .filter(|m| m.open && !m.answered)
+                .collect::<Vec<_>>(),
+        );
     }
     ctx.render("home.html", c)
 }

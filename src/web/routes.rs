@@ -135,6 +135,9 @@ pub fn register(t: &mut RouteTable) {
     super::organisations::register(t);
 
     super::network::register(t);
+    super::refresher::register(t);
+
+    super::surveys::register(t);
 
     super::users::register(t);
     t.get("/hallinta/posti", admin::outbox);

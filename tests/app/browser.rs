@@ -1,7 +1,10 @@
 //! Real-browser checks, when `KIRJAAMO_TEST_BROWSER=1`: the server binary runs on a free port
 //! with the demo world, and the node scripts in `tests/browser` drive headless Debian Chromium
 //! through playwright-core: axe-core (WCAG 2.1 A/AA) on every page, keyboard use, hostile
-//! content. Needs node and npm (the packages come from `npm ci`) and `/usr/bin/chromium`.
+//! content, and the user journeys (apply → enrol → study → ask → complete → network), whose
+//! e-mails really go over SMTP to `tests/smtp_server.py` (aiosmtpd) and are read back from its
+//! Maildir by the tests. Needs node and npm (the packages come from `npm ci`),
+//! `/usr/bin/chromium` and python3 with aiosmtpd.
 
 use kirjaamo::clock::Clock;
 use kirjaamo::i18n::Lang;
@@ -163,11 +166,50 @@ fn seed_failed_mail(data_dir: &Path) {
     );
 }
 
-fn start_server(data_dir: &Path, port: u16, password: &str) -> Server {
+/// `tests/smtp_server.py` on a free port, storing what it receives in `maildir`; killed when
+/// dropped.
+struct Smtp {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_smtp(maildir: &Path) -> Smtp {
+    let port = free_port();
+    let mut child = Command::new("python3")
+        .arg(repo().join("tests/smtp_server.py"))
+        .args(["--port", &port.to_string(), "--maildir"])
+        .arg(maildir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starting python3 tests/smtp_server.py (pip install aiosmtpd)");
+    let mut line = String::new();
+    let stdout = child.stdout.take().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "tests/smtp_server.py did not start (is aiosmtpd installed? pip install aiosmtpd)"
+    );
+    Smtp { child, port }
+}
+
+fn start_server(data_dir: &Path, port: u16, password: &str, smtp: &Smtp) -> Server {
     let log = data_dir.join("server.log");
     let file = std::fs::File::create(&log).unwrap();
     let child = kirjaamo(data_dir, port, password)
         .arg("serve")
+        .env(
+            "KIRJAAMO_SMTP_URL",
+            format!("smtp://127.0.0.1:{}", smtp.port),
+        )
         .stdout(file.try_clone().unwrap())
         .stderr(file)
         .spawn()
@@ -191,7 +233,7 @@ fn start_server(data_dir: &Path, port: u16, password: &str) -> Server {
 }
 
 #[test]
-fn pages_pass_axe_keyboard_and_hostile_content_checks_in_chromium() {
+fn journeys_axe_keyboard_and_hostile_content_in_chromium() {
     if !enabled() {
         return;
     }
@@ -239,7 +281,9 @@ fn pages_pass_axe_keyboard_and_hostile_content_checks_in_chromium() {
 
     seed_failed_mail(dir.path());
 
-    let server = start_server(dir.path(), port, &password);
+    let maildir = dir.path().join("received-mail");
+    let smtp = start_smtp(&maildir);
+    let server = start_server(dir.path(), port, &password, &smtp);
 
     let mut tests: Vec<PathBuf> = std::fs::read_dir(&scripts)
         .unwrap()
@@ -257,6 +301,11 @@ fn pages_pass_axe_keyboard_and_hostile_content_checks_in_chromium() {
         )
         .env("KIRJAAMO_DEMO_PASSWORD", &password)
         .env("KIRJAAMO_BROWSER_HOSTILE_EMAIL", HOSTILE_EMAIL)
+        .env("KIRJAAMO_BROWSER_MAILDIR", &maildir)
+        .env("KIRJAAMO_BROWSER_COURSES", repo().join("courses"))
+        // Journey 4 runs the lapse check from the command line against the server's data.
+        .env("KIRJAAMO_BROWSER_CLI", BIN)
+        .env("KIRJAAMO_BROWSER_DATA_DIR", dir.path())
         .env("KIRJAAMO_CHROMIUM", &chromium)
         .output()
         .expect("running node --test in tests/browser");

@@ -164,8 +164,8 @@ async fn demo_world_is_idempotent_and_every_demo_account_signs_in() {
     let app = TestApp::new();
     let first = kirjaamo::demo::seed(&mut app.conn(), PASSWORD, app.clock.now()).unwrap();
     assert_eq!(
-        first.users, 7,
-        "the four demo accounts and three experts of earlier cohorts"
+        first.users, 9,
+        "the four demo accounts and five experts of earlier cohorts"
     );
     let members: i64 = kirjaamo::db::schema::memberships::table
         .count()
@@ -175,7 +175,7 @@ async fn demo_world_is_idempotent_and_every_demo_account_signs_in() {
         .count()
         .get_result(&mut app.conn())
         .unwrap();
-    assert_eq!((members, trainings), (3, 5));
+    assert_eq!((members, trainings), (5, 6));
     assert!(first.organisations >= 3);
     let second = kirjaamo::demo::seed(&mut app.conn(), PASSWORD, app.clock.now()).unwrap();
     assert_eq!(second, kirjaamo::demo::DemoReport::default());

@@ -13,7 +13,7 @@ const ROLES: [&str; 6] = [
     "admin",
 ];
 
-fn table() -> Vec<(String, String, Vec<u16>)> {
+pub(crate) fn table() -> Vec<(String, String, Vec<u16>)> {
     include_str!("route_matrix.txt")
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -29,7 +29,7 @@ fn table() -> Vec<(String, String, Vec<u16>)> {
         .collect()
 }
 
-fn concrete(path: &str, cohort: i64, extra: &[(String, String)]) -> String {
+pub(crate) fn concrete(path: &str, cohort: i64, extra: &[(String, String)]) -> String {
     let mut path = path.replace("{file:.*}", "css/site.css");
     for (placeholder, value) in extra {
         path = path.replace(placeholder.as_str(), value);
@@ -103,7 +103,8 @@ async fn every_role_gets_what_the_table_says() {
         }),
     );
     app.user("admin@example.fi", "Admin", Some(Role::Admin));
-    let extra = crate::discussions::matrix_fixture(&app, cohort);
+    let mut extra = crate::discussions::matrix_fixture(&app, cohort);
+    extra.extend(crate::surveys::matrix_fixture(&app, cohort));
     let emails = [
         None,
         Some("trainee@example.fi"),

@@ -173,3 +173,274 @@ async fn login_redirect_returns_to_the_page_asked_for_and_never_off_site() {
         .await;
     assert_eq!(evil.location(), "/");
 }
+
+/// Every table's row count and every user's session version, language and password hash:
+/// what a refused request must leave exactly as it was.
+fn fingerprint(app: &TestApp) -> Vec<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.conn();
+    let tables = [
+        "users",
+        "role_assignments",
+        "account_tokens",
+        "audit_log",
+        "outbox_messages",
+        "cohorts",
+        "applications",
+        "enrolments",
+        "enrolment_events",
+        "cohort_trainers",
+        "lesson_progress",
+        "completions",
+        "certificates",
+        "memberships",
+        "placements",
+        "trainings_held",
+        "announcements",
+        "network_transfers",
+        "api_tokens",
+        "organisations",
+        "discussion_threads",
+        "discussion_posts",
+        "discussion_revisions",
+        "discussion_reports",
+        "discussion_subscriptions",
+        "discussion_settings",
+        "answer_bank",
+    ];
+    let mut out: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            let c: Count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {t}"))
+                .get_result(&mut conn)
+                .unwrap();
+            format!("{t}: {}", c.n)
+        })
+        .collect();
+    use kirjaamo::db::schema::users as u;
+    let users: Vec<(i64, i32, String, Option<String>, bool)> = u::table
+        .order(u::id)
+        .select((
+            u::id,
+            u::session_version,
+            u::language,
+            u::password_hash,
+            u::active,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    out.extend(users.into_iter().map(|r| format!("user {r:?}")));
+    out
+}
+
+/// CSRF on EVERY non-GET route of `route_matrix.txt` (generated from the table, so a new route
+/// is covered the day it is added): for the role that may act on it, a missing token and a
+/// token of another browser both get 403, and nothing in the database changes.
+#[actix_web::test]
+async fn every_non_get_route_refuses_a_missing_or_foreign_csrf_token() {
+    let app = TestApp::new();
+    crate::courses::publish_fixture(&app);
+    let cohort = crate::courses::cohort(&app);
+    app.user(
+        "coord-a@example.fi",
+        "Coordinator A",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    app.user(
+        "coord-b@example.fi",
+        "Coordinator B",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("pikassos"),
+        }),
+    );
+    app.user("admin@example.fi", "Admin", Some(Role::Admin));
+    let extra = crate::discussions::matrix_fixture(&app, cohort);
+    let emails = [
+        None,
+        Some("trainee@example.fi"),
+        Some("trainer@example.fi"),
+        Some("coord-a@example.fi"),
+        Some("coord-b@example.fi"),
+        Some("admin@example.fi"),
+    ];
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (method, path, expected) in crate::route_matrix::table() {
+        if method == "GET" || path.starts_with("/api/") {
+            continue;
+        }
+        // The first signed-in role that gets past authorisation with a good token (not 403
+        // or 404); else the admin.
+        let who = (1..emails.len())
+            .find(|&i| !matches!(expected[i], 403 | 404))
+            .unwrap_or(5);
+        let url = crate::route_matrix::concrete(&path, cohort, &extra);
+        for foreign in [false, true] {
+            let mut b = match emails[who] {
+                Some(e) => app.signed_in(e).await,
+                None => {
+                    let mut b = app.browser().await;
+                    b.get("/login").await;
+                    b
+                }
+            };
+            let mut fields: Vec<(&str, &str)> = vec![("body", "x"), ("title", "x")];
+            let token;
+            if foreign {
+                let mut other = app.browser().await;
+                other.get("/login").await;
+                token = other.csrf_token();
+                fields.push(("csrf_token", &token));
+            }
+            let before = fingerprint(&app);
+            let res = b.post_raw(&url, &fields).await;
+            checked += 1;
+            if fingerprint(&app) != before {
+                failures.push(format!(
+                    "{method} {path}: a refused request changed the database"
+                ));
+            }
+            if res.status != 403 {
+                failures.push(format!(
+                    "{method} {path} as {} with {} token: expected 403, got {}",
+                    [
+                        "anonymous",
+                        "trainee",
+                        "trainer",
+                        "coordinator_a",
+                        "coordinator_b",
+                        "admin"
+                    ][who],
+                    if foreign { "a foreign" } else { "no" },
+                    res.status
+                ));
+            }
+        }
+    }
+    let non_get = kirjaamo::web::routes::all()
+        .into_iter()
+        .filter(|(m, p)| m != "GET" && !p.starts_with("/api/"))
+        .count();
+    assert!(non_get > 40, "only {non_get} non-GET routes?");
+    assert_eq!(checked, 2 * non_get, "every non-GET route, twice");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// alg none, a stripped signature and a tampered payload (another user id under the real
+/// signature) sign nobody in; an expired token neither.
+#[actix_web::test]
+async fn forged_and_expired_session_tokens_are_anonymous() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = TestApp::new();
+    let admin = app.user("admin@example.fi", "Admin", Some(Role::Admin));
+    let trainee = app.user("t@example.fi", "Trainee", None);
+    let mut real = app.signed_in("t@example.fi").await;
+    assert_eq!(real.get("/tili").await.status, 200);
+    let jwt = real.cookies["kirjaamo_session"].clone();
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    assert_eq!(claims["sub"], trainee.id);
+    claims["sub"] = admin.id.into();
+    claims["ver"] = admin.session_version.into();
+    let tampered = b64.encode(serde_json::to_vec(&claims).unwrap());
+    let none_header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let forged = [
+        format!("{}.{tampered}.{}", parts[0], parts[2]),
+        format!("{none_header}.{tampered}."),
+        format!("{none_header}.{}.", parts[1]),
+        format!("{}.{}.", parts[0], parts[1]),
+        format!("{}.{}", parts[0], parts[1]),
+    ];
+    for cookie in forged {
+        let mut b = app.browser().await;
+        b.cookies.insert("kirjaamo_session".into(), cookie.clone());
+        assert_eq!(b.get("/hallinta/posti").await.status, 303, "{cookie}");
+        assert_eq!(b.get("/tili").await.status, 303, "{cookie}");
+    }
+    // The real token expires: 13 hours later it is worthless (absolute expiry 12 h).
+    let expired_claims = kirjaamo::accounts::session::Claims::new(
+        trainee.id,
+        trainee.session_version,
+        app.clock.now() - chrono::Duration::hours(13),
+    );
+    let expired =
+        kirjaamo::accounts::session::issue(&expired_claims, &app.state.config.secret).unwrap();
+    let mut b = app.browser().await;
+    b.cookies.insert("kirjaamo_session".into(), expired);
+    assert_eq!(b.get("/tili").await.status, 303);
+}
+
+/// A signed link for one purpose is worthless for another, and a tampered one is refused.
+#[actix_web::test]
+async fn signed_links_of_another_purpose_or_tampered_are_refused() {
+    let app = TestApp::new();
+    let now = app.clock.now();
+    let secret = &app.state.config.secret;
+    let unsubscribe = kirjaamo::accounts::tokens::sign(
+        secret,
+        kirjaamo::discussions::notify::UNSUBSCRIBE_PURPOSE,
+        "1",
+        (now + chrono::Duration::days(1)).and_utc().timestamp(),
+    );
+    let mut b = app.browser().await;
+    for path in ["/esihenkilo", "/vahvista", "/salasana/uusi"] {
+        let res = b.get(&format!("{path}/{unsubscribe}")).await;
+        assert!(
+            matches!(res.status, 400 | 404 | 410),
+            "{path} took an unsubscribe token: {}",
+            res.status
+        );
+    }
+    let mut tampered = unsubscribe.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    let res = b.get(&format!("/keskustelut/peru-tilaus/{tampered}")).await;
+    assert_eq!(res.status, 410);
+}
+
+/// Redirects, 403, 405 and 413 answers carry the security headers too.
+#[actix_web::test]
+async fn security_headers_on_redirects_and_every_error() {
+    let app = TestApp::new();
+    app.user("t@example.fi", "Trainee", None);
+    let mut anon = app.browser().await;
+    let redirect = anon.get("/tili").await;
+    let mut trainee = app.signed_in("t@example.fi").await;
+    let forbidden = trainee.get("/hallinta/posti").await;
+    let not_allowed = trainee.post("/healthz", &[]).await;
+    let too_big = trainee
+        .post("/palaute", &[("message", &"x".repeat(2 * 1024 * 1024))])
+        .await;
+    let csrf = trainee.post_raw("/tili/kieli", &[("language", "sv")]).await;
+    for (what, res, status) in [
+        ("redirect", &redirect, 303),
+        ("403", &forbidden, 403),
+        ("405", &not_allowed, 405),
+        ("413", &too_big, 413),
+        ("csrf", &csrf, 403),
+    ] {
+        assert_eq!(res.status, status, "{what}");
+        let csp = res.header("content-security-policy");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{what}: {csp}"
+        );
+        assert_eq!(res.header("x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(res.header("referrer-policy"), "same-origin", "{what}");
+        assert!(res.header("cache-control").contains("no-store"), "{what}");
+        for leak in [
+            "diesel", "src/", "panicked", "SELECT", "actix", "/work/", ".rs",
+        ] {
+            assert!(!res.body.contains(leak), "{what}: {leak} leaked");
+        }
+    }
+}

@@ -18,6 +18,11 @@ export async function focused(page) {
       isSkipLink: el.classList.contains('skip-link'),
       isLoginSubmit: el.matches('form[action="/login"] button[type="submit"]'),
       isLogout: el.matches('form[action="/logout"] button'),
+      type: el.getAttribute('type') || '',
+      value: el.getAttribute('value') || '',
+      href: el.getAttribute('href') || '',
+      rel: el.getAttribute('rel') || '',
+      inForm: el.form ? el.form.getAttribute('action') : '',
       focusVisible: el.matches(':focus-visible'),
       outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0,
       onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 &&

@@ -3,7 +3,9 @@
 // the page into the state to check (use `get` for a plain GET). Every entry is checked in
 // every language of LANGS.
 //
-// Lesson pages (/ryhmat/…) need an enrolment, which `kirjaamo demo` does not create yet.
+// The cohort pages use the demo cohort of `kirjaamo demo` (the demo trainee studies in it, the
+// demo trainer teaches it, the demo coordinator's region runs it); pages that only exist after
+// a completion (the certificate) are checked by journeys.test.mjs.
 
 import { visit } from './kirjaamo.mjs';
 
@@ -36,6 +38,36 @@ export async function firstEntry(page) {
   const title = (await page.textContent('main .entry-list a')).trim();
   return { href, title };
 }
+
+const DEMO_COHORT = 'Kevät 2027, Socca (demo)';
+const LESSON = 'asiakkaan-osallisuus';
+let cohortId = null;
+
+/// The id of the demo cohort, from the public list of open cohorts.
+export async function demoCohort(page) {
+  if (cohortId) return cohortId;
+  await visit(page, '/haku');
+  const href = await page.getAttribute(`li.card:has(h2:text-is("${DEMO_COHORT}")) a`, 'href');
+  if (!href) throw new Error(`the demo cohort ${DEMO_COHORT} is not open for applications (run kirjaamo demo)`);
+  cohortId = Number(href.split('/').pop());
+  return cohortId;
+}
+
+/// Opens a path under the demo cohort: `inCohort((c) => `/ryhmat/${c}/`)`.
+const inCohort = (path, status = 200) => async (page) => {
+  await visit(page, path(await demoCohort(page)), { status });
+};
+
+/// Opens the first link in `main` matching `selector` on `path`.
+const firstLink = (path, selector) => async (page) => {
+  await visit(page, typeof path === 'function' ? path(await demoCohort(page)) : path);
+  const href = await page.getAttribute(`main ${selector}`, 'href');
+  if (!href) throw new Error(`${path}: no link ${selector}`);
+  await visit(page, href);
+};
+
+const IN_COHORT = ['trainee', 'trainer', 'coordinator', 'admin'];
+const MANAGERS = ['coordinator', 'admin'];
 
 export const PAGES = [
   { name: 'home', who: EVERYONE, open: get('/') },
@@ -110,4 +142,100 @@ export const PAGES = [
   },
   { name: 'not found (404)', who: ['anonymous', 'trainee'], open: get('/ei-tallaista-sivua', 404) },
   { name: 'admin: outbox', who: ['admin'], open: get('/hallinta/posti') },
+  { name: 'open cohorts', who: ['anonymous'], open: get('/haku') },
+  { name: 'application form', who: ['anonymous'], open: inCohort((c) => `/haku/${c}`) },
+  {
+    name: 'application form, with errors',
+    who: ['anonymous'],
+    open: async (page) => {
+      await visit(page, `/haku/${await demoCohort(page)}`);
+      await page.fill('#email', 'not-an-address');
+      await submit(page, 'main form', { status: 400, noValidate: true });
+    },
+  },
+  { name: 'cohort outline', who: IN_COHORT, open: inCohort((c) => `/ryhmat/${c}/`) },
+  { name: 'lesson', who: IN_COHORT, open: inCohort((c) => `/ryhmat/${c}/${LESSON}`) },
+  {
+    name: 'lesson, self-check answered wrong',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, `/ryhmat/${await demoCohort(page)}/${LESSON}`);
+      await page.check('#c0-0');
+      await submit(page, 'section#tarkistus form', { status: 200 });
+      if (!(await page.locator('.feedback').count())) throw new Error('no feedback after answering');
+    },
+  },
+  { name: 'lesson discussion', who: IN_COHORT, open: inCohort((c) => `/ryhmat/${c}/${LESSON}/keskustelu`) },
+  {
+    name: 'discussion thread',
+    who: IN_COHORT,
+    open: firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, 'ul.thread-list a'),
+  },
+  {
+    name: 'new thread, preview',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, `/ryhmat/${await demoCohort(page)}/${LESSON}/keskustelu`);
+      await page.fill('#title', 'Esikatselu');
+      await page.fill('#body', 'Tekstiä **lihavoituna** ja [linkki](https://thl.fi).');
+      await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('section.new-thread button[value="preview"]')]);
+      await page.waitForLoadState('load');
+    },
+  },
+  { name: 'discussions', who: IN_COHORT, open: get('/keskustelut') },
+  { name: 'cohort discussions', who: IN_COHORT, open: inCohort((c) => `/keskustelut/ryhma/${c}`) },
+  { name: "trainers' desk (unanswered questions)", who: ['trainer'], open: get('/keskustelut/valmentaja') },
+  { name: 'discussion figures', who: ['trainer', 'coordinator'], open: inCohort((c) => `/hallinta/ryhmat/${c}/keskustelut`) },
+  { name: 'expert home', who: ['trainee', 'coordinator'], open: get('/asiantuntija') },
+  { name: 'cohorts', who: MANAGERS, open: get('/hallinta/ryhmat') },
+  { name: 'new cohort', who: MANAGERS, open: get('/hallinta/ryhmat/uusi') },
+  { name: 'cohort (management)', who: ['trainer', ...MANAGERS], open: inCohort((c) => `/hallinta/ryhmat/${c}`) },
+  { name: 'cohort, edit', who: MANAGERS, open: inCohort((c) => `/hallinta/ryhmat/${c}/muokkaa`) },
+  { name: 'application queue', who: MANAGERS, open: inCohort((c) => `/hallinta/ryhmat/${c}/hakemukset`) },
+  { name: 'invitations', who: ['coordinator'], open: inCohort((c) => `/hallinta/ryhmat/${c}/kutsu`) },
+  { name: 'organisations', who: MANAGERS, open: get('/hallinta/organisaatiot') },
+  { name: 'new organisation', who: ['coordinator'], open: get('/hallinta/organisaatiot/uusi') },
+  { name: 'organisation import', who: ['coordinator'], open: get('/hallinta/organisaatiot/tuonti') },
+  { name: 'network: registry and reach', who: MANAGERS, open: get('/verkosto') },
+  { name: 'network: announcements', who: ['coordinator'], open: get('/verkosto/tiedotteet') },
+  { name: 'network: registry transfer', who: ['coordinator'], open: get('/verkosto/siirto') },
+  { name: 'network: placements', who: MANAGERS, open: get('/verkosto/sijoitettavat') },
+  { name: 'network: API tokens', who: ['coordinator'], open: get('/verkosto/api-avaimet') },
+  { name: 'network: refresher enrolment', who: MANAGERS, open: get('/verkosto/kertaus') },
+  { name: 'admin: users', who: ['admin'], open: get('/hallinta/kayttajat') },
+  { name: 'admin: a user', who: ['admin'], open: firstLink('/hallinta/kayttajat', 'a[href^="/hallinta/kayttajat/"]') },
+  { name: 'surveys', who: ['trainee', 'coordinator', 'admin'], open: get('/kyselyt') },
+  { name: 'new survey', who: ['coordinator'], open: get('/kyselyt/uusi') },
+  {
+    name: 'survey answer form',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, '/kyselyt');
+      const href = await page.getAttribute('main .cards a', 'href');
+      if (!href) throw new Error('no survey to answer (is the demo seeded?)');
+      await visit(page, href);
+    },
+  },
+  {
+    name: 'survey results',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, '/kyselyt');
+      const href = await page.getAttribute('main a[href$="/tulokset"]', 'href');
+      if (!href) throw new Error('no survey results listed (is the demo seeded?)');
+      await visit(page, href);
+    },
+  },
+  { name: 'assessment comparison', who: ['coordinator'], open: get('/kartoitus') },
+  {
+    name: 'assessment form',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, '/kartoitus');
+      const href = await page.getAttribute('main a[href^="/kartoitus/"]', 'href');
+      if (!href) throw new Error('no county to assess');
+      await visit(page, href);
+    },
+  },
+  { name: 'coordinators\' overview', who: ['coordinator', 'admin'], open: get('/hallinta/yleiskuva') },
 ];

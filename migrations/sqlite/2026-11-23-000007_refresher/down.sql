@@ -1,0 +1,3 @@
+DROP TABLE job_runs;
+DROP TABLE lapse_warnings;
+DROP TABLE refresher_cases;

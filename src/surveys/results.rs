@@ -1,0 +1,499 @@
+//! A survey's results: for each Likert statement the number of answers, "cannot say" counted
+//! apart (and left out of the mean), the distribution over 1..5 and the mean; the same by
+//! region and by county; the open answers; the chart; the CSV file.
+//!
+//! The small-group rule: a region or county with fewer than [`MIN_GROUP`] responses is shown
+//! as "fewer than 5 answers", never with figures — for every survey, anonymous or not, so there
+//! is one rule to reason about. When the hidden groups together have fewer than [`MIN_GROUP`]
+//! responses, their figures could be worked out by subtracting the shown groups from the total,
+//! so the smallest shown group is hidden too, until they are at least [`MIN_GROUP`] together.
+//! An anonymous survey shows no figures at all (and no open answers) until it has
+//! [`MIN_GROUP`] responses. Everything is read in three grouped queries, whatever the number
+//! of responses.
+
+use super::{questions, Question, Survey};
+use crate::db::schema::{counties, regions, users};
+use crate::db::schema_surveys::{survey_answers as sa, survey_responses as sr};
+use crate::db::AnyConnection;
+use crate::templates::escape_html;
+use crate::AppResult;
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The smallest group whose figures are shown.
+pub const MIN_GROUP: i64 = 5;
+
+/// The answers to one statement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Dist {
+    /// Answers 1..5 (the mean's base).
+    pub answers: i64,
+    pub cannot_say: i64,
+    /// How many answered 1, 2, 3, 4 and 5.
+    pub counts: [i64; 5],
+    /// The same as whole per cents of `answers`.
+    pub percents: [i64; 5],
+    /// The exact mean of the answers 1..5; none without answers.
+    pub mean: Option<f64>,
+    /// The mean to one decimal with a decimal point (templates swap in the language's comma).
+    pub mean_text: String,
+}
+
+impl Dist {
+    /// From (value, count) pairs; value 0 is "cannot say".
+    pub fn from_counts(pairs: impl IntoIterator<Item = (i32, i64)>) -> Dist {
+        let mut d = Dist::default();
+        for (v, n) in pairs {
+            match v {
+                0 => d.cannot_say += n,
+                1..=5 => d.counts[(v - 1) as usize] += n,
+                _ => {}
+            }
+        }
+        d.answers = d.counts.iter().sum();
+        if d.answers > 0 {
+            let sum: i64 = d
+                .counts
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (i as i64 + 1) * n)
+                .sum();
+            let mean = sum as f64 / d.answers as f64;
+            d.mean = Some(mean);
+            d.mean_text = format!("{:.1}", (mean * 10.0).round() / 10.0);
+            for i in 0..5 {
+                d.percents[i] = (d.counts[i] * 100 + d.answers / 2) / d.answers;
+            }
+        }
+        d
+    }
+}
+
+/// One region or county in a breakdown.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupRow {
+    pub name: String,
+    /// Hidden by the small-group rule: no figures, not even the exact count.
+    pub hidden: bool,
+    pub responses: Option<i64>,
+    pub dist: Option<Dist>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OpenAnswer {
+    /// Only for surveys that are not anonymous.
+    pub name: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionResult {
+    pub number: usize,
+    pub question: Question,
+    pub text: String,
+    pub likert: bool,
+    pub dist: Dist,
+    pub by_region: Vec<GroupRow>,
+    pub by_county: Vec<GroupRow>,
+    pub open_answers: Vec<OpenAnswer>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub responses: i64,
+    /// False for an anonymous survey with fewer than [`MIN_GROUP`] responses: nothing shown.
+    pub shown: bool,
+    pub questions: Vec<QuestionResult>,
+    /// Whether the breakdowns have more than one group (else they say nothing new).
+    pub several_regions: bool,
+    pub several_counties: bool,
+}
+
+/// Which groups to hide, given their sizes (see the module documentation).
+pub fn hidden_groups(sizes: &[i64]) -> Vec<bool> {
+    let mut hidden: Vec<bool> = sizes.iter().map(|n| *n < MIN_GROUP).collect();
+    loop {
+        let hidden_sum: i64 = sizes
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| **h)
+            .map(|(n, _)| n)
+            .sum();
+        if !hidden.iter().any(|h| *h) || hidden_sum >= MIN_GROUP {
+            return hidden;
+        }
+        let smallest_shown = sizes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !hidden[*i])
+            .min_by_key(|(i, n)| (**n, *i))
+            .map(|(i, _)| i);
+        match smallest_shown {
+            Some(i) => hidden[i] = true,
+            None => return hidden,
+        }
+    }
+}
+
+type CountRow = (Option<i64>, Option<i64>, i64, Option<i32>, i64);
+
+/// The results of a survey, its texts in `lang`.
+pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResult<Results> {
+    let qs = questions(conn, survey.id)?;
+    // 1. Responses per (region, county).
+    let sizes: Vec<(Option<i64>, Option<i64>, i64)> = sr::table
+        .filter(sr::survey_id.eq(survey.id))
+        .group_by((sr::region_id, sr::county_id))
+        .select((sr::region_id, sr::county_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let total: i64 = sizes.iter().map(|s| s.2).sum();
+    let shown = !survey.anonymous || total >= MIN_GROUP;
+    // 2. Answers per (region, county, question, value).
+    let counts: Vec<CountRow> = sa::table
+        .inner_join(sr::table)
+        .filter(sr::survey_id.eq(survey.id))
+        .filter(sa::value.is_not_null())
+        .group_by((sr::region_id, sr::county_id, sa::question_id, sa::value))
+        .select((
+            sr::region_id,
+            sr::county_id,
+            sa::question_id,
+            sa::value,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    // 3. Open answers (with names only where the survey is not anonymous).
+    let open: Vec<(i64, String, Option<String>)> = if shown {
+        sa::table
+            .inner_join(sr::table.left_join(users::table))
+            .filter(sr::survey_id.eq(survey.id))
+            .filter(sa::text.ne(""))
+            .select((sa::question_id, sa::text, users::name.nullable()))
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
+    let region_names: BTreeMap<i64, String> = regions::table
+        .select((regions::id, regions::name_fi))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let county_names: BTreeMap<i64, String> = counties::table
+        .select((counties::id, counties::name_fi))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let unknown = match lang {
+        "sv" => "Område okänt",
+        "en" => "Area unknown",
+        _ => "Alue ei tiedossa",
+    };
+
+    // The groups and which are hidden.
+    let mut region_sizes: BTreeMap<Option<i64>, i64> = BTreeMap::new();
+    let mut county_sizes: BTreeMap<Option<i64>, i64> = BTreeMap::new();
+    for (r, c, n) in &sizes {
+        *region_sizes.entry(*r).or_default() += n;
+        *county_sizes.entry(*c).or_default() += n;
+    }
+    let name_of = |names: &BTreeMap<i64, String>, id: Option<i64>| {
+        id.and_then(|i| names.get(&i).cloned())
+            .unwrap_or_else(|| unknown.to_string())
+    };
+    let groups = |sizes: &BTreeMap<Option<i64>, i64>, names: &BTreeMap<i64, String>| {
+        let mut list: Vec<(Option<i64>, String, i64)> = sizes
+            .iter()
+            .map(|(id, n)| (*id, name_of(names, *id), *n))
+            .collect();
+        list.sort_by(|a, b| (a.0.is_none(), &a.1).cmp(&(b.0.is_none(), &b.1)));
+        let hidden = hidden_groups(&list.iter().map(|g| g.2).collect::<Vec<_>>());
+        list.into_iter()
+            .zip(hidden)
+            .map(|((id, name, n), h)| (id, name, n, h))
+            .collect::<Vec<_>>()
+    };
+    let region_groups = groups(&region_sizes, &region_names);
+    let county_groups = groups(&county_sizes, &county_names);
+
+    let mut out = Vec::new();
+    for (i, q) in qs.into_iter().enumerate() {
+        let number = i + 1;
+        let mine: Vec<&CountRow> = counts.iter().filter(|c| c.2 == q.id).collect();
+        let dist_where = |f: &dyn Fn(&CountRow) -> bool| {
+            Dist::from_counts(
+                mine.iter()
+                    .filter(|c| f(c))
+                    .map(|c| (c.3.unwrap_or(-1), c.4)),
+            )
+        };
+        let (dist, by_region, by_county) = if shown && q.is_likert() {
+            let by_region = region_groups
+                .iter()
+                .map(|(id, name, n, hidden)| GroupRow {
+                    name: name.clone(),
+                    hidden: *hidden,
+                    responses: (!hidden).then_some(*n),
+                    dist: (!hidden).then(|| dist_where(&|c: &CountRow| c.0 == *id)),
+                })
+                .collect();
+            let by_county = county_groups
+                .iter()
+                .map(|(id, name, n, hidden)| GroupRow {
+                    name: name.clone(),
+                    hidden: *hidden,
+                    responses: (!hidden).then_some(*n),
+                    dist: (!hidden).then(|| dist_where(&|c: &CountRow| c.1 == *id)),
+                })
+                .collect();
+            (dist_where(&|_| true), by_region, by_county)
+        } else {
+            (Dist::default(), Vec::new(), Vec::new())
+        };
+        let mut open_answers: Vec<OpenAnswer> = open
+            .iter()
+            .filter(|(qid, _, _)| *qid == q.id)
+            .map(|(_, text, name)| OpenAnswer {
+                name: if survey.anonymous { None } else { name.clone() },
+                text: text.clone(),
+            })
+            .collect();
+        // Alphabetical, never in the order given (which would follow time).
+        open_answers.sort_by(|a, b| (&a.text, &a.name).cmp(&(&b.text, &b.name)));
+        out.push(QuestionResult {
+            number,
+            text: q.text(lang).to_string(),
+            likert: q.is_likert(),
+            question: q,
+            dist,
+            by_region,
+            by_county,
+            open_answers,
+        });
+    }
+    Ok(Results {
+        responses: total,
+        shown,
+        questions: out,
+        several_regions: region_groups.len() > 1,
+        several_counties: county_groups.len() > 1,
+    })
+}
+
+/// The five answer colours, from "fully disagree" to "fully agree", each with a text colour
+/// that reads on it (contrast at least 4.5:1); segments are also told apart by white borders,
+/// their order and the numbers printed on them, never by colour alone.
+const COLOURS: [(&str, &str); 5] = [
+    ("#7f1d1d", "#ffffff"),
+    ("#f2b8b5", "#1a1a1a"),
+    ("#e0e0e0", "#1a1a1a"),
+    ("#a9cce3", "#1a1a1a"),
+    ("#0b4f6c", "#ffffff"),
+];
+
+/// A horizontal stacked bar per statement (numbered as on the page): each segment one answer
+/// value's share, with the share printed on it when it fits. `labels` are the legend's names
+/// for 1..5. Every text is escaped; the figures also stand in a table beside the chart.
+pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &str) -> String {
+    let (w, row_h, label_w, legend_h) = (640.0, 30.0, 48.0, 54.0);
+    let bar_w = w - label_w - 16.0;
+    let h = rows.len().max(1) as f64 * row_h + legend_h;
+    let mut body = String::new();
+    let mut desc = Vec::new();
+    for (i, (number, d)) in rows.iter().enumerate() {
+        let y = 6.0 + i as f64 * row_h;
+        body.push_str(&format!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1a1a1a">{number}.</text>"##,
+            label_w - 8.0,
+            y + row_h * 0.55
+        ));
+        let mut x = label_w;
+        for (v, (fill, ink)) in COLOURS.iter().enumerate() {
+            if d.answers == 0 {
+                break;
+            }
+            let seg = bar_w * d.counts[v] as f64 / d.answers as f64;
+            if seg <= 0.0 {
+                continue;
+            }
+            body.push_str(&format!(
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{seg:.1}" height="{:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##,
+                row_h * 0.75
+            ));
+            if seg >= 30.0 {
+                body.push_str(&format!(
+                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{ink}">{} %</text>"##,
+                    x + seg / 2.0,
+                    y + row_h * 0.5,
+                    d.percents[v]
+                ));
+            }
+            x += seg;
+        }
+        desc.push(format!(
+            "{number}. {}",
+            (0..5)
+                .map(|v| format!("{}: {}", v + 1, d.counts[v]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let ly = h - legend_h + 14.0;
+    for (v, label) in labels.iter().enumerate() {
+        let lx = label_w + (v % 3) as f64 * 190.0;
+        let lyy = ly + (v / 3) as f64 * 20.0;
+        let (fill, ink) = COLOURS[v];
+        body.push_str(&format!(
+            r##"<rect x="{lx:.1}" y="{:.1}" width="16" height="16" fill="{fill}" stroke="#4d4d4d"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="{ink}">{}</text><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
+            lyy - 12.0,
+            lx + 8.0,
+            lyy,
+            v + 1,
+            lx + 22.0,
+            lyy,
+            escape_html(label)
+        ));
+    }
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"##,
+        escape_html(title),
+        escape_html(&desc.join("; "))
+    )
+}
+
+/// The mean with a decimal comma and full precision, for Finnish spreadsheets.
+fn exact(mean: Option<f64>) -> String {
+    mean.map(|m| m.to_string().replace('.', ","))
+        .unwrap_or_default()
+}
+
+/// The results as CSV for Finnish Excel (UTF-8 with a byte-order mark, `;` between cells,
+/// decimal comma, the exact mean): the whole, then each shown region and county, then the open
+/// answers. Hidden groups say so and carry no figures; formulas are neutralised.
+pub fn csv(results: &Results) -> anyhow::Result<Vec<u8>> {
+    use crate::network::registry::neutralise;
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .flexible(true)
+            .from_writer(&mut out);
+        w.write_record([
+            "ryhmä",
+            "nimi",
+            "nro",
+            "kysymys",
+            "vastauksia",
+            "en osaa sanoa",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "keskiarvo",
+            "vastaus",
+        ])?;
+        if !results.shown {
+            w.write_record(["kaikki", "", "", "", "alle 5 vastausta"])?;
+        }
+        let fig = |d: &Dist| -> Vec<String> {
+            let mut v = vec![d.answers.to_string(), d.cannot_say.to_string()];
+            v.extend(d.counts.iter().map(|n| n.to_string()));
+            v.push(exact(d.mean));
+            v
+        };
+        for q in results
+            .questions
+            .iter()
+            .filter(|q| q.likert && results.shown)
+        {
+            let head = |group: &str, name: &str| {
+                vec![
+                    group.to_string(),
+                    neutralise(name),
+                    q.number.to_string(),
+                    neutralise(&q.text),
+                ]
+            };
+            let mut row = head("kaikki", "");
+            row.extend(fig(&q.dist));
+            w.write_record(&row)?;
+            for (group, rows) in [("alue", &q.by_region), ("hyvinvointialue", &q.by_county)] {
+                for g in rows {
+                    let mut row = head(group, &g.name);
+                    match &g.dist {
+                        Some(d) if !g.hidden => row.extend(fig(d)),
+                        _ => row.push("alle 5 vastausta".into()),
+                    }
+                    w.write_record(&row)?;
+                }
+            }
+        }
+        for q in &results.questions {
+            for a in &q.open_answers {
+                let mut row = vec![
+                    "avoin vastaus".to_string(),
+                    neutralise(a.name.as_deref().unwrap_or("")),
+                    q.number.to_string(),
+                    neutralise(&q.text),
+                ];
+                row.extend(std::iter::repeat_n(String::new(), 8));
+                row.push(neutralise(&a.text));
+                w.write_record(&row)?;
+            }
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_and_distribution_by_hand() {
+        // 1, 2, 2, 4, 5, 5 and two "cannot say": mean 19 / 6 = 3.1666…
+        let d = Dist::from_counts([(1, 1), (2, 2), (4, 1), (5, 2), (0, 2)]);
+        assert_eq!(d.answers, 6);
+        assert_eq!(d.cannot_say, 2);
+        assert_eq!(d.counts, [1, 2, 0, 1, 2]);
+        assert_eq!(d.percents, [17, 33, 0, 17, 33]);
+        assert!((d.mean.unwrap() - 19.0 / 6.0).abs() < 1e-12);
+        assert_eq!(d.mean_text, "3.2");
+        let none = Dist::from_counts([(0, 3)]);
+        assert_eq!(none.mean, None);
+        assert_eq!(none.cannot_say, 3);
+        assert_eq!(none.mean_text, "");
+    }
+
+    #[test]
+    fn small_groups_are_hidden_and_cannot_be_worked_out() {
+        assert_eq!(hidden_groups(&[5, 7]), vec![false, false]);
+        // One hidden group of 2 could be read off the total: the smallest shown goes too.
+        assert_eq!(hidden_groups(&[2, 6, 9]), vec![true, true, false]);
+        // Hidden groups of 3 and 4 together make 7: enough.
+        assert_eq!(hidden_groups(&[3, 4, 8]), vec![true, true, false]);
+        // Everything small: all hidden.
+        assert_eq!(hidden_groups(&[1, 2]), vec![true, true]);
+        assert_eq!(hidden_groups(&[]), Vec::<bool>::new());
+    }
+
+    #[test]
+    fn the_chart_is_labelled_and_escapes_text() {
+        let d = Dist::from_counts([(1, 1), (5, 3)]);
+        let labels = [
+            "<b>1</b>".to_string(),
+            "2".into(),
+            "3".into(),
+            "4".into(),
+            "5".into(),
+        ];
+        let svg = chart(&[(1, &d)], "Tulos <script>", &labels, "c1");
+        assert!(svg.contains(r#"role="img""#));
+        assert!(svg.contains("<title id=\"c1-title\">Tulos &lt;script&gt;</title>"));
+        assert!(svg.contains("1. 1: 1, 2: 0, 3: 0, 4: 0, 5: 3"));
+        assert!(svg.contains("75 %"));
+        assert!(!svg.contains("<b>"));
+    }
+}

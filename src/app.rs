@@ -231,7 +231,10 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         let which = stop_signal().await;
         stopping.begin_draining();
         if which == "SIGTERM" && !drain.is_zero() {
-            tracing::info!(seconds = drain.as_secs(), "SIGTERM: not ready any more; draining");
+            tracing::info!(
+                seconds = drain.as_secs(),
+                "SIGTERM: not ready any more; draining"
+            );
             tokio::time::sleep(drain).await;
         }
         tracing::info!("{which}: stopping; requests in flight may finish");

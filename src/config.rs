@@ -77,7 +77,9 @@ impl Config {
             None => 10,
         };
         let drain_secs = match var("KIRJAAMO_DRAIN_SECS") {
-            Some(v) => v.parse().context("KIRJAAMO_DRAIN_SECS must be a number of seconds")?,
+            Some(v) => v
+                .parse()
+                .context("KIRJAAMO_DRAIN_SECS must be a number of seconds")?,
             None => 5,
         };
         Ok(Config {

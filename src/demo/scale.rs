@@ -175,9 +175,26 @@ const FIRST: [&str; 24] = [
     "Elsa", "Ville", "Kerstin", "Fredrik",
 ];
 const LAST: [&str; 20] = [
-    "Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen",
-    "Koskinen", "Järvinen", "Lehtonen", "Lehtinen", "Saarinen", "Salminen", "Heinonen",
-    "Niemi", "Heikkilä", "Kinnunen", "Salonen", "Björklund",
+    "Korhonen",
+    "Virtanen",
+    "Mäkinen",
+    "Nieminen",
+    "Mäkelä",
+    "Hämäläinen",
+    "Laine",
+    "Heikkinen",
+    "Koskinen",
+    "Järvinen",
+    "Lehtonen",
+    "Lehtinen",
+    "Saarinen",
+    "Salminen",
+    "Heinonen",
+    "Niemi",
+    "Heikkilä",
+    "Kinnunen",
+    "Salonen",
+    "Björklund",
 ];
 const ORG_KINDS: [(&str, &str); 4] = [
     ("public", "sosiaalipalvelut"),
@@ -265,12 +282,7 @@ pub fn seed(
     let (course_id, course_title, course_kind, course_version): (i64, String, String, String) =
         courses::table
             .filter(courses::slug.eq("kirjaamisvalmennus"))
-            .select((
-                courses::id,
-                courses::title,
-                courses::kind,
-                courses::version,
-            ))
+            .select((courses::id, courses::title, courses::kind, courses::version))
             .first(conn)
             .optional()?
             .ok_or_else(|| {
@@ -665,7 +677,7 @@ pub fn seed(
         threads.push(Thread {
             id: thread_base + t as i64,
             cohort,
-            question: t % 2 == 0,
+            question: t.is_multiple_of(2),
             author,
             first_post: next_post,
             count,
@@ -784,8 +796,7 @@ mod tests {
 
     #[test]
     fn certificate_codes_are_distinct_and_readable() {
-        let codes: std::collections::HashSet<String> =
-            (1..20_000).map(certificate_code).collect();
+        let codes: std::collections::HashSet<String> = (1..20_000).map(certificate_code).collect();
         assert_eq!(codes.len(), 19_999);
         let c = certificate_code(42);
         assert_eq!(c.len(), 11);

@@ -38,12 +38,19 @@ async fn scale_200_has_the_promised_shapes() {
         .load(&mut conn)
         .unwrap();
     assert_eq!((r.users, scaled.len()), (200, 200));
-    assert_eq!(scaled.iter().filter(|u| u.1.is_none()).count(), 2, "trainers");
+    assert_eq!(
+        scaled.iter().filter(|u| u.1.is_none()).count(),
+        2,
+        "trainers"
+    );
     assert_eq!((r.cohorts, r.enrolments), (8, 198));
     let counties_n: i64 = counties::table.count().get_result(&mut conn).unwrap();
     let orgs_after: i64 = organisations::table.count().get_result(&mut conn).unwrap();
     assert_eq!(orgs_after - orgs_before, r.organisations as i64);
-    assert_eq!(r.organisations as i64, counties_n, "one per county at least");
+    assert_eq!(
+        r.organisations as i64, counties_n,
+        "one per county at least"
+    );
     let sizes: Vec<i64> = enrolments::table
         .inner_join(cohorts::table)
         .filter(cohorts::name.like("Skaalaryhmä %"))
@@ -70,7 +77,10 @@ async fn scale_200_has_the_promised_shapes() {
         .select(enrolments::user_id)
         .load(&mut conn)
         .unwrap();
-    assert!(graduates.len() >= 50, "most of the finished cohorts graduated");
+    assert!(
+        graduates.len() >= 50,
+        "most of the finished cohorts graduated"
+    );
     assert_eq!(r.completions, graduates.len());
     assert_eq!(r.memberships, graduates.len());
     let certs: i64 = certificates::table
@@ -81,14 +91,21 @@ async fn scale_200_has_the_promised_shapes() {
         .unwrap();
     assert_eq!(certs as usize, graduates.len());
     let misplaced: i64 = memberships::table
-        .inner_join(organisations::table.on(organisations::id.nullable().eq(memberships::organisation_id)))
+        .inner_join(
+            organisations::table.on(organisations::id
+                .nullable()
+                .eq(memberships::organisation_id)),
+        )
         .inner_join(counties::table.on(counties::id.eq(organisations::county_id)))
         .filter(memberships::user_id.eq_any(&graduates))
         .filter(counties::region_id.ne(memberships::region_id))
         .count()
         .get_result(&mut conn)
         .unwrap();
-    assert_eq!(misplaced, 0, "members belong to their organisation's region");
+    assert_eq!(
+        misplaced, 0,
+        "members belong to their organisation's region"
+    );
     let lessons_n: i64 = lessons::table
         .filter(lessons::active.eq(true))
         .count()
@@ -101,7 +118,10 @@ async fn scale_200_has_the_promised_shapes() {
         .get_result(&mut conn)
         .unwrap();
     assert_eq!(done, lessons_n * graduates.len() as i64);
-    assert!(r.progress > done as usize, "studying trainees have progress too");
+    assert!(
+        r.progress > done as usize,
+        "studying trainees have progress too"
+    );
     let trainings: i64 = trainings_held::table
         .filter(trainings_held::user_id.eq_any(&graduates))
         .count()
@@ -125,12 +145,19 @@ async fn scale_200_has_the_promised_shapes() {
     let mut lengths: Vec<i32> = counts.iter().map(|c| c.1).collect();
     assert_eq!(lengths.iter().map(|n| *n as usize).sum::<usize>(), 2000);
     lengths.sort_unstable();
-    assert!(lengths[lengths.len() / 2] <= 8, "most threads are short: {lengths:?}");
+    assert!(
+        lengths[lengths.len() / 2] <= 8,
+        "most threads are short: {lengths:?}"
+    );
     assert!(*lengths.last().unwrap() >= 120, "the long thread");
     let real: Vec<(i64, i64, Option<i64>)> = dp::table
         .filter(dp::thread_id.ge(r.long_thread))
         .group_by(dp::thread_id)
-        .select((dp::thread_id, diesel::dsl::count_star(), diesel::dsl::max(dp::id)))
+        .select((
+            dp::thread_id,
+            diesel::dsl::count_star(),
+            diesel::dsl::max(dp::id),
+        ))
         .order(dp::thread_id)
         .load(&mut conn)
         .unwrap();
@@ -153,13 +180,20 @@ async fn scale_200_has_the_promised_shapes() {
         .count()
         .get_result(&mut conn)
         .unwrap();
-    assert_eq!(strangers, 0, "every author is a member of the thread's cohort");
+    assert_eq!(
+        strangers, 0,
+        "every author is a member of the thread's cohort"
+    );
 
     // The same N again: nothing added. Another N: refused with a clear message.
     let again = scale::seed(&mut conn, 200, &password_hash(), app.clock.now()).unwrap();
     assert!(again.already_present);
     let e = scale::seed(&mut conn, 300, &password_hash(), app.clock.now()).unwrap_err();
-    assert!(e.to_string().contains("already holds a scaled dataset of 200"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("already holds a scaled dataset of 200"),
+        "{e}"
+    );
     let total: i64 = dp::table.count().get_result(&mut conn).unwrap();
     assert_eq!(total, posts_after);
     drop(conn);
@@ -172,7 +206,9 @@ async fn scale_200_has_the_promised_shapes() {
         .first(&mut app.conn())
         .unwrap();
     let mut b = app.signed_in(scale::BENCH_TRAINEE).await;
-    let thread = b.get(&format!("/keskustelut/ketju/{}", r.long_thread)).await;
+    let thread = b
+        .get(&format!("/keskustelut/ketju/{}", r.long_thread))
+        .await;
     assert_eq!(thread.status, 200, "{}", thread.body);
     assert!(thread.body.contains("?jalkeen="), "the long thread pages");
     let home = b.get(&format!("/ryhmat/{cohort}/")).await;
@@ -187,5 +223,8 @@ async fn scale_200_has_the_promised_shapes() {
     let mut c = app.signed_in(kirjaamo::demo::COORDINATOR).await;
     let net = c.get("/verkosto").await;
     assert_eq!(net.status, 200);
-    assert!(net.body.contains("Skaalaryhmä") || net.body.contains("skaala"), "scaled organisations are in Socca's registry");
+    assert!(
+        net.body.contains("Skaalaryhmä") || net.body.contains("skaala"),
+        "scaled organisations are in Socca's registry"
+    );
 }

@@ -80,7 +80,10 @@ fn sigterm_fails_readiness_first_and_lets_the_request_in_flight_finish() {
     let form = get(port, "/login").unwrap();
     let cookie = form
         .lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .filter_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
         .map(|c| c.split(';').next().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("; ");
@@ -96,7 +99,8 @@ fn sigterm_fails_readiness_first_and_lets_the_request_in_flight_finish() {
     );
     // A slow client: headers and half the body now, the rest after SIGTERM.
     let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     write!(
         slow,
         "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\
@@ -116,29 +120,34 @@ fn sigterm_fails_readiness_first_and_lets_the_request_in_flight_finish() {
     // From now on readiness fails (while the server still answers), until it stops listening.
     let since = Instant::now();
     let mut not_ready = 0;
-    loop {
-        match get(port, "/readyz") {
-            Some(r) => {
-                let code = status(&r);
-                if since.elapsed() > Duration::from_millis(300) {
-                    assert_eq!(code, Some(503), "readiness after SIGTERM: {r}");
-                    not_ready += 1;
-                }
-                let h = get(port, "/healthz").and_then(|r| status(&r));
-                assert!(matches!(h, Some(200) | None), "alive while draining: {h:?}");
-            }
-            None => break,
+    while let Some(r) = get(port, "/readyz") {
+        let code = status(&r);
+        if since.elapsed() > Duration::from_millis(300) {
+            assert_eq!(code, Some(503), "readiness after SIGTERM: {r}");
+            not_ready += 1;
         }
-        assert!(since.elapsed() < Duration::from_secs(10), "the server kept listening");
+        let h = get(port, "/healthz").and_then(|r| status(&r));
+        assert!(matches!(h, Some(200) | None), "alive while draining: {h:?}");
+        assert!(
+            since.elapsed() < Duration::from_secs(10),
+            "the server kept listening"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(not_ready >= 5, "readiness answered 503 while draining ({not_ready} times)");
+    assert!(
+        not_ready >= 5,
+        "readiness answered 503 while draining ({not_ready} times)"
+    );
 
     // The listener is closed; the request in flight still completes.
     slow.write_all(rest.as_bytes()).unwrap();
     let mut response = String::new();
     slow.read_to_string(&mut response).unwrap();
-    assert_eq!(status(&response), Some(401), "the slow sign-in finished: {response}");
+    assert_eq!(
+        status(&response),
+        Some(401),
+        "the slow sign-in finished: {response}"
+    );
     assert!(response.contains("</html>"), "a whole page");
 
     let deadline = Instant::now() + Duration::from_secs(25);

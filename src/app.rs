@@ -9,6 +9,7 @@ use crate::templates::Templates;
 use crate::web;
 use crate::{AppError, AppResult, Config};
 use actix_web::web::Data;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Everything a request or a job needs, built once and shared.
@@ -19,6 +20,9 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     pub clock: Clock,
     pub transport: Transport,
+    /// Set when the server is asked to stop: `/readyz` fails from then on, so a load balancer
+    /// stops sending traffic while the requests in flight finish.
+    pub draining: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -38,7 +42,17 @@ impl AppState {
             templates: Arc::new(Templates::load()?),
             clock,
             transport,
+            draining: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Marks this server as stopping (see [`AppState::draining`]).
+    pub fn begin_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
     }
 
     /// Runs blocking database work off the async executor.
@@ -147,7 +161,33 @@ fn watch_courses(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Runs the HTTP server and the background workers until SIGINT/SIGTERM.
+/// Waits for SIGTERM or SIGINT (Ctrl-C); says which.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
+}
+
+/// Runs the HTTP server and the background workers until SIGINT/SIGTERM. On SIGTERM (how
+/// orchestrators stop a server) `/readyz` answers 503 at once while requests are still served
+/// for `drain_secs`, so the load balancer takes this server out first; then it stops accepting
+/// connections and gives the requests in flight up to 20 s to finish. SIGINT skips the wait.
 pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     let bind = state.config.bind.clone();
     let worker = state.mailer().spawn(std::time::Duration::from_secs(
@@ -180,9 +220,28 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
             .default_service(actix_web::web::to(web::pages::not_found))
     })
     .shutdown_timeout(20)
-    .bind(&bind)?;
+    .disable_signals()
+    .bind(&bind)?
+    .run();
     tracing::info!(%bind, base_url = %state.config.base_url, "Kirjaamo is listening");
-    let result = server.run().await;
+    let handle = server.handle();
+    let drain = std::time::Duration::from_secs(state.config.drain_secs);
+    let stopping = state.clone();
+    let stopper = actix_web::rt::spawn(async move {
+        let which = stop_signal().await;
+        stopping.begin_draining();
+        if which == "SIGTERM" && !drain.is_zero() {
+            tracing::info!(
+                seconds = drain.as_secs(),
+                "SIGTERM: not ready any more; draining"
+            );
+            tokio::time::sleep(drain).await;
+        }
+        tracing::info!("{which}: stopping; requests in flight may finish");
+        handle.stop(true).await;
+    });
+    let result = server.await;
+    stopper.abort();
     worker.abort();
     digests.abort();
     lapse_check.abort();

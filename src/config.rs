@@ -35,6 +35,9 @@ pub struct Config {
     /// Whether the session cookie is marked Secure (true when base_url is https).
     pub secure_cookies: bool,
     pub mail_worker_interval_secs: u64,
+    /// On SIGTERM, how long `/readyz` answers 503 while requests are still served, before the
+    /// server stops accepting connections (then in-flight requests get 20 s to finish).
+    pub drain_secs: u64,
 }
 
 pub const DEFAULT_DEMO_PASSWORD: &str = "kirjaamo-demo-2026";
@@ -73,6 +76,12 @@ impl Config {
                 .context("KIRJAAMO_DB_POOL_SIZE must be a number")?,
             None => 10,
         };
+        let drain_secs = match var("KIRJAAMO_DRAIN_SECS") {
+            Some(v) => v
+                .parse()
+                .context("KIRJAAMO_DRAIN_SECS must be a number of seconds")?,
+            None => 5,
+        };
         Ok(Config {
             secure_cookies: base_url.starts_with("https://"),
             env,
@@ -89,6 +98,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
             db_pool_size,
             mail_worker_interval_secs: 5,
+            drain_secs,
         })
     }
 
@@ -110,6 +120,7 @@ impl Config {
             db_pool_size: 4,
             secure_cookies: false,
             mail_worker_interval_secs: 5,
+            drain_secs: 0,
         }
     }
 

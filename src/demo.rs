@@ -9,6 +9,8 @@ use crate::network::{self, NewOrganisation};
 use crate::AppResult;
 use chrono::NaiveDateTime;
 
+pub mod scale;
+
 pub const ADMIN: &str = "admin@demo.kirjaamo.test";
 pub const COORDINATOR: &str = "coordinator@demo.kirjaamo.test";
 pub const TRAINER: &str = "trainer@demo.kirjaamo.test";

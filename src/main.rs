@@ -35,7 +35,13 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Seed the demo world (idempotent).
-    Demo,
+    Demo {
+        /// Add a large dataset for load benches on top: this many users in cohorts,
+        /// organisations and the expert networks, ten posts per user (`kirjaamo::demo::scale`).
+        /// The same N again changes nothing; another N on a scaled database is refused.
+        #[arg(long, value_name = "USERS")]
+        scale: Option<usize>,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -202,7 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             state()?;
             println!("migrations applied");
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let state = state()?;
             // The demo cohort runs the basic course: publish the courses first.
             app::publish_courses(&state)?;
@@ -219,6 +225,33 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 demo::TRAINER,
                 demo::TRAINEE
             );
+            if let Some(users) = scale {
+                let started = std::time::Instant::now();
+                let hash = kirjaamo::accounts::password::hash(&state.config.demo_password)?;
+                let r = demo::scale::seed(&mut conn, users, &hash, state.clock.now())
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if r.already_present {
+                    println!("scaled dataset of {users} users already present: nothing added");
+                } else {
+                    println!(
+                        "scaled dataset added in {:.1} s: {} users, {} organisations, {} cohorts, {} enrolments, {} lessons done, {} completions, {} memberships, {} trainings held, {} threads, {} posts; the long thread is {} ({} posts); sign in as {}",
+                        started.elapsed().as_secs_f64(),
+                        r.users,
+                        r.organisations,
+                        r.cohorts,
+                        r.enrolments,
+                        r.progress,
+                        r.completions,
+                        r.memberships,
+                        r.trainings,
+                        r.threads,
+                        r.posts,
+                        r.long_thread,
+                        r.long_thread_posts,
+                        demo::scale::BENCH_TRAINEE
+                    );
+                }
+            }
         }
         Command::User {
             command:

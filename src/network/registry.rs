@@ -83,11 +83,20 @@ pub struct RegistryRow {
 
 /// The experts of a scope, by name.
 pub fn registry(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<RegistryRow>> {
+    registry_first(conn, scope, i64::MAX)
+}
+
+/// The first `limit` rows of [`registry`] (the network page shows a page; the CSV has all).
+pub fn registry_first(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    limit: i64,
+) -> AppResult<Vec<RegistryRow>> {
     let q = memberships::table
         .inner_join(users::table)
         .left_join(organisations::table)
         .left_join(counties::table)
-        .order(users::name)
+        .order((users::name, users::id))
         .select((
             users::id,
             users::name,
@@ -103,7 +112,24 @@ pub fn registry(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<Registr
         Scope::Region(r) => q.filter(memberships::region_id.eq(r)),
         Scope::County(c) => q.filter(memberships::county_id.eq(c)),
     };
+    let q = if limit < i64::MAX { q.limit(limit) } else { q };
     Ok(q.load(conn)?)
+}
+
+/// Members of the scope's registry: (all, active).
+pub fn registry_counts(conn: &mut AnyConnection, scope: Scope) -> AppResult<(i64, i64)> {
+    let q = memberships::table
+        .group_by(memberships::status)
+        .select((memberships::status, diesel::dsl::count_star()))
+        .into_boxed();
+    let q = match scope {
+        Scope::Region(r) => q.filter(memberships::region_id.eq(r)),
+        Scope::County(c) => q.filter(memberships::county_id.eq(c)),
+    };
+    let rows: Vec<(String, i64)> = q.load(conn)?;
+    let all = rows.iter().map(|r| r.1).sum();
+    let active = rows.iter().filter(|r| r.0 == "active").map(|r| r.1).sum();
+    Ok((all, active))
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

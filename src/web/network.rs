@@ -205,15 +205,19 @@ pub(super) async fn scope_for(
         .await
 }
 
+/// Registry rows shown on the network page; the CSV export has every row.
+const REGISTRY_PAGE: i64 = 200;
+
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
     let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = auth.0.state.clock.today();
-    let (rows, quarters, reach, blind) = auth
+    let (rows, counts, quarters, reach, blind) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
-                registry::registry(conn, scope)?,
+                registry::registry_first(conn, scope, REGISTRY_PAGE)?,
+                registry::registry_counts(conn, scope)?,
                 registry::trainings_by_quarter(conn, scope, today, 8)?,
                 registry::reach(conn, scope)?,
                 registry::blind_spots(conn, scope)?,
@@ -240,10 +244,8 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     );
     c.insert("query", &scope_query(scope));
     c.insert("registry", &rows);
-    c.insert(
-        "active",
-        &rows.iter().filter(|r| r.status == "active").count(),
-    );
+    c.insert("members", &counts.0);
+    c.insert("active", &counts.1);
     c.insert("quarters", &quarters);
     c.insert(
         "participants_chart",

@@ -53,8 +53,14 @@ pub async fn healthz() -> HttpResponse {
         .body("ok")
 }
 
-/// The database answers; a load balancer sends traffic only while this is 200.
+/// The database answers and the server is not stopping; a load balancer sends traffic only
+/// while this is 200.
 pub async fn readyz(state: Data<AppState>) -> HttpResponse {
+    if state.is_draining() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body("shutting down");
+    }
     let ok = state
         .db(|conn| {
             conn.batch_execute("SELECT 1")?;

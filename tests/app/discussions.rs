@@ -1472,7 +1472,7 @@ async fn the_demo_world_has_discussions() {
     assert_eq!(trainer.get("/keskustelut/valmentaja").await.status, 200);
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

@@ -72,6 +72,12 @@ async fn health_and_readiness() {
     assert_eq!((h.status, h.body.as_str()), (200, "ok"));
     let r = b.get("/readyz").await;
     assert_eq!((r.status, r.body.as_str()), (200, "ready"));
+    // A server asked to stop is not ready, though alive and still serving.
+    app.state.begin_draining();
+    let r = b.get("/readyz").await;
+    assert_eq!((r.status, r.body.as_str()), (503, "shutting down"));
+    assert_eq!(b.get("/healthz").await.status, 200);
+    assert_eq!(b.get("/login").await.status, 200);
 }
 
 #[actix_web::test]

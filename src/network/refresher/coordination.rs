@@ -1,0 +1,388 @@
+//! What coordinators see and do: the lapsed, in-refresher, reminded and excused experts of
+//! their area, and enrolling or excusing one by hand with a reason (audit-logged).
+
+use super::*;
+
+/// One row of the coordinator's refresher page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub county: Option<String>,
+    pub status: String,
+    pub found_on: NaiveDate,
+    pub last_completion_on: NaiveDate,
+    pub last_training_on: Option<NaiveDate>,
+    pub cohort: Option<String>,
+    pub enrolment_status: Option<String>,
+    pub excused_until: Option<NaiveDate>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub county: Option<String>,
+    pub lapses_on: NaiveDate,
+    pub warned_on: NaiveDate,
+}
+
+/// The lapsed, in-refresher, reminded and excused experts of a coordinator's area.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AreaView {
+    pub queued: Vec<CaseRow>,
+    pub enrolled: Vec<CaseRow>,
+    pub warned: Vec<WarningRow>,
+    pub excused: Vec<CaseRow>,
+}
+
+/// The figures of [`AreaView`], for overviews.
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+pub struct AreaCounts {
+    pub queued: usize,
+    pub enrolled: usize,
+    pub warned: usize,
+    pub excused: usize,
+}
+
+impl AreaView {
+    pub fn counts(&self) -> AreaCounts {
+        AreaCounts {
+            queued: self.queued.len(),
+            enrolled: self.enrolled.len(),
+            warned: self.warned.len(),
+            excused: self.excused.len(),
+        }
+    }
+}
+
+/// The figures of [`area`] in three aggregate queries, for the coordinators' overview.
+pub fn area_counts(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    today: NaiveDate,
+) -> AppResult<AreaCounts> {
+    let mut cases = refresher_cases::table
+        .filter(
+            refresher_cases::closed_at
+                .is_null()
+                .or(refresher_cases::status
+                    .eq("excused")
+                    .and(refresher_cases::excused_until.ge(today))),
+        )
+        .group_by(refresher_cases::status)
+        .select((refresher_cases::status, diesel::dsl::count_star()))
+        .into_boxed();
+    let mut warned = lapse_warnings::table
+        .filter(lapse_warnings::lapses_on.ge(today))
+        .into_boxed();
+    match scope {
+        Scope::Region(r) => {
+            cases = cases.filter(refresher_cases::region_id.eq(r));
+            warned = warned.filter(lapse_warnings::region_id.eq(r));
+        }
+        Scope::County(c) => {
+            cases = cases.filter(refresher_cases::county_id.eq(c));
+            warned = warned.filter(lapse_warnings::county_id.eq(c));
+        }
+    }
+    let mut counts = AreaCounts::default();
+    for (status, n) in cases.load::<(String, i64)>(conn)? {
+        let n = n as usize;
+        match status.as_str() {
+            "queued" => counts.queued = n,
+            "enrolled" => counts.enrolled = n,
+            _ => counts.excused += n,
+        }
+    }
+    counts.warned = warned
+        // Those already lapsed are counted as queued or enrolled, not as reminded.
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            refresher_cases::table
+                .filter(refresher_cases::user_id.eq(lapse_warnings::user_id))
+                .filter(refresher_cases::closed_at.is_null()),
+        )))
+        .count()
+        .get_result::<i64>(conn)? as usize;
+    Ok(counts)
+}
+
+pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResult<AreaView> {
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+        NaiveDate,
+        NaiveDate,
+        Option<NaiveDate>,
+        Option<String>,
+        Option<String>,
+        Option<NaiveDate>,
+        String,
+    );
+    let mut q = refresher_cases::table
+        .inner_join(users::table)
+        .left_join(counties::table.on(counties::id.nullable().eq(refresher_cases::county_id)))
+        .left_join(cohort_t::table.on(cohort_t::id.nullable().eq(refresher_cases::cohort_id)))
+        .left_join(
+            enrolments::table.on(enrolments::id.nullable().eq(refresher_cases::enrolment_id)),
+        )
+        .filter(
+            refresher_cases::closed_at
+                .is_null()
+                .or(refresher_cases::status
+                    .eq("excused")
+                    .and(refresher_cases::excused_until.ge(today))),
+        )
+        .order((users::name, refresher_cases::id))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            counties::name_fi.nullable(),
+            refresher_cases::status,
+            refresher_cases::found_on,
+            refresher_cases::last_completion_on,
+            refresher_cases::last_training_on,
+            cohort_t::name.nullable(),
+            enrolments::status.nullable(),
+            refresher_cases::excused_until,
+            refresher_cases::note,
+        ))
+        .into_boxed();
+    q = match scope {
+        Scope::Region(r) => q.filter(refresher_cases::region_id.eq(r)),
+        Scope::County(c) => q.filter(refresher_cases::county_id.eq(c)),
+    };
+    let mut view = AreaView::default();
+    let mut open_users = HashSet::new();
+    for r in q.load::<Row>(conn)? {
+        let row = CaseRow {
+            user_id: r.0,
+            name: r.1,
+            email: r.2,
+            county: r.3,
+            status: r.4,
+            found_on: r.5,
+            last_completion_on: r.6,
+            last_training_on: r.7,
+            cohort: r.8,
+            enrolment_status: r.9,
+            excused_until: r.10,
+            note: r.11,
+        };
+        match row.status.as_str() {
+            "queued" => {
+                open_users.insert(row.user_id);
+                view.queued.push(row)
+            }
+            "enrolled" => {
+                open_users.insert(row.user_id);
+                view.enrolled.push(row)
+            }
+            _ => view.excused.push(row),
+        }
+    }
+    let mut wq = lapse_warnings::table
+        .inner_join(users::table)
+        .left_join(counties::table.on(counties::id.nullable().eq(lapse_warnings::county_id)))
+        .filter(lapse_warnings::lapses_on.ge(today))
+        .order((lapse_warnings::lapses_on, users::name))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            counties::name_fi.nullable(),
+            lapse_warnings::lapses_on,
+            lapse_warnings::warned_on,
+        ))
+        .into_boxed();
+    wq = match scope {
+        Scope::Region(r) => wq.filter(lapse_warnings::region_id.eq(r)),
+        Scope::County(c) => wq.filter(lapse_warnings::county_id.eq(c)),
+    };
+    for (user_id, name, email, county, lapses_on, warned_on) in
+        wq.load::<(i64, String, String, Option<String>, NaiveDate, NaiveDate)>(conn)?
+    {
+        if !open_users.contains(&user_id) {
+            view.warned.push(WarningRow {
+                user_id,
+                name,
+                email,
+                county,
+                lapses_on,
+                warned_on,
+            });
+        }
+    }
+    Ok(view)
+}
+
+/// The expert `user_id` as a coordinator may act on them: a member of an area `who` manages.
+fn expert_managed_by(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    user_id: i64,
+    today: NaiveDate,
+) -> AppResult<Expert> {
+    let places: Vec<(i64, Option<i64>)> = memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select((memberships::region_id, memberships::county_id))
+        .load(conn)?;
+    let mut allowed = false;
+    for (region_id, county_id) in places {
+        allowed |= who.manages_region(region_id)
+            || match county_id {
+                Some(c) => who.manages_county(crate::network::county_place(conn, c)?),
+                None => false,
+            };
+    }
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    experts(conn, Some(user_id), today)?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)
+}
+
+/// Checks a coordinator's reason: required, at most 500 characters.
+fn reason(note: &str) -> AppResult<String> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::Invalid("refresher.reason_required".into()));
+    }
+    if note.chars().count() > 500 {
+        return Err(AppError::Invalid("refresher.reason_too_long".into()));
+    }
+    Ok(note.to_string())
+}
+
+/// A coordinator enrols an expert of their area into an open refresher cohort by hand.
+#[allow(clippy::too_many_arguments)]
+pub fn enrol_by_hand(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    who: &Principal,
+    user_id: i64,
+    cohort_id: i64,
+    note: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let note = reason(note)?;
+    let Some(rule) = rule(conn)? else {
+        return Err(AppError::Invalid("refresher.no_course".into()));
+    };
+    let expert = expert_managed_by(conn, who, user_id, today)?;
+    let cohort = open_refresher_cohorts(conn, today)?
+        .into_iter()
+        .find(|c| {
+            c.id == cohort_id && (c.region_id.is_none() || c.region_id == Some(expert.region_id))
+        })
+        .ok_or(AppError::Invalid("refresher.cohort_not_open".into()))?;
+    write_tx(conn, |c| {
+        let open: Option<(i64, String)> = refresher_cases::table
+            .filter(refresher_cases::user_id.eq(user_id))
+            .filter(refresher_cases::closed_at.is_null())
+            .select((refresher_cases::id, refresher_cases::status))
+            .first(c)
+            .optional()?;
+        let case_id = match open {
+            Some((_, status)) if status == "enrolled" => {
+                return Err(AppError::Conflict("refresher.already_enrolled".into()))
+            }
+            Some((id, _)) => {
+                diesel::update(refresher_cases::table.find(id))
+                    .set((
+                        refresher_cases::note.eq(&note),
+                        refresher_cases::decided_by.eq(who.user_id),
+                    ))
+                    .execute(c)?;
+                id
+            }
+            None => insert_case(c, &expert, "queued", today, Some(who.user_id), &note, now)?
+                .ok_or(AppError::Conflict("refresher.already_enrolled".into()))?,
+        };
+        if !has_seat(c, &cohort)? {
+            return Err(AppError::Invalid("refresher.cohort_not_open".into()));
+        }
+        enrol_case_in(
+            c,
+            msg,
+            rule,
+            case_id,
+            &expert,
+            &cohort,
+            Some(who.user_id),
+            today,
+            now,
+        )?;
+        audit::record(
+            c,
+            Some(who.user_id),
+            "refresher.enrol",
+            &format!("user:{user_id}"),
+            &format!("cohort:{}; {note}", cohort.id),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// A coordinator excuses an expert of their area from the refresher until a day (parental
+/// leave, a new post, …): the check leaves them be until then.
+#[allow(clippy::too_many_arguments)]
+pub fn excuse(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    user_id: i64,
+    until: NaiveDate,
+    note: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let note = reason(note)?;
+    if until <= today || until > plus_months(today, 36) {
+        return Err(AppError::Invalid("refresher.until_invalid".into()));
+    }
+    let expert = expert_managed_by(conn, who, user_id, today)?;
+    write_tx(conn, |c| {
+        let open: Option<i64> = refresher_cases::table
+            .filter(refresher_cases::user_id.eq(user_id))
+            .filter(refresher_cases::closed_at.is_null())
+            .select(refresher_cases::id)
+            .first(c)
+            .optional()?;
+        let case_id = match open {
+            Some(id) => id,
+            None => insert_case(c, &expert, "excused", today, Some(who.user_id), &note, now)?
+                .ok_or(AppError::Conflict("refresher.changed".into()))?,
+        };
+        diesel::update(refresher_cases::table.find(case_id))
+            .set((
+                refresher_cases::status.eq("excused"),
+                refresher_cases::excused_until.eq(until),
+                refresher_cases::note.eq(&note),
+                refresher_cases::decided_by.eq(who.user_id),
+                refresher_cases::updated_at.eq(now),
+                refresher_cases::closed_at.eq(now),
+            ))
+            .execute(c)?;
+        set_membership_status(c, user_id, "active")?;
+        audit::record(
+            c,
+            Some(who.user_id),
+            "refresher.excuse",
+            &format!("user:{user_id}"),
+            &format!("until {until}; {note}"),
+            now,
+        )?;
+        Ok(())
+    })
+}

@@ -77,6 +77,15 @@ impl Templates {
             let cat = catalogs.get(lang).clone();
             tera.register_function("t", Translate { catalog: cat });
             tera.register_filter("local_date", LocalDate { lang });
+            for (name, kind) in [
+                ("local_datetime", Shown::DateTime),
+                ("local_time", Shown::Time),
+                ("iso_datetime", Shown::Iso),
+                ("num", Shown::Number),
+                ("percent", Shown::Percent),
+            ] {
+                tera.register_filter(name, Formatted { lang, kind });
+            }
             tera.register_function(
                 "asset",
                 AssetUrl {
@@ -223,15 +232,66 @@ impl tera::Filter for LocalDate {
     }
 }
 
+/// An ISO date as the language writes it; a stored UTC date-time becomes its Helsinki day.
 pub fn local_date(lang: Lang, text: &str) -> String {
-    use chrono::Datelike;
-    let Ok(d) = chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
-    else {
-        return text.to_string();
-    };
-    match lang {
-        Lang::Fi | Lang::Sv => format!("{}.{}.{}", d.day(), d.month(), d.year()),
-        Lang::En => d.format("%-d %B %Y").to_string(),
+    use crate::i18n::format;
+    if text.len() > 10 {
+        if let Some(utc) = format::parse_stored(text) {
+            return format::date(lang, format::helsinki_date(utc));
+        }
+    }
+    match chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d") {
+        Ok(d) => format::date(lang, d),
+        Err(_) => text.to_string(),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Shown {
+    DateTime,
+    Time,
+    Iso,
+    Number,
+    Percent,
+}
+
+/// The filters that show stored values in Helsinki time and numbers in the page's language:
+/// `{{ t | local_datetime }}` (6.12.2026 klo 13.28), `{{ t | local_time }}` (13.28),
+/// `{{ t | iso_datetime }}` (for `<time datetime>`: 2026-12-06T13:28:00+02:00),
+/// `{{ n | num }}` / `{{ x | num(places=1) }}` (12 345,5), `{{ p | percent }}` (25,0 %).
+/// A value they cannot read (empty, missing) is shown as it came.
+struct Formatted {
+    lang: Lang,
+    kind: Shown,
+}
+
+impl tera::Filter for Formatted {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        use crate::i18n::format;
+        let shown = match self.kind {
+            Shown::DateTime | Shown::Time | Shown::Iso => {
+                let Some(utc) = value.as_str().and_then(format::parse_stored) else {
+                    return Ok(value.clone());
+                };
+                match self.kind {
+                    Shown::DateTime => format::datetime(self.lang, utc),
+                    Shown::Time => format::time_of_day(self.lang, utc),
+                    _ => format::rfc3339(utc),
+                }
+            }
+            Shown::Number | Shown::Percent => {
+                let Some(n) = value.as_f64() else {
+                    return Ok(value.clone());
+                };
+                if matches!(self.kind, Shown::Percent) {
+                    format::percent(self.lang, n)
+                } else {
+                    let places = args.get("places").and_then(Value::as_u64).unwrap_or(0);
+                    format::decimal(self.lang, n, places.min(6) as usize)
+                }
+            }
+        };
+        Ok(Value::String(shown))
     }
 }
 
@@ -245,5 +305,31 @@ mod tests {
         assert_eq!(local_date(Lang::Sv, "2029-12-24T10:00:00"), "24.12.2029");
         assert_eq!(local_date(Lang::En, "2029-03-01"), "1 March 2029");
         assert_eq!(local_date(Lang::Fi, "ei päivä"), "ei päivä");
+        // A stored UTC time late in the evening is already the next day in Helsinki.
+        assert_eq!(local_date(Lang::Fi, "2029-12-24T22:30:00"), "25.12.2029");
+    }
+
+    #[test]
+    fn filters_show_helsinki_time_and_local_numbers() {
+        let t = Templates::load().unwrap();
+        let mut c = tera::Context::new();
+        c.insert("at", "2026-12-06T11:28:00.123456");
+        c.insert("n", &12345);
+        c.insert("share", &25.0);
+        c.insert("mean", &3.8333333333333335);
+        let src = "{{ at | local_datetime }}|{{ at | local_time }}|{{ at | iso_datetime }}|\
+                   {{ n | num }}|{{ share | percent }}|{{ mean | num(places=2) }}";
+        let mut fi = t.tera(Lang::Fi).clone();
+        let out = fi.render_str(src, &c).unwrap();
+        assert_eq!(
+            out,
+            "6.12.2026 klo 13.28|13.28|2026-12-06T13:28:00+02:00|12\u{a0}345|25,0\u{a0}%|3,83"
+        );
+        let mut en = t.tera(Lang::En).clone();
+        let out = en.render_str(src, &c).unwrap();
+        assert_eq!(
+            out,
+            "6 December 2026 at 13:28|13:28|2026-12-06T13:28:00+02:00|12,345|25.0%|3.83"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Languages and the UI text catalogues (`locales/{fi,sv,en}.toml`): Finnish first, then
 //! Swedish and English. A test checks that every key exists in all three.
 
+pub mod format;
+
 use rust_embed::RustEmbed;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -251,7 +251,10 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
         })
         .await?;
     drain_refresher_queue(&auth).await;
-    Ok(see_other(&format!("/hallinta/ryhmat/{}", cohort.id)))
+    Ok(auth.0.see_other_notice(
+        &format!("/hallinta/ryhmat/{}", cohort.id),
+        "notice.cohort_created",
+    ))
 }
 
 /// A new or changed refresher cohort takes the experts waiting for one. The cohort is saved

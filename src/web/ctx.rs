@@ -21,6 +21,8 @@ pub struct Ctx {
     pub csrf_token: String,
     pub request_id: String,
     pub path: String,
+    /// The one-time notice of the action before the redirect ([`super::notice`]).
+    pub notice: Option<super::notice::Notice>,
 }
 
 impl FromRequest for Ctx {
@@ -50,6 +52,7 @@ impl Ctx {
             principal: info.principal,
             request_id: info.request_id,
             path: req.path().to_string(),
+            notice: super::notice::Notice::of(req),
         })
     }
 
@@ -76,7 +79,7 @@ impl Ctx {
         c.insert("request_id", &self.request_id);
         c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
         c.insert("user", &self.principal);
-        c.insert("flash", &None::<String>);
+        c.insert("flash", &self.notice_text());
         c
     }
 
@@ -94,9 +97,11 @@ impl Ctx {
         let mut full = self.base_context();
         full.extend(ctx);
         let html = self.state.templates.render(self.lang, template, &full)?;
-        Ok(HttpResponse::build(status)
+        let mut res = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
-            .body(html))
+            .body(html);
+        self.clear_notice(&mut res);
+        Ok(res)
     }
 }
 

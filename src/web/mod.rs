@@ -14,6 +14,7 @@ pub mod frame;
 pub mod knowledge_bank;
 pub mod learning;
 pub mod network;
+pub mod notice;
 pub mod organisations;
 pub mod pages;
 pub mod refresher;

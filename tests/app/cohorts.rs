@@ -605,3 +605,50 @@ async fn an_organisation_with_a_network_member_has_an_expert_in_the_queue() {
         .unwrap();
     assert!(!organisation_has_expert(&mut app.conn(), helsinki).unwrap());
 }
+
+#[actix_web::test]
+async fn creating_a_cohort_says_so_once_on_the_next_page() {
+    let app = TestApp::new();
+    coordinator(&app);
+    let id = open_cohort(&app, "20", false).await;
+    let mut b = app.signed_in("kaisa@example.fi").await;
+    let page = b.get(&format!("/hallinta/ryhmat/{id}")).await;
+    assert!(!page.body.contains("Valmennusryhmä on luotu."));
+    let course_id: i64 = kirjaamo::db::schema::courses::table
+        .select(kirjaamo::db::schema::courses::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let today = app.clock.today();
+    let starts = (today + chrono::Duration::days(30)).to_string();
+    let ends = (today + chrono::Duration::days(60)).to_string();
+    let closes = (today + chrono::Duration::days(14)).to_string();
+    let res = b
+        .post(
+            "/hallinta/ryhmat",
+            &[
+                ("course_id", &course_id.to_string()),
+                ("name", "Syksy 2027, Socca"),
+                ("region_id", &app.region_id("socca").to_string()),
+                ("starts_on", &starts),
+                ("ends_on", &ends),
+                ("capacity", "12"),
+                ("applications_open_on", &today.to_string()),
+                ("applications_close_on", &closes),
+                ("work_hours", "16"),
+                ("description", "Verkkovalmennus."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let next = b.get(&res.location()).await;
+    assert!(
+        next.body
+            .contains(r#"role="alert">Valmennusryhmä on luotu.</div>"#),
+        "{}",
+        next.body
+    );
+    assert!(next.body.contains("Syksy 2027, Socca"));
+    // Shown once: a reload does not repeat it.
+    let again = b.get(&res.location()).await;
+    assert!(!again.body.contains("Valmennusryhmä on luotu."));
+}

@@ -2,6 +2,16 @@
 //! imports): `;` or `,` between cells (Finnish Excel writes `;`), a byte-order mark allowed,
 //! rows of any length (each import checks its own columns and header).
 
+/// A spreadsheet cell that cannot run as a formula: cells starting with = + - @ (or a tab or
+/// carriage return) get a leading apostrophe. Every CSV export writes its text cells so.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 /// A reader over `text`, with the separator the first line uses more of.
 pub fn reader(text: &str) -> csv::Reader<&[u8]> {
     let text = text.trim_start_matches('\u{feff}');

@@ -3,6 +3,7 @@
 //! connection and the time, and decide nothing about HTTP.
 
 pub mod audit;
+pub mod audit_log;
 pub mod deletion;
 pub mod model;
 pub mod password;
@@ -133,8 +134,10 @@ pub fn grant_role_in(
         })
         .execute(c)?;
     model::revoke_sessions(c, user_id, now)?;
-    audit::record(
+    let area = role_area(c, role)?;
+    audit::record_in(
         c,
+        area,
         actor,
         "role.grant",
         &format!("user:{user_id}"),
@@ -144,6 +147,15 @@ pub fn grant_role_in(
     Ok(())
 }
 
+/// The audit log's area of a role: a coordinator's region or county; none for the others.
+fn role_area(c: &mut AnyConnection, role: &Role) -> QueryResult<audit::Area> {
+    match role {
+        Role::RegionalCoordinator { region_id } => Ok(audit::Area::region(*region_id)),
+        Role::CountyCoordinator { county_id } => audit::Area::of_county(c, *county_id),
+        _ => Ok(audit::Area::NONE),
+    }
+}
+
 pub fn revoke_role(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -151,28 +163,38 @@ pub fn revoke_role(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    write_tx(conn, |c| {
-        let ids: Vec<i64> = model::roles_of(c, user_id)?
-            .into_iter()
-            .filter(|r| Role::from_row(&r.role, r.region_id, r.county_id).as_ref() == Some(role))
-            .map(|r| r.id)
-            .collect();
-        if ids.is_empty() {
-            return Ok(());
-        }
-        diesel::delete(role_assignments::table.filter(role_assignments::id.eq_any(ids)))
-            .execute(c)?;
-        model::revoke_sessions(c, user_id, now)?;
-        audit::record(
-            c,
-            actor,
-            "role.revoke",
-            &format!("user:{user_id}"),
-            &format!("{role:?}"),
-            now,
-        )?;
-        Ok(())
-    })
+    write_tx(conn, |c| revoke_role_in(c, user_id, role, actor, now).map(|_| ()))
+}
+
+/// [`revoke_role`] inside the caller's transaction. Returns whether the user held the role.
+pub fn revoke_role_in(
+    c: &mut AnyConnection,
+    user_id: i64,
+    role: &Role,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    let ids: Vec<i64> = model::roles_of(c, user_id)?
+        .into_iter()
+        .filter(|r| Role::from_row(&r.role, r.region_id, r.county_id).as_ref() == Some(role))
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    diesel::delete(role_assignments::table.filter(role_assignments::id.eq_any(ids))).execute(c)?;
+    model::revoke_sessions(c, user_id, now)?;
+    let area = role_area(c, role)?;
+    audit::record_in(
+        c,
+        area,
+        actor,
+        "role.revoke",
+        &format!("user:{user_id}"),
+        &format!("{role:?}"),
+        now,
+    )?;
+    Ok(true)
 }
 
 /// Deactivates (or reactivates) an account; deactivation ends its sessions at once.

@@ -47,6 +47,27 @@ pub struct Principal {
     pub roles: Vec<Role>,
 }
 
+/// The audit-log entries someone reads: all of them, or those recorded for their areas (an
+/// entry of a county carries its region, so a regional coordinator reads its counties' too).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuditReach {
+    All,
+    Areas { regions: Vec<i64>, counties: Vec<i64> },
+}
+
+impl AuditReach {
+    /// Whether an entry of this area is within reach.
+    pub fn covers(&self, region_id: Option<i64>, county_id: Option<i64>) -> bool {
+        match self {
+            AuditReach::All => true,
+            AuditReach::Areas { regions, counties } => {
+                region_id.is_some_and(|r| regions.contains(&r))
+                    || county_id.is_some_and(|c| counties.contains(&c))
+            }
+        }
+    }
+}
+
 /// Where a county lies, for deciding whether a coordinator reaches it.
 #[derive(Clone, Copy, Debug)]
 pub struct CountyPlace {
@@ -101,6 +122,21 @@ impl Principal {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Which audit-log entries `self` may read: everything (admins), the entries of their own
+    /// regions and counties (coordinators), or none.
+    pub fn audit_reach(&self) -> Option<AuditReach> {
+        if self.is_admin() {
+            Some(AuditReach::All)
+        } else if self.is_coordinator() {
+            Some(AuditReach::Areas {
+                regions: self.regions_managed(),
+                counties: self.counties_managed(),
+            })
+        } else {
+            None
+        }
     }
 
     pub fn counties_managed(&self) -> Vec<i64> {
@@ -173,6 +209,41 @@ mod tests {
             assert_eq!(p.manages_region(1), region, "{:?}", p.roles);
             assert_eq!(p.manages_county(helsinki), hel, "{:?}", p.roles);
             assert_eq!(p.manages_county(pirkanmaa), pir, "{:?}", p.roles);
+        }
+    }
+
+    #[test]
+    fn the_audit_log_is_read_by_admins_and_by_coordinators_for_their_own_area() {
+        // (principal, entry of region 1, of county 1 in region 1, of county 7 in region 3,
+        // without an area)
+        let table = [
+            (who(vec![]), None),
+            (who(vec![Role::Trainer]), None),
+            (
+                who(vec![Role::RegionalCoordinator { region_id: 1 }]),
+                Some([true, true, false, false]),
+            ),
+            (
+                who(vec![Role::CountyCoordinator { county_id: 7 }]),
+                Some([false, false, true, false]),
+            ),
+            (who(vec![Role::Admin]), Some([true, true, true, true])),
+        ];
+        for (p, expected) in table {
+            let reach = p.audit_reach();
+            match (reach, expected) {
+                (None, None) => {}
+                (Some(r), Some(e)) => {
+                    let got = [
+                        r.covers(Some(1), None),
+                        r.covers(Some(1), Some(1)),
+                        r.covers(Some(3), Some(7)),
+                        r.covers(None, None),
+                    ];
+                    assert_eq!(got, e, "{:?}", p.roles);
+                }
+                (r, e) => panic!("{:?}: {r:?} vs {e:?}", p.roles),
+            }
         }
     }
 

@@ -92,6 +92,8 @@ diesel::table! {
         subject -> Text,
         details -> Text,
         created_at -> Timestamp,
+        region_id -> Nullable<BigInt>,
+        county_id -> Nullable<BigInt>,
     }
 }
 

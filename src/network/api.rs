@@ -50,11 +50,13 @@ pub fn create(
             api_tokens::created_at.eq(now),
         ))
         .execute(conn)?;
-    audit::record(
+    let area = scope.audit_area(conn)?;
+    audit::record_in(
         conn,
+        area,
         Some(by),
         "api.token.create",
-        &format!("{scope:?}"),
+        &scope.audit_subject(),
         name,
         now,
     )?;
@@ -96,8 +98,10 @@ pub fn revoke(conn: &mut AnyConnection, id: i64, by: i64, now: NaiveDateTime) ->
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::revoked_at.eq(now))
         .execute(conn)?;
-    audit::record(
+    let area = token_scope(conn, id)?.audit_area(conn)?;
+    audit::record_in(
         conn,
+        area,
         Some(by),
         "api.token.revoke",
         &format!("token:{id}"),
@@ -131,11 +135,13 @@ pub fn registry_for_token(
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::last_used_at.eq(now))
         .execute(conn)?;
-    audit::record(
+    let area = scope.audit_area(conn)?;
+    audit::record_in(
         conn,
+        area,
         None,
         "registry.export.api",
-        &format!("{scope:?}"),
+        &scope.audit_subject(),
         &format!("token:{id}, {} rows", rows.len()),
         now,
     )?;

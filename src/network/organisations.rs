@@ -310,8 +310,10 @@ pub fn create(
         };
         let id = insert(c, &settings, now)?;
         let details = serde_json::json!({ "created": settings }).to_string();
-        audit::record(
+        let area = audit::Area::of_county(c, settings.county_id)?;
+        audit::record_in(
             c,
+            area,
             Some(who.user_id),
             "organisation.create",
             &subject(id),
@@ -371,8 +373,10 @@ fn apply_update(
         .execute(conn)
         .map_err(duplicate_is_conflict)?;
     let details = serde_json::json!({ "changes": changed, "source": source }).to_string();
-    audit::record(
+    let area = audit::Area::of_county(conn, new.county_id)?;
+    audit::record_in(
         conn,
+        area,
         Some(who.user_id),
         "organisation.update",
         &subject(old.id),
@@ -653,8 +657,10 @@ pub fn import_all(
                     let id = insert(c, settings, now)?;
                     let details =
                         serde_json::json!({ "created": settings, "source": "import" }).to_string();
-                    audit::record(
+                    let area = audit::Area::of_county(c, settings.county_id)?;
+                    audit::record_in(
                         c,
+                        area,
                         Some(who.user_id),
                         "organisation.create",
                         &subject(id),
@@ -675,8 +681,10 @@ pub fn import_all(
             "unchanged": preview.unchanged,
         })
         .to_string();
-        audit::record(
+        let area = audit::Area::of_coordinator(c, who)?;
+        audit::record_in(
             c,
+            area,
             Some(who.user_id),
             "organisation.import",
             "organisations",

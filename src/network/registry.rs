@@ -18,6 +18,25 @@ pub enum Scope {
     County(i64),
 }
 
+impl Scope {
+    /// The audit log's area of the scope (a county's entries carry its region too).
+    pub fn audit_area(self, conn: &mut AnyConnection) -> QueryResult<crate::accounts::audit::Area> {
+        use crate::accounts::audit::Area;
+        match self {
+            Scope::Region(r) => Ok(Area::region(r)),
+            Scope::County(c) => Area::of_county(conn, c),
+        }
+    }
+
+    /// The audit log's subject for the scope: `region:3`, `county:7`.
+    pub fn audit_subject(self) -> String {
+        match self {
+            Scope::Region(r) => format!("region:{r}"),
+            Scope::County(c) => format!("county:{c}"),
+        }
+    }
+}
+
 /// The scopes `who` may look at, broadest first.
 pub fn scopes_for(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<(Scope, String)>> {
     let mut out = Vec::new();
@@ -296,15 +315,7 @@ pub fn blind_spots(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<Blin
         .load(conn)?)
 }
 
-/// A spreadsheet cell that cannot run as a formula: cells starting with = + - @ (or a tab or
-/// carriage return) get a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
+pub use crate::spreadsheet::neutralise;
 
 /// The registry as CSV for Finnish Excel: UTF-8 with a byte-order mark, `;` between cells.
 pub fn registry_csv(rows: &[RegistryRow]) -> anyhow::Result<Vec<u8>> {

@@ -99,8 +99,9 @@ pub fn transfer(
             ))
             .returning(network_transfers::id)
             .get_result(c)?;
-        audit::record(
+        audit::record_in(
             c,
+            audit::Area::county(region_id, county_id),
             Some(who.user_id),
             "registry.transfer",
             &format!("county:{county_id}"),

@@ -365,11 +365,13 @@ pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<Http
         .state
         .db(move |conn| {
             let rows = registry::registry(conn, scope)?;
-            audit::record(
+            let area = scope.audit_area(conn)?;
+            audit::record_in(
                 conn,
+                area,
                 Some(actor),
                 "registry.export.csv",
-                &format!("{scope:?}"),
+                &scope.audit_subject(),
                 &format!("{} rows", rows.len()),
                 now,
             )?;
@@ -698,8 +700,9 @@ pub async fn place(
                         placements::placed_by.eq(who.user_id),
                     ))
                     .execute(c)?;
-                audit::record(
+                audit::record_in(
                     c,
+                    audit::Area::county(place.region_id, county),
                     Some(who.user_id),
                     "network.place",
                     &format!("user:{user_id}"),

@@ -548,8 +548,17 @@ pub async fn results_csv(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
         .state
         .db(move |conn| {
             let res = results::results(conn, &survey, &lang)?;
-            audit::record(
+            let area = match (survey.county_id, survey.region_id, survey.cohort_id) {
+                (Some(c), _, _) => audit::Area::of_county(conn, c)?,
+                (None, Some(r), _) => audit::Area::region(r),
+                (None, None, Some(cohort)) => crate::cohorts::find(conn, cohort)?
+                    .region_id
+                    .map_or(audit::Area::NONE, audit::Area::region),
+                _ => audit::Area::NONE,
+            };
+            audit::record_in(
                 conn,
+                area,
                 Some(actor),
                 "survey.export.csv",
                 &format!("survey:{}", survey.id),

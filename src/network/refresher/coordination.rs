@@ -323,8 +323,9 @@ pub fn enrol_by_hand(
             today,
             now,
         )?;
-        audit::record(
+        audit::record_in(
             c,
+            expert.audit_area(),
             Some(who.user_id),
             "refresher.enrol",
             &format!("user:{user_id}"),
@@ -375,8 +376,9 @@ pub fn excuse(
             ))
             .execute(c)?;
         set_membership_status(c, user_id, "active")?;
-        audit::record(
+        audit::record_in(
             c,
+            expert.audit_area(),
             Some(who.user_id),
             "refresher.excuse",
             &format!("user:{user_id}"),

@@ -132,6 +132,16 @@ pub struct Expert {
     pub last_training: Option<NaiveDate>,
 }
 
+impl Expert {
+    /// The audit log's area of the expert: their membership's region and county.
+    pub fn audit_area(&self) -> audit::Area {
+        audit::Area {
+            region_id: Some(self.region_id),
+            county_id: self.county_id,
+        }
+    }
+}
+
 /// The experts (active users with a membership), one row each: the region of their latest
 /// membership, their last completion and their last training held on or before `as_of`.
 /// Four queries whatever the size of the network.

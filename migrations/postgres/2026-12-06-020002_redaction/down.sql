@@ -1,0 +1,2 @@
+DROP TABLE discussion_redaction_requests;
+DROP TABLE discussion_redactions;

@@ -65,7 +65,7 @@ enum NetworkCommand {
     /// lately; enrol them into a refresher cohort (or queue them), remind those about to lapse.
     /// Prints who, why, and what was done. Safe to repeat: nobody is enrolled or reminded twice.
     CheckLapsed {
-        /// The day to check as of (YYYY-MM-DD); default today.
+        /// The day to check as of (YYYY-MM-DD); default today. A future day only with --dry-run.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<chrono::NaiveDate>,
         /// Print what would be done and change nothing.
@@ -304,6 +304,17 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let mut conn = state.pool.get()?;
             let now = state.clock.now();
             let as_of = as_of.unwrap_or(now.date());
+            let today = network::refresher::latest_today(now);
+            if as_of > today && !dry_run {
+                // Acting on a day that has not come would enrol and e-mail experts whose
+                // competence is still valid today; looking ahead is what --dry-run is for.
+                eprintln!(
+                    "kirjaamo: --as-of {as_of} is in the future (today is {}): nothing was \
+                     changed. Add --dry-run to see what the check would do on that day.",
+                    today
+                );
+                return Ok(std::process::ExitCode::from(2));
+            }
             let msg = state.messaging();
             let report = network::refresher::check(&mut conn, &msg, as_of, now, dry_run)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -145,6 +145,18 @@ pub fn invite_all(
                 now,
             )?;
         }
+        // An import of people into a cohort: accountable like the organisation import.
+        accounts::audit::record_in(
+            c,
+            cohort
+                .region_id
+                .map_or(accounts::audit::Area::NONE, accounts::audit::Area::region),
+            actor,
+            "cohort.invite.import",
+            &format!("cohort:{}", cohort.id),
+            &format!("{} invited", preview.rows.len()),
+            now,
+        )?;
         Ok(preview.rows.len())
     })
 }

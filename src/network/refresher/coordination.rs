@@ -224,7 +224,7 @@ pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResu
 }
 
 /// The expert `user_id` as a coordinator may act on them: a member of an area `who` manages.
-fn expert_managed_by(
+pub(super) fn expert_managed_by(
     conn: &mut AnyConnection,
     who: &Principal,
     user_id: i64,
@@ -252,7 +252,7 @@ fn expert_managed_by(
 }
 
 /// Checks a coordinator's reason: required, at most 500 characters.
-fn reason(note: &str) -> AppResult<String> {
+pub(super) fn reason(note: &str) -> AppResult<String> {
     let note = note.trim();
     if note.is_empty() {
         return Err(AppError::Invalid("refresher.reason_required".into()));

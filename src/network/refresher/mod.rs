@@ -341,6 +341,9 @@ pub enum Action {
     AlreadyWarned,
     /// Was waiting in the queue but is current again (a training was logged): case closed.
     Resolved,
+    /// Was enrolled in a refresher but is current again: case closed, membership active; the
+    /// place was freed (and the expert told) unless they had already started studying.
+    BackToCurrent { withdrawn: bool },
     /// Another check running at the same time handled the expert first.
     HandledElsewhere,
 }
@@ -435,6 +438,14 @@ impl Report {
                     "current again: taken out of the queue",
                     "current again: would take out of the queue",
                 ),
+                Action::BackToCurrent { withdrawn: true } => would(
+                    "current again: back to active, refresher place freed, e-mail queued",
+                    "current again: would return to active and free the refresher place",
+                ),
+                Action::BackToCurrent { withdrawn: false } => would(
+                    "current again: back to active (already studying: stays in the cohort)",
+                    "current again: would return to active (already studying: stays in the cohort)",
+                ),
                 Action::HandledElsewhere => "handled by another check running now".into(),
             };
             out.push(format!(
@@ -467,7 +478,7 @@ impl Report {
             self.count(|a| matches!(a, Action::AlreadyInRefresher)),
             self.count(|a| matches!(a, Action::Excused { .. })),
             self.count(|a| matches!(a, Action::Warned)),
-            self.count(|a| matches!(a, Action::Resolved)),
+            self.count(|a| matches!(a, Action::Resolved | Action::BackToCurrent { .. })),
         )
     }
 }
@@ -475,7 +486,7 @@ impl Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OpenCase {
     Queued(i64),
-    Enrolled,
+    Enrolled(i64),
 }
 
 fn open_cases(conn: &mut AnyConnection) -> AppResult<HashMap<i64, OpenCase>> {
@@ -493,7 +504,7 @@ fn open_cases(conn: &mut AnyConnection) -> AppResult<HashMap<i64, OpenCase>> {
             let case = if status == "queued" {
                 OpenCase::Queued(id)
             } else {
-                OpenCase::Enrolled
+                OpenCase::Enrolled(id)
             };
             (uid, case)
         })
@@ -516,8 +527,15 @@ fn excusals(conn: &mut AnyConnection, as_of: NaiveDate) -> AppResult<HashMap<i64
     Ok(out)
 }
 
+/// The latest day it is anywhere the service is used: Helsinki runs ahead of UTC.
+pub fn latest_today(now: NaiveDateTime) -> NaiveDate {
+    crate::i18n::format::helsinki_date(now).max(now.date())
+}
+
 /// Runs the lapse check as of a day. Returns `None` when no refresher course is published
-/// (there is no rule then). In a dry run nothing is written and no mail is queued.
+/// (there is no rule then). In a dry run nothing is written and no mail is queued. A day that
+/// has not come yet is only for a dry run (`refresher.future_as_of`): acting on it would
+/// enrol and e-mail experts whose competence is still valid today.
 pub fn check(
     conn: &mut AnyConnection,
     msg: &Messaging<'_>,
@@ -525,6 +543,9 @@ pub fn check(
     now: NaiveDateTime,
     dry_run: bool,
 ) -> AppResult<Option<Report>> {
+    if !dry_run && as_of > latest_today(now) {
+        return Err(AppError::Invalid("refresher.future_as_of".into()));
+    }
     let Some(rule) = rule(conn)? else {
         return Ok(None);
     };
@@ -547,7 +568,7 @@ pub fn check(
             (State::Lapsed, _) if excused.contains_key(&expert.user_id) => Action::Excused {
                 until: excused[&expert.user_id],
             },
-            (State::Lapsed, Some(OpenCase::Enrolled)) => Action::AlreadyInRefresher,
+            (State::Lapsed, Some(OpenCase::Enrolled(_))) => Action::AlreadyInRefresher,
             (State::Lapsed, case) => {
                 let target = choose(&cohorts, expert.region_id).cloned();
                 let action = if dry_run {
@@ -587,6 +608,15 @@ pub fn check(
                     resolve(conn, case_id, now)?;
                 }
                 Action::Resolved
+            }
+            (_, Some(OpenCase::Enrolled(case_id))) => {
+                if dry_run {
+                    Action::BackToCurrent {
+                        withdrawn: release::frees_place(conn, case_id)?,
+                    }
+                } else {
+                    release::back_to_current(conn, msg, case_id, &expert, now)?
+                }
             }
             (State::DueSoon, _) if warned.contains(&(expert.user_id, standing.current_until)) => {
                 Action::AlreadyWarned
@@ -1010,8 +1040,10 @@ pub fn own_case(conn: &mut AnyConnection, user_id: i64) -> AppResult<Option<OwnC
 
 mod coordination;
 mod daily;
+mod release;
 pub use coordination::*;
 pub use daily::*;
+pub use release::release;
 
 #[cfg(test)]
 mod tests;

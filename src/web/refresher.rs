@@ -1,6 +1,6 @@
 //! The coordinators' refresher page: the lapsed experts of their area (waiting for a cohort
 //! or enrolled), those reminded that they are about to lapse, and those excused; enrolling and
-//! excusing by hand, each with a reason.
+//! excusing by hand, and releasing from the refresher, each with a reason.
 
 use super::ctx::{see_other, Auth};
 use super::network::{scope_for, scope_query, ScopeQuery};
@@ -16,6 +16,7 @@ pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/verkosto/kertaus", page);
     t.post("/verkosto/kertaus/{id}/ilmoita", enrol);
     t.post("/verkosto/kertaus/{id}/vapauta", excuse);
+    t.post("/verkosto/kertaus/{id}/vapauta-ryhmasta", release);
 }
 
 #[derive(Deserialize)]
@@ -209,4 +210,54 @@ pub async fn excuse(
         }
     };
     finish(&auth, &q, user, &form, result, "vapautettu").await
+}
+
+/// Releases an enrolled expert from the refresher (their place freed, the expert told).
+pub async fn release(
+    auth: Auth,
+    path: web::Path<i64>,
+    q: web::Query<ScopeQuery>,
+    form: web::Form<ActionForm>,
+) -> AppResult<HttpResponse> {
+    let user = path.into_inner();
+    let form = form.into_inner();
+    let who = auth.principal().clone();
+    let (today, now) = (auth.0.state.clock.today(), auth.0.now());
+    let state = auth.0.state.clone();
+    let reason = form.reason.clone();
+    let until = match form.until.trim() {
+        "" => Ok(None),
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::Invalid("refresher.until_invalid".into())),
+    };
+    let result = match until {
+        Err(e) => Err(e),
+        Ok(until) => {
+            auth.0
+                .state
+                .db(move |conn| {
+                    let msg = state.messaging();
+                    refresher::release(conn, &msg, &who, user, until, &reason, today, now)
+                })
+                .await
+        }
+    };
+    match result {
+        Ok(released) => {
+            let scope = match (q.maakunta, q.alue) {
+                (Some(c), _) => format!("?maakunta={c}"),
+                (None, Some(r)) => format!("?alue={r}"),
+                _ => String::new(),
+            };
+            let key = match released {
+                refresher::Released::PlaceFreed => "notice.refresher_released",
+                refresher::Released::FromQueue => "notice.refresher_released_queue",
+            };
+            Ok(auth
+                .0
+                .see_other_notice(&format!("/verkosto/kertaus{scope}"), key))
+        }
+        Err(e) => finish(&auth, &q, user, &form, Err(e), "").await,
+    }
 }

@@ -18,6 +18,10 @@ pub struct CaseRow {
     pub enrolment_status: Option<String>,
     pub excused_until: Option<NaiveDate>,
     pub note: String,
+    /// Whether the rule finds the expert lapsed today (an enrolled expert may be current again).
+    pub lapsed_now: bool,
+    /// The last day the expert stays current as things are today.
+    pub current_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +179,8 @@ pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResu
             enrolment_status: r.9,
             excused_until: r.10,
             note: r.11,
+            lapsed_now: true,
+            current_until: None,
         };
         match row.status.as_str() {
             "queued" => {
@@ -186,6 +192,19 @@ pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResu
                 view.enrolled.push(row)
             }
             _ => view.excused.push(row),
+        }
+    }
+    // Where the enrolled stand today: one may have logged a training since, or have been
+    // enrolled by mistake; the page offers to release them.
+    if !view.enrolled.is_empty() {
+        if let Some(rule) = rule(conn)? {
+            for row in &mut view.enrolled {
+                if let Some(e) = experts(conn, Some(row.user_id), today)?.into_iter().next() {
+                    let s = assess(rule, e.last_completion, e.last_training, today);
+                    row.lapsed_now = s.state == State::Lapsed;
+                    row.current_until = Some(s.current_until);
+                }
+            }
         }
     }
     let mut wq = lapse_warnings::table

@@ -1043,7 +1043,7 @@ mod daily;
 mod release;
 pub use coordination::*;
 pub use daily::*;
-pub use release::release;
+pub use release::{release, Released};
 
 #[cfg(test)]
 mod tests;

@@ -190,6 +190,40 @@ pub fn managed_by(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<(C
     Ok(q.select((Cohort::as_select(), courses::title)).load(conn)?)
 }
 
+/// The cohorts a coordinator or admin sees on the cohort list, with whether they manage each:
+/// those they manage ([`managed_by`]), and for a county coordinator also the cohorts of their
+/// county's region, to follow (the regional coordinator runs them).
+pub fn visible_to(
+    conn: &mut AnyConnection,
+    who: &Principal,
+) -> AppResult<Vec<(Cohort, String, bool)>> {
+    let mut out: Vec<(Cohort, String, bool)> = managed_by(conn, who)?
+        .into_iter()
+        .map(|(c, course)| (c, course, true))
+        .collect();
+    let counties = who.counties_managed();
+    if who.is_admin() || counties.is_empty() {
+        return Ok(out);
+    }
+    let regions: Vec<i64> = crate::db::schema::counties::table
+        .filter(crate::db::schema::counties::id.eq_any(&counties))
+        .select(crate::db::schema::counties::region_id)
+        .load(conn)?;
+    let followed: Vec<(Cohort, String)> = cohorts::table
+        .inner_join(courses::table)
+        .filter(cohorts::region_id.eq_any(&regions))
+        .order(cohorts::id.desc())
+        .select((Cohort::as_select(), courses::title))
+        .load(conn)?;
+    for (c, course) in followed {
+        if !out.iter().any(|(o, _, _)| o.id == c.id) {
+            out.push((c, course, false));
+        }
+    }
+    out.sort_by_key(|(c, _, _)| std::cmp::Reverse(c.id));
+    Ok(out)
+}
+
 /// Whether `who` manages the cohort: admins, and the coordinators of its region. National
 /// cohorts are managed by admins.
 pub fn manages(who: &Principal, cohort: &Cohort) -> bool {

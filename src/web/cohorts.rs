@@ -37,22 +37,35 @@ async fn managed_cohort(auth: &Auth, id: i64) -> AppResult<Cohort> {
         .await
 }
 
+/// The cohorts the caller runs (and, for a county coordinator, those of their region to
+/// follow: read only, with the public application page while applications are open).
 pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
-    require_manager(&auth)?;
+    if !auth.principal().manages_anything() {
+        return Err(AppError::Forbidden);
+    }
     let who = auth.principal().clone();
     let rows = auth
         .0
         .state
-        .db(move |conn| cohorts::managed_by(conn, &who))
+        .db(move |conn| cohorts::visible_to(conn, &who))
         .await?;
+    let today = auth.0.state.clock.today();
     let mut c = tera::Context::new();
     c.insert(
         "cohorts",
         &rows
             .iter()
-            .map(|(co, course)| serde_json::json!({"cohort": co, "course": course}))
+            .map(|(co, course, manages)| {
+                serde_json::json!({
+                    "cohort": co,
+                    "course": course,
+                    "manages": manages,
+                    "open": co.open_for_applications(today),
+                })
+            })
             .collect::<Vec<_>>(),
     );
+    c.insert("may_create", &require_manager(&auth).is_ok());
     auth.0.render("cohorts/list.html", c)
 }
 

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod refresher;
 pub mod routes;
 pub mod surveys;
+pub mod transfer;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

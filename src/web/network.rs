@@ -22,8 +22,7 @@ pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/verkosto/rekisteri.csv", export_csv);
     t.get("/verkosto/tiedotteet", announcements_page);
     t.post("/verkosto/tiedotteet", announce);
-    t.get("/verkosto/siirto", transfer_page);
-    t.post("/verkosto/siirto", transfer);
+    super::transfer::register(t);
     t.get("/verkosto/sijoitettavat", placements_page);
     t.post("/verkosto/sijoitettavat/{id}", place);
     t.get("/verkosto/api-avaimet", tokens_page);
@@ -211,11 +210,13 @@ const REGISTRY_PAGE: i64 = 200;
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
     let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = auth.0.state.clock.today();
-    let (rows, counts, quarters, reach, blind) = auth
+    let who = auth.principal().clone();
+    let (manages, rows, counts, quarters, reach, blind) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
+                manages_scope(conn, &who, scope)?,
                 registry::registry_first(conn, scope, REGISTRY_PAGE)?,
                 registry::registry_counts(conn, scope)?,
                 registry::trainings_by_quarter(conn, scope, today, 8)?,
@@ -263,6 +264,13 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     );
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
+    // Links lead only where the viewer may go: after a transfer the regional coordinator sees
+    // the county but no longer runs it; a county coordinator hands nothing over.
+    c.insert("manages", &manages);
+    c.insert(
+        "can_transfer",
+        &(auth.principal().is_admin() || !auth.principal().regions_managed().is_empty()),
+    );
     auth.0.render("network/view.html", c)
 }
 
@@ -387,6 +395,18 @@ pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<Http
         .body(bytes))
 }
 
+/// Whether `who` manages the scope (not only sees it).
+fn manages_scope(
+    conn: &mut crate::db::AnyConnection,
+    who: &crate::accounts::Principal,
+    scope: Scope,
+) -> AppResult<bool> {
+    match scope {
+        Scope::Region(r) => Ok(who.manages_region(r)),
+        Scope::County(c) => crate::network::transfer::manages_county_network(conn, who, c),
+    }
+}
+
 /// Only those who manage the scope (not only see it) may announce, place or issue tokens.
 async fn managed_scope(auth: &Auth, q: &ScopeQuery) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let (scope, scopes) = scope_for(auth, q).await?;
@@ -394,10 +414,7 @@ async fn managed_scope(auth: &Auth, q: &ScopeQuery) -> AppResult<(Scope, Vec<(Sc
     let ok = auth
         .0
         .state
-        .db(move |conn| match scope {
-            Scope::Region(r) => Ok(who.manages_region(r)),
-            Scope::County(c) => crate::network::transfer::manages_county_network(conn, &who, c),
-        })
+        .db(move |conn| manages_scope(conn, &who, scope))
         .await?;
     if ok {
         Ok((scope, scopes))
@@ -502,93 +519,6 @@ pub async fn announce(
                 None,
             )
             .await
-        }
-        Err(e) => Err(e),
-    }
-}
-
-#[derive(Deserialize, Default, serde::Serialize)]
-pub struct TransferForm {
-    #[serde(default)]
-    pub county_id: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub name: String,
-}
-
-async fn render_transfer(
-    auth: &Auth,
-    status: StatusCode,
-    form: &TransferForm,
-    errors: &[&str],
-    done: bool,
-) -> AppResult<HttpResponse> {
-    let who = auth.principal().clone();
-    let counties = auth
-        .0
-        .state
-        .db(move |conn| {
-            use crate::db::schema::counties;
-            use diesel::prelude::*;
-            let rows: Vec<(i64, i64, String, Option<chrono::NaiveDateTime>)> = counties::table
-                .order(counties::name_fi)
-                .select((
-                    counties::id,
-                    counties::region_id,
-                    counties::name_fi,
-                    counties::transferred_at,
-                ))
-                .load(conn)?;
-            Ok(rows
-                .into_iter()
-                .filter(|r| who.manages_region(r.1))
-                .collect::<Vec<_>>())
-        })
-        .await?;
-    if counties.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let mut c = tera::Context::new();
-    c.insert("counties", &counties);
-    c.insert("form", form);
-    c.insert("errors", errors);
-    c.insert("done", &done);
-    auth.0.render_status(status, "network/transfer.html", c)
-}
-
-pub async fn transfer_page(auth: Auth) -> AppResult<HttpResponse> {
-    render_transfer(&auth, StatusCode::OK, &TransferForm::default(), &[], false).await
-}
-
-pub async fn transfer(auth: Auth, form: web::Form<TransferForm>) -> AppResult<HttpResponse> {
-    let form = form.into_inner();
-    let Ok(county_id) = form.county_id.trim().parse::<i64>() else {
-        return render_transfer(
-            &auth,
-            StatusCode::BAD_REQUEST,
-            &form,
-            &["transfer.county_invalid"],
-            false,
-        )
-        .await;
-    };
-    let who = auth.principal().clone();
-    let now = auth.0.now();
-    let state = auth.0.state.clone();
-    let (email, name) = (form.email.clone(), form.name.clone());
-    let result = auth
-        .0
-        .state
-        .db(move |conn| {
-            let msg = state.messaging();
-            crate::network::transfer::transfer(conn, &msg, &who, county_id, &email, &name, now)
-        })
-        .await;
-    match result {
-        Ok(_) => render_transfer(&auth, StatusCode::OK, &TransferForm::default(), &[], true).await,
-        Err(AppError::Invalid(k)) | Err(AppError::Conflict(k)) => {
-            render_transfer(&auth, StatusCode::BAD_REQUEST, &form, &[k.as_str()], false).await
         }
         Err(e) => Err(e),
     }

@@ -336,7 +336,7 @@ pub fn set_status(
 }
 
 /// Takes a trainee out of the cohort (progress is kept) and gives the seat to the next one
-/// waiting.
+/// waiting; a coordinator's removal goes to the audit log with the cohort's region.
 pub fn withdraw(
     conn: &mut AnyConnection,
     enrolment_id: i64,
@@ -355,6 +355,25 @@ pub fn withdraw(
         }
         set_status(c, enrolment_id, "withdrawn", actor, note, now)?;
         applications::promote_waitlist(c, cohort_id, msg, actor, now)?;
+        if actor.is_some() {
+            let (user_id, region_id): (i64, Option<i64>) = enrolments::table
+                .inner_join(cohorts::table)
+                .filter(enrolments::id.eq(enrolment_id))
+                .select((enrolments::user_id, cohorts::region_id))
+                .first(c)?;
+            crate::accounts::audit::record_in(
+                c,
+                crate::accounts::audit::Area {
+                    region_id,
+                    county_id: None,
+                },
+                actor,
+                "enrolment.withdraw",
+                &format!("user:{user_id}"),
+                &format!("cohort:{cohort_id}; {note}"),
+                now,
+            )?;
+        }
         Ok(())
     })
 }

@@ -407,11 +407,59 @@ pub async fn add_trainer(
 }
 
 /// Withdraws (`peru`) or re-enrols (`palauta`) a trainee.
-pub async fn enrolment_action(
+#[derive(Deserialize, Default)]
+pub struct NoteForm {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Before a trainee is removed: who, from which cohort, what happens (GET shows only).
+pub async fn enrolment_confirm(
     auth: Auth,
     path: web::Path<(i64, i64, String)>,
 ) -> AppResult<HttpResponse> {
     let (cohort_id, enrolment_id, action) = path.into_inner();
+    if action != "peru" {
+        return Err(AppError::NotFound);
+    }
+    let cohort = managed_cohort(&auth, cohort_id).await?;
+    let c2 = cohort.clone();
+    let (entry, waiting) = auth
+        .0
+        .state
+        .db(move |conn| {
+            let entry = cohorts::roster(conn, &c2)?
+                .into_iter()
+                .find(|r| r.enrolment_id == enrolment_id)
+                .ok_or(AppError::NotFound)?;
+            let waiting: i64 = crate::db::schema::applications::table
+                .filter(crate::db::schema::applications::cohort_id.eq(c2.id))
+                .filter(crate::db::schema::applications::decision.eq("waitlisted"))
+                .count()
+                .get_result(conn)?;
+            Ok((entry, waiting))
+        })
+        .await?;
+    let mut c = tera::Context::new();
+    c.insert("cohort", &cohort);
+    c.insert("entry", &entry);
+    c.insert("waiting", &waiting);
+    auth.0.render("cohorts/withdraw_confirm.html", c)
+}
+
+pub async fn enrolment_action(
+    auth: Auth,
+    path: web::Path<(i64, i64, String)>,
+    form: Option<web::Form<NoteForm>>,
+) -> AppResult<HttpResponse> {
+    let (cohort_id, enrolment_id, action) = path.into_inner();
+    let note: String = form
+        .map(|f| f.into_inner().note)
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(500)
+        .collect();
     let cohort = managed_cohort(&auth, cohort_id).await?;
     let (actor, now) = (auth.principal().user_id, auth.0.now());
     let state = auth.0.state.clone();
@@ -429,7 +477,7 @@ pub async fn enrolment_action(
             }
             let msg = state.messaging();
             match action.as_str() {
-                "peru" => cohorts::withdraw(conn, enrolment_id, Some(actor), "", &msg, now),
+                "peru" => cohorts::withdraw(conn, enrolment_id, Some(actor), &note, &msg, now),
                 "palauta" => cohorts::reenrol(conn, enrolment_id, Some(actor), now),
                 _ => Err(AppError::NotFound),
             }

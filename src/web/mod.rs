@@ -22,6 +22,7 @@ pub mod refresher;
 pub mod routes;
 pub mod surveys;
 pub mod transfer;
+pub mod user_confirm;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

@@ -122,6 +122,10 @@ pub fn register(t: &mut RouteTable) {
         "/hallinta/ryhmat/{cohort}/valmentajat",
         cohorts::add_trainer,
     );
+    t.get(
+        "/hallinta/ryhmat/{cohort}/osallistujat/{enrolment}/{action}",
+        cohorts::enrolment_confirm,
+    );
     t.post(
         "/hallinta/ryhmat/{cohort}/osallistujat/{enrolment}/{action}",
         cohorts::enrolment_action,

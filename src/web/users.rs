@@ -5,6 +5,7 @@ use super::ctx::{see_other, Auth};
 use crate::accounts::{self, Role};
 use crate::db::schema::{counties, regions, users};
 use crate::{AppError, AppResult};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -14,9 +15,15 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/hallinta/kayttajat", list);
     t.get("/hallinta/kayttajat/{id}", show);
+    t.get("/hallinta/kayttajat/{id}/roolit", super::user_confirm::grant_page);
     t.post("/hallinta/kayttajat/{id}/roolit", grant);
+    t.get(
+        "/hallinta/kayttajat/{id}/roolit/poista",
+        super::user_confirm::revoke_page,
+    );
     t.post("/hallinta/kayttajat/{id}/roolit/poista", revoke);
     t.post("/hallinta/kayttajat/{id}/tila", set_active);
+    t.get("/hallinta/kayttajat/{id}/poista", super::user_confirm::delete_page);
     t.post("/hallinta/kayttajat/{id}/poista", delete);
 }
 
@@ -68,8 +75,19 @@ pub async fn list(auth: Auth, q: web::Query<Search>) -> AppResult<HttpResponse> 
 }
 
 pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    render_show(&auth, path.into_inner(), StatusCode::OK, None, &[]).await
+}
+
+/// The user page; after a refused role change, with the problem beside the role form and the
+/// choices kept.
+pub(super) async fn render_show(
+    auth: &Auth,
+    id: i64,
+    status: StatusCode,
+    form: Option<&RoleForm>,
+    errors: &[&str],
+) -> AppResult<HttpResponse> {
     auth.require_admin()?;
-    let id = path.into_inner();
     let (user, roles, regions, counties) = auth
         .0
         .state
@@ -96,11 +114,13 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     c.insert("roles", &roles);
     c.insert("regions", &regions);
     c.insert("counties", &counties);
-    auth.0.render("admin/user.html", c)
+    c.insert("form", &form);
+    c.insert("errors", errors);
+    auth.0.render_status(status, "admin/user.html", c)
 }
 
 /// A role as a form value: `trainer`, `admin`, `regional_coordinator:3`, `county_coordinator:7`.
-fn role_value(r: &Role) -> String {
+pub(super) fn role_value(r: &Role) -> String {
     match r {
         Role::RegionalCoordinator { region_id } => format!("regional_coordinator:{region_id}"),
         Role::CountyCoordinator { county_id } => format!("county_coordinator:{county_id}"),
@@ -108,7 +128,7 @@ fn role_value(r: &Role) -> String {
     }
 }
 
-fn parse_role(v: &str) -> AppResult<Role> {
+pub(super) fn parse_role(v: &str) -> AppResult<Role> {
     let (kind, id) = v.split_once(':').unwrap_or((v, ""));
     let id = id.parse::<i64>().ok();
     match (kind, id) {
@@ -120,8 +140,9 @@ fn parse_role(v: &str) -> AppResult<Role> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize, Default)]
 pub struct RoleForm {
+    #[serde(default)]
     pub role: String,
     #[serde(default)]
     pub region_id: String,
@@ -130,7 +151,7 @@ pub struct RoleForm {
 }
 
 impl RoleForm {
-    fn role(&self) -> AppResult<Role> {
+    pub(super) fn role(&self) -> AppResult<Role> {
         match self.role.as_str() {
             "regional_coordinator" => {
                 parse_role(&format!("regional_coordinator:{}", self.region_id.trim()))
@@ -154,28 +175,32 @@ pub async fn grant(
         .state
         .db(move |conn| {
             accounts::model::find(conn, id)?;
-            // A coordinator's area must exist.
-            match role {
-                Role::RegionalCoordinator { region_id } => {
-                    regions::table
-                        .find(region_id)
-                        .select(regions::id)
-                        .first::<i64>(conn)
-                        .map_err(|_| AppError::invalid("users.role_invalid"))?;
-                }
-                Role::CountyCoordinator { county_id } => {
-                    counties::table
-                        .find(county_id)
-                        .select(counties::id)
-                        .first::<i64>(conn)
-                        .map_err(|_| AppError::invalid("users.role_invalid"))?;
-                }
-                _ => {}
-            }
+            area_name(conn, &role)?;
             accounts::grant_role(conn, id, &role, Some(actor), now)
         })
         .await?;
     Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+}
+
+/// The name of a coordinator role's area (which must exist); `None` for other roles.
+pub(super) fn area_name(
+    conn: &mut crate::db::AnyConnection,
+    role: &Role,
+) -> AppResult<Option<String>> {
+    let name = match role {
+        Role::RegionalCoordinator { region_id } => regions::table
+            .find(region_id)
+            .select(regions::name_fi)
+            .first::<String>(conn)
+            .map_err(|_| AppError::invalid("users.role_invalid"))?,
+        Role::CountyCoordinator { county_id } => counties::table
+            .find(county_id)
+            .select(counties::name_fi)
+            .first::<String>(conn)
+            .map_err(|_| AppError::invalid("users.role_invalid"))?,
+        _ => return Ok(None),
+    };
+    Ok(Some(name))
 }
 
 pub async fn revoke(
@@ -236,10 +261,12 @@ pub async fn delete(
 ) -> AppResult<HttpResponse> {
     let actor = auth.require_admin()?.user_id;
     let id = path.into_inner();
-    let reason: String = form.into_inner().reason.trim().chars().take(500).collect();
+    let typed = form.into_inner().reason;
+    let reason: String = typed.trim().chars().take(500).collect();
     let now = auth.0.now();
     let secret = auth.0.state.config.secret.clone();
-    auth.0
+    let result = auth
+        .0
         .state
         .db(move |conn| {
             accounts::model::find(conn, id)?;
@@ -251,6 +278,22 @@ pub async fn delete(
                 now,
             )
         })
-        .await?;
-    Ok(see_other("/hallinta/kayttajat?poistettu=1"))
+        .await;
+    match result {
+        Ok(()) => Ok(auth
+            .0
+            .see_other_notice("/hallinta/kayttajat", "notice.user_deleted")),
+        // The confirmation page again, with the problem and the reason as typed.
+        Err(AppError::Invalid(k)) => {
+            super::user_confirm::render_delete(
+                &auth,
+                id,
+                StatusCode::BAD_REQUEST,
+                &typed,
+                &[k.as_str()],
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }

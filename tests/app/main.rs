@@ -16,6 +16,7 @@ mod network;
 mod organisations;
 mod privacy;
 mod refresher;
+mod release;
 mod route_matrix;
 mod security;
 mod shutdown;

@@ -458,7 +458,43 @@ async fn a_county_network_is_handed_over_once_and_the_region_still_sees_it() {
         )
         .await;
     assert_ne!(refused.status, 200);
+    assert_eq!(
+        pekka
+            .get(&format!(
+                "/verkosto/siirto/vahvista?county_id={helsinki}&email=heli%40example.fi&name=Heli"
+            ))
+            .await
+            .status,
+        403,
+        "another region's coordinator cannot even preview it"
+    );
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    // The form leads to a page that says what will happen, and nothing happens yet.
+    let confirm = kaisa
+        .get(&format!(
+            "/verkosto/siirto/vahvista?county_id={helsinki}&email=Heli%40Example.fi&name=Heli+Helsinki"
+        ))
+        .await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    assert!(confirm.body.contains("Vahvista verkoston siirto"));
+    assert!(confirm.body.contains("Helsingin kaupunki"));
+    assert!(confirm.body.contains("0 asiantuntijaa"), "{}", confirm.body);
+    assert!(
+        confirm
+            .body
+            .contains("Osoitteella heli@example.fi ei ole Kirjaamon tunnusta"),
+        "an account will be created, and the page says so: {}",
+        confirm.body
+    );
+    assert!(confirm.body.contains(&format!(
+        "href=\"/verkosto/siirto?county_id={helsinki}&amp;email=Heli%40Example.fi&amp;name=Heli+Helsinki\""
+    )) || confirm.body.contains("Peruuta"));
+    let created: i64 = users::table
+        .filter(users::email.eq("heli@example.fi"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(created, 0, "the confirmation page changes nothing");
     let done = kaisa
         .post(
             "/verkosto/siirto",
@@ -469,8 +505,10 @@ async fn a_county_network_is_handed_over_once_and_the_region_still_sees_it() {
             ],
         )
         .await;
-    assert_eq!(done.status, 200, "{}", done.body);
-    assert!(done.body.contains("Verkosto on siirretty"));
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/verkosto/siirto");
+    let after = kaisa.get("/verkosto/siirto").await;
+    assert!(after.body.contains("Verkosto on siirretty"));
     let again = kaisa
         .post(
             "/verkosto/siirto",
@@ -523,10 +561,13 @@ async fn a_county_network_is_handed_over_once_and_the_region_still_sees_it() {
             .status,
         200
     );
-    assert_eq!(
-        kaisa.get(&q).await.status,
-        200,
-        "the region still sees the county"
+    let seen = kaisa.get(&q).await;
+    assert_eq!(seen.status, 200, "the region still sees the county");
+    assert!(
+        !seen
+            .body
+            .contains(&format!("/verkosto/tiedotteet?maakunta={helsinki}")),
+        "and is not sent where it may no longer go"
     );
     assert_eq!(
         kaisa

@@ -17,13 +17,13 @@ use kirjaamo::db::schema::{
 use kirjaamo::network::refresher::{self, Action, Report};
 use std::path::Path;
 
-fn d(s: &str) -> NaiveDate {
+pub(crate) fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 /// The real courses published (the refresher course carries the rule), and an organisation
 /// in Helsinki (Socca) and one in Pirkanmaa (Pikassos).
-fn world(app: &TestApp) -> (i64, i64) {
+pub(crate) fn world(app: &TestApp) -> (i64, i64) {
     let dir = app.state.config.courses_dir.clone();
     crate::courses::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("courses"), &dir);
     let all = kirjaamo::app::publish_courses(&app.state).unwrap();
@@ -50,7 +50,7 @@ fn world(app: &TestApp) -> (i64, i64) {
 
 /// An expert of `org` whose last completion was on `completed`, with trainings held on the
 /// given days.
-fn expert(app: &TestApp, email: &str, org: i64, completed: &str, trained: &[&str]) -> i64 {
+pub(crate) fn expert(app: &TestApp, email: &str, org: i64, completed: &str, trained: &[&str]) -> i64 {
     let user = app.user(email, &format!("Asiantuntija {email}"), None);
     let mut conn = app.conn();
     diesel::update(users::table.find(user.id))
@@ -87,7 +87,7 @@ fn expert(app: &TestApp, email: &str, org: i64, completed: &str, trained: &[&str
     user.id
 }
 
-fn refresher_course(app: &TestApp) -> i64 {
+pub(crate) fn refresher_course(app: &TestApp) -> i64 {
     courses::table
         .filter(courses::kind.eq("refresher"))
         .select(courses::id)
@@ -95,7 +95,7 @@ fn refresher_course(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-fn refresher_cohort(app: &TestApp, name: &str, region: Option<&str>, capacity: Option<i32>) -> i64 {
+pub(crate) fn refresher_cohort(app: &TestApp, name: &str, region: Option<&str>, capacity: Option<i32>) -> i64 {
     cohorts::create(
         &mut app.conn(),
         NewCohort {
@@ -114,14 +114,19 @@ fn refresher_cohort(app: &TestApp, name: &str, region: Option<&str>, capacity: O
     .id
 }
 
-fn check(app: &TestApp, as_of: &str, dry_run: bool) -> Report {
+/// The check as of a day; a real check (not a dry run) happens on that day, so the clock
+/// moves there first (a check may not act on a day that has not come).
+pub(crate) fn check(app: &TestApp, as_of: &str, dry_run: bool) -> Report {
+    if !dry_run && d(as_of) > app.clock.today() {
+        app.clock.set(d(as_of).and_hms_opt(9, 0, 0).unwrap());
+    }
     let msg = app.state.messaging();
     refresher::check(&mut app.conn(), &msg, d(as_of), app.clock.now(), dry_run)
         .unwrap()
         .expect("the refresher course is published")
 }
 
-fn action_of(report: &Report, user: i64) -> Option<Action> {
+pub(crate) fn action_of(report: &Report, user: i64) -> Option<Action> {
     report
         .findings
         .iter()
@@ -129,7 +134,7 @@ fn action_of(report: &Report, user: i64) -> Option<Action> {
         .map(|f| f.action.clone())
 }
 
-fn mails_to(app: &TestApp, email: &str) -> Vec<(String, String)> {
+pub(crate) fn mails_to(app: &TestApp, email: &str) -> Vec<(String, String)> {
     app.outbox()
         .into_iter()
         .filter(|(to, _, _)| to == email)
@@ -137,7 +142,7 @@ fn mails_to(app: &TestApp, email: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn membership_status(app: &TestApp, user: i64) -> String {
+pub(crate) fn membership_status(app: &TestApp, user: i64) -> String {
     memberships::table
         .filter(memberships::user_id.eq(user))
         .select(memberships::status)
@@ -145,7 +150,7 @@ fn membership_status(app: &TestApp, user: i64) -> String {
         .unwrap()
 }
 
-fn enrolments_of(app: &TestApp, user: i64) -> Vec<i64> {
+pub(crate) fn enrolments_of(app: &TestApp, user: i64) -> Vec<i64> {
     enrolments::table
         .filter(enrolments::user_id.eq(user))
         .select(enrolments::cohort_id)
@@ -635,7 +640,8 @@ async fn coordinators_excuse_and_enrol_by_hand_with_a_reason_in_their_own_area_o
     );
     assert!(enrolments_of(&app, lapsed).is_empty());
 
-    // The reminded expert enrolled by hand, with a reason.
+    // The reminded expert enrolled by hand, with a reason (a week later: signed in again).
+    let mut b = app.signed_in("socca@example.fi").await;
     let page = b.get("/verkosto/kertaus").await;
     let cohort_id = enrolment_cohort_option(&page.body);
     let res = b
@@ -774,6 +780,41 @@ fn the_cli_prints_who_is_lapsed_and_why_and_repeats_safely() {
     ]);
     assert!(ok);
     assert!(out.contains("LAPSED   Helmi Heikkinen"), "{out}");
+    // Acting on that future day is refused: exit status 2, a clear message, nothing changed.
+    let db = format!("sqlite://{}/kirjaamo.sqlite3", dir.path().display());
+    let state_of_db = || -> (i64, i64) {
+        let mut conn = kirjaamo::db::establish(&db).unwrap();
+        (
+            refresher_cases::table.count().get_result(&mut conn).unwrap(),
+            outbox_messages::table.count().get_result(&mut conn).unwrap(),
+        )
+    };
+    let before = state_of_db();
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kirjaamo"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("KIRJAAMO_") {
+            c.env_remove(k);
+        }
+    }
+    let refused = c
+        .args(["network", "check-lapsed", "--as-of", "2031-01-01"])
+        .current_dir(dir.path())
+        .env("KIRJAAMO_DATA_DIR", dir.path())
+        .env(
+            "KIRJAAMO_COURSES_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("courses"),
+        )
+        .env("KIRJAAMO_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("--as-of 2031-01-01 is in the future") && err.contains("--dry-run"),
+        "{err}"
+    );
+    assert!(refused.stdout.is_empty(), "nothing was checked");
+    assert_eq!(state_of_db(), before, "nothing changed");
     // Bad input: a clear message, exit status 2, nothing done.
     let (ok, _, err) = run(&["network", "check-lapsed", "--as-of", "2026-13-01"]);
     assert!(!ok);
@@ -824,7 +865,8 @@ fn the_daily_run_happens_once_a_day() {
     assert_eq!(day, today);
     assert!(summary.contains("1 lapsed: 1 enrolled"), "{summary}");
     // The next day it runs again (and finds nothing new to do for this expert).
-    let next = refresher::run_daily(&mut conn, &msg, today.succ_opt().unwrap(), now)
+    app.clock.advance(chrono::Duration::days(1));
+    let next = refresher::run_daily(&mut conn, &msg, app.clock.today(), app.clock.now())
         .unwrap()
         .unwrap();
     assert_eq!(action_of(&next, lapsed), Some(Action::AlreadyInRefresher));

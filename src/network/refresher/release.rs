@@ -208,7 +208,7 @@ pub enum Released {
 /// reason: the case closes, the membership is active again, the refresher place is freed (the
 /// waitlist moves up), the expert is told, and the audit log keeps the reason. An expert still
 /// lapsed today needs a day until which no new refresher is asked (`until`); otherwise the
-/// next daily check would enrol them again.
+/// next daily check would enrol them again. A freed place then goes to the refresher queue.
 #[allow(clippy::too_many_arguments)]
 pub fn release(
     conn: &mut AnyConnection,
@@ -237,7 +237,7 @@ pub fn release(
     if lapsed && until.is_none() {
         return Err(AppError::Invalid("refresher.release_until_required".into()));
     }
-    write_tx(conn, |c| {
+    let outcome = write_tx(conn, |c| {
         let Some(case) = open_case_of(c, user_id)? else {
             return Err(AppError::Conflict("refresher.changed".into()));
         };
@@ -296,5 +296,11 @@ pub fn release(
             now,
         )?;
         Ok(outcome)
-    })
+    })?;
+    // The freed place goes to a lapsed expert waiting for a cohort at once, as when a
+    // coordinator opens one (the applicants' waitlist had its turn inside the transaction).
+    if outcome == Released::PlaceFreed {
+        drain_queue(conn, msg, today, now)?;
+    }
+    Ok(outcome)
 }

@@ -75,11 +75,12 @@ async fn a_check_on_a_day_that_has_not_come_is_refused_unless_a_dry_run() {
         Some(Action::Enrolled { .. })
     ));
     assert_eq!(count_cases(&app), 0);
-    // Today itself is fine, and finds them current.
+    // Today itself is fine: not lapsed yet, only reminded.
     let today = refresher::check(&mut app.conn(), &msg, d("2026-11-23"), app.clock.now(), false)
         .unwrap()
         .unwrap();
-    assert_eq!(action_of(&today, later), None);
+    assert_eq!(action_of(&today, later), Some(Action::Warned));
+    assert_eq!(count_cases(&app), 0);
 }
 
 #[actix_web::test]

@@ -139,7 +139,12 @@ pub fn entries(
     if let Some(action) = &filter.action {
         q = q.filter(audit_log::action.eq(action.clone()));
     }
-    if let Some(actor) = filter.actor.as_deref().map(like_pattern).filter(|p| p != "%%") {
+    if let Some(actor) = filter
+        .actor
+        .as_deref()
+        .map(like_pattern)
+        .filter(|p| p != "%%")
+    {
         q = q.filter(
             lower(users::email.assume_not_null())
                 .like(actor.clone())

@@ -163,7 +163,9 @@ pub fn revoke_role(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    write_tx(conn, |c| revoke_role_in(c, user_id, role, actor, now).map(|_| ()))
+    write_tx(conn, |c| {
+        revoke_role_in(c, user_id, role, actor, now).map(|_| ())
+    })
 }
 
 /// [`revoke_role`] inside the caller's transaction. Returns whether the user held the role.

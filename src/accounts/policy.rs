@@ -52,7 +52,10 @@ pub struct Principal {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuditReach {
     All,
-    Areas { regions: Vec<i64>, counties: Vec<i64> },
+    Areas {
+        regions: Vec<i64>,
+        counties: Vec<i64>,
+    },
 }
 
 impl AuditReach {

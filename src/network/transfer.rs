@@ -4,8 +4,8 @@
 //! [`preview`] says beforehand what a transfer will do (the confirmation page); an admin can
 //! hand a county back to its region ([`transfer_back`]).
 
-use crate::accounts::{self, audit, NewAccount, Role};
 use super::registry::{self, Scope};
+use crate::accounts::{self, audit, NewAccount, Role};
 use crate::db::schema::{account_tokens, counties, network_transfers, role_assignments, users};
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;
@@ -246,7 +246,10 @@ fn last_transfer(
     network_transfers::table
         .filter(network_transfers::county_id.eq(county_id))
         .order(network_transfers::id.desc())
-        .select((network_transfers::to_user_id, network_transfers::from_user_id))
+        .select((
+            network_transfers::to_user_id,
+            network_transfers::from_user_id,
+        ))
         .first(c)
         .optional()
 }

@@ -78,7 +78,9 @@ impl LogQuery {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let text = |s: &str| Some(s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty());
+        let text = |s: &str| {
+            Some(s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty())
+        };
         Ok(Filter {
             action: text(&self.toiminto),
             actor: text(&self.tekija),
@@ -227,8 +229,7 @@ pub async fn export_csv(auth: Auth, q: web::Query<LogQuery>) -> AppResult<HttpRe
         .0
         .state
         .db(move |conn| {
-            let entries =
-                audit_log::entries(conn, &reach, &filter, None, audit_log::CSV_MAX)?;
+            let entries = audit_log::entries(conn, &reach, &filter, None, audit_log::CSV_MAX)?;
             let area = match (filter.county_id, filter.region_id) {
                 (Some(c), _) => Area::of_county(conn, c)?,
                 (None, Some(r)) => Area::region(r),

@@ -39,8 +39,7 @@ async fn role_page(
     let role = match role {
         Ok(r) => r,
         Err(AppError::Invalid(k)) => {
-            return render_show(auth, id, StatusCode::BAD_REQUEST, Some(form), &[k.as_str()])
-                .await
+            return render_show(auth, id, StatusCode::BAD_REQUEST, Some(form), &[k.as_str()]).await
         }
         Err(e) => return Err(e),
     };
@@ -63,8 +62,7 @@ async fn role_page(
     let (user, area, held) = match found {
         Ok(x) => x,
         Err(AppError::Invalid(k)) => {
-            return render_show(auth, id, StatusCode::BAD_REQUEST, Some(form), &[k.as_str()])
-                .await
+            return render_show(auth, id, StatusCode::BAD_REQUEST, Some(form), &[k.as_str()]).await
         }
         Err(e) => return Err(e),
     };
@@ -175,8 +173,7 @@ pub(super) async fn render_delete(
     c.insert("last_admin", &last_admin);
     c.insert("reason", reason);
     c.insert("errors", errors);
-    auth.0
-        .render_status(status, "admin/delete_confirm.html", c)
+    auth.0.render_status(status, "admin/delete_confirm.html", c)
 }
 
 pub async fn delete_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {

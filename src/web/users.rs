@@ -15,7 +15,10 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/hallinta/kayttajat", list);
     t.get("/hallinta/kayttajat/{id}", show);
-    t.get("/hallinta/kayttajat/{id}/roolit", super::user_confirm::grant_page);
+    t.get(
+        "/hallinta/kayttajat/{id}/roolit",
+        super::user_confirm::grant_page,
+    );
     t.post("/hallinta/kayttajat/{id}/roolit", grant);
     t.get(
         "/hallinta/kayttajat/{id}/roolit/poista",
@@ -23,7 +26,10 @@ pub fn register(t: &mut super::routes::RouteTable) {
     );
     t.post("/hallinta/kayttajat/{id}/roolit/poista", revoke);
     t.post("/hallinta/kayttajat/{id}/tila", set_active);
-    t.get("/hallinta/kayttajat/{id}/poista", super::user_confirm::delete_page);
+    t.get(
+        "/hallinta/kayttajat/{id}/poista",
+        super::user_confirm::delete_page,
+    );
     t.post("/hallinta/kayttajat/{id}/poista", delete);
 }
 

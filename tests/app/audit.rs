@@ -86,7 +86,11 @@ async fn every_accountable_event_is_recorded_with_its_area() {
     let res = kaisa
         .post(
             "/verkosto/siirto",
-            &[("county_id", &h), ("email", "heli@example.fi"), ("name", "Heli")],
+            &[
+                ("county_id", &h),
+                ("email", "heli@example.fi"),
+                ("name", "Heli"),
+            ],
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
@@ -96,7 +100,10 @@ async fn every_accountable_event_is_recorded_with_its_area() {
     let res = admin
         .post(
             &format!("/hallinta/kayttajat/{}/roolit", someone.id),
-            &[("role", "regional_coordinator"), ("region_id", &pikassos.to_string())],
+            &[
+                ("role", "regional_coordinator"),
+                ("region_id", &pikassos.to_string()),
+            ],
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
@@ -112,7 +119,12 @@ async fn every_accountable_event_is_recorded_with_its_area() {
     assert!(has(&app, "api.token.create", Some(socca), None));
     assert!(has(&app, "registry.export.api", Some(socca), None));
     assert!(has(&app, "organisation.import", Some(socca), None));
-    assert!(has(&app, "organisation.create", Some(socca), Some(helsinki)));
+    assert!(has(
+        &app,
+        "organisation.create",
+        Some(socca),
+        Some(helsinki)
+    ));
     assert!(has(&app, "registry.transfer", Some(socca), Some(helsinki)));
     assert!(
         has(&app, "role.grant", Some(socca), Some(helsinki)),
@@ -133,7 +145,11 @@ async fn admins_read_everything_and_coordinators_their_own_area() {
     kaisa
         .post(
             "/verkosto/siirto",
-            &[("county_id", &h), ("email", "heli@example.fi"), ("name", "Heli Helsinki")],
+            &[
+                ("county_id", &h),
+                ("email", "heli@example.fi"),
+                ("name", "Heli Helsinki"),
+            ],
         )
         .await;
     let mut pekka = app.signed_in("pekka@example.fi").await;
@@ -145,7 +161,9 @@ async fn admins_read_everything_and_coordinators_their_own_area() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Tapahtumaloki"));
     assert!(page.body.contains("Asiantuntijarekisteri viety (CSV)"));
-    assert!(page.body.contains("Verkosto siirretty kirjaamiskoordinaattorille"));
+    assert!(page
+        .body
+        .contains("Verkosto siirretty kirjaamiskoordinaattorille"));
     assert!(
         page.body.contains("23.11.2026 klo 11.00"),
         "the time in Helsinki: {}",
@@ -158,7 +176,10 @@ async fn admins_read_everything_and_coordinators_their_own_area() {
     );
     // Another region's filter is refused, as on the network pages.
     let other = kaisa
-        .get(&format!("/hallinta/loki?paikka=alue-{}", app.region_id("pikassos")))
+        .get(&format!(
+            "/hallinta/loki?paikka=alue-{}",
+            app.region_id("pikassos")
+        ))
         .await;
     assert_eq!(other.status, 403);
 
@@ -218,7 +239,11 @@ async fn filters_by_action_actor_area_and_helsinki_day() {
     kaisa
         .post(
             "/verkosto/siirto",
-            &[("county_id", &h), ("email", "heli@example.fi"), ("name", "Heli")],
+            &[
+                ("county_id", &h),
+                ("email", "heli@example.fi"),
+                ("name", "Heli"),
+            ],
         )
         .await;
     // 22.30 UTC is already the next day in Helsinki.
@@ -268,10 +293,14 @@ async fn filters_by_action_actor_area_and_helsinki_day() {
         .get("/hallinta/loki?alkaen=2026-11-24&asti=2026-11-01")
         .await;
     assert_eq!(page.status, 400);
-    assert!(page.body.contains("Loppupäivä ei voi olla ennen alkupäivää."));
+    assert!(page
+        .body
+        .contains("Loppupäivä ei voi olla ennen alkupäivää."));
     let page = admin.get("/hallinta/loki?paikka=alue-x").await;
     assert_eq!(page.status, 400);
-    let page = admin.get("/hallinta/loki?tekija=%00%27%22%3Cscript%3E").await;
+    let page = admin
+        .get("/hallinta/loki?tekija=%00%27%22%3Cscript%3E")
+        .await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("<script>"));
 }
@@ -333,7 +362,9 @@ async fn the_csv_export_is_neutralised_in_the_page_language_and_logged() {
             &[("name", "=HYPERLINK(\"http://evil\")")],
         )
         .await;
-    let csv = kaisa.get("/hallinta/loki.csv?toiminto=api.token.create").await;
+    let csv = kaisa
+        .get("/hallinta/loki.csv?toiminto=api.token.create")
+        .await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").starts_with("text/csv"));
     assert!(csv.body.starts_with('\u{feff}'));
@@ -348,7 +379,9 @@ async fn the_csv_export_is_neutralised_in_the_page_language_and_logged() {
         .unwrap();
     assert_eq!(logged, (Some(app.region_id("socca")), "1 rows".to_string()));
     // In Swedish the page and the words are Swedish.
-    kaisa.post("/kieli", &[("lang", "sv"), ("next", "/hallinta/loki")]).await;
+    kaisa
+        .post("/kieli", &[("lang", "sv"), ("next", "/hallinta/loki")])
+        .await;
     let page = kaisa.get("/hallinta/loki").await;
     assert!(page.body.contains("Händelselogg"));
     assert!(page.body.contains("API-nyckel skapad"));

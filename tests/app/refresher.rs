@@ -50,7 +50,13 @@ pub(crate) fn world(app: &TestApp) -> (i64, i64) {
 
 /// An expert of `org` whose last completion was on `completed`, with trainings held on the
 /// given days.
-pub(crate) fn expert(app: &TestApp, email: &str, org: i64, completed: &str, trained: &[&str]) -> i64 {
+pub(crate) fn expert(
+    app: &TestApp,
+    email: &str,
+    org: i64,
+    completed: &str,
+    trained: &[&str],
+) -> i64 {
     let user = app.user(email, &format!("Asiantuntija {email}"), None);
     let mut conn = app.conn();
     diesel::update(users::table.find(user.id))
@@ -95,7 +101,12 @@ pub(crate) fn refresher_course(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-pub(crate) fn refresher_cohort(app: &TestApp, name: &str, region: Option<&str>, capacity: Option<i32>) -> i64 {
+pub(crate) fn refresher_cohort(
+    app: &TestApp,
+    name: &str,
+    region: Option<&str>,
+    capacity: Option<i32>,
+) -> i64 {
     cohorts::create(
         &mut app.conn(),
         NewCohort {
@@ -785,8 +796,14 @@ fn the_cli_prints_who_is_lapsed_and_why_and_repeats_safely() {
     let state_of_db = || -> (i64, i64) {
         let mut conn = kirjaamo::db::establish(&db).unwrap();
         (
-            refresher_cases::table.count().get_result(&mut conn).unwrap(),
-            outbox_messages::table.count().get_result(&mut conn).unwrap(),
+            refresher_cases::table
+                .count()
+                .get_result(&mut conn)
+                .unwrap(),
+            outbox_messages::table
+                .count()
+                .get_result(&mut conn)
+                .unwrap(),
         )
     };
     let before = state_of_db();

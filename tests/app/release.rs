@@ -76,9 +76,15 @@ async fn a_check_on_a_day_that_has_not_come_is_refused_unless_a_dry_run() {
     ));
     assert_eq!(count_cases(&app), 0);
     // Today itself is fine: not lapsed yet, only reminded.
-    let today = refresher::check(&mut app.conn(), &msg, d("2026-11-23"), app.clock.now(), false)
-        .unwrap()
-        .unwrap();
+    let today = refresher::check(
+        &mut app.conn(),
+        &msg,
+        d("2026-11-23"),
+        app.clock.now(),
+        false,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(action_of(&today, later), Some(Action::Warned));
     assert_eq!(count_cases(&app), 0);
 }
@@ -95,7 +101,11 @@ async fn a_coordinator_releases_an_expert_and_the_place_goes_to_the_next() {
         action_of(&r, first),
         Some(Action::Enrolled { .. })
     ));
-    assert_eq!(action_of(&r, second), Some(Action::Queued), "the cohort is full");
+    assert_eq!(
+        action_of(&r, second),
+        Some(Action::Queued),
+        "the cohort is full"
+    );
     app.user(
         "socca@example.fi",
         "Sari Socca",
@@ -123,21 +133,37 @@ async fn a_coordinator_releases_an_expert_and_the_place_goes_to_the_next() {
     let mut b = app.signed_in("socca@example.fi").await;
     let page = b.get("/verkosto/kertaus").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Vapauta Asiantuntija eka@example.fi kertausvalmennuksesta"));
+    assert!(page
+        .body
+        .contains("Vapauta Asiantuntija eka@example.fi kertausvalmennuksesta"));
     // Still lapsed: a day is needed, or the next check would enrol them again.
-    let res = b.post(&path, &[("reason", "Siirtyi toisiin tehtäviin")]).await;
+    let res = b
+        .post(&path, &[("reason", "Siirtyi toisiin tehtäviin")])
+        .await;
     assert_eq!(res.status, 400);
     assert!(res.body.contains("anna päivä"), "{}", res.body);
-    assert!(res.body.contains("Siirtyi toisiin tehtäviin"), "what was typed stays");
-    let res = b.post(&path, &[("until", "2027-06-30"), ("reason", " ")]).await;
+    assert!(
+        res.body.contains("Siirtyi toisiin tehtäviin"),
+        "what was typed stays"
+    );
+    let res = b
+        .post(&path, &[("until", "2027-06-30"), ("reason", " ")])
+        .await;
     assert_eq!(res.status, 400);
     assert!(res.body.contains("Kirjoita perustelu."));
-    assert_eq!(enrolment_status(&app, first, cohort), "active", "nothing changed");
+    assert_eq!(
+        enrolment_status(&app, first, cohort),
+        "active",
+        "nothing changed"
+    );
 
     let res = b
         .post(
             &path,
-            &[("until", "2027-06-30"), ("reason", "Siirtyi toisiin tehtäviin")],
+            &[
+                ("until", "2027-06-30"),
+                ("reason", "Siirtyi toisiin tehtäviin"),
+            ],
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
@@ -217,7 +243,8 @@ async fn an_expert_who_is_current_again_is_released_without_a_day() {
     let mut b = app.signed_in("socca@example.fi").await;
     let page = b.get("/verkosto/kertaus").await;
     assert!(
-        page.body.contains("Osaaminen on tänään voimassa (20.12.2026 asti)"),
+        page.body
+            .contains("Osaaminen on tänään voimassa (20.12.2026 asti)"),
         "{}",
         page.body
     );
@@ -263,9 +290,10 @@ async fn the_daily_check_returns_an_enrolled_expert_who_is_current_again() {
         .unwrap();
     }
     let lesson: i64 = lessons::table
-        .inner_join(kirjaamo::db::schema::cohorts::table.on(
-            kirjaamo::db::schema::cohorts::course_id.eq(lessons::course_id),
-        ))
+        .inner_join(
+            kirjaamo::db::schema::cohorts::table
+                .on(kirjaamo::db::schema::cohorts::course_id.eq(lessons::course_id)),
+        )
         .filter(kirjaamo::db::schema::cohorts::id.eq(cohort))
         .select(lessons::id)
         .first(&mut app.conn())

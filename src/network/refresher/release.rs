@@ -26,12 +26,14 @@ fn open_case_of(c: &mut AnyConnection, user_id: i64) -> AppResult<Option<OpenCas
         ))
         .first(c)
         .optional()?;
-    Ok(row.map(|(id, status, enrolment_id, decided_by)| OpenCaseRow {
-        id,
-        status,
-        enrolment_id,
-        decided_by,
-    }))
+    Ok(
+        row.map(|(id, status, enrolment_id, decided_by)| OpenCaseRow {
+            id,
+            status,
+            enrolment_id,
+            decided_by,
+        }),
+    )
 }
 
 /// The refresher enrolment, while it still holds a place: (cohort id, cohort name).
@@ -224,8 +226,7 @@ pub fn release(
     let expert = super::coordination::expert_managed_by(conn, who, user_id, today)?;
     let lapsed = match rule(conn)? {
         Some(rule) => {
-            assess(rule, expert.last_completion, expert.last_training, today).state
-                == State::Lapsed
+            assess(rule, expert.last_completion, expert.last_training, today).state == State::Lapsed
         }
         None => false,
     };

@@ -42,6 +42,17 @@ pub fn remove_entry(conn: &mut AnyConnection, key: &str) -> QueryResult<()> {
     Ok(())
 }
 
+/// Makes removed entries unrecoverable from the index itself: SQLite FTS5 keeps a deleted
+/// entry's terms in its segments until they are merged, so after a redaction they are merged
+/// now. (PostgreSQL keeps nothing of a deleted row visible.)
+pub fn purge_deleted(conn: &mut AnyConnection) -> QueryResult<()> {
+    if conn.backend() == Backend::Sqlite {
+        diesel::sql_query("INSERT INTO knowledge_search (knowledge_search) VALUES ('optimize')")
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// The words of a query: letters and digits only, so no input can be query syntax.
 pub fn terms(query: &str) -> Vec<String> {
     query

@@ -15,6 +15,7 @@
 //! - [`notify`]: e-mail to followers at once, the e-mail settings, unsubscribing;
 //! - [`digest`]: the daily digest and the job that sends it;
 //! - [`answers`]: the answer bank (vastauspankki) in the open knowledge bank;
+//! - [`redaction`]: removing client data from a post for good, and authors' requests for it;
 //! - [`stats`]: the trainers' unanswered queue and reports, the coordinators' figures;
 //! - [`demo`]: the demo cohort's discussions.
 
@@ -25,6 +26,7 @@ pub mod moderation;
 pub mod notify;
 pub mod policy;
 pub mod posting;
+pub mod redaction;
 pub mod search;
 pub mod stats;
 pub mod view;

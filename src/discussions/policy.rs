@@ -56,8 +56,34 @@ pub fn can_report(_role: CohortRole, is_author: bool) -> bool {
     !is_author
 }
 
+/// Redacting a post (its text and history replaced for good): the moderators.
+pub fn can_redact(role: CohortRole) -> bool {
+    can_moderate(role)
+}
+
+/// Asking the moderators to redact a post: its author, while they may write in the cohort.
+pub fn can_ask_redaction(role: CohortRole, is_author: bool) -> bool {
+    is_author && can_post(role)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn moderators_redact_and_authors_ask() {
+        use super::*;
+        // (role, redacts, asks about their own post)
+        let table = [
+            (CohortRole::Trainee, false, true),
+            (CohortRole::Trainer, true, true),
+            (CohortRole::Overseer, true, false),
+        ];
+        for (role, redacts, asks) in table {
+            assert_eq!(can_redact(role), redacts, "{role:?}");
+            assert_eq!(can_ask_redaction(role, true), asks, "{role:?}");
+            assert!(!can_ask_redaction(role, false), "{role:?}: not others' posts");
+        }
+    }
+
     use super::*;
     use CohortRole::*;
 

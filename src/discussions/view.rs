@@ -253,6 +253,11 @@ pub struct PostView {
     pub can_edit: bool,
     pub can_mark_best: bool,
     pub can_report: bool,
+    /// Removed for good by a moderator: when, and (to the author and the moderators) why.
+    pub redacted: Option<super::redaction::RedactionInfo>,
+    pub can_redact: bool,
+    /// The author may ask the moderators to redact it.
+    pub can_ask_redaction: bool,
     pub replies: Vec<PostView>,
 }
 
@@ -293,6 +298,7 @@ struct Ctx<'a> {
     viewer: &'a Viewer,
     last_read: i64,
     now: NaiveDateTime,
+    redactions: HashMap<i64, super::redaction::RedactionInfo>,
 }
 
 fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostView {
@@ -302,6 +308,13 @@ fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostVie
     let is_answer = row.parent_id.is_none() && cx.thread.opening_post_id != Some(row.id);
     let is_asker = cx.thread.author_id == Some(cx.viewer.user_id);
     let author_name = if may_see { author_name } else { None };
+    let redacted = cx.redactions.get(&row.id).cloned().map(|mut r| {
+        if !policy::can_see_hidden(cx.viewer.role, mine) {
+            r.reason = String::new();
+        }
+        r
+    });
+    let is_redacted = redacted.is_some();
     PostView {
         label: format!(
             "{}, {}",
@@ -328,6 +341,7 @@ fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostVie
         is_best: cx.thread.best_post_id == Some(row.id),
         is_answer,
         can_edit: may_see
+            && !is_redacted
             && policy::can_edit(
                 cx.viewer.role,
                 mine,
@@ -339,7 +353,13 @@ fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostVie
             && !hidden
             && cx.thread.is_question()
             && policy::can_mark_best(cx.viewer.role, is_asker),
-        can_report: may_see && !hidden && policy::can_report(cx.viewer.role, mine),
+        can_report: may_see
+            && !hidden
+            && !is_redacted
+            && policy::can_report(cx.viewer.role, mine),
+        can_redact: may_see && !is_redacted && policy::can_redact(cx.viewer.role),
+        can_ask_redaction: !is_redacted && policy::can_ask_redaction(cx.viewer.role, mine),
+        redacted,
         replies: Vec::new(),
     }
 }
@@ -382,18 +402,9 @@ pub fn thread_page(
         .first(conn)
         .optional()?
         .unwrap_or(false);
-    let cx = Ctx {
-        thread,
-        viewer,
-        last_read,
-        now,
-    };
     let opening_id = thread.opening_post_id.unwrap_or(0);
-    let opening = match (after, thread.opening_post_id) {
-        (None, Some(id)) => with_authors(conn, &[id])?
-            .into_iter()
-            .next()
-            .map(|(row, name)| view_post(&cx, row, name)),
+    let opening_row = match (after, thread.opening_post_id) {
+        (None, Some(id)) => with_authors(conn, &[id])?.into_iter().next(),
         _ => None,
     };
     let start = after.unwrap_or(0);
@@ -415,6 +426,20 @@ pub fn thread_page(
         .order(dp::id)
         .select((PostRow::as_select(), users::name.nullable()))
         .load(conn)?;
+    let shown: Vec<i64> = opening_row
+        .iter()
+        .chain(top.iter())
+        .chain(replies.iter())
+        .map(|(r, _)| r.id)
+        .collect();
+    let cx = Ctx {
+        thread,
+        viewer,
+        last_read,
+        now,
+        redactions: super::redaction::redactions_of(conn, &shown)?,
+    };
+    let opening = opening_row.map(|(row, name)| view_post(&cx, row, name));
     let mut max_seen = opening.as_ref().map(|o| o.id).unwrap_or(0);
     let mut by_parent: HashMap<i64, Vec<PostView>> = HashMap::new();
     for (row, name) in replies {

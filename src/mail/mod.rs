@@ -3,6 +3,7 @@
 //! and marks them sent, retrying with backoff. This module knows no feature: callers hand it
 //! a template name and the values the template needs.
 
+pub mod scrub;
 pub mod transport;
 pub mod worker;
 

@@ -1,7 +1,8 @@
 //! Discussion pages: the user's discussion areas and e-mail setting, a cohort's threads with
 //! search, a lesson's discussion area with the new-thread form, the thread page with replies,
 //! following and the moderators' thread actions. Post actions (edit, history, best answer,
-//! hide, restore, report) are in [`posts`]; the answer bank, the trainer's desk, the
+//! hide, restore, report) are in [`posts`], redaction and the authors' requests for it in
+//! [`redaction`]; the answer bank, the trainer's desk, the
 //! coordinators' figures and unsubscribing in [`desk`]. Every form works without JavaScript;
 //! "Esikatsele" (preview) re-renders the form with the rendered text and saves nothing.
 //!
@@ -11,6 +12,7 @@
 
 mod desk;
 mod posts;
+mod redaction;
 
 use super::ctx::{see_other, Auth};
 use super::routes::RouteTable;
@@ -49,6 +51,16 @@ pub fn register(t: &mut RouteTable) {
     t.get("/keskustelut/viesti/{post}/piilota", posts::hide_form);
     t.post("/keskustelut/viesti/{post}/piilota", posts::hide);
     t.post("/keskustelut/viesti/{post}/palauta", posts::restore);
+    t.get(
+        "/keskustelut/viesti/{post}/poista-teksti",
+        redaction::redact_form,
+    );
+    t.post("/keskustelut/viesti/{post}/poista-teksti", redaction::redact);
+    t.get(
+        "/keskustelut/viesti/{post}/poistopyynto",
+        redaction::request_form,
+    );
+    t.post("/keskustelut/viesti/{post}/poistopyynto", redaction::request);
     t.get("/keskustelut/viesti/{post}/ilmoita", posts::report_form);
     t.post("/keskustelut/viesti/{post}/ilmoita", posts::report);
     t.post(

@@ -19,19 +19,21 @@ pub async fn trainer_desk(auth: Auth) -> AppResult<HttpResponse> {
     }
     let uid = auth.principal().user_id;
     let now = auth.0.now();
-    let (queue, reports) = auth
+    let (queue, reports, requests) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
                 stats::unanswered_for(conn, uid, now)?,
                 stats::open_reports_for(conn, uid)?,
+                discussions::redaction::open_requests_for_trainer(conn, uid)?,
             ))
         })
         .await?;
     let mut c = tera::Context::new();
     c.insert("queue", &queue);
     c.insert("reports", &reports);
+    c.insert("requests", &requests);
     auth.0.render("discussions/trainer.html", c)
 }
 
@@ -162,7 +164,7 @@ pub async fn answer_page(ctx: Ctx, path: web::Path<i64>) -> AppResult<HttpRespon
 pub async fn stats(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     let cohort_id = path.into_inner();
     let who = auth.principal().clone();
-    let (cohort, figures) = auth
+    let (cohort, figures, requests) = auth
         .0
         .state
         .db(move |conn| {
@@ -175,12 +177,17 @@ pub async fn stats(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> 
             if !allowed {
                 return Err(AppError::NotFound);
             }
-            Ok((cohort, stats::cohort_stats(conn, cohort_id)?))
+            Ok((
+                cohort,
+                stats::cohort_stats(conn, cohort_id)?,
+                discussions::redaction::open_requests_in_cohort(conn, cohort_id)?,
+            ))
         })
         .await?;
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
     c.insert("figures", &figures);
+    c.insert("requests", &requests);
     c.insert("manages", &cohorts::manages(auth.principal(), &cohort));
     auth.0.render("discussions/stats.html", c)
 }

@@ -137,12 +137,18 @@ pub async fn history(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse
     if !viewer.moderates() {
         return Err(AppError::Forbidden);
     }
-    let revisions = auth
+    let (revisions, redacted) = auth
         .0
         .state
-        .db(move |conn| view::revisions(conn, post_id))
+        .db(move |conn| {
+            Ok((
+                view::revisions(conn, post_id)?,
+                discussions::redaction::redaction_of(conn, post_id)?,
+            ))
+        })
         .await?;
     let mut c = tera::Context::new();
+    c.insert("redacted", &redacted);
     c.insert("post", &post);
     c.insert("thread", &thread);
     c.insert("revisions", &revisions);

@@ -18,6 +18,7 @@ mod navigation;
 mod network;
 mod organisations;
 mod privacy;
+mod redaction;
 mod refresher;
 mod release;
 mod route_matrix;

@@ -128,7 +128,7 @@ async fn the_download_holds_my_data_and_nothing_of_others() {
 }
 
 /// Every table and column in the database now (not the schema the code knows).
-fn all_columns(app: &TestApp) -> Vec<(String, String)> {
+pub(crate) fn all_columns(app: &TestApp) -> Vec<(String, String)> {
     #[derive(QueryableByName)]
     struct Col {
         #[diesel(sql_type = Text)]
@@ -152,7 +152,7 @@ fn all_columns(app: &TestApp) -> Vec<(String, String)> {
 }
 
 /// Where `needle` (case-insensitively) appears: "table.column" for every hit.
-fn found_in(app: &TestApp, needle: &str) -> Vec<String> {
+pub(crate) fn found_in(app: &TestApp, needle: &str) -> Vec<String> {
     #[derive(QueryableByName)]
     struct N {
         #[diesel(sql_type = BigInt)]

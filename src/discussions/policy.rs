@@ -80,7 +80,10 @@ mod tests {
         for (role, redacts, asks) in table {
             assert_eq!(can_redact(role), redacts, "{role:?}");
             assert_eq!(can_ask_redaction(role, true), asks, "{role:?}");
-            assert!(!can_ask_redaction(role, false), "{role:?}: not others' posts");
+            assert!(
+                !can_ask_redaction(role, false),
+                "{role:?}: not others' posts"
+            );
         }
     }
 

@@ -46,7 +46,10 @@ pub struct Removed {
 /// The ways a text was copied out of a post: as written, as plain text, and the excerpts the
 /// e-mails quote.
 fn copies_of(markdown: &str) -> Vec<String> {
-    let mut out = vec![markdown.trim().to_string(), plain_text(markdown).trim().to_string()];
+    let mut out = vec![
+        markdown.trim().to_string(),
+        plain_text(markdown).trim().to_string(),
+    ];
     for n in [600, 300, 200] {
         out.push(excerpt(markdown, n));
     }
@@ -78,10 +81,15 @@ pub fn redact_rows(
         .load(c)?;
     for (title, body) in &earlier {
         removed.texts.extend(copies_of(body));
-        removed.texts.extend(title.iter().map(|t| t.trim().to_string()));
+        removed
+            .texts
+            .extend(title.iter().map(|t| t.trim().to_string()));
     }
     let is_opening = thread.opening_post_id == Some(post.id);
-    let title = match new_title.map(str::trim).filter(|t| is_opening && *t != thread.title) {
+    let title = match new_title
+        .map(str::trim)
+        .filter(|t| is_opening && *t != thread.title)
+    {
         Some(t) => {
             removed.texts.push(thread.title.clone());
             diesel::update(dt::table.find(thread.id))
@@ -119,17 +127,29 @@ pub fn redact_rows(
     diesel::update(dr::table.filter(dr::post_id.eq(post.id)))
         .set(dr::reason.eq(""))
         .execute(c)?;
-    diesel::update(dr::table.filter(dr::post_id.eq(post.id)).filter(dr::resolved_at.is_null()))
-        .set((dr::resolved_at.eq(Some(now)), dr::resolved_by.eq(Some(by))))
-        .execute(c)?;
+    diesel::update(
+        dr::table
+            .filter(dr::post_id.eq(post.id))
+            .filter(dr::resolved_at.is_null()),
+    )
+    .set((dr::resolved_at.eq(Some(now)), dr::resolved_by.eq(Some(by))))
+    .execute(c)?;
     diesel::update(rq::table.filter(rq::post_id.eq(post.id)))
         .set(rq::reason.eq(""))
         .execute(c)?;
-    diesel::update(rq::table.filter(rq::post_id.eq(post.id)).filter(rq::resolved_at.is_null()))
-        .set((rq::resolved_at.eq(Some(now)), rq::resolved_by.eq(Some(by))))
-        .execute(c)?;
-    diesel::delete(di::table.filter(di::post_id.eq(post.id)).filter(di::sent_at.is_null()))
-        .execute(c)?;
+    diesel::update(
+        rq::table
+            .filter(rq::post_id.eq(post.id))
+            .filter(rq::resolved_at.is_null()),
+    )
+    .set((rq::resolved_at.eq(Some(now)), rq::resolved_by.eq(Some(by))))
+    .execute(c)?;
+    diesel::delete(
+        di::table
+            .filter(di::post_id.eq(post.id))
+            .filter(di::sent_at.is_null()),
+    )
+    .execute(c)?;
     removed.bank_withdrawn = redact_bank_copy(c, post, thread, &removed.texts, now)?;
     removed.texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
     removed.texts.dedup();
@@ -148,13 +168,22 @@ fn redact_bank_copy(
 ) -> AppResult<bool> {
     let Some((id, title, question, answer)) = ab::table
         .filter(ab::thread_id.eq(thread.id))
-        .select((ab::id, ab::title, ab::question_markdown, ab::answer_markdown))
+        .select((
+            ab::id,
+            ab::title,
+            ab::question_markdown,
+            ab::answer_markdown,
+        ))
         .first::<(i64, String, String, String)>(c)
         .optional()?
     else {
         return Ok(false);
     };
-    let quotes = |field: &str| texts.iter().any(|t| t.chars().count() >= 3 && field.contains(t.as_str()));
+    let quotes = |field: &str| {
+        texts
+            .iter()
+            .any(|t| t.chars().count() >= 3 && field.contains(t.as_str()))
+    };
     let first_trainer_answer: Option<i64> = dp::table
         .filter(dp::thread_id.eq(thread.id))
         .filter(dp::parent_id.is_null())
@@ -323,7 +352,16 @@ pub struct RequestItem {
     pub created_at: NaiveDateTime,
 }
 
-type RequestRow = (i64, i64, i64, String, String, Option<String>, String, NaiveDateTime);
+type RequestRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    NaiveDateTime,
+);
 
 fn to_item(r: RequestRow) -> RequestItem {
     RequestItem {
@@ -408,7 +446,10 @@ mod tests {
     #[test]
     fn the_copies_include_what_e_mails_quote() {
         let c = copies_of("Asiakas **Matti** soitti.\n\nHetu 010101-123A.");
-        assert!(c.contains(&"Asiakas Matti soitti. Hetu 010101-123A.".to_string()), "{c:?}");
+        assert!(
+            c.contains(&"Asiakas Matti soitti. Hetu 010101-123A.".to_string()),
+            "{c:?}"
+        );
         assert!(c.iter().any(|t| t.contains("**Matti**")), "as written");
         assert!(copies_of("  ").is_empty());
     }

@@ -353,10 +353,7 @@ fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostVie
             && !hidden
             && cx.thread.is_question()
             && policy::can_mark_best(cx.viewer.role, is_asker),
-        can_report: may_see
-            && !hidden
-            && !is_redacted
-            && policy::can_report(cx.viewer.role, mine),
+        can_report: may_see && !hidden && !is_redacted && policy::can_report(cx.viewer.role, mine),
         can_redact: may_see && !is_redacted && policy::can_redact(cx.viewer.role),
         can_ask_redaction: !is_redacted && policy::can_ask_redaction(cx.viewer.role, mine),
         redacted,

@@ -99,7 +99,11 @@ pub fn scrub(conn: &mut AnyConnection, texts: &[String], replacement: &str) -> Q
         }
         if (&s, &t, &h) != (&subject, &text, &html) {
             diesel::update(om::table.find(id))
-                .set((om::subject.eq(&s), om::body_text.eq(&t), om::body_html.eq(&h)))
+                .set((
+                    om::subject.eq(&s),
+                    om::body_text.eq(&t),
+                    om::body_html.eq(&h),
+                ))
                 .execute(conn)?;
             changed += 1;
         }
@@ -113,7 +117,10 @@ mod tests {
 
     #[test]
     fn fragments_avoid_like_wildcards() {
-        assert_eq!(fragment("Matti 100 % varma_x").as_deref(), Some("Matti 100 "));
+        assert_eq!(
+            fragment("Matti 100 % varma_x").as_deref(),
+            Some("Matti 100 ")
+        );
         assert_eq!(fragment("ab"), None);
         assert_eq!(fragment("Asiakas Matti").as_deref(), Some("Asiakas Matti"));
     }

@@ -78,8 +78,17 @@ impl LogQuery {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // Control characters (a NUL above all, which PostgreSQL refuses) match nothing anyway.
         let text = |s: &str| {
-            Some(s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty())
+            Some(
+                s.chars()
+                    .filter(|c| !c.is_control())
+                    .take(100)
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+            )
+            .filter(|s| !s.is_empty())
         };
         Ok(Filter {
             action: text(&self.toiminto),

@@ -456,10 +456,12 @@ pub async fn enrolment_action(
     let note: String = form
         .map(|f| f.into_inner().note)
         .unwrap_or_default()
-        .trim()
         .chars()
+        .filter(|c| !c.is_control())
         .take(500)
-        .collect();
+        .collect::<String>()
+        .trim()
+        .to_string();
     let cohort = managed_cohort(&auth, cohort_id).await?;
     let (actor, now) = (auth.principal().user_id, auth.0.now());
     let state = auth.0.state.clone();

@@ -55,12 +55,18 @@ pub fn register(t: &mut RouteTable) {
         "/keskustelut/viesti/{post}/poista-teksti",
         redaction::redact_form,
     );
-    t.post("/keskustelut/viesti/{post}/poista-teksti", redaction::redact);
+    t.post(
+        "/keskustelut/viesti/{post}/poista-teksti",
+        redaction::redact,
+    );
     t.get(
         "/keskustelut/viesti/{post}/poistopyynto",
         redaction::request_form,
     );
-    t.post("/keskustelut/viesti/{post}/poistopyynto", redaction::request);
+    t.post(
+        "/keskustelut/viesti/{post}/poistopyynto",
+        redaction::request,
+    );
     t.get("/keskustelut/viesti/{post}/ilmoita", posts::report_form);
     t.post("/keskustelut/viesti/{post}/ilmoita", posts::report);
     t.post(

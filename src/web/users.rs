@@ -268,7 +268,13 @@ pub async fn delete(
     let actor = auth.require_admin()?.user_id;
     let id = path.into_inner();
     let typed = form.into_inner().reason;
-    let reason: String = typed.trim().chars().take(500).collect();
+    let reason: String = typed
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(500)
+        .collect::<String>()
+        .trim()
+        .to_string();
     let now = auth.0.now();
     let secret = auth.0.state.config.secret.clone();
     let result = auth

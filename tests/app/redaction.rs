@@ -58,7 +58,13 @@ async fn a_redacted_post_leaves_no_trace_of_its_words() {
     assert_eq!(res.status, 303, "{}", res.body);
     // The trainer heard of it by e-mail, and that e-mail went out.
     app.state.mailer().deliver_due(100).await.unwrap();
-    let answer = reply(&mut trainer, thread, "Kirjaa vain se, mikä on tarpeen.", None).await;
+    let answer = reply(
+        &mut trainer,
+        thread,
+        "Kirjaa vain se, mikä on tarpeen.",
+        None,
+    )
+    .await;
     trainer
         .post(&format!("/keskustelut/viesti/{answer}/paras"), &[])
         .await;
@@ -148,7 +154,10 @@ async fn a_redacted_post_leaves_no_trace_of_its_words() {
         .contains("Jo lähetettyjä sähköposteja ei voi perua"));
     // Without a reason: the form again, nothing removed.
     let res = trainer
-        .post(&format!("/keskustelut/viesti/{slip}/poista-teksti"), &[("reason", " ")])
+        .post(
+            &format!("/keskustelut/viesti/{slip}/poista-teksti"),
+            &[("reason", " ")],
+        )
         .await;
     assert_eq!(res.status, 400);
     assert!(!found_in(&app, "020202-456B").is_empty());
@@ -163,7 +172,9 @@ async fn a_redacted_post_leaves_no_trace_of_its_words() {
     assert!(page
         .body
         .contains("Viestin teksti ja sen aiemmat versiot on poistettu pysyvästi."));
-    assert!(page.body.contains("Viestin teksti on poistettu pysyvästi 23.11.2026."));
+    assert!(page
+        .body
+        .contains("Viestin teksti on poistettu pysyvästi 23.11.2026."));
 
     // The opening post: the sent e-mail is counted on the form; the title is replaced too.
     let form = trainer
@@ -179,12 +190,17 @@ async fn a_redacted_post_leaves_no_trace_of_its_words() {
     let res = trainer
         .post(
             &format!("/keskustelut/viesti/{opening}/poista-teksti"),
-            &[("reason", "Asiakastietoja"), ("title", "Käynnin kirjaaminen")],
+            &[
+                ("reason", "Asiakastietoja"),
+                ("title", "Käynnin kirjaaminen"),
+            ],
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
     let page = trainer.get(&res.location()).await;
-    assert!(page.body.contains("vastauspankin kopio on poistettu julkaisusta"));
+    assert!(page
+        .body
+        .contains("vastauspankin kopio on poistettu julkaisusta"));
     assert!(page.body.contains("Käynnin kirjaaminen"));
     assert_eq!(anon.get(&bank_url).await.status, 404, "the copy is offline");
     assert!(!anon
@@ -199,7 +215,13 @@ async fn a_redacted_post_leaves_no_trace_of_its_words() {
     assert!(withdrawn.is_some());
 
     // Nowhere any more: no table, no column, no stored e-mail.
-    for word in ["Meikäläinen", "Meikäläisen", "010101-123A", "Kvarnström", "020202-456B"] {
+    for word in [
+        "Meikäläinen",
+        "Meikäläisen",
+        "010101-123A",
+        "Kvarnström",
+        "020202-456B",
+    ] {
         assert_eq!(found_in(&app, word), Vec::<String>::new(), "{word}");
     }
     // What else was there stays: the answer, the people, the thread.
@@ -215,7 +237,9 @@ async fn a_redacted_post_leaves_no_trace_of_its_words() {
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(logged.len(), 2);
-    assert!(logged.iter().all(|(r, d)| *r == region && d.contains("Asiakastietoja")));
+    assert!(logged
+        .iter()
+        .all(|(r, d)| *r == region && d.contains("Asiakastietoja")));
     // The request is handled; the desk no longer lists it.
     let desk = trainer.get("/keskustelut/valmentaja").await;
     assert!(desk.body.contains("Ei avoimia poistopyyntöjä."));
@@ -250,7 +274,14 @@ async fn the_areas_coordinator_and_an_admin_redact_others_may_not() {
     );
     app.user("admin@example.fi", "Anna Admin", Some(Role::Admin));
     let mut trainee = app.signed_in("trainee@example.fi").await;
-    let thread = ask(&mut trainee, cohort, "discussion", "Ajatuksia", "Ensimmäinen").await;
+    let thread = ask(
+        &mut trainee,
+        cohort,
+        "discussion",
+        "Ajatuksia",
+        "Ensimmäinen",
+    )
+    .await;
     let first = reply(&mut trainee, thread, "Asiakas Aaltonen", None).await;
     let second = reply(&mut trainee, thread, "Asiakas Bäckman", None).await;
     let mut pekka = app.signed_in("pekka@example.fi").await;
@@ -285,6 +316,11 @@ async fn the_areas_coordinator_and_an_admin_redact_others_may_not() {
     assert!(found_in(&app, "Bäckman").is_empty());
     // The author sees that it happened, and why.
     let page = trainee.get(&format!("/keskustelut/ketju/{thread}")).await;
-    assert_eq!(page.body.matches("Viestin teksti on poistettu pysyvästi").count(), 2);
+    assert_eq!(
+        page.body
+            .matches("Viestin teksti on poistettu pysyvästi")
+            .count(),
+        2
+    );
     assert!(page.body.contains("Asiakastietoja"));
 }

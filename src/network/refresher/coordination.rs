@@ -279,6 +279,13 @@ pub(super) fn reason(note: &str) -> AppResult<String> {
     if note.chars().count() > 500 {
         return Err(AppError::Invalid("refresher.reason_too_long".into()));
     }
+    // Line breaks are fine in a reason; other control characters (NUL, bidi overrides) are not.
+    if note.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\r' && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+    }) {
+        return Err(AppError::Invalid("refresher.reason_invalid".into()));
+    }
     Ok(note.to_string())
 }
 

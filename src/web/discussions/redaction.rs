@@ -49,8 +49,7 @@ fn render_form(
     c.insert("form", form);
     c.insert("sent", &sent);
     c.insert("errors", errors);
-    auth.0
-        .render_status(status, "discussions/redact.html", c)
+    auth.0.render_status(status, "discussions/redact.html", c)
 }
 
 /// How many e-mails about the post have gone already (they cannot be recalled).

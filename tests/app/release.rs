@@ -151,6 +151,13 @@ async fn a_coordinator_releases_an_expert_and_the_place_goes_to_the_next() {
         .await;
     assert_eq!(res.status, 400);
     assert!(res.body.contains("Kirjoita perustelu."));
+    let res = b
+        .post(
+            &path,
+            &[("until", "2027-06-30"), ("reason", "Virhe\u{0}\u{202e}")],
+        )
+        .await;
+    assert_eq!(res.status, 400, "hostile bytes: a clear message, not a 500");
     assert_eq!(
         enrolment_status(&app, first, cohort),
         "active",

@@ -3,7 +3,7 @@
 //! Each entry may carry the area it belongs to ([`Area`]), so coordinators can read the entries
 //! of their own region or county at `/hallinta/loki` (reading: [`super::audit_log`]).
 
-use super::Principal;
+use super::policy::Principal;
 use crate::db::schema::{audit_log, counties};
 use crate::db::AnyConnection;
 use chrono::NaiveDateTime;

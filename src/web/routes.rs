@@ -147,6 +147,7 @@ pub fn register(t: &mut RouteTable) {
     super::surveys::register(t);
 
     super::users::register(t);
+    super::user_confirm::register(t);
     super::audit::register(t);
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);

@@ -13,6 +13,14 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 
+/// The confirmation pages' routes, and the deletion itself (the other actions are in `users`).
+pub fn register(t: &mut super::routes::RouteTable) {
+    t.get("/hallinta/kayttajat/{id}/roolit", grant_page);
+    t.get("/hallinta/kayttajat/{id}/roolit/poista", revoke_page);
+    t.get("/hallinta/kayttajat/{id}/poista", delete_page);
+    t.post("/hallinta/kayttajat/{id}/poista", delete);
+}
+
 /// The role and what it concerns, for the page.
 fn role_context(
     conn: &mut crate::db::AnyConnection,
@@ -178,4 +186,54 @@ pub(super) async fn render_delete(
 
 pub async fn delete_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     render_delete(&auth, path.into_inner(), StatusCode::OK, "", &[]).await
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Deletes a user and every trace of them; the reason goes to the audit log.
+pub async fn delete(
+    auth: Auth,
+    path: web::Path<i64>,
+    form: web::Form<DeleteForm>,
+) -> AppResult<HttpResponse> {
+    let actor = auth.require_admin()?.user_id;
+    let id = path.into_inner();
+    let typed = form.into_inner().reason;
+    let reason: String = typed
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(500)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let now = auth.0.now();
+    let secret = auth.0.state.config.secret.clone();
+    let result = auth
+        .0
+        .state
+        .db(move |conn| {
+            accounts::model::find(conn, id)?;
+            accounts::deletion::delete_account(
+                conn,
+                &secret,
+                id,
+                &accounts::deletion::DeletedBy::Admin { actor, reason },
+                now,
+            )
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(auth
+            .0
+            .see_other_notice("/hallinta/kayttajat", "notice.user_deleted")),
+        // The confirmation page again, with the problem and the reason as typed.
+        Err(AppError::Invalid(k)) => {
+            render_delete(&auth, id, StatusCode::BAD_REQUEST, &typed, &[k.as_str()]).await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -15,22 +15,9 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/hallinta/kayttajat", list);
     t.get("/hallinta/kayttajat/{id}", show);
-    t.get(
-        "/hallinta/kayttajat/{id}/roolit",
-        super::user_confirm::grant_page,
-    );
     t.post("/hallinta/kayttajat/{id}/roolit", grant);
-    t.get(
-        "/hallinta/kayttajat/{id}/roolit/poista",
-        super::user_confirm::revoke_page,
-    );
     t.post("/hallinta/kayttajat/{id}/roolit/poista", revoke);
     t.post("/hallinta/kayttajat/{id}/tila", set_active);
-    t.get(
-        "/hallinta/kayttajat/{id}/poista",
-        super::user_confirm::delete_page,
-    );
-    t.post("/hallinta/kayttajat/{id}/poista", delete);
 }
 
 #[derive(Deserialize)]
@@ -251,61 +238,4 @@ pub async fn set_active(
         })
         .await?;
     Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
-}
-
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    #[serde(default)]
-    pub reason: String,
-}
-
-/// Deletes a user and every trace of them; the reason goes to the audit log.
-pub async fn delete(
-    auth: Auth,
-    path: web::Path<i64>,
-    form: web::Form<DeleteForm>,
-) -> AppResult<HttpResponse> {
-    let actor = auth.require_admin()?.user_id;
-    let id = path.into_inner();
-    let typed = form.into_inner().reason;
-    let reason: String = typed
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(500)
-        .collect::<String>()
-        .trim()
-        .to_string();
-    let now = auth.0.now();
-    let secret = auth.0.state.config.secret.clone();
-    let result = auth
-        .0
-        .state
-        .db(move |conn| {
-            accounts::model::find(conn, id)?;
-            accounts::deletion::delete_account(
-                conn,
-                &secret,
-                id,
-                &accounts::deletion::DeletedBy::Admin { actor, reason },
-                now,
-            )
-        })
-        .await;
-    match result {
-        Ok(()) => Ok(auth
-            .0
-            .see_other_notice("/hallinta/kayttajat", "notice.user_deleted")),
-        // The confirmation page again, with the problem and the reason as typed.
-        Err(AppError::Invalid(k)) => {
-            super::user_confirm::render_delete(
-                &auth,
-                id,
-                StatusCode::BAD_REQUEST,
-                &typed,
-                &[k.as_str()],
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
 }

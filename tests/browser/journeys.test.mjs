@@ -9,9 +9,10 @@
 //      answers; the trainee gets the e-mail and marks the best answer;
 //   3. the trainee completes, opens and verifies the certificate, appears in the region's
 //      registry, logs a training held; the coordinator sees the reach change;
-//   4. the lapse check, run from the command line as of a day years later, enrols the expert
-//      into the refresher; the invitation arrives and leads to the refresher cohort, which the
-//      coordinator sees on the refresher page;
+//   4. the lapse check refuses a day that has not come (but for a dry run); four years on
+//      (the expert's dates moved back) it enrols the expert into the refresher; the invitation
+//      arrives and leads to the refresher cohort, which the coordinator sees on the refresher
+//      page and releases the expert from with a reason, and the expert is told;
 //   5. the same key pages in Swedish and in English.
 //
 // The steps depend on each other, so they run in order and stop at the first failure.
@@ -365,23 +366,46 @@ describe('journeys', { concurrency: false }, () => {
   describe('4. years later the lapse check brings the expert back', () => {
     const REFRESHER_COHORT = 'Kertaava valmennus, jatkuva haku (demo)';
     const literal = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    let asOf;
     let invitation;
+    const cli = () => {
+      const path = process.env.KIRJAAMO_BROWSER_CLI;
+      assert.ok(path, 'journey 4 needs KIRJAAMO_BROWSER_CLI (set by tests/app/browser.rs)');
+      return path;
+    };
+    const env = () => ({
+      PATH: process.env.PATH,
+      KIRJAAMO_DATA_DIR: process.env.KIRJAAMO_BROWSER_DATA_DIR,
+      KIRJAAMO_COURSES_DIR: process.env.KIRJAAMO_BROWSER_COURSES,
+      KIRJAAMO_BASE_URL: BASE_URL,
+      KIRJAAMO_LOG: 'warn',
+    });
+    const run = (args) => execFileSync(cli(), ['network', 'check-lapsed', ...args], { env: env(), encoding: 'utf8' });
 
-    step('the lapse check as of four years later enrols the expert into the refresher', async () => {
-      const cli = process.env.KIRJAAMO_BROWSER_CLI;
-      assert.ok(cli, 'journey 4 needs KIRJAAMO_BROWSER_CLI (set by tests/app/browser.rs)');
+    step('a check on a day that has not come is refused unless it is a dry run', async () => {
       const d = new Date();
       d.setUTCFullYear(d.getUTCFullYear() + 4);
-      asOf = d.toISOString().slice(0, 10);
-      const env = {
-        PATH: process.env.PATH,
-        KIRJAAMO_DATA_DIR: process.env.KIRJAAMO_BROWSER_DATA_DIR,
-        KIRJAAMO_COURSES_DIR: process.env.KIRJAAMO_BROWSER_COURSES,
-        KIRJAAMO_BASE_URL: BASE_URL,
-        KIRJAAMO_LOG: 'warn',
-      };
-      const run = (args) => execFileSync(cli, ['network', 'check-lapsed', '--as-of', asOf, ...args], { env, encoding: 'utf8' });
+      const future = d.toISOString().slice(0, 10);
+      assert.match(run(['--as-of', future, '--dry-run']), /dry run: nothing changed/);
+      let refused;
+      try {
+        run(['--as-of', future]);
+      } catch (e) {
+        refused = e;
+      }
+      assert.ok(refused, 'a future --as-of without --dry-run must fail');
+      assert.equal(refused.status, 2);
+      assert.match(String(refused.stderr), /is in the future.*nothing was\s+changed/s);
+    });
+
+    step('four years on, the lapse check enrols the expert into the refresher', async () => {
+      // Four years pass for this expert: their completion, membership and training move back.
+      const db = `${process.env.KIRJAAMO_BROWSER_DATA_DIR}/kirjaamo.sqlite3`;
+      const who = `(SELECT id FROM users WHERE email = '${APPLICANT.email}')`;
+      execFileSync('sqlite3', [db, [
+        `UPDATE completions SET completed_at = datetime(completed_at, '-4 years') WHERE user_id = ${who};`,
+        `UPDATE memberships SET joined_at = datetime(joined_at, '-4 years'), refreshed_at = datetime(refreshed_at, '-4 years') WHERE user_id = ${who};`,
+        `UPDATE trainings_held SET held_on = date(held_on, '-4 years') WHERE user_id = ${who};`,
+      ].join(' ')]);
       const dry = run(['--dry-run']);
       assert.match(dry, new RegExp(`LAPSED   ${APPLICANT.name} <${literal(APPLICANT.email)}>.*would enrol in "${literal(REFRESHER_COHORT)}"`));
       const out = run([]);
@@ -415,6 +439,23 @@ describe('journeys', { concurrency: false }, () => {
       assert.ok(enrolled.includes(APPLICANT.name), `in the refresher list:\n${enrolled}`);
       assert.ok(enrolled.includes(REFRESHER_COHORT));
       await assertAccessible(coordinator, 'the refresher page (fi)');
+    });
+
+    step('the coordinator releases the expert with a reason, and the expert is told', async () => {
+      await visit(coordinator, '/verkosto/kertaus');
+      const row = coordinator.locator('section[aria-labelledby="enrolled-h"] li', { hasText: APPLICANT.email });
+      await row.locator('summary').click();
+      await assertAccessible(coordinator, 'the release form (fi)');
+      // Still lapsed: the day is asked for, and filled in a year ahead.
+      assert.ok(await row.locator('input[name="until"]').inputValue(), 'a day is proposed');
+      await row.locator('textarea[name="reason"]').fill('Kirjasi pitämänsä koulutuksen jälkikäteen.');
+      await press(coordinator, row.getByRole('button', { name: new RegExp(t('fi', 'release.submit')) }));
+      assert.ok((await text(coordinator, '[role="alert"]')).includes(t('fi', 'notice.refresher_released')));
+      assert.ok(!(await text(coordinator, 'section[aria-labelledby="enrolled-h"]')).includes(APPLICANT.email));
+      const told = await waitForMail(APPLICANT.email, /^Sinut on vapautettu kertaavasta valmennuksesta/);
+      assert.match(told.text, /Kirjasi pitämänsä koulutuksen jälkikäteen\./);
+      await visit(applicant, '/asiantuntija');
+      assert.ok(!(await text(applicant)).includes(t('fi', 'expert.in_refresher')), 'no longer in the refresher');
     });
   });
 

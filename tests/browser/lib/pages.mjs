@@ -239,4 +239,55 @@ export const PAGES = [
     },
   },
   { name: 'coordinators\' overview', who: ['coordinator', 'admin'], open: get('/hallinta/yleiskuva') },
+  { name: 'audit log', who: MANAGERS, open: get('/hallinta/loki') },
+  { name: 'audit log, filter with errors', who: ['admin'], open: get('/hallinta/loki?alkaen=23.11.2026&paikka=x', 400) },
+  {
+    name: 'network: registry transfer, confirmation',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, '/verkosto/siirto');
+      const county = await page.$eval('#county_id option', (o) => o.value);
+      await visit(page, `/verkosto/siirto/vahvista?county_id=${county}&email=${encodeURIComponent('uusi.koordinaattori@demo.kirjaamo.test')}&name=${encodeURIComponent('Uusi Koordinaattori')}`);
+    },
+  },
+  {
+    name: 'admin: role change, confirmation',
+    who: ['admin'],
+    open: async (page) => {
+      await firstLink('/hallinta/kayttajat', 'a[href^="/hallinta/kayttajat/"]')(page);
+      await Promise.all([page.waitForLoadState('load'), page.click('main form[action$="/roolit"] button[type="submit"]')]);
+      await page.waitForURL(/\/roolit\?/);
+    },
+  },
+  {
+    name: 'admin: account deletion, confirmation',
+    who: ['admin'],
+    open: async (page) => {
+      await firstLink('/hallinta/kayttajat', 'a[href^="/hallinta/kayttajat/"]')(page);
+      const href = await page.getAttribute('main a[href$="/poista"]', 'href');
+      if (!href) throw new Error('no deletion link on the user page');
+      await visit(page, href);
+    },
+  },
+  { name: 'cohort: removing a trainee, confirmation', who: ['coordinator'], open: firstLink((c) => `/hallinta/ryhmat/${c}`, 'a[href$="/peru"]') },
+  {
+    name: 'discussion: redacting a post',
+    who: ['trainer', 'coordinator'],
+    open: async (page) => {
+      await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, 'ul.thread-list a')(page);
+      const href = await page.getAttribute('main a[href$="/poista-teksti"]', 'href');
+      if (!href) throw new Error('no redaction link on the thread page');
+      await visit(page, href);
+    },
+  },
+  {
+    name: 'discussion: asking to redact one\'s own post',
+    who: ['trainer'],
+    open: async (page) => {
+      await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, 'ul.thread-list a')(page);
+      const href = await page.getAttribute('main a[href$="/poistopyynto"]', 'href');
+      if (!href) throw new Error('no removal-request link on the thread page');
+      await visit(page, href);
+    },
+  },
 ];

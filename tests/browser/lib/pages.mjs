@@ -41,6 +41,8 @@ export async function firstEntry(page) {
 
 const DEMO_COHORT = 'Kevät 2027, Socca (demo)';
 const LESSON = 'asiakkaan-osallisuus';
+/// The demo question in that lesson's discussion, which the demo trainer has answered.
+const DEMO_QUESTION = 'Miten kirjaan asiakkaan näkemyksen';
 let cohortId = null;
 
 /// The id of the demo cohort, from the public list of open cohorts.
@@ -274,7 +276,7 @@ export const PAGES = [
     name: 'discussion: redacting a post',
     who: ['trainer', 'coordinator'],
     open: async (page) => {
-      await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, 'ul.thread-list a')(page);
+      await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, `ul.thread-list a:has-text("${DEMO_QUESTION}")`)(page);
       const href = await page.getAttribute('main a[href$="/poista-teksti"]', 'href');
       if (!href) throw new Error('no redaction link on the thread page');
       await visit(page, href);
@@ -284,7 +286,7 @@ export const PAGES = [
     name: 'discussion: asking to redact one\'s own post',
     who: ['trainer'],
     open: async (page) => {
-      await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, 'ul.thread-list a')(page);
+      await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, `ul.thread-list a:has-text("${DEMO_QUESTION}")`)(page);
       const href = await page.getAttribute('main a[href$="/poistopyynto"]', 'href');
       if (!href) throw new Error('no removal-request link on the thread page');
       await visit(page, href);

@@ -87,6 +87,21 @@ pub fn delete_account_in(
         return Err(AppError::invalid("privacy.last_admin"));
     }
     let (email, name) = (user.email.clone(), user.name.clone());
+    // The area of their latest membership, read before it goes: that region's (and county's)
+    // coordinators see in the audit log that an expert of theirs was deleted.
+    let area: audit::Area = crate::db::schema::memberships::table
+        .filter(crate::db::schema::memberships::user_id.eq(user_id))
+        .order(crate::db::schema::memberships::joined_at.desc())
+        .select((
+            crate::db::schema::memberships::region_id,
+            crate::db::schema::memberships::county_id,
+        ))
+        .first::<(i64, Option<i64>)>(c)
+        .optional()?
+        .map_or(audit::Area::NONE, |(region_id, county_id)| audit::Area {
+            region_id: Some(region_id),
+            county_id,
+        });
 
     // The user's own rows, children before parents where no cascade helps.
     for sql in [
@@ -144,8 +159,9 @@ pub fn delete_account_in(
         DeletedBy::Themselves => None,
         DeletedBy::Admin { actor, .. } => Some(*actor).filter(|a| *a != user_id),
     };
-    audit::record(
+    audit::record_in(
         c,
+        area,
         actor,
         "user.delete",
         &format!("user:{user_id}"),

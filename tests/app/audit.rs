@@ -133,6 +133,20 @@ async fn every_accountable_event_is_recorded_with_its_area() {
     );
     assert!(has(&app, "role.grant", Some(pikassos), None));
     assert!(has(&app, "user.delete", None, None));
+    // An expert's deletion belongs to their network's area.
+    let expert: i64 = kirjaamo::db::schema::users::table
+        .filter(kirjaamo::db::schema::users::email.eq("trainee@example.fi"))
+        .select(kirjaamo::db::schema::users::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let res = admin
+        .post(
+            &format!("/hallinta/kayttajat/{expert}/poista"),
+            &[("reason", "Pyysi poistoa")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(has(&app, "user.delete", Some(socca), Some(helsinki)));
 }
 
 #[actix_web::test]

@@ -1,8 +1,9 @@
 //! Request bodies as the frame receives them: every body must arrive within
 //! `Config::body_timeout_secs` (a client trickling its body is cut off as one trickling its
 //! headers is), forms are buffered once (bounded) for the CSRF check and handed on unchanged,
-//! and a NUL anywhere in the address or a form value is refused with 400 (no text field can hold
-//! one, and PostgreSQL would refuse to store it).
+//! and a NUL in the address is refused with 400 (no page can use one, and PostgreSQL would
+//! refuse to store it). A NUL in a form value reaches the handler, whose validation names the
+//! field; one that slips through is a 400 too (`AppError` from the database error).
 
 use actix_web::dev::{Payload, ServiceRequest};
 use actix_web::error::PayloadError;

@@ -130,12 +130,6 @@ pub async fn frame(
                 }
             }
         };
-        if form.as_deref().is_some_and(super::body::has_nul) {
-            let resp = actix_web::ResponseError::error_response(&crate::AppError::invalid(
-                "errors.odd_bytes",
-            ));
-            return Ok(early(&req, resp));
-        }
         idempotency_token = match &form {
             Some(body) => super::body::field(body, super::body::IDEMPOTENCY_FIELD).pop(),
             None => url::form_urlencoded::parse(req.query_string().as_bytes())

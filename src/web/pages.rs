@@ -130,7 +130,8 @@ pub async fn feedback_send(
     let message = form.message.trim().to_string();
     let reply_to = form.email.trim().to_string();
     let mut errors = Vec::new();
-    if message.is_empty() || message.chars().count() > 5000 {
+    let odd = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if message.is_empty() || message.chars().count() > 5000 || message.chars().any(odd) {
         errors.push("feedback.message_invalid");
     }
     if !reply_to.is_empty() && accounts::normalize_email(&reply_to).is_err() {

@@ -164,33 +164,17 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             return Ok(std::process::ExitCode::from(REFUSED));
         }
     }
+    use kirjaamo::db::backup;
     match &cli.command {
         Some(Command::Backup { file }) => {
-            return Ok(backup_or_restore(
-                kirjaamo::db::backup::backup(&config.database_url, file).map(|r| {
-                    format!(
-                        "backed up to {} ({} bytes, migration level {})",
-                        r.file.display(),
-                        r.bytes,
-                        r.level
-                    )
-                }),
+            return Ok(refusable(
+                backup::backup(&config.database_url, file).map(|r| r.to_string()),
             ))
         }
         Some(Command::Restore { file }) => {
             let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
-            return Ok(backup_or_restore(
-                kirjaamo::db::backup::restore(&config.database_url, file, &stamp).map(|r| {
-                    let kept = r
-                        .previous
-                        .map(|p| format!("; the replaced database is kept as {}", p.display()))
-                        .unwrap_or_default();
-                    format!(
-                        "restored {} (migration level {}), migrated to this version{kept}",
-                        file.display(),
-                        r.level
-                    )
-                }),
+            return Ok(refusable(
+                backup::restore(&config.database_url, file, &stamp).map(|r| r.to_string()),
             ));
         }
         _ => {}
@@ -414,9 +398,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn backup_or_restore(
-    result: Result<String, kirjaamo::db::backup::OpError>,
-) -> std::process::ExitCode {
+/// Prints what was done, or why it was refused (exit 2) or failed.
+fn refusable(result: Result<String, kirjaamo::db::backup::OpError>) -> std::process::ExitCode {
     use kirjaamo::db::backup::OpError;
     match result {
         Ok(done) => {

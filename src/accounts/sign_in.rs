@@ -12,7 +12,8 @@
 
 use super::device::DeviceToken;
 use super::throttle::{self, Claim};
-use super::{model, password, rate_limit, User};
+use super::model::{self, User};
+use super::{password, rate_limit};
 use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::AppResult;

@@ -51,9 +51,37 @@ pub struct BackupReport {
 
 #[derive(Debug)]
 pub struct RestoreReport {
+    pub file: PathBuf,
     pub level: String,
     /// Where the database that was replaced now is (none if there was none).
     pub previous: Option<PathBuf>,
+}
+
+impl std::fmt::Display for BackupReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "backed up to {} ({} bytes, migration level {})",
+            self.file.display(),
+            self.bytes,
+            self.level
+        )
+    }
+}
+
+impl std::fmt::Display for RestoreReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "restored {} (migration level {}) and migrated to this version",
+            self.file.display(),
+            self.level
+        )?;
+        if let Some(p) = &self.previous {
+            write!(f, "; the replaced database is kept as {}", p.display())?;
+        }
+        Ok(())
+    }
 }
 
 fn database_file(url: &str) -> PathBuf {
@@ -305,7 +333,11 @@ pub fn restore(url: &str, source: &Path, stamp: &str) -> Result<RestoreReport, O
         std::fs::rename(&copy, &db)?;
         let mut conn = super::establish(url).map_err(|e| OpError::Failed(e.into()))?;
         super::migrate(&mut conn)?;
-        Ok(RestoreReport { level, previous })
+        Ok(RestoreReport {
+            file: source.to_path_buf(),
+            level,
+            previous,
+        })
     })();
     let _ = std::fs::remove_file(&copy);
     drop(lock);

@@ -62,7 +62,13 @@ pub async fn forgot(
     if let Some(until) = held {
         c.insert(
             "error",
-            &limits::retry_message(&ctx, "limits.reset_held", until),
+            &limits::retry_message(
+                &ctx.state.templates,
+                ctx.lang,
+                ctx.now(),
+                "limits.reset_held",
+                until,
+            ),
         );
         let res = ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "accounts/forgot.html", c)?;
         return Ok(limits::retry_after(res, now, until));
@@ -192,7 +198,13 @@ pub async fn change_password(
         Ok(accounts::PasswordChange::Held { until }) => {
             c.insert(
                 "password_error",
-                &limits::retry_message(ctx, "limits.confirm_held", until),
+                &limits::retry_message(
+                    &ctx.state.templates,
+                    ctx.lang,
+                    ctx.now(),
+                    "limits.confirm_held",
+                    until,
+                ),
             );
             let res = account_page(ctx, StatusCode::TOO_MANY_REQUESTS, c)?;
             Ok(limits::retry_after(res, now, until))
@@ -318,7 +330,13 @@ pub async fn delete_account(
             Ok(res)
         }
         Err(Refused::Held(until)) => {
-            let text = limits::retry_message(&auth.0, "limits.confirm_held", until);
+            let text = limits::retry_message(
+                &auth.0.state.templates,
+                auth.0.lang,
+                auth.0.now(),
+                "limits.confirm_held",
+                until,
+            );
             let res = delete_page(&auth, StatusCode::TOO_MANY_REQUESTS, Some(text)).await?;
             Ok(limits::retry_after(res, now, until))
         }

@@ -190,7 +190,13 @@ pub async fn submit(
         })
         .await?;
     if let Some(until) = held {
-        let text = super::limits::retry_message(&ctx, "limits.apply_held", until);
+        let text = super::limits::retry_message(
+            &ctx.state.templates,
+            ctx.lang,
+            ctx.now(),
+            "limits.apply_held",
+            until,
+        );
         let res = render_form_held(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,

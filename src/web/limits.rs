@@ -1,7 +1,8 @@
 //! Answering a request a limit holds back: 429 with `Retry-After`, and a sentence saying when
 //! to try again in the page's language and Helsinki time.
 
-use super::ctx::Ctx;
+use crate::i18n::Lang;
+use crate::templates::Templates;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use chrono::NaiveDateTime;
@@ -12,17 +13,22 @@ pub fn seconds_left(now: NaiveDateTime, until: NaiveDateTime) -> i64 {
 }
 
 /// "… try again at 10.32 (in about 5 minutes)." with the text of `key` (which has `{time}`
-/// and `{minutes}`).
-pub fn retry_message(ctx: &Ctx, key: &str, until: NaiveDateTime) -> String {
-    let secs = seconds_left(ctx.now(), until);
-    let minutes = (secs + 59) / 60;
-    ctx.state.templates.catalog(ctx.lang).format(
+/// and `{minutes}`), in `lang`.
+pub fn retry_message(
+    templates: &Templates,
+    lang: Lang,
+    now: NaiveDateTime,
+    key: &str,
+    until: NaiveDateTime,
+) -> String {
+    let minutes = (seconds_left(now, until) + 59) / 60;
+    templates.catalog(lang).format(
         key,
         &[
-            ("time", &crate::i18n::format::time_of_day(ctx.lang, until)),
+            ("time", &crate::i18n::format::time_of_day(lang, until)),
             (
                 "minutes",
-                &crate::i18n::format::integer(ctx.lang, minutes.max(1)),
+                &crate::i18n::format::integer(lang, minutes.max(1)),
             ),
         ],
     )

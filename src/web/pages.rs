@@ -175,7 +175,13 @@ pub async fn feedback_send(
         c.insert("email", &reply_to);
         c.insert(
             "held",
-            &super::limits::retry_message(&ctx, "limits.feedback_held", until),
+            &super::limits::retry_message(
+                &ctx.state.templates,
+                ctx.lang,
+                ctx.now(),
+                "limits.feedback_held",
+                until,
+            ),
         );
         let res = ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "pages/feedback.html", c)?;
         return Ok(super::limits::retry_after(res, now, until));

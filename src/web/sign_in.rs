@@ -89,7 +89,13 @@ pub async fn login(
         LoginOutcome::Held { until } => {
             c.insert(
                 "error",
-                &limits::retry_message(&ctx, "limits.sign_in_held", until),
+                &limits::retry_message(
+                    &ctx.state.templates,
+                    ctx.lang,
+                    ctx.now(),
+                    "limits.sign_in_held",
+                    until,
+                ),
             );
             let res = ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "accounts/login.html", c)?;
             Ok(limits::retry_after(res, now, until))

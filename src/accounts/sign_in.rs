@@ -11,8 +11,8 @@
 //! Successful sign-ins are never counted.
 
 use super::device::DeviceToken;
-use super::throttle::{self, Claim};
 use super::model::{self, User};
+use super::throttle::{self, Claim};
 use super::{password, rate_limit};
 use crate::db::schema::users;
 use crate::db::AnyConnection;

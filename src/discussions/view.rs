@@ -355,7 +355,10 @@ fn view_post(cx: &Ctx<'_>, row: PostRow, author_name: Option<String>) -> PostVie
             && policy::can_mark_best(cx.viewer.role, is_asker),
         can_report: may_see && !hidden && !is_redacted && policy::can_report(cx.viewer.role, mine),
         can_redact: may_see && !is_redacted && policy::can_redact(cx.viewer.role),
-        can_ask_redaction: !is_redacted && policy::can_ask_redaction(cx.viewer.role, mine),
+        // A moderator removes it themselves rather than asking.
+        can_ask_redaction: !is_redacted
+            && policy::can_ask_redaction(cx.viewer.role, mine)
+            && !policy::can_redact(cx.viewer.role),
         redacted,
         replies: Vec::new(),
     }

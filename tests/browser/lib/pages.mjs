@@ -306,9 +306,11 @@ export const PAGES = [
     who: ['trainer'],
     open: async (page) => {
       await firstLink((c) => `/ryhmat/${c}/${LESSON}/keskustelu`, `ul.thread-list a:has-text("${DEMO_QUESTION}")`)(page);
-      const href = await page.getAttribute('main a[href$="/poistopyynto"]', 'href');
-      if (!href) throw new Error('no removal-request link on the thread page');
-      await visit(page, href);
+      // The trainer's own answer: moderators see the removal itself, so the request form is
+      // opened by its address (a trainee reaches it by the link on their own posts).
+      const href = await page.getAttribute('main article.post-trainer a[href$="/poista-teksti"]', 'href');
+      if (!href) throw new Error('no post of the trainer on the thread page');
+      await visit(page, href.replace(/poista-teksti$/, 'poistopyynto'));
     },
   },
 ];

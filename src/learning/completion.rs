@@ -10,11 +10,11 @@ use crate::db::schema::{
     lessons, role_assignments, users,
 };
 use crate::db::{is_unique_violation, write_tx, AnyConnection};
-use crate::i18n::Lang;
+use crate::i18n::{format::helsinki_date, Lang};
 use crate::mail::{self, Envelope, Messaging};
 use crate::network::membership::{self, Joined};
 use crate::{AppError, AppResult};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,18 +82,19 @@ pub fn complete_in_tx(
     if status != "active" {
         return Ok(Outcome::NotYet { done: 0, total: 0 });
     }
-    let (course_id, kind, version, title, region_id): (i64, String, String, String, Option<i64>) =
-        cohort_t::table
-            .inner_join(courses::table)
-            .filter(cohort_t::id.eq(cohort_id))
-            .select((
-                courses::id,
-                courses::kind,
-                courses::version,
-                courses::title,
-                cohort_t::region_id,
-            ))
-            .first(c)?;
+    type Row = (i64, String, String, String, Option<i64>, Option<NaiveDate>);
+    let (course_id, kind, version, title, region_id, starts_on): Row = cohort_t::table
+        .inner_join(courses::table)
+        .filter(cohort_t::id.eq(cohort_id))
+        .select((
+            courses::id,
+            courses::kind,
+            courses::version,
+            courses::title,
+            cohort_t::region_id,
+            cohort_t::starts_on,
+        ))
+        .first(c)?;
     let total: i64 = lessons::table
         .filter(lessons::course_id.eq(course_id))
         .filter(lessons::active.eq(true))
@@ -135,7 +136,8 @@ pub fn complete_in_tx(
             certificates::holder_name.eq(&name),
             certificates::course_title.eq(&title),
             certificates::course_version.eq(&version),
-            certificates::issued_on.eq(now.date()),
+            // Helsinki's day, and never before the cohort started (lessons may open early).
+            certificates::issued_on.eq(helsinki_date(now).max(starts_on.unwrap_or(NaiveDate::MIN))),
         ))
         .execute(c)?;
     let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;

@@ -353,27 +353,29 @@ pub struct MyCohort {
     pub total: usize,
     pub percent: u32,
     pub next_slug: Option<String>,
+    /// The lessons open on this day (the cohort opens them at its start).
+    pub opens_on: Option<chrono::NaiveDate>,
 }
 
-pub fn my_cohorts(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<MyCohort>> {
-    let rows: Vec<(i64, String, String, i64)> = enrolments::table
+pub fn my_cohorts(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<MyCohort>> {
+    let rows: Vec<(crate::cohorts::Cohort, String)> = enrolments::table
         .inner_join(cohorts::table)
         .filter(enrolments::user_id.eq(user_id))
         .filter(enrolments::status.ne("withdrawn"))
         .order(enrolments::id.desc())
-        .select((
-            cohorts::id,
-            cohorts::name,
-            enrolments::status,
-            cohorts::course_id,
-        ))
+        .select((crate::cohorts::Cohort::as_select(), enrolments::status))
         .load(conn)?;
     let mut out = Vec::new();
-    for (cohort_id, cohort_name, status, course_id) in rows {
-        let o = outline(conn, course_id, user_id)?;
+    for (cohort, status) in rows {
+        let o = outline(conn, cohort.course_id, user_id)?;
         out.push(MyCohort {
-            cohort_id,
-            cohort_name,
+            cohort_id: cohort.id,
+            opens_on: cohort.lessons_open_on(today),
+            cohort_name: cohort.name,
             status,
             course_title: o.course_title,
             done: o.done,

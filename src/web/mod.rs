@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod cohort_form;
+pub mod cohort_queue;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
@@ -20,6 +22,8 @@ pub mod pages;
 pub mod refresher;
 pub mod routes;
 pub mod surveys;
+pub mod teaching;
+pub mod upload;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

@@ -22,12 +22,18 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
     if let Some(p) = &ctx.principal {
         let uid = p.user_id;
         let secret = ctx.state.config.secret.clone();
-        let now = ctx.now();
+        let (now, today) = (ctx.now(), ctx.state.clock.today());
+        if p.is_trainer() {
+            c.insert(
+                "taught",
+                &super::teaching::taught_cohorts(&ctx.state, uid).await?,
+            );
+        }
         let (cohorts, news, surveys) = ctx
             .state
             .db(move |conn| {
                 Ok((
-                    crate::learning::my_cohorts(conn, uid)?,
+                    crate::learning::my_cohorts(conn, uid, today)?,
                     crate::network::announcements::for_member(conn, uid, 5)?,
                     crate::surveys::for_user(conn, &secret, uid, now)?,
                 ))

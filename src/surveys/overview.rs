@@ -45,12 +45,14 @@ pub fn overview(
     scope: Scope,
     now: NaiveDateTime,
 ) -> AppResult<Overview> {
-    let today = now.date();
+    let today = crate::i18n::format::helsinki_date(now);
     let counties = registry::counties_of(conn, scope)?;
     let running = || {
         cohorts::starts_on
             .le(today)
             .and(cohorts::ends_on.ge(today).or(cohorts::ends_on.is_null()))
+            .and(cohorts::cancelled_at.is_null())
+            .and(cohorts::archived_at.is_null())
     };
     let (cohorts_running, applications_waiting, unanswered_questions) = match scope {
         Scope::Region(r) => (

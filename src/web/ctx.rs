@@ -80,6 +80,13 @@ impl Ctx {
         c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
         c.insert("user", &self.principal);
         c.insert("flash", &self.notice_text());
+        // A form refused for its size: the page puts the typed text back (assets/js/forms.js).
+        let refused = self
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.key == super::notice::TOO_LARGE);
+        c.insert("flash_error", &refused);
+        c.insert("restore_drafts", &refused);
         c
     }
 

@@ -19,6 +19,8 @@ use std::time::Instant;
 
 /// The largest form body read (a bulk CSV goes as multipart and is limited where read).
 pub const FORM_LIMIT: usize = 1024 * 1024;
+/// A larger body is read this far and dropped, then answered; past this the connection goes.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 pub const LANG_COOKIE: &str = "kirjaamo_lang";
 
 /// What the frame learnt about the request, for handlers and templates.
@@ -353,12 +355,22 @@ async fn check_csrf(
     let (_, payload) = req.parts_mut();
     let mut payload = payload.take();
     let mut body = BytesMut::new();
+    let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| HttpResponse::BadRequest().finish())?;
-        if body.len() + chunk.len() > FORM_LIMIT {
-            return Err(HttpResponse::PayloadTooLarge().finish());
+        seen += chunk.len();
+        if seen > FORM_LIMIT {
+            // Read the rest (up to a bound) so the browser gets the answer, not a reset.
+            if seen <= DRAIN_LIMIT {
+                body.clear();
+                continue;
+            }
+            return Err(too_large(req, state));
         }
         body.extend_from_slice(&chunk);
+    }
+    if seen > FORM_LIMIT {
+        return Err(too_large(req, state));
     }
     let body: Bytes = body.freeze();
     let offered: Vec<String> = url::form_urlencoded::parse(&body)
@@ -367,6 +379,38 @@ async fn check_csrf(
         .collect();
     req.set_payload(Payload::from(body));
     Ok(!offered.is_empty() && offered.iter().all(|t| csrf::check(secret, binding, t)))
+}
+
+/// A form too large to read: back to the page it was sent from (the Referer, when it is ours),
+/// whose notice names the limit and whose form gets the typed text back (assets/js/forms.js);
+/// nothing was saved. Without a page to go back to, the 413 error page names the limit.
+fn too_large(req: &ServiceRequest, state: &AppState) -> HttpResponse {
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| same_origin(u.origin().ascii_serialization().as_str(), &state.config.base_url, req))
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"));
+    let limit_mib = (FORM_LIMIT / (1024 * 1024)) as i64;
+    match back {
+        Some(path) => super::notice::redirect(
+            &path,
+            super::notice::TOO_LARGE,
+            Some(limit_mib),
+            state.config.secure_cookies,
+        ),
+        None => {
+            let mut res = HttpResponse::PayloadTooLarge().finish();
+            res.extensions_mut()
+                .insert(ErrorDetail("errors.form_too_large".into()));
+            res
+        }
+    }
 }
 
 fn same_origin(origin: &str, base_url: &str, req: &ServiceRequest) -> bool {

@@ -9,6 +9,9 @@ use actix_web::{HttpRequest, HttpResponse};
 
 pub const COOKIE: &str = "kirjaamo_notice";
 
+/// The notice of a form refused for its size (sent by the frame, not a handler).
+pub const TOO_LARGE: &str = "notice.form_too_large";
+
 /// What the next page says: a `notice.*` key and an optional count for `{n}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
@@ -47,13 +50,29 @@ impl Notice {
 }
 
 fn cookie(ctx: &Ctx, value: String) -> Cookie<'static> {
+    notice_cookie(value, ctx.state.config.secure_cookies)
+}
+
+fn notice_cookie(value: String, secure: bool) -> Cookie<'static> {
     Cookie::build(COOKIE, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(ctx.state.config.secure_cookies)
+        .secure(secure)
         .max_age(CookieDuration::seconds(120))
         .finish()
+}
+
+/// 303 to `location` with a notice, for the frame (which has no [`Ctx`]).
+pub fn redirect(location: &str, key: &str, n: Option<i64>, secure: bool) -> HttpResponse {
+    let mut res = super::ctx::see_other(location);
+    let value = Notice {
+        key: key.to_string(),
+        n,
+    }
+    .encode();
+    let _ = res.add_cookie(&notice_cookie(value, secure));
+    res
 }
 
 impl Ctx {

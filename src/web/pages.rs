@@ -218,6 +218,25 @@ pub async fn switch_language(ctx: Ctx, form: web::Form<LanguageForm>) -> AppResu
     Ok(res)
 }
 
+/// The page the request came from, when it is one of ours and not this one: where an error
+/// page leads back to.
+fn referer_path(req: &HttpRequest) -> Option<String> {
+    let referer = req.headers().get(actix_web::http::header::REFERER)?;
+    let url = url::Url::parse(referer.to_str().ok()?).ok()?;
+    let info = req.connection_info();
+    let ours = url.host_str().is_some_and(|h| {
+        let here = info.host();
+        here == h || here.split(':').next() == Some(h)
+    });
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    // A failed GET does not lead back to itself; a refused form leads back to its page.
+    let elsewhere = path != req.path() || req.method() != actix_web::http::Method::GET;
+    (ours && elsewhere && path.starts_with('/') && !path.starts_with("//")).then_some(path)
+}
+
 pub async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::NotFound)
 }
@@ -267,6 +286,7 @@ pub fn error_page(
     c.insert("csrf_token", "");
     c.insert("current_path", req.path());
     c.insert("flash", &None::<String>);
+    c.insert("back", &referer_path(req));
     let body = state
         .templates
         .render(lang, "errors/error.html", &c)

@@ -1,7 +1,7 @@
 //! Admins' user pages: find a user, give or take a role, deactivate or reactivate. Every change
 //! ends the user's sessions and is audit-logged (in `accounts`).
 
-use super::ctx::{see_other, Auth};
+use super::ctx::Auth;
 use crate::accounts::{self, Role};
 use crate::db::schema::{counties, regions, users};
 use crate::{AppError, AppResult};
@@ -75,11 +75,6 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
         .state
         .db(move |conn| {
             let user = accounts::model::find(conn, id)?;
-            let roles: Vec<(String, String)> = accounts::model::roles_of(conn, id)?
-                .iter()
-                .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
-                .map(|r| (role_value(&r), r.name().to_string()))
-                .collect();
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
                 .select((regions::id, regions::name_fi))
@@ -88,6 +83,23 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
                 .order(counties::name_fi)
                 .select((counties::id, counties::name_fi))
                 .load(conn)?;
+            // Each role in words with its area: "Aluekoordinaattori, Socca".
+            let area = |list: &[(i64, String)], id: i64| {
+                list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())
+            };
+            let roles: Vec<(String, String, Option<String>)> =
+                accounts::model::roles_of(conn, id)?
+                    .iter()
+                    .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+                    .map(|r| {
+                        let place = match r {
+                            Role::RegionalCoordinator { region_id } => area(&regions, region_id),
+                            Role::CountyCoordinator { county_id } => area(&counties, county_id),
+                            _ => None,
+                        };
+                        (role_value(&r), r.name().to_string(), place)
+                    })
+                    .collect();
             Ok((user, roles, regions, counties))
         })
         .await?;
@@ -175,7 +187,9 @@ pub async fn grant(
             accounts::grant_role(conn, id, &role, Some(actor), now)
         })
         .await?;
-    Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/kayttajat/{id}"), "notice.role_granted"))
 }
 
 pub async fn revoke(
@@ -192,7 +206,9 @@ pub async fn revoke(
         .state
         .db(move |conn| accounts::revoke_role(conn, id, &role, Some(actor), now))
         .await?;
-    Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/kayttajat/{id}"), "notice.role_revoked"))
 }
 
 #[derive(Deserialize)]
@@ -219,7 +235,14 @@ pub async fn set_active(
             accounts::set_active(conn, id, active, Some(actor), now)
         })
         .await?;
-    Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+    let notice = if active {
+        "notice.user_activated"
+    } else {
+        "notice.user_deactivated"
+    };
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/kayttajat/{id}"), notice))
 }
 
 #[derive(Deserialize)]
@@ -252,5 +275,7 @@ pub async fn delete(
             )
         })
         .await?;
-    Ok(see_other("/hallinta/kayttajat?poistettu=1"))
+    Ok(auth
+        .0
+        .see_other_notice("/hallinta/kayttajat", "notice.user_deleted"))
 }

@@ -630,6 +630,9 @@ pub fn decide(
             return Ok(());
         }
         let cohort = find(c, app.cohort_id)?;
+        if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+            return Err(AppError::Conflict("cohort.closed".into()));
+        }
         diesel::update(applications::table.find(id))
             .set((
                 applications::decision.eq(decision),

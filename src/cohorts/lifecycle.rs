@@ -73,8 +73,8 @@ pub struct Cancelled {
     pub trainees: usize,
 }
 
-/// Cancels a cohort that has not ended: open applications are closed and active trainees
-/// taken out (progress kept), and each of them is told why, in one transaction.
+/// Cancels a cohort that has not ended: its open applications are closed with it and active
+/// trainees taken out (progress kept), and each of them is told why, in one transaction.
 pub fn cancel(
     conn: &mut AnyConnection,
     msg: &Messaging<'_>,
@@ -111,17 +111,8 @@ pub fn cancel(
             .filter(apps::decision.eq_any(["pending", "waitlisted"]))
             .select((apps::email, apps::name, apps::language))
             .load(c)?;
-        diesel::update(
-            apps::table
-                .filter(apps::cohort_id.eq(cohort_id))
-                .filter(apps::decision.eq_any(["pending", "waitlisted"])),
-        )
-        .set((
-            apps::decision.eq("cancelled"),
-            apps::decided_at.eq(now),
-            apps::decided_by.eq(actor),
-        ))
-        .execute(c)?;
+        // The applications keep their decision; the cohort's cancellation closes them all (no
+        // decision can be made on a cancelled cohort, and it is never offered again).
         for (email, name, language) in &open {
             tell(c, msg, &cohort, reason, email, name, language, None, false, now)?;
         }

@@ -64,6 +64,7 @@ pub fn overview(
             applications::table
                 .inner_join(cohorts::table)
                 .filter(cohorts::region_id.eq(r))
+                .filter(cohorts::cancelled_at.is_null())
                 .filter(applications::decision.eq("pending"))
                 .select(count_star())
                 .first::<i64>(conn)?,
@@ -88,7 +89,9 @@ pub fn overview(
                 .load::<i64>(conn)?
                 .len() as i64,
             applications::table
+                .inner_join(cohorts::table)
                 .filter(applications::county_id.eq(c))
+                .filter(cohorts::cancelled_at.is_null())
                 .filter(applications::decision.eq("pending"))
                 .select(count_star())
                 .first::<i64>(conn)?,

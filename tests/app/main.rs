@@ -4,6 +4,7 @@ mod support;
 
 mod accounts;
 mod browser;
+mod cohort_life;
 mod cohorts;
 mod content;
 mod course_snapshots;

@@ -11,6 +11,7 @@ mod course_snapshots;
 mod courses;
 mod demo_scale;
 mod discussions;
+mod everyday;
 mod foundation;
 mod mail;
 mod network;

@@ -75,13 +75,7 @@ impl Templates {
                 .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
             tera.autoescape_on(vec![".html"]);
             let cat = catalogs.get(lang).clone();
-            tera.register_function(
-                "t",
-                Translate {
-                    catalog: cat,
-                    lang,
-                },
-            );
+            tera.register_function("t", Translate { catalog: cat, lang });
             tera.register_filter("local_date", LocalDate { lang });
             for (name, kind) in [
                 ("local_datetime", Shown::DateTime),

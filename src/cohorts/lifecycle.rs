@@ -86,7 +86,9 @@ pub fn cancel(
     let reason = reason.trim();
     if reason.is_empty()
         || reason.chars().count() > REASON_MAX
-        || reason.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\r')
+        || reason
+            .chars()
+            .any(|ch| ch.is_control() && ch != '\n' && ch != '\r')
     {
         return Err(AppError::invalid("cohort.cancel_reason_invalid"));
     }
@@ -114,7 +116,9 @@ pub fn cancel(
         // The applications keep their decision; the cohort's cancellation closes them all (no
         // decision can be made on a cancelled cohort, and it is never offered again).
         for (email, name, language) in &open {
-            tell(c, msg, &cohort, reason, email, name, language, None, false, now)?;
+            tell(
+                c, msg, &cohort, reason, email, name, language, None, false, now,
+            )?;
         }
         let active: Vec<(i64, i64, String, String, String)> = enrolments::table
             .inner_join(users::table)

@@ -152,7 +152,10 @@ mod tests {
         let same_day = settings("2027-02-01", "2027-02-01", "", "");
         assert_eq!(validate_settings(&same_day), ["cohort.ends_before_start"]);
         let late_window = settings("2027-02-01", "2027-03-01", "2026-12-01", "2027-02-01");
-        assert_eq!(validate_settings(&late_window), ["cohort.window_after_start"]);
+        assert_eq!(
+            validate_settings(&late_window),
+            ["cohort.window_after_start"]
+        );
         let open_after_start = settings("2027-02-01", "2027-03-01", "2027-02-02", "");
         assert_eq!(
             validate_settings(&open_after_start),
@@ -166,7 +169,10 @@ mod tests {
     fn a_start_in_the_past_needs_confirming_when_set() {
         let today = d("2026-12-06");
         let past = settings("2026-12-01", "2027-01-01", "", "");
-        assert_eq!(validate(&past, today, None, false), ["cohort.start_in_past"]);
+        assert_eq!(
+            validate(&past, today, None, false),
+            ["cohort.start_in_past"]
+        );
         assert!(validate(&past, today, None, true).is_empty());
         // Editing a running cohort without moving its start asks nothing.
         assert!(validate(&past, today, Some(Some(d("2026-12-01"))), false).is_empty());

@@ -46,11 +46,7 @@ pub struct CohortForm {
     pub confirm_past_start: Option<String>,
 }
 
-fn parse_date(
-    field: &'static str,
-    s: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<NaiveDate> {
+fn parse_date(field: &'static str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let s = s.trim();
     if s.is_empty() {
         return None;

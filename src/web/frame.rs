@@ -390,7 +390,13 @@ fn too_large(req: &ServiceRequest, state: &AppState) -> HttpResponse {
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
         .and_then(|r| url::Url::parse(r).ok())
-        .filter(|u| same_origin(u.origin().ascii_serialization().as_str(), &state.config.base_url, req))
+        .filter(|u| {
+            same_origin(
+                u.origin().ascii_serialization().as_str(),
+                &state.config.base_url,
+                req,
+            )
+        })
         .map(|u| match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_string(),

@@ -71,8 +71,7 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     c.insert("feedback", &feedback);
     c.insert("opens_on", &opens_on);
     // The trainee list is the cohort page of its trainers and coordinators.
-    let roster_link = role == CohortRole::Trainer
-        || cohorts::manages(auth.principal(), &cohort);
+    let roster_link = role == CohortRole::Trainer || cohorts::manages(auth.principal(), &cohort);
     c.insert("roster_link", &roster_link);
     auth.0.render("learning/cohort.html", c)
 }
@@ -110,11 +109,7 @@ async fn render_lesson(
     check_error: Option<&str>,
 ) -> AppResult<HttpResponse> {
     let (cohort, role, (course_id, course_slug, _)) = cohort_for(auth, cohort_id).await?;
-    if role == CohortRole::Trainee
-        && cohort
-            .lessons_open_on(auth.0.state.clock.today())
-            .is_some()
-    {
+    if role == CohortRole::Trainee && cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
         // The cohort page says when the lessons open.
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
     }
@@ -181,10 +176,7 @@ async fn trainee_lesson(auth: &Auth, cohort_id: i64, slug: &str) -> AppResult<le
     if role != CohortRole::Trainee {
         return Err(AppError::Forbidden);
     }
-    if cohort
-        .lessons_open_on(auth.0.state.clock.today())
-        .is_some()
-    {
+    if cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
         return Err(AppError::Conflict("learning.not_open_yet".into()));
     }
     let slug = slug.to_string();

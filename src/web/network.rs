@@ -264,10 +264,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
         ),
     );
     c.insert("reach", &reach);
-    c.insert(
-        "reach_chart",
-        &reach_chart(&reach, catalog, auth.0.lang),
-    );
+    c.insert("reach_chart", &reach_chart(&reach, catalog, auth.0.lang));
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
     auth.0.render("network/view.html", c)

@@ -272,10 +272,9 @@ pub async fn create(auth: Auth, form: web::Form<SurveyForm>) -> AppResult<HttpRe
         .db(move |conn| surveys::create(conn, &who, &new, now))
         .await;
     match result {
-        Ok(id) => Ok(auth.0.see_other_notice(
-            &format!("/kyselyt/{id}/tulokset"),
-            "notice.survey_created",
-        )),
+        Ok(id) => Ok(auth
+            .0
+            .see_other_notice(&format!("/kyselyt/{id}/tulokset"), "notice.survey_created")),
         Err(AppError::Forbidden) => {
             render_new(
                 &auth,

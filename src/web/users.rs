@@ -87,19 +87,18 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
             let area = |list: &[(i64, String)], id: i64| {
                 list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())
             };
-            let roles: Vec<(String, String, Option<String>)> =
-                accounts::model::roles_of(conn, id)?
-                    .iter()
-                    .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
-                    .map(|r| {
-                        let place = match r {
-                            Role::RegionalCoordinator { region_id } => area(&regions, region_id),
-                            Role::CountyCoordinator { county_id } => area(&counties, county_id),
-                            _ => None,
-                        };
-                        (role_value(&r), r.name().to_string(), place)
-                    })
-                    .collect();
+            let roles: Vec<(String, String, Option<String>)> = accounts::model::roles_of(conn, id)?
+                .iter()
+                .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+                .map(|r| {
+                    let place = match r {
+                        Role::RegionalCoordinator { region_id } => area(&regions, region_id),
+                        Role::CountyCoordinator { county_id } => area(&counties, county_id),
+                        _ => None,
+                    };
+                    (role_value(&r), r.name().to_string(), place)
+                })
+                .collect();
             Ok((user, roles, regions, counties))
         })
         .await?;

@@ -45,10 +45,7 @@ fn refs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
 }
 
 fn cohort_count(app: &TestApp) -> i64 {
-    cohorts::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap()
+    cohorts::table.count().get_result(&mut app.conn()).unwrap()
 }
 
 #[actix_web::test]
@@ -61,7 +58,10 @@ async fn dates_are_checked_next_to_their_fields_and_a_past_start_needs_confirmin
 
     // The end before the start.
     let res = kaisa
-        .post("/hallinta/ryhmat", &refs(&fields(&app, Some(30), Some(20), Some(10))))
+        .post(
+            "/hallinta/ryhmat",
+            &refs(&fields(&app, Some(30), Some(20), Some(10))),
+        )
         .await;
     assert_eq!(res.status, 400);
     assert!(
@@ -72,11 +72,17 @@ async fn dates_are_checked_next_to_their_fields_and_a_past_start_needs_confirmin
         res.body
     );
     assert!(res.body.contains(r#"aria-describedby="ends_on-error""#));
-    assert!(res.body.contains("Äänekoski Åbo – kuvaus säilyy."), "the input is kept");
+    assert!(
+        res.body.contains("Äänekoski Åbo – kuvaus säilyy."),
+        "the input is kept"
+    );
 
     // Applications closing on the start day.
     let res = kaisa
-        .post("/hallinta/ryhmat", &refs(&fields(&app, Some(30), Some(60), Some(30))))
+        .post(
+            "/hallinta/ryhmat",
+            &refs(&fields(&app, Some(30), Some(60), Some(30))),
+        )
         .await;
     assert_eq!(res.status, 400);
     assert!(res
@@ -133,9 +139,24 @@ async fn cancelling_tells_every_applicant_and_trainee_and_the_cohort_is_never_of
     coordinator(&app);
     let org = organisation(&app, "Vantaan sosiaalipalvelut", "vantaa-kerava");
     let cohort = open_cohort(&app, "10", false).await;
-    let accepted =
-        ready_application(&app, cohort, "Aino Hyväksytty", "aino@example.fi", org, false).await;
-    ready_application(&app, cohort, "Pekka Odottaa", "pekka@example.fi", org, false).await;
+    let accepted = ready_application(
+        &app,
+        cohort,
+        "Aino Hyväksytty",
+        "aino@example.fi",
+        org,
+        false,
+    )
+    .await;
+    ready_application(
+        &app,
+        cohort,
+        "Pekka Odottaa",
+        "pekka@example.fi",
+        org,
+        false,
+    )
+    .await;
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
     let res = kaisa
         .post(&format!("/hallinta/hakemukset/{accepted}/hyvaksy"), &[])
@@ -150,7 +171,10 @@ async fn cancelling_tells_every_applicant_and_trainee_and_the_cohort_is_never_of
 
     // No reason: the page again, the problem named beside the field.
     let res = kaisa
-        .post(&format!("/hallinta/ryhmat/{cohort}/peru"), &[("reason", "  ")])
+        .post(
+            &format!("/hallinta/ryhmat/{cohort}/peru"),
+            &[("reason", "  ")],
+        )
         .await;
     assert_eq!(res.status, 400);
     assert!(res.body.contains(r#"id="cancel-reason-error""#));
@@ -159,7 +183,10 @@ async fn cancelling_tells_every_applicant_and_trainee_and_the_cohort_is_never_of
 
     let reason = "Liian vähän hakijoita.\nUusi ryhmä alkaa syksyllä.";
     let res = kaisa
-        .post(&format!("/hallinta/ryhmat/{cohort}/peru"), &[("reason", reason)])
+        .post(
+            &format!("/hallinta/ryhmat/{cohort}/peru"),
+            &[("reason", reason)],
+        )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
     let page = kaisa.get(&res.location()).await;
@@ -175,7 +202,10 @@ async fn cancelling_tells_every_applicant_and_trainee_and_the_cohort_is_never_of
         assert_eq!(subject, "Valmennusryhmä Kevät 2027, Socca on peruttu");
         assert!(text.contains("Liian vähän hakijoita.\nUusi ryhmä alkaa syksyllä."));
     }
-    let (_, _, to_trainee) = told.iter().find(|(to, _, _)| to == "aino@example.fi").unwrap();
+    let (_, _, to_trainee) = told
+        .iter()
+        .find(|(to, _, _)| to == "aino@example.fi")
+        .unwrap();
     assert!(to_trainee.contains("jossa olit mukana"));
     let status: String = enrolments::table
         .select(enrolments::status)
@@ -187,7 +217,10 @@ async fn cancelling_tells_every_applicant_and_trainee_and_the_cohort_is_never_of
     assert!(!anon.get("/haku").await.body.contains("Kevät 2027, Socca"));
     assert_eq!(anon.get(&format!("/haku/{cohort}")).await.status, 404);
     let again = kaisa
-        .post(&format!("/hallinta/ryhmat/{cohort}/peru"), &[("reason", "Uudestaan")])
+        .post(
+            &format!("/hallinta/ryhmat/{cohort}/peru"),
+            &[("reason", "Uudestaan")],
+        )
         .await;
     assert_eq!(again.status, 409);
     assert_eq!(app.outbox().len(), sent_before + 2);
@@ -267,13 +300,19 @@ fn start_fixture_cohort_in(app: &TestApp, days: i64, lessons_at_start: bool) -> 
 async fn lessons_open_on_the_start_date_when_the_coordinator_says_so() {
     let app = TestApp::new();
     let (cohort, start) = start_fixture_cohort_in(&app, 10, true);
-    let shown = format!("{}.{}.{}", start.format("%-d"), start.format("%-m"), start.format("%Y"));
+    let shown = format!(
+        "{}.{}.{}",
+        start.format("%-d"),
+        start.format("%-m"),
+        start.format("%Y")
+    );
     let mut trainee = app.signed_in("trainee@example.fi").await;
     let page = trainee.get(&format!("/ryhmat/{cohort}/")).await;
     assert_eq!(page.status, 200);
     assert!(
-        page.body
-            .contains(&format!("Oppitunnit avautuvat {shown}, kun valmennus alkaa.")),
+        page.body.contains(&format!(
+            "Oppitunnit avautuvat {shown}, kun valmennus alkaa."
+        )),
         "{}",
         page.body
     );
@@ -356,7 +395,10 @@ async fn a_certificate_is_never_dated_before_its_cohort_started() {
         .select(certificates::issued_on)
         .first(&mut app.conn())
         .unwrap();
-    assert_eq!(issued, start, "completed early, dated the day the cohort starts");
+    assert_eq!(
+        issued, start,
+        "completed early, dated the day the cohort starts"
+    );
 }
 
 #[actix_web::test]
@@ -386,7 +428,10 @@ async fn a_trainee_taken_out_of_a_cohort_is_told_by_email() {
         r#"role="alert">Valmennettava on poistettu ryhmästä, ja hänelle on lähetetty viesti.</div>"#
     ));
     let (_, subject, text) = app.outbox().into_iter().last().unwrap();
-    assert_eq!(subject, "Sinut on poistettu valmennusryhmästä Kevät 2027, Socca");
+    assert_eq!(
+        subject,
+        "Sinut on poistettu valmennusryhmästä Kevät 2027, Socca"
+    );
     assert!(text.contains("Hei Ville Valmis"));
     // In Swedish for a Swedish speaker.
     diesel::update(users::table.filter(users::email.eq("ville@example.fi")))
@@ -407,7 +452,10 @@ async fn a_trainee_taken_out_of_a_cohort_is_told_by_email() {
         )
         .await;
     let (_, subject, _) = app.outbox().into_iter().last().unwrap();
-    assert_eq!(subject, "Du har tagits bort ur utbildningsgruppen Kevät 2027, Socca");
+    assert_eq!(
+        subject,
+        "Du har tagits bort ur utbildningsgruppen Kevät 2027, Socca"
+    );
 }
 
 #[actix_web::test]
@@ -416,7 +464,15 @@ async fn the_queue_shows_the_managers_answer_and_a_full_cohort_offers_the_waitli
     coordinator(&app);
     let org = organisation(&app, "Keravan palvelut", "vantaa-kerava");
     let cohort = open_cohort(&app, "1", true).await;
-    let first = ready_application(&app, cohort, "Eka Ensimmäinen", "eka@example.fi", org, false).await;
+    let first = ready_application(
+        &app,
+        cohort,
+        "Eka Ensimmäinen",
+        "eka@example.fi",
+        org,
+        false,
+    )
+    .await;
     // The second's manager approves with a message for the coordinator.
     let mut b = app.browser().await;
     let org_s = org.to_string();
@@ -482,8 +538,14 @@ async fn the_queue_shows_the_managers_answer_and_a_full_cohort_offers_the_waitli
     let queue = kaisa
         .get(&format!("/hallinta/ryhmat/{cohort}/hakemukset"))
         .await;
-    assert!(queue.body.contains("Ryhmä on täynnä (1/1)."), "{}", queue.body);
-    assert!(queue.body.contains(r#"disabled aria-describedby="queue-full">Ryhmä täynnä"#));
+    assert!(
+        queue.body.contains("Ryhmä on täynnä (1/1)."),
+        "{}",
+        queue.body
+    );
+    assert!(queue
+        .body
+        .contains(r#"disabled aria-describedby="queue-full">Ryhmä täynnä"#));
     assert!(!queue
         .body
         .contains(&format!("/hallinta/hakemukset/{second}/hyvaksy")));
@@ -492,7 +554,9 @@ async fn the_queue_shows_the_managers_answer_and_a_full_cohort_offers_the_waitli
         .post(&format!("/hallinta/hakemukset/{second}/hyvaksy"), &[])
         .await;
     assert_eq!(res.status, 409);
-    assert!(res.body.contains("Hakijaa Toka Toinen koskevaa päätöstä ei tehty"));
+    assert!(res
+        .body
+        .contains("Hakijaa Toka Toinen koskevaa päätöstä ei tehty"));
     assert!(res.body.contains("Valmennusryhmä on täynnä."));
     assert!(res.body.contains(&format!(
         r#"action="/hallinta/hakemukset/{second}/jonoon"><input type="hidden" name="csrf_token""#

@@ -20,8 +20,8 @@ fn coordinator(app: &TestApp) {
 
 /// 13.05 in Helsinki in winter, 14.05 in summer: the fixed clock at 11.05 UTC.
 fn at_utc(app: &TestApp, date: &str) {
-    let t = chrono::NaiveDateTime::parse_from_str(&format!("{date} 11:05"), "%Y-%m-%d %H:%M")
-        .unwrap();
+    let t =
+        chrono::NaiveDateTime::parse_from_str(&format!("{date} 11:05"), "%Y-%m-%d %H:%M").unwrap();
     app.clock.set(t);
 }
 
@@ -130,7 +130,11 @@ async fn the_api_answers_as_its_openapi_document_says() {
     assert!(!keys.body.contains("09:00:00"));
     // The registry CSV carries the offset.
     let csv = kaisa.get("/verkosto/rekisteri.csv").await;
-    assert!(csv.body.contains(";2026-11-23T11:00:00+02:00;"), "{}", csv.body);
+    assert!(
+        csv.body.contains(";2026-11-23T11:00:00+02:00;"),
+        "{}",
+        csv.body
+    );
 }
 
 #[actix_web::test]
@@ -145,7 +149,9 @@ async fn figures_use_a_decimal_comma_and_a_county_without_staff_has_no_data() {
     assert!(page.body.contains("<td>12\u{a0}000</td>"), "{}", page.body);
     assert!(page.body.contains("<td>0,0\u{a0}%</td>"));
     assert!(page.body.contains("ei tietoa"));
-    assert!(page.body.contains("Itä-Uudenmaan hyvinvointialue ei tietoa"));
+    assert!(page
+        .body
+        .contains("Itä-Uudenmaan hyvinvointialue ei tietoa"));
     // The overview shows the same, with the network page's charts and their tables.
     let overview = kaisa.get("/hallinta/yleiskuva").await;
     assert_eq!(overview.status, 200);
@@ -157,7 +163,11 @@ async fn figures_use_a_decimal_comma_and_a_county_without_staff_has_no_data() {
         "<caption id=\"reach-caption\">",
         "ei tietoa",
     ] {
-        assert!(overview.body.contains(needle), "{needle} in {}", overview.body);
+        assert!(
+            overview.body.contains(needle),
+            "{needle} in {}",
+            overview.body
+        );
     }
     // In Swedish.
     diesel::update(users::table.filter(users::email.eq("kaisa@example.fi")))
@@ -194,7 +204,9 @@ async fn a_form_too_large_comes_back_to_its_page_naming_the_limit() {
         "{}",
         page.body
     );
-    assert!(page.body.contains(r#"class="alert alert-error notice" role="alert""#));
+    assert!(page
+        .body
+        .contains(r#"class="alert alert-error notice" role="alert""#));
     assert!(
         page.body.contains("data-restore-drafts"),
         "the page puts the typed text back"
@@ -246,7 +258,9 @@ async fn a_csv_over_the_limit_comes_back_to_the_upload_form_naming_the_limit() {
     assert!(res
         .body
         .contains("Tiedosto on liian suuri: enintään 512\u{a0}kt. Mitään ei tallennettu."));
-    assert!(res.body.contains(r#"<input id="file" name="file" type="file""#));
+    assert!(res
+        .body
+        .contains(r#"<input id="file" name="file" type="file""#));
 }
 
 #[actix_web::test]
@@ -267,7 +281,10 @@ async fn the_trainers_home_lists_their_cohorts_with_progress_and_waiting_questio
     assert!(home.body.contains("1 valmennettava"));
     assert!(home.body.contains("1 kysymys odottaa vastaustasi"));
     assert!(home.body.contains("Tiina Trainee"));
-    assert!(home.body.contains("25,0\u{a0}%"), "mean progress, 1 of 4 lessons");
+    assert!(
+        home.body.contains("25,0\u{a0}%"),
+        "mean progress, 1 of 4 lessons"
+    );
     // The trainee list is reachable from the home page and from the navigation.
     let link = format!(r#"href="/hallinta/ryhmat/{cohort}""#);
     assert!(home.body.contains(&link));
@@ -275,7 +292,10 @@ async fn the_trainers_home_lists_their_cohorts_with_progress_and_waiting_questio
     let list = trainer.get("/hallinta/ryhmat").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains(&link));
-    assert!(!list.body.contains("/hallinta/ryhmat/uusi"), "trainers open no cohorts");
+    assert!(
+        !list.body.contains("/hallinta/ryhmat/uusi"),
+        "trainers open no cohorts"
+    );
     let roster = trainer.get(&format!("/hallinta/ryhmat/{cohort}")).await;
     assert_eq!(roster.status, 200);
     assert!(roster.body.contains("Tiina Trainee"));
@@ -331,7 +351,9 @@ async fn every_cohort_action_answers_on_the_next_page() {
         )
         .await;
     assert_eq!(res.status, 400);
-    assert!(res.body.contains(r#"value="ei.ole@example.fi" aria-invalid="true""#));
+    assert!(res
+        .body
+        .contains(r#"value="ei.ole@example.fi" aria-invalid="true""#));
     assert!(res.body.contains("Osoitteella ei löydy valmentajaa."));
     let res = kaisa
         .post(

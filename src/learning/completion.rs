@@ -14,7 +14,7 @@ use crate::i18n::{format::helsinki_date, Lang};
 use crate::mail::{self, Envelope, Messaging};
 use crate::network::membership::{self, Joined};
 use crate::{AppError, AppResult};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,19 +82,18 @@ pub fn complete_in_tx(
     if status != "active" {
         return Ok(Outcome::NotYet { done: 0, total: 0 });
     }
-    type Row = (i64, String, String, String, Option<i64>, Option<NaiveDate>);
-    let (course_id, kind, version, title, region_id, starts_on): Row = cohort_t::table
-        .inner_join(courses::table)
-        .filter(cohort_t::id.eq(cohort_id))
-        .select((
-            courses::id,
-            courses::kind,
-            courses::version,
-            courses::title,
-            cohort_t::region_id,
-            cohort_t::starts_on,
-        ))
-        .first(c)?;
+    let (course_id, kind, version, title, region_id): (i64, String, String, String, Option<i64>) =
+        cohort_t::table
+            .inner_join(courses::table)
+            .filter(cohort_t::id.eq(cohort_id))
+            .select((
+                courses::id,
+                courses::kind,
+                courses::version,
+                courses::title,
+                cohort_t::region_id,
+            ))
+            .first(c)?;
     let total: i64 = lessons::table
         .filter(lessons::course_id.eq(course_id))
         .filter(lessons::active.eq(true))
@@ -129,6 +128,8 @@ pub fn complete_in_tx(
         .select((users::name, users::email, users::language))
         .first(c)?;
     let code = certificate_code();
+    // Helsinki's day, and never before the cohort started (its lessons may open early).
+    let issued_on = cohorts::find(c, cohort_id)?.certificate_date(helsinki_date(now));
     diesel::insert_into(certificates::table)
         .values((
             certificates::completion_id.eq(completion_id),
@@ -136,8 +137,7 @@ pub fn complete_in_tx(
             certificates::holder_name.eq(&name),
             certificates::course_title.eq(&title),
             certificates::course_version.eq(&version),
-            // Helsinki's day, and never before the cohort started (lessons may open early).
-            certificates::issued_on.eq(helsinki_date(now).max(starts_on.unwrap_or(NaiveDate::MIN))),
+            certificates::issued_on.eq(issued_on),
         ))
         .execute(c)?;
     let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;

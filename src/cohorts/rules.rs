@@ -53,10 +53,7 @@ impl Cohort {
     /// Whether trainees may study the lessons today; `None` when they may, else the day the
     /// lessons open.
     pub fn lessons_open_on(&self, today: NaiveDate) -> Option<NaiveDate> {
-        match self.starts_on {
-            Some(start) if self.lessons_open_at_start && today < start => Some(start),
-            _ => None,
-        }
+        crate::learning::lessons_open_on(self.starts_on, self.lessons_open_at_start, today)
     }
 
     /// The day a certificate of this cohort carries when earned `today`: never before the

@@ -404,12 +404,11 @@ fn too_large(req: &ServiceRequest, state: &AppState) -> HttpResponse {
         .filter(|p| p.starts_with('/') && !p.starts_with("//"));
     let limit_mib = (FORM_LIMIT / (1024 * 1024)) as i64;
     match back {
-        Some(path) => super::notice::redirect(
-            &path,
-            super::notice::TOO_LARGE,
-            Some(limit_mib),
-            state.config.secure_cookies,
-        ),
+        Some(path) => super::notice::Notice {
+            key: super::notice::TOO_LARGE.to_string(),
+            n: Some(limit_mib),
+        }
+        .see_other(&path, state.config.secure_cookies),
         None => {
             let mut res = HttpResponse::PayloadTooLarge().finish();
             res.extensions_mut()

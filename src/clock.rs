@@ -26,8 +26,9 @@ impl Clock {
         truncate_micros(t)
     }
 
+    /// Today in Helsinki: the day every date rule (windows, starts, lapses) is judged by.
     pub fn today(&self) -> NaiveDate {
-        self.now().date()
+        crate::i18n::format::helsinki_date(self.now())
     }
 
     /// Moves a fixed clock; does nothing to the system clock.

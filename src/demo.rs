@@ -320,6 +320,7 @@ fn seed_cohort(
                 manager_approval_required: true,
                 work_hours: 20,
                 description: "Neljän viikon verkkovalmennus asiakastyön kirjaamisesta. Valmentajat ovat mukana keskusteluissa.",
+                lessons_open_at_start: false,
             }, now)?
             .id
         }

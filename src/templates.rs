@@ -75,7 +75,7 @@ impl Templates {
                 .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
             tera.autoescape_on(vec![".html"]);
             let cat = catalogs.get(lang).clone();
-            tera.register_function("t", Translate { catalog: cat });
+            tera.register_function("t", Translate { catalog: cat, lang });
             tera.register_filter("local_date", LocalDate { lang });
             for (name, kind) in [
                 ("local_datetime", Shown::DateTime),
@@ -169,6 +169,20 @@ impl tera::Function for AssetUrl {
 /// `{name}` placeholders.
 struct Translate {
     catalog: Catalog,
+    lang: Lang,
+}
+
+/// A number filled into a text: a decimal comma in Finnish and Swedish; thousands grouped from
+/// five digits up (so years and codes stay as written).
+fn shown_number(lang: Lang, n: &tera::Number) -> String {
+    use crate::i18n::format;
+    match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) if i.abs() >= 10_000 => format::integer(lang, i),
+        (Some(i), _) => i.to_string(),
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() < 10_000.0 => format!("{f:.0}"),
+        (None, Some(f)) => format::decimal(lang, f, 1),
+        _ => n.to_string(),
+    }
 }
 
 impl tera::Function for Translate {
@@ -192,6 +206,7 @@ impl tera::Function for Translate {
             }
             let v = match v {
                 Value::String(s) => s.clone(),
+                Value::Number(n) => shown_number(self.lang, n),
                 other => other.to_string(),
             };
             text = text.replace(&format!("{{{k}}}"), &escape_html(&v));

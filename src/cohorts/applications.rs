@@ -223,7 +223,12 @@ pub fn application_from_token(
         .ok_or(tokens::SignedError::Malformed)
 }
 
-fn cohort_context(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<tera::Context> {
+/// What every message about a cohort names: the cohort, the course, its dates (ISO; the
+/// templates write them in the reader's language) and the work time.
+pub(super) fn cohort_context(
+    conn: &mut AnyConnection,
+    cohort: &Cohort,
+) -> AppResult<tera::Context> {
     let course: String = courses::table
         .find(cohort.course_id)
         .select(courses::title)
@@ -231,14 +236,8 @@ fn cohort_context(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<tera::
     let mut ctx = tera::Context::new();
     ctx.insert("cohort", &cohort.name);
     ctx.insert("course", &course);
-    ctx.insert(
-        "starts_on",
-        &cohort.starts_on.map(|d| d.format("%-d.%-m.%Y").to_string()),
-    );
-    ctx.insert(
-        "ends_on",
-        &cohort.ends_on.map(|d| d.format("%-d.%-m.%Y").to_string()),
-    );
+    ctx.insert("starts_on", &cohort.starts_on);
+    ctx.insert("ends_on", &cohort.ends_on);
     ctx.insert("work_hours", &cohort.work_hours);
     Ok(ctx)
 }
@@ -252,7 +251,7 @@ pub fn apply(
     f: &ApplicationForm,
     now: NaiveDateTime,
 ) -> AppResult<i64> {
-    if !cohort.open_for_applications(now.date()) {
+    if !cohort.open_for_applications(crate::i18n::format::helsinki_date(now)) {
         return Err(AppError::Conflict("application.closed".into()));
     }
     let errors = validate(conn, cohort, f)?;
@@ -505,6 +504,9 @@ fn accept_in_tx(
     if app.decision == "accepted" {
         return Err(AppError::Conflict("application.already_accepted".into()));
     }
+    if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+        return Err(AppError::Conflict("cohort.closed".into()));
+    }
     if !app.ready(&cohort) {
         return Err(AppError::Conflict("application.not_ready".into()));
     }
@@ -646,6 +648,9 @@ pub fn decide(
             return Ok(());
         }
         let cohort = find(c, app.cohort_id)?;
+        if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+            return Err(AppError::Conflict("cohort.closed".into()));
+        }
         diesel::update(applications::table.find(id))
             .set((
                 applications::decision.eq(decision),

@@ -127,6 +127,9 @@ pub fn invite_all(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> AppResult<usize> {
+    if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+        return Err(AppError::Conflict("cohort.closed".into()));
+    }
     write_tx(conn, |c| {
         let preview = preview(c, cohort, text)?;
         if !preview.ok {

@@ -8,6 +8,11 @@
 
 pub mod applications;
 pub mod invite;
+pub mod lifecycle;
+pub mod rules;
+pub mod teaching;
+
+pub use rules::validate;
 
 use crate::accounts::Principal;
 use crate::db::schema::{
@@ -36,17 +41,11 @@ pub struct Cohort {
     pub manager_approval_required: bool,
     pub work_hours: i32,
     pub description: String,
-}
-
-impl Cohort {
-    /// Applications are taken when a window is set and today is inside it.
-    pub fn open_for_applications(&self, today: NaiveDate) -> bool {
-        match (self.applications_open_on, self.applications_close_on) {
-            (Some(open), Some(close)) => open <= today && today <= close,
-            (Some(open), None) => open <= today,
-            _ => false,
-        }
-    }
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancel_reason: String,
+    pub archived_at: Option<NaiveDateTime>,
+    /// The lessons open only on the start date (before it trainees see when they open).
+    pub lessons_open_at_start: bool,
 }
 
 /// A cohort as created or edited (by a coordinator of its region or an admin).
@@ -63,38 +62,13 @@ pub struct NewCohort<'a> {
     pub manager_approval_required: bool,
     pub work_hours: i32,
     pub description: &'a str,
+    pub lessons_open_at_start: bool,
 }
 
-/// Checks a cohort's settings; returns every problem as a message key.
-pub fn validate(c: &NewCohort<'_>) -> Vec<&'static str> {
-    let mut errors = Vec::new();
-    let name = c.name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        errors.push("cohort.name_invalid");
-    }
-    if matches!((c.starts_on, c.ends_on), (Some(s), Some(e)) if e < s) {
-        errors.push("cohort.dates_invalid");
-    }
-    if matches!((c.applications_open_on, c.applications_close_on), (Some(o), Some(cl)) if cl < o) {
-        errors.push("cohort.window_invalid");
-    }
-    if c.applications_close_on.is_some() && c.applications_open_on.is_none() {
-        errors.push("cohort.window_invalid");
-    }
-    if c.capacity.is_some_and(|n| !(1..=10_000).contains(&n)) {
-        errors.push("cohort.capacity_invalid");
-    }
-    if !(0..=1_000).contains(&c.work_hours) {
-        errors.push("cohort.work_hours_invalid");
-    }
-    if c.description.chars().count() > 5_000 {
-        errors.push("cohort.description_invalid");
-    }
-    errors
-}
-
+/// Creates a cohort. The dates are checked against [`rules::validate`] by the caller, who
+/// knows today and whether a start in the past was confirmed; here only what holds always.
 pub fn create(conn: &mut AnyConnection, c: NewCohort<'_>, now: NaiveDateTime) -> AppResult<Cohort> {
-    if let Some(e) = validate(&c).first() {
+    if let Some(e) = rules::validate_settings(&c).first() {
         return Err(AppError::invalid(*e));
     }
     let id: i64 = diesel::insert_into(cohorts::table)
@@ -111,6 +85,7 @@ pub fn create(conn: &mut AnyConnection, c: NewCohort<'_>, now: NaiveDateTime) ->
             cohorts::manager_approval_required.eq(c.manager_approval_required),
             cohorts::work_hours.eq(c.work_hours),
             cohorts::description.eq(c.description.trim()),
+            cohorts::lessons_open_at_start.eq(c.lessons_open_at_start),
         ))
         .returning(cohorts::id)
         .get_result(conn)?;
@@ -126,7 +101,7 @@ pub fn update(
     msg: &Messaging<'_>,
     now: NaiveDateTime,
 ) -> AppResult<Cohort> {
-    if let Some(e) = validate(&c).first() {
+    if let Some(e) = rules::validate_settings(&c).first() {
         return Err(AppError::invalid(*e));
     }
     crate::db::write_tx(conn, |tx| {
@@ -141,6 +116,7 @@ pub fn update(
                 cohorts::manager_approval_required.eq(c.manager_approval_required),
                 cohorts::work_hours.eq(c.work_hours),
                 cohorts::description.eq(c.description.trim()),
+                cohorts::lessons_open_at_start.eq(c.lessons_open_at_start),
             ))
             .execute(tx)?;
         applications::promote_waitlist(tx, id, msg, None, now)?;
@@ -166,6 +142,8 @@ pub fn open_cohorts(
     let rows: Vec<(Cohort, String)> = cohorts::table
         .inner_join(courses::table)
         .filter(cohorts::applications_open_on.le(today))
+        .filter(cohorts::cancelled_at.is_null())
+        .filter(cohorts::archived_at.is_null())
         .order((cohorts::starts_on.asc(), cohorts::id))
         .select((Cohort::as_select(), courses::title))
         .load(conn)?;
@@ -335,49 +313,6 @@ pub fn set_status(
     record_event(conn, enrolment_id, status, actor, note, now)
 }
 
-/// Takes a trainee out of the cohort (progress is kept) and gives the seat to the next one
-/// waiting; a coordinator's removal goes to the audit log with the cohort's region.
-pub fn withdraw(
-    conn: &mut AnyConnection,
-    enrolment_id: i64,
-    actor: Option<i64>,
-    note: &str,
-    msg: &Messaging<'_>,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    crate::db::write_tx(conn, |c| {
-        let (cohort_id, status): (i64, String) = enrolments::table
-            .find(enrolment_id)
-            .select((enrolments::cohort_id, enrolments::status))
-            .first(c)?;
-        if status != "active" {
-            return Err(AppError::Conflict("enrolment.not_active".into()));
-        }
-        set_status(c, enrolment_id, "withdrawn", actor, note, now)?;
-        applications::promote_waitlist(c, cohort_id, msg, actor, now)?;
-        if actor.is_some() {
-            let (user_id, region_id): (i64, Option<i64>) = enrolments::table
-                .inner_join(cohorts::table)
-                .filter(enrolments::id.eq(enrolment_id))
-                .select((enrolments::user_id, cohorts::region_id))
-                .first(c)?;
-            crate::accounts::audit::record_in(
-                c,
-                crate::accounts::audit::Area {
-                    region_id,
-                    county_id: None,
-                },
-                actor,
-                "enrolment.withdraw",
-                &format!("user:{user_id}"),
-                &format!("cohort:{cohort_id}; {note}"),
-                now,
-            )?;
-        }
-        Ok(())
-    })
-}
-
 /// Brings a withdrawn trainee back, if there is a seat.
 pub fn reenrol(
     conn: &mut AnyConnection,
@@ -394,6 +329,9 @@ pub fn reenrol(
             return Err(AppError::Conflict("enrolment.not_withdrawn".into()));
         }
         let cohort = find(c, cohort_id)?;
+        if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+            return Err(AppError::Conflict("cohort.closed".into()));
+        }
         if cohort
             .capacity
             .is_some_and(|cap| seats_taken(c, cohort_id).unwrap_or(0) >= i64::from(cap))

@@ -189,6 +189,10 @@ diesel::table! {
         manager_approval_required -> Bool,
         work_hours -> Integer,
         description -> Text,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Text,
+        archived_at -> Nullable<Timestamp>,
+        lessons_open_at_start -> Bool,
     }
 }
 

@@ -175,9 +175,11 @@ pub fn principal_of(conn: &mut AnyConnection, user_id: i64) -> AppResult<Option<
     }
 }
 
-/// A timestamp as the pages show it: `23.11.2026 9.05` (times are UTC, as stored).
+/// A stored (UTC) timestamp as the pages show it, in Helsinki time: `23.11.2026 11.05`.
 pub fn time_label(t: NaiveDateTime) -> String {
-    t.format("%-d.%-m.%Y %-H.%M").to_string()
+    crate::i18n::format::helsinki(t)
+        .format("%-d.%-m.%Y %-H.%M")
+        .to_string()
 }
 
 /// The user's posts, for the personal-data download (`accounts::export_my_data` may add it).

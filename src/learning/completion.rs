@@ -10,7 +10,7 @@ use crate::db::schema::{
     lessons, role_assignments, users,
 };
 use crate::db::{is_unique_violation, write_tx, AnyConnection};
-use crate::i18n::Lang;
+use crate::i18n::{format::helsinki_date, Lang};
 use crate::mail::{self, Envelope, Messaging};
 use crate::network::membership::{self, Joined};
 use crate::{AppError, AppResult};
@@ -128,6 +128,8 @@ pub fn complete_in_tx(
         .select((users::name, users::email, users::language))
         .first(c)?;
     let code = certificate_code();
+    // Helsinki's day, and never before the cohort started (its lessons may open early).
+    let issued_on = cohorts::find(c, cohort_id)?.certificate_date(helsinki_date(now));
     diesel::insert_into(certificates::table)
         .values((
             certificates::completion_id.eq(completion_id),
@@ -135,7 +137,7 @@ pub fn complete_in_tx(
             certificates::holder_name.eq(&name),
             certificates::course_title.eq(&title),
             certificates::course_version.eq(&version),
-            certificates::issued_on.eq(now.date()),
+            certificates::issued_on.eq(issued_on),
         ))
         .execute(c)?;
     let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;

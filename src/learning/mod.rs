@@ -7,7 +7,7 @@ use crate::courses::publish::{StoredCheck, StoredTocEntry};
 use crate::db::schema::{cohorts, course_modules, courses, enrolments, lesson_progress, lessons};
 use crate::db::{write_tx, AnyConnection};
 use crate::{AppError, AppResult};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -353,10 +353,27 @@ pub struct MyCohort {
     pub total: usize,
     pub percent: u32,
     pub next_slug: Option<String>,
+    /// The lessons open on this day (the cohort opens them at its start).
+    pub opens_on: Option<NaiveDate>,
 }
 
-pub fn my_cohorts(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<MyCohort>> {
-    let rows: Vec<(i64, String, String, i64)> = enrolments::table
+/// When a cohort's lessons open for its trainees: `None` when they are open on `today`, else
+/// the start date (a cohort may open them only at its start).
+pub fn lessons_open_on(
+    starts_on: Option<NaiveDate>,
+    only_at_start: bool,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    starts_on.filter(|start| only_at_start && today < *start)
+}
+
+pub fn my_cohorts(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    today: NaiveDate,
+) -> AppResult<Vec<MyCohort>> {
+    type Row = (i64, String, String, i64, Option<NaiveDate>, bool);
+    let rows: Vec<Row> = enrolments::table
         .inner_join(cohorts::table)
         .filter(enrolments::user_id.eq(user_id))
         .filter(enrolments::status.ne("withdrawn"))
@@ -366,13 +383,16 @@ pub fn my_cohorts(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<MyCoh
             cohorts::name,
             enrolments::status,
             cohorts::course_id,
+            cohorts::starts_on,
+            cohorts::lessons_open_at_start,
         ))
         .load(conn)?;
     let mut out = Vec::new();
-    for (cohort_id, cohort_name, status, course_id) in rows {
+    for (cohort_id, cohort_name, status, course_id, starts_on, at_start) in rows {
         let o = outline(conn, course_id, user_id)?;
         out.push(MyCohort {
             cohort_id,
+            opens_on: lessons_open_on(starts_on, at_start, today),
             cohort_name,
             status,
             course_title: o.course_title,

@@ -219,6 +219,9 @@ pub struct CountyReach {
     pub staff: i64,
     pub participants: i64,
     pub percent: f64,
+    /// Whether the county's organisations report any staff; without, the reach is unknown
+    /// ("no data"), not 0 %.
+    pub has_staff: bool,
     pub active_experts: i64,
 }
 
@@ -266,6 +269,7 @@ pub fn reach(conn: &mut AnyConnection, scope: Scope) -> AppResult<Reach> {
             staff,
             participants,
             percent: pct(participants, staff),
+            has_staff: staff > 0,
             active_experts,
         });
     }
@@ -339,8 +343,9 @@ pub fn registry_csv(rows: &[RegistryRow]) -> anyhow::Result<Vec<u8>> {
                 neutralise(&r.email),
                 neutralise(r.organisation.as_deref().unwrap_or("")),
                 neutralise(r.county.as_deref().unwrap_or("")),
-                r.joined_at.date().to_string(),
-                r.refreshed_at.date().to_string(),
+                // RFC 3339 with Helsinki's offset, so no spreadsheet reads a UTC time as local.
+                crate::i18n::format::rfc3339(r.joined_at),
+                crate::i18n::format::rfc3339(r.refreshed_at),
                 r.status.clone(),
             ])?;
         }

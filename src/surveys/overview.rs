@@ -45,12 +45,14 @@ pub fn overview(
     scope: Scope,
     now: NaiveDateTime,
 ) -> AppResult<Overview> {
-    let today = now.date();
+    let today = crate::i18n::format::helsinki_date(now);
     let counties = registry::counties_of(conn, scope)?;
     let running = || {
         cohorts::starts_on
             .le(today)
             .and(cohorts::ends_on.ge(today).or(cohorts::ends_on.is_null()))
+            .and(cohorts::cancelled_at.is_null())
+            .and(cohorts::archived_at.is_null())
     };
     let (cohorts_running, applications_waiting, unanswered_questions) = match scope {
         Scope::Region(r) => (
@@ -62,6 +64,7 @@ pub fn overview(
             applications::table
                 .inner_join(cohorts::table)
                 .filter(cohorts::region_id.eq(r))
+                .filter(cohorts::cancelled_at.is_null())
                 .filter(applications::decision.eq("pending"))
                 .select(count_star())
                 .first::<i64>(conn)?,
@@ -86,7 +89,9 @@ pub fn overview(
                 .load::<i64>(conn)?
                 .len() as i64,
             applications::table
+                .inner_join(cohorts::table)
                 .filter(applications::county_id.eq(c))
+                .filter(cohorts::cancelled_at.is_null())
                 .filter(applications::decision.eq("pending"))
                 .select(count_star())
                 .first::<i64>(conn)?,

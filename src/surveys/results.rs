@@ -361,14 +361,14 @@ pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &st
     )
 }
 
-/// The mean with a decimal comma and full precision, for Finnish spreadsheets.
+/// The mean to two decimals with a decimal comma, for Finnish spreadsheets.
 fn exact(mean: Option<f64>) -> String {
-    mean.map(|m| m.to_string().replace('.', ","))
+    mean.map(crate::i18n::format::csv_decimal)
         .unwrap_or_default()
 }
 
 /// The results as CSV for Finnish Excel (UTF-8 with a byte-order mark, `;` between cells,
-/// decimal comma, the exact mean): the whole, then each shown region and county, then the open
+/// decimal comma, the mean to two decimals): the whole, then each shown region and county, then the open
 /// answers. Hidden groups say so and carry no figures; formulas are neutralised.
 pub fn csv(results: &Results) -> anyhow::Result<Vec<u8>> {
     use crate::network::registry::neutralise;

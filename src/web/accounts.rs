@@ -191,7 +191,7 @@ pub async fn change_password(
             // Every other session has ended; this one carries on with a fresh token.
             let claims = session::Claims::new(user.id, user.session_version, now);
             let token = session::issue(&claims, &ctx.state.config.secret)?;
-            let mut res = see_other("/tili?salasana=vaihdettu");
+            let mut res = ctx.see_other_notice("/tili", "notice.password_changed");
             let _ = res.add_cookie(&session_cookie(&ctx.state, token));
             Ok(res)
         }
@@ -233,7 +233,7 @@ pub async fn change_language(
         .state
         .db(move |conn| accounts::set_language(conn, uid, lang, now))
         .await?;
-    Ok(see_other("/tili"))
+    Ok(auth.0.see_other_notice("/tili", "notice.language_saved"))
 }
 
 /// "Download my data": everything held about the user, as JSON.

@@ -1,6 +1,6 @@
 //! Admin pages: the mail outbox (queue figures, failed messages, retry).
 
-use super::ctx::{see_other, Auth};
+use super::ctx::Auth;
 use crate::mail;
 use crate::AppResult;
 use actix_web::{web, HttpResponse};
@@ -25,7 +25,9 @@ pub async fn outbox_retry_all(auth: Auth) -> AppResult<HttpResponse> {
         .state
         .db(move |conn| mail::retry_failed(conn, None, now))
         .await?;
-    Ok(see_other("/hallinta/posti"))
+    Ok(auth
+        .0
+        .see_other_notice("/hallinta/posti", "notice.outbox_retried"))
 }
 
 pub async fn outbox_retry_one(auth: Auth, id: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -35,5 +37,7 @@ pub async fn outbox_retry_one(auth: Auth, id: web::Path<i64>) -> AppResult<HttpR
         .state
         .db(move |conn| mail::retry_failed(conn, Some(id), now))
         .await?;
-    Ok(see_other("/hallinta/posti"))
+    Ok(auth
+        .0
+        .see_other_notice("/hallinta/posti", "notice.outbox_retried"))
 }

@@ -24,6 +24,9 @@ pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
 
 /// The largest form body read (a bulk CSV goes as multipart and is limited where read).
 pub const FORM_LIMIT: usize = 1024 * 1024;
+/// A larger form is still read this far (and dropped), so the browser gets the answer that
+/// names the limit rather than a broken connection; past this the connection is closed.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
 /// A payload that fails once its deadline has passed, whether or not bytes are arriving; it
 /// notes when the body has been read to its end.
@@ -113,10 +116,11 @@ pub enum BodyError {
 }
 
 /// Reads the whole (non-multipart) body, at most [`FORM_LIMIT`], and puts the same bytes back
-/// for the handler.
+/// for the handler. A larger body is read on (up to 16 MiB, within the deadline) and dropped.
 pub async fn buffer(req: &mut ServiceRequest) -> Result<Bytes, BodyError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
+    let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| match e {
             PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
@@ -125,10 +129,18 @@ pub async fn buffer(req: &mut ServiceRequest) -> Result<Bytes, BodyError> {
             PayloadError::Overflow => BodyError::TooLarge,
             _ => BodyError::Broken,
         })?;
-        if body.len() + chunk.len() > FORM_LIMIT {
+        seen += chunk.len();
+        if seen > DRAIN_LIMIT {
             return Err(BodyError::TooLarge);
         }
+        if seen > FORM_LIMIT {
+            body = BytesMut::new();
+            continue;
+        }
         body.extend_from_slice(&chunk);
+    }
+    if seen > FORM_LIMIT {
+        return Err(BodyError::TooLarge);
     }
     let body = body.freeze();
     req.set_payload(Payload::from(body.clone()));

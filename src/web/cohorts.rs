@@ -1,19 +1,19 @@
 //! Coordinators' cohort pages: the list, creating and editing a cohort, its trainers and
-//! trainees (with progress), the application queue, and bulk invitation by CSV.
+//! trainees (with progress), cancelling and archiving. The application queue and invitations
+//! are in [`super::cohort_queue`]; the form itself in [`super::cohort_form`].
 
-use super::ctx::{see_other, Auth};
-use crate::cohorts::{self, applications, invite, Cohort, NewCohort};
-use crate::db::schema::{courses, regions, users};
+use super::cohort_form::{render_form, CohortForm};
+use super::ctx::Auth;
+use crate::cohorts::{self, lifecycle, Cohort};
+use crate::db::schema::{courses, users};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
 use diesel::prelude::*;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
-/// Coordinators and admins only.
-fn require_manager(auth: &Auth) -> AppResult<()> {
+/// Those who open cohorts: admins and regional coordinators.
+pub(super) fn require_manager(auth: &Auth) -> AppResult<()> {
     if auth.principal().is_admin() || !auth.principal().regions_managed().is_empty() {
         Ok(())
     } else {
@@ -22,7 +22,7 @@ fn require_manager(auth: &Auth) -> AppResult<()> {
 }
 
 /// The cohort, if the caller manages it; otherwise 404 (its existence is not revealed).
-async fn managed_cohort(auth: &Auth, id: i64) -> AppResult<Cohort> {
+pub(super) async fn managed_cohort(auth: &Auth, id: i64) -> AppResult<Cohort> {
     let who = auth.principal().clone();
     auth.0
         .state
@@ -37,179 +37,55 @@ async fn managed_cohort(auth: &Auth, id: i64) -> AppResult<Cohort> {
         .await
 }
 
-/// The cohorts the caller runs (and, for a county coordinator, those of their region to
-/// follow: read only, with the public application page while applications are open).
+/// The cohorts the caller manages (admins, regional coordinators), follows (a county
+/// coordinator sees their region's cohorts read only, with the public application page while
+/// applications are open) and teaches (trainers); current ones first and the archived apart.
 pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
-    if !auth.principal().manages_anything() {
+    let who = auth.principal().clone();
+    let follows = who.manages_anything();
+    if !follows && !who.is_trainer() {
         return Err(AppError::Forbidden);
     }
-    let who = auth.principal().clone();
+    let today = auth.0.state.clock.today();
     let rows = auth
         .0
         .state
-        .db(move |conn| cohorts::visible_to(conn, &who))
+        .db(move |conn| {
+            // (cohort, course, whether the caller opens its page: they run or teach it)
+            let mut rows: Vec<(Cohort, String, bool)> = if follows {
+                cohorts::visible_to(conn, &who)?
+            } else {
+                Vec::new()
+            };
+            for (c, course) in cohorts::teaching::taught_list(conn, who.user_id)? {
+                match rows.iter_mut().find(|(o, _, _)| o.id == c.id) {
+                    Some(row) => row.2 = true,
+                    None => rows.push((c, course, true)),
+                }
+            }
+            Ok(rows)
+        })
         .await?;
-    let today = auth.0.state.clock.today();
-    let mut c = tera::Context::new();
-    c.insert(
-        "cohorts",
-        &rows
-            .iter()
-            .map(|(co, course, manages)| {
+    let who = auth.principal();
+    let view = |archived: bool| {
+        rows.iter()
+            .filter(|(c, _, _)| c.archived_at.is_some() == archived)
+            .map(|(c, course, opens)| {
                 serde_json::json!({
-                    "cohort": co,
-                    "course": course,
-                    "manages": manages,
-                    "open": co.open_for_applications(today),
+                    "cohort": c, "course": course, "phase": c.phase(today),
+                    "manages": cohorts::manages(who, c), "opens": opens,
+                    "open": c.open_for_applications(today),
                 })
             })
-            .collect::<Vec<_>>(),
-    );
-    c.insert("may_create", &require_manager(&auth).is_ok());
-    auth.0.render("cohorts/list.html", c)
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct CohortForm {
-    #[serde(default)]
-    pub course_id: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub region_id: String,
-    #[serde(default)]
-    pub starts_on: String,
-    #[serde(default)]
-    pub ends_on: String,
-    #[serde(default)]
-    pub capacity: String,
-    #[serde(default)]
-    pub applications_open_on: String,
-    #[serde(default)]
-    pub applications_close_on: String,
-    #[serde(default)]
-    pub manager_approval_required: Option<String>,
-    #[serde(default)]
-    pub work_hours: String,
-    #[serde(default)]
-    pub description: String,
-}
-
-fn parse_date(s: &str, errors: &mut Vec<&'static str>) -> Option<NaiveDate> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push("form.date_invalid");
-            None
-        }
-    }
-}
-
-fn parse_number(s: &str, key: &'static str, errors: &mut Vec<&'static str>) -> Option<i32> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    match s.parse::<i32>() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            errors.push(key);
-            None
-        }
-    }
-}
-
-impl CohortForm {
-    /// The typed settings and every problem found.
-    fn parse(&self) -> (NewCohort<'_>, Vec<&'static str>) {
-        let mut errors = Vec::new();
-        let c = NewCohort {
-            course_id: self.course_id.trim().parse().unwrap_or(0),
-            name: &self.name,
-            region_id: self.region_id.trim().parse().ok(),
-            starts_on: parse_date(&self.starts_on, &mut errors),
-            ends_on: parse_date(&self.ends_on, &mut errors),
-            capacity: parse_number(&self.capacity, "cohort.capacity_invalid", &mut errors),
-            applications_open_on: parse_date(&self.applications_open_on, &mut errors),
-            applications_close_on: parse_date(&self.applications_close_on, &mut errors),
-            manager_approval_required: self.manager_approval_required.is_some(),
-            work_hours: parse_number(&self.work_hours, "cohort.work_hours_invalid", &mut errors)
-                .unwrap_or(20),
-            description: &self.description,
-        };
-        errors.extend(cohorts::validate(&c));
-        errors.dedup();
-        (c, errors)
-    }
-
-    fn from_cohort(c: &Cohort) -> CohortForm {
-        let d = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        CohortForm {
-            course_id: c.course_id.to_string(),
-            name: c.name.clone(),
-            region_id: c.region_id.map(|r| r.to_string()).unwrap_or_default(),
-            starts_on: d(c.starts_on),
-            ends_on: d(c.ends_on),
-            capacity: c.capacity.map(|n| n.to_string()).unwrap_or_default(),
-            applications_open_on: d(c.applications_open_on),
-            applications_close_on: d(c.applications_close_on),
-            manager_approval_required: c.manager_approval_required.then(|| "on".into()),
-            work_hours: c.work_hours.to_string(),
-            description: c.description.clone(),
-        }
-    }
-}
-
-/// The choices of the cohort form: published courses and the regions the caller manages.
-async fn form_choices(auth: &Auth) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
-    let who = auth.principal().clone();
-    auth.0
-        .state
-        .db(move |conn| {
-            let courses: Vec<(i64, String)> = courses::table
-                .filter(courses::active.eq(true))
-                .order(courses::title)
-                .select((courses::id, courses::title))
-                .load(conn)?;
-            let regions: Vec<(i64, String)> = regions::table
-                .order(regions::position)
-                .select((regions::id, regions::name_fi))
-                .load(conn)?;
-            let regions = regions
-                .into_iter()
-                .filter(|(id, _)| who.manages_region(*id))
-                .collect();
-            Ok((courses, regions))
-        })
-        .await
-}
-
-async fn render_form(
-    auth: &Auth,
-    status: StatusCode,
-    form: &CohortForm,
-    errors: &[&str],
-    cohort: Option<&Cohort>,
-) -> AppResult<HttpResponse> {
-    let (courses, regions) = form_choices(auth).await?;
+            .collect::<Vec<_>>()
+    };
     let mut c = tera::Context::new();
-    c.insert("form", &serde_json::json!({
-        "course_id": form.course_id, "name": form.name, "region_id": form.region_id,
-        "starts_on": form.starts_on, "ends_on": form.ends_on, "capacity": form.capacity,
-        "applications_open_on": form.applications_open_on, "applications_close_on": form.applications_close_on,
-        "manager_approval_required": form.manager_approval_required.is_some(), "work_hours": form.work_hours,
-        "description": form.description,
-    }));
-    c.insert("errors", errors);
-    c.insert("courses", &courses);
-    c.insert("regions", &regions);
-    c.insert("national_allowed", &auth.principal().is_admin());
-    c.insert("cohort", &cohort);
-    auth.0.render_status(status, "cohorts/form.html", c)
+    c.insert("cohorts", &view(false));
+    c.insert("archived", &view(true));
+    let may_create = require_manager(&auth).is_ok();
+    c.insert("may_create", &may_create);
+    c.insert("follows", &(follows && !may_create));
+    auth.0.render("cohorts/list.html", c)
 }
 
 pub async fn new_form(auth: Auth) -> AppResult<HttpResponse> {
@@ -225,7 +101,8 @@ pub async fn new_form(auth: Auth) -> AppResult<HttpResponse> {
 pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpResponse> {
     require_manager(&auth)?;
     let form = form.into_inner();
-    let (new, mut errors) = form.parse();
+    let today = auth.0.state.clock.today();
+    let (new, mut errors) = form.parse(today, None);
     let who = auth.principal();
     // The region must be one the caller manages; a national cohort is an admin's.
     let region_ok = match new.region_id {
@@ -233,7 +110,7 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
         None => who.is_admin() && form.region_id.trim().is_empty(),
     };
     if !region_ok {
-        errors.push("cohort.region_invalid");
+        errors.push(("region_id", "cohort.region_invalid"));
     }
     let course_id = new.course_id;
     let course_exists = auth
@@ -248,7 +125,7 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
         })
         .await?;
     if !course_exists {
-        errors.push("cohort.course_invalid");
+        errors.push(("course_id", "cohort.course_invalid"));
     }
     if !errors.is_empty() {
         return render_form(&auth, StatusCode::BAD_REQUEST, &form, &errors, None).await;
@@ -259,7 +136,7 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
     let location = auth
         .0
         .create_once("cohort", move |conn| {
-            let (new, _) = owned.parse();
+            let (new, _) = owned.parse(today, None);
             let cohort = cohorts::create(conn, new, now)?;
             Ok(format!("/hallinta/ryhmat/{}", cohort.id))
         })
@@ -291,7 +168,24 @@ async fn drain_refresher_queue(auth: &Auth) {
 /// The cohort page: settings, trainers, trainees with progress. Trainers of the cohort see it
 /// too, without the controls.
 pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
+    render_show(&auth, path.into_inner(), StatusCode::OK, None).await
+}
+
+/// A refused form of the cohort page (`trainer` or `cancel`): what was typed and what was
+/// wrong with it, shown next to the field.
+#[derive(serde::Serialize)]
+struct Problem {
+    form: &'static str,
+    value: String,
+    error: String,
+}
+
+async fn render_show(
+    auth: &Auth,
+    id: i64,
+    status: StatusCode,
+    problem: Option<Problem>,
+) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
     let (cohort, manages, roster, trainers, course, seats) = auth
         .0
@@ -310,13 +204,16 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
         })
         .await?;
     let mut c = tera::Context::new();
+    c.insert("phase", &cohort.phase(auth.0.state.clock.today()));
     c.insert("cohort", &cohort);
     c.insert("manages", &manages);
     c.insert("roster", &roster);
     c.insert("trainers", &trainers);
     c.insert("course", &course);
     c.insert("seats", &seats);
-    auth.0.render("cohorts/show.html", c)
+    c.insert("problem_form", &problem.as_ref().map_or("", |p| p.form));
+    c.insert("problem", &problem);
+    auth.0.render_status(status, "cohorts/show.html", c)
 }
 
 pub async fn edit_form(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -337,11 +234,16 @@ pub async fn update(
     form: web::Form<CohortForm>,
 ) -> AppResult<HttpResponse> {
     let cohort = managed_cohort(&auth, path.into_inner()).await?;
+    if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+        return Err(AppError::Conflict("cohort.closed".into()));
+    }
     let mut form = form.into_inner();
     // The course and region stay as created.
     form.course_id = cohort.course_id.to_string();
     form.region_id = cohort.region_id.map(|r| r.to_string()).unwrap_or_default();
-    let (_, errors) = form.parse();
+    let today = auth.0.state.clock.today();
+    let previous = Some(cohort.starts_on);
+    let (_, errors) = form.parse(today, previous);
     if !errors.is_empty() {
         return render_form(
             &auth,
@@ -358,17 +260,20 @@ pub async fn update(
     auth.0
         .state
         .db(move |conn| {
-            let (new, _) = form.parse();
+            let (new, _) = form.parse(today, previous);
             let msg = state.messaging();
             cohorts::update(conn, id, new, &msg, now)
         })
         .await?;
     drain_refresher_queue(&auth).await;
-    Ok(see_other(&format!("/hallinta/ryhmat/{id}")))
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/ryhmat/{id}"), "notice.cohort_saved"))
 }
 
 #[derive(Deserialize)]
 pub struct TrainerForm {
+    #[serde(default)]
     pub email: String,
 }
 
@@ -379,9 +284,11 @@ pub async fn add_trainer(
     form: web::Form<TrainerForm>,
 ) -> AppResult<HttpResponse> {
     let cohort = managed_cohort(&auth, path.into_inner()).await?;
-    let email = form.into_inner().email.trim().to_lowercase();
+    let typed = form.into_inner().email;
+    let email = typed.trim().to_lowercase();
     let id = cohort.id;
-    auth.0
+    let added = auth
+        .0
         .state
         .db(move |conn| {
             let user: Option<i64> = users::table
@@ -390,18 +297,30 @@ pub async fn add_trainer(
                 .first(conn)
                 .optional()?;
             let Some(uid) = user else {
-                return Err(AppError::invalid("cohort.trainer_unknown"));
+                return Ok(false);
             };
             let is_trainer = crate::accounts::model::roles_of(conn, uid)?
                 .iter()
                 .any(|r| r.role == "trainer");
             if !is_trainer {
-                return Err(AppError::invalid("cohort.trainer_unknown"));
+                return Ok(false);
             }
-            cohorts::add_trainer(conn, id, uid)
+            cohorts::add_trainer(conn, id, uid)?;
+            Ok(true)
         })
         .await?;
-    Ok(see_other(&format!("/hallinta/ryhmat/{id}")))
+    if !added {
+        let problem = Problem {
+            form: "trainer",
+            value: typed,
+            error: "cohort.trainer_unknown".into(),
+        };
+        return render_show(&auth, id, StatusCode::BAD_REQUEST, Some(problem)).await;
+    }
+    Ok(auth.0.see_other_notice(
+        &format!("/hallinta/ryhmat/{id}#valmentajat"),
+        "notice.trainer_added",
+    ))
 }
 
 /// Withdraws (`peru`) or re-enrols (`palauta`) a trainee.
@@ -463,6 +382,11 @@ pub async fn enrolment_action(
     let cohort = managed_cohort(&auth, cohort_id).await?;
     let (actor, now) = (auth.principal().user_id, auth.0.now());
     let state = auth.0.state.clone();
+    let notice = match action.as_str() {
+        "peru" => "notice.trainee_withdrawn",
+        "palauta" => "notice.trainee_reenrolled",
+        _ => return Err(AppError::NotFound),
+    };
     auth.0
         .state
         .db(move |conn| {
@@ -477,153 +401,70 @@ pub async fn enrolment_action(
             }
             let msg = state.messaging();
             match action.as_str() {
-                "peru" => cohorts::withdraw(conn, enrolment_id, Some(actor), &note, &msg, now),
+                "peru" => lifecycle::withdraw(conn, enrolment_id, Some(actor), &note, &msg, now),
                 "palauta" => cohorts::reenrol(conn, enrolment_id, Some(actor), now),
                 _ => Err(AppError::NotFound),
             }
         })
         .await?;
-    Ok(see_other(&format!("/hallinta/ryhmat/{cohort_id}")))
-}
-
-pub async fn queue(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
-    let cohort = managed_cohort(&auth, path.into_inner()).await?;
-    let c2 = cohort.clone();
-    let (rows, seats) = auth
-        .0
-        .state
-        .db(move |conn| {
-            Ok((
-                applications::queue(conn, &c2)?,
-                cohorts::seats_taken(conn, c2.id)?,
-            ))
-        })
-        .await?;
-    let mut c = tera::Context::new();
-    c.insert("cohort", &cohort);
-    c.insert("rows", &rows);
-    c.insert("seats", &seats);
-    auth.0.render("cohorts/queue.html", c)
-}
-
-/// Accept (`hyvaksy`), decline (`hylkaa`) or waitlist (`jonoon`) an application.
-pub async fn decide(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<HttpResponse> {
-    let (id, action) = path.into_inner();
-    let who = auth.principal().clone();
-    let (actor, now) = (who.user_id, auth.0.now());
-    let state = auth.0.state.clone();
-    let cohort_id = auth
-        .0
-        .state
-        .db(move |conn| {
-            let app = applications::find_application(conn, id)?;
-            let cohort = cohorts::find(conn, app.cohort_id)?;
-            if !cohorts::manages(&who, &cohort) {
-                return Err(AppError::NotFound);
-            }
-            let msg = state.messaging();
-            match action.as_str() {
-                "hyvaksy" => applications::accept(conn, &msg, id, Some(actor), now).map(|_| ()),
-                "hylkaa" => applications::decide(conn, &msg, id, "declined", Some(actor), now),
-                "jonoon" => applications::decide(conn, &msg, id, "waitlisted", Some(actor), now),
-                _ => Err(AppError::NotFound),
-            }?;
-            Ok(cohort.id)
-        })
-        .await?;
-    Ok(see_other(&format!(
-        "/hallinta/ryhmat/{cohort_id}/hakemukset"
-    )))
-}
-
-pub async fn invite_form(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
-    let cohort = managed_cohort(&auth, path.into_inner()).await?;
-    let mut c = tera::Context::new();
-    c.insert("cohort", &cohort);
-    auth.0.render("cohorts/invite.html", c)
-}
-
-/// The largest CSV accepted: the confirm step sends the text back as a form field, which the
-/// frame limits to 1 MiB.
-const CSV_LIMIT: usize = 512 * 1024;
-
-/// Reads the uploaded file and shows the preview; nothing is saved yet.
-pub async fn invite_preview(
-    auth: Auth,
-    path: web::Path<i64>,
-    mut payload: actix_multipart::Multipart,
-) -> AppResult<HttpResponse> {
-    let cohort = managed_cohort(&auth, path.into_inner()).await?;
-    let mut bytes = Vec::new();
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| AppError::invalid("invite.upload_failed"))?;
-        let is_file = field.content_disposition().and_then(|d| d.get_name()) == Some("file");
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::invalid("invite.upload_failed"))?;
-            if is_file {
-                if bytes.len() + chunk.len() > CSV_LIMIT {
-                    return Err(AppError::invalid("invite.too_large"));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-    }
-    render_preview(&auth, cohort, bytes).await
-}
-
-async fn render_preview(auth: &Auth, cohort: Cohort, bytes: Vec<u8>) -> AppResult<HttpResponse> {
-    let mut c = tera::Context::new();
-    c.insert("cohort", &cohort);
-    let Ok(text) = String::from_utf8(bytes) else {
-        c.insert("file_error", "invite.not_utf8");
-        return auth
-            .0
-            .render_status(StatusCode::BAD_REQUEST, "cohorts/invite.html", c);
-    };
-    let t2 = text.clone();
-    let preview = auth
-        .0
-        .state
-        .db(move |conn| invite::preview(conn, &cohort, &t2))
-        .await?;
-    let status = if preview.ok {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    c.insert("preview", &preview);
-    c.insert("csv", &text);
-    auth.0.render_status(status, "cohorts/invite.html", c)
+    Ok(auth.0.see_other_notice(
+        &format!("/hallinta/ryhmat/{cohort_id}#valmennettavat"),
+        notice,
+    ))
 }
 
 #[derive(Deserialize)]
-pub struct InviteConfirm {
-    pub csv: String,
+pub struct CancelForm {
+    #[serde(default)]
+    pub reason: String,
 }
 
-/// Invites everyone of the previewed file, all or nothing.
-pub async fn invite_confirm(
+/// Cancels the cohort; its applicants and trainees are told why.
+pub async fn cancel(
     auth: Auth,
     path: web::Path<i64>,
-    form: web::Form<InviteConfirm>,
+    form: web::Form<CancelForm>,
 ) -> AppResult<HttpResponse> {
     let cohort = managed_cohort(&auth, path.into_inner()).await?;
-    let text = form.into_inner().csv;
+    let reason = form.into_inner().reason;
     let (actor, now) = (auth.principal().user_id, auth.0.now());
     let state = auth.0.state.clone();
-    let c2 = cohort.clone();
-    let t2 = text.clone();
+    let (id, r2) = (cohort.id, reason.clone());
     let result = auth
         .0
         .state
         .db(move |conn| {
             let msg = state.messaging();
-            invite::invite_all(conn, &msg, &c2, &t2, Some(actor), now)
+            lifecycle::cancel(conn, &msg, id, &r2, Some(actor), now)
         })
         .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/hallinta/ryhmat/{}", cohort.id))),
-        Err(AppError::Invalid(_)) => render_preview(&auth, cohort, text.into_bytes()).await,
+        Ok(done) => Ok(auth.0.see_other_notice_n(
+            &format!("/hallinta/ryhmat/{id}"),
+            "notice.cohort_cancelled",
+            (done.applicants + done.trainees) as i64,
+        )),
+        Err(AppError::Invalid(key)) => {
+            let problem = Problem {
+                form: "cancel",
+                value: reason,
+                error: key,
+            };
+            render_show(&auth, id, StatusCode::BAD_REQUEST, Some(problem)).await
+        }
         Err(e) => Err(e),
     }
+}
+
+/// Archives a cohort that is over.
+pub async fn archive(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    let cohort = managed_cohort(&auth, path.into_inner()).await?;
+    let (actor, now, id) = (auth.principal().user_id, auth.0.now(), cohort.id);
+    auth.0
+        .state
+        .db(move |conn| lifecycle::archive(conn, id, Some(actor), now))
+        .await?;
+    Ok(auth
+        .0
+        .see_other_notice("/hallinta/ryhmat", "notice.cohort_archived"))
 }

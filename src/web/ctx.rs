@@ -88,6 +88,13 @@ impl Ctx {
             .as_ref()
             .and_then(|n| n.text(self.state.templates.catalog(self.lang), self.lang));
         c.insert("flash", &notice);
+        // A form refused for its size: the page puts the typed text back (assets/js/forms.js).
+        let refused = self
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.key == super::notice::TOO_LARGE);
+        c.insert("flash_error", &refused);
+        c.insert("restore_drafts", &refused);
         c
     }
 
@@ -140,6 +147,9 @@ pub struct Nav {
     pub trainer: bool,
     pub coordinator: bool,
     pub admin: bool,
+    /// The cohort list: those who open cohorts (admins, regional coordinators) and trainers
+    /// (the cohorts they teach, with the trainee lists).
+    pub cohorts: bool,
 }
 
 impl Nav {
@@ -151,6 +161,7 @@ impl Nav {
                 trainer: p.is_trainer(),
                 coordinator: p.is_coordinator(),
                 admin: p.is_admin(),
+                cohorts: p.is_admin() || !p.regions_managed().is_empty() || p.is_trainer(),
             },
         }
     }

@@ -503,9 +503,14 @@ pub async fn follow(
             posting::set_following(conn, &who, thread_id, follow, now)
         })
         .await?;
-    Ok(see_other(&format!(
-        "/keskustelut/ketju/{thread_id}#seuranta"
-    )))
+    let notice = if follow == Some(true) {
+        "notice.thread_followed"
+    } else {
+        "notice.thread_unfollowed"
+    };
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/keskustelut/ketju/{thread_id}#seuranta"), notice))
 }
 
 #[derive(Deserialize)]
@@ -533,5 +538,8 @@ pub async fn moderate(
             moderation::moderate_thread(conn, &who, thread_id, action)
         })
         .await?;
-    Ok(see_other(&format!("/keskustelut/ketju/{thread_id}")))
+    Ok(auth.0.see_other_notice(
+        &format!("/keskustelut/ketju/{thread_id}"),
+        "notice.thread_moderated",
+    ))
 }

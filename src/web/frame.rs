@@ -121,11 +121,10 @@ pub async fn frame(
                 Ok(body) => Some(body),
                 Err(e) => {
                     let resp = match e {
-                        super::body::BodyError::TooLarge => HttpResponse::PayloadTooLarge(),
-                        super::body::BodyError::TimedOut => HttpResponse::RequestTimeout(),
-                        super::body::BodyError::Broken => HttpResponse::BadRequest(),
-                    }
-                    .finish();
+                        super::body::BodyError::TooLarge => too_large(&req, &state),
+                        super::body::BodyError::TimedOut => HttpResponse::RequestTimeout().finish(),
+                        super::body::BodyError::Broken => HttpResponse::BadRequest().finish(),
+                    };
                     return Ok(early(&req, resp));
                 }
             }
@@ -363,6 +362,43 @@ fn check_csrf(req: &ServiceRequest, state: &AppState, binding: &str, form: Optio
         None => super::body::field(req.query_string().as_bytes(), csrf::FIELD),
     };
     !offered.is_empty() && offered.iter().all(|t| csrf::check(secret, binding, t))
+}
+
+/// A form too large to read: back to the page it was sent from (the Referer, when it is ours),
+/// whose notice names the limit and whose form gets the typed text back (assets/js/forms.js);
+/// nothing was saved. Without a page to go back to, the 413 error page names the limit.
+fn too_large(req: &ServiceRequest, state: &AppState) -> HttpResponse {
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| {
+            same_origin(
+                u.origin().ascii_serialization().as_str(),
+                &state.config.base_url,
+                req,
+            )
+        })
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"));
+    let limit_mib = (FORM_LIMIT / (1024 * 1024)) as i64;
+    match back {
+        Some(path) => super::notice::Notice {
+            key: super::notice::TOO_LARGE.to_string(),
+            n: Some(limit_mib),
+        }
+        .see_other(&path, state.config.secure_cookies),
+        None => {
+            let mut res = HttpResponse::PayloadTooLarge().finish();
+            res.extensions_mut()
+                .insert(ErrorDetail("errors.form_too_large".into()));
+            res
+        }
+    }
 }
 
 fn same_origin(origin: &str, base_url: &str, req: &ServiceRequest) -> bool {

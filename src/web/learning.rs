@@ -58,12 +58,21 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
             Ok((outline, certificate, feedback))
         })
         .await?;
+    let opens_on = if trainee {
+        cohort.lessons_open_on(auth.0.state.clock.today())
+    } else {
+        None
+    };
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
     c.insert("role", &role);
     c.insert("outline", &outline);
     c.insert("certificate", &certificate);
     c.insert("feedback", &feedback);
+    c.insert("opens_on", &opens_on);
+    // The trainee list is the cohort page of its trainers and coordinators.
+    let roster_link = role == CohortRole::Trainer || cohorts::manages(auth.principal(), &cohort);
+    c.insert("roster_link", &roster_link);
     auth.0.render("learning/cohort.html", c)
 }
 
@@ -100,6 +109,10 @@ async fn render_lesson(
     check_error: Option<&str>,
 ) -> AppResult<HttpResponse> {
     let (cohort, role, (course_id, course_slug, _)) = cohort_for(auth, cohort_id).await?;
+    if role == CohortRole::Trainee && cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
+        // The cohort page says when the lessons open.
+        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+    }
     let uid = auth.principal().user_id;
     let slug = slug.to_string();
     let (lesson, outline, progress) = auth
@@ -159,9 +172,12 @@ async fn render_lesson(
 
 /// Only the cohort's own trainees keep progress.
 async fn trainee_lesson(auth: &Auth, cohort_id: i64, slug: &str) -> AppResult<learning::Lesson> {
-    let (_, role, (course_id, _, _)) = cohort_for(auth, cohort_id).await?;
+    let (cohort, role, (course_id, _, _)) = cohort_for(auth, cohort_id).await?;
     if role != CohortRole::Trainee {
         return Err(AppError::Forbidden);
+    }
+    if cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
+        return Err(AppError::Conflict("learning.not_open_yet".into()));
     }
     let slug = slug.to_string();
     auth.0

@@ -8,6 +8,8 @@ pub mod applications;
 pub mod audit;
 pub mod body;
 pub mod client;
+pub mod cohort_form;
+pub mod cohort_queue;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
@@ -26,7 +28,9 @@ pub mod refresher;
 pub mod routes;
 pub mod sign_in;
 pub mod surveys;
+pub mod teaching;
 pub mod transfer;
+pub mod upload;
 pub mod user_confirm;
 pub mod users;
 

@@ -2,8 +2,9 @@
 //! coordinators' network view: registry, trainings over time, reach, blind spots and charts
 //! drawn on the server as accessible SVG with the figures beside them, and the CSV export.
 
-use super::ctx::{see_other, Auth, Ctx};
+use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
+use crate::i18n::{format, Lang};
 use crate::learning::completion;
 use crate::network::refresher;
 use crate::network::registry::{self, Quarter, Scope};
@@ -148,6 +149,7 @@ pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResul
     }
     let organisation_id = form.organisation_id.trim().parse::<i64>().unwrap_or(0);
     let (uid, now) = (auth.principal().user_id, auth.0.now());
+    let today = auth.0.state.clock.today();
     if let (Some(held_on), Some(participants)) = (held_on, participants) {
         let f = form.clone();
         let more = auth
@@ -161,7 +163,7 @@ pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResul
                     participants,
                     notes: &f.notes,
                 };
-                trainings::validate(conn, uid, &t, now.date())
+                trainings::validate(conn, uid, &t, today)
             })
             .await?;
         if more.is_empty() {
@@ -181,7 +183,7 @@ pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResul
                     Ok("/asiantuntija#koulutukset".to_string())
                 })
                 .await?;
-            return Ok(see_other(&location));
+            return Ok(auth.0.see_other_notice(&location, "notice.training_logged"));
         }
         errors.extend(more);
     }
@@ -267,13 +269,11 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
             |q| q.participants,
             catalog.get("network.chart_participants"),
             "participants",
+            auth.0.lang,
         ),
     );
     c.insert("reach", &reach);
-    c.insert(
-        "reach_chart",
-        &reach_chart(&reach, catalog.get("network.chart_reach")),
-    );
+    c.insert("reach_chart", &reach_chart(&reach, catalog, auth.0.lang));
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
     // Links lead only where the viewer may go: after a transfer the regional coordinator sees
@@ -300,6 +300,7 @@ pub fn bar_chart(
     value: impl Fn(&Quarter) -> i64,
     title: &str,
     id: &str,
+    lang: Lang,
 ) -> String {
     let (w, h, pad) = (640.0, 240.0, 36.0);
     let max = quarters.iter().map(&value).max().unwrap_or(0).max(1) as f64;
@@ -308,10 +309,11 @@ pub fn bar_chart(
     for (i, q) in quarters.iter().enumerate() {
         let v = value(q);
         let bh = (v as f64 / max) * (h - 2.0 * pad);
+        let shown = format::integer(lang, v);
         let x = pad + i as f64 * bw + bw * 0.15;
         let y = h - pad - bh;
         bars.push_str(&format!(
-            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#1a1a1a">{v}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#4d4d4d">{}</text>"##,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#1a1a1a">{shown}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#4d4d4d">{}</text>"##,
             bw * 0.7,
             x + bw * 0.35,
             (y - 4.0).max(12.0),
@@ -325,7 +327,7 @@ pub fn bar_chart(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{escaped}</title><desc id="{id}-desc">{escaped}: {}</desc><line x1="{pad}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#4d4d4d"/>{bars}</svg>"##,
         quarters
             .iter()
-            .map(|q| format!("{} {}", q.label, value(q)))
+            .map(|q| format!("{} {}", q.label, format::integer(lang, value(q))))
             .collect::<Vec<_>>()
             .join(", "),
         h - pad,
@@ -334,45 +336,53 @@ pub fn bar_chart(
     )
 }
 
-/// Reach per county against the goal of a quarter of all staff.
-pub fn reach_chart(reach: &registry::Reach, title: &str) -> String {
+/// Reach per county against the goal of a quarter of all staff; a county whose organisations
+/// report no staff shows "no data", not 0 %.
+pub fn reach_chart(reach: &registry::Reach, catalog: &crate::i18n::Catalog, lang: Lang) -> String {
     let rows = reach.by_county.len().max(1) as f64;
     let (w, row_h, label_w) = (640.0, 28.0, 220.0);
     let h = rows * row_h + 30.0;
     let scale = (w - label_w - 60.0) / 100.0;
+    let shown = |c: &registry::CountyReach| {
+        if c.has_staff {
+            format::percent(lang, c.percent)
+        } else {
+            catalog.get("network.no_data").to_string()
+        }
+    };
     let mut bars = String::new();
     for (i, c) in reach.by_county.iter().enumerate() {
         let y = 10.0 + i as f64 * row_h;
-        let bw = c.percent.min(100.0) * scale;
+        let bw = if c.has_staff {
+            c.percent.min(100.0) * scale
+        } else {
+            0.0
+        };
         bars.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{} %</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
             label_w - 6.0,
             y + row_h * 0.6,
             crate::templates::escape_html(&c.county),
             row_h * 0.7,
             label_w + bw + 4.0,
             y + row_h * 0.6,
-            c.percent
+            crate::templates::escape_html(&shown(c))
         ));
     }
     let goal_x = label_w + reach.goal_percent * scale;
-    let escaped = crate::templates::escape_html(title);
+    let escaped = crate::templates::escape_html(catalog.get("network.chart_reach"));
     format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="reach-title reach-desc" class="chart"><title id="reach-title">{escaped}</title><desc id="reach-desc">{}</desc>{bars}<line x1="{goal_x:.1}" y1="4" x2="{goal_x:.1}" y2="{:.1}" stroke="#8a1c13" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#8a1c13">{} %</text></svg>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="reach-title reach-desc" class="chart"><title id="reach-title">{escaped}</title><desc id="reach-desc">{}</desc>{bars}<line x1="{goal_x:.1}" y1="4" x2="{goal_x:.1}" y2="{:.1}" stroke="#8a1c13" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#8a1c13">{}</text></svg>"##,
         reach
             .by_county
             .iter()
-            .map(|c| format!(
-                "{} {} %",
-                crate::templates::escape_html(&c.county),
-                c.percent
-            ))
+            .map(|c| crate::templates::escape_html(&format!("{} {}", c.county, shown(c))))
             .collect::<Vec<_>>()
             .join(", "),
         h - 12.0,
         goal_x + 3.0,
         h - 2.0,
-        reach.goal_percent
+        format::percent(lang, reach.goal_percent)
     )
 }
 
@@ -658,7 +668,9 @@ pub async fn place(
             })
         })
         .await?;
-    Ok(see_other("/verkosto/sijoitettavat"))
+    Ok(auth
+        .0
+        .see_other_notice("/verkosto/sijoitettavat", "notice.placed"))
 }
 
 #[derive(Deserialize, Default)]
@@ -745,10 +757,10 @@ pub async fn revoke_token(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRes
             Ok(scope)
         })
         .await?;
-    Ok(see_other(&format!(
-        "/verkosto/api-avaimet?{}",
-        scope_query(scope)
-    )))
+    Ok(auth.0.see_other_notice(
+        &format!("/verkosto/api-avaimet?{}", scope_query(scope)),
+        "notice.token_revoked",
+    ))
 }
 
 /// `GET /api/v1/registry` with `Authorization: Bearer <token>`.
@@ -778,10 +790,12 @@ pub async fn api_registry(
         None => Ok(unauthorized()),
         Some((scope, rows)) => Ok(HttpResponse::Ok().json(serde_json::json!({
             "scope": scope,
-            "generated_at": now,
+            // RFC 3339 with the offset, as the OpenAPI document says (`format: date-time`).
+            "generated_at": format::rfc3339(now),
             "experts": rows.iter().map(|r| serde_json::json!({
                 "name": r.name, "email": r.email, "organisation": r.organisation, "county": r.county,
-                "joined_at": r.joined_at, "refreshed_at": r.refreshed_at, "status": r.status,
+                "joined_at": format::rfc3339(r.joined_at), "refreshed_at": format::rfc3339(r.refreshed_at),
+                "status": r.status,
             })).collect::<Vec<_>>(),
         }))),
     }
@@ -803,7 +817,7 @@ pub async fn openapi() -> HttpResponse {
                     "joined_at": {"type": "string", "format": "date-time"}, "refreshed_at": {"type": "string", "format": "date-time"},
                     "status": {"type": "string", "enum": ["active", "lapsed", "in_refresher"]}}},
                 "Registry": {"type": "object", "required": ["scope", "generated_at", "experts"], "properties": {
-                    "scope": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["region", "county"]}, "id": {"type": "integer"}}},
+                    "scope": {"type": "object", "required": ["kind", "id"], "properties": {"kind": {"type": "string", "enum": ["region", "county"]}, "id": {"type": "integer"}}},
                     "generated_at": {"type": "string", "format": "date-time"},
                     "experts": {"type": "array", "items": {"$ref": "#/components/schemas/Expert"}}}}
             }

@@ -9,6 +9,9 @@ use actix_web::{HttpRequest, HttpResponse};
 
 pub const COOKIE: &str = "kirjaamo_notice";
 
+/// The notice of a form refused for its size (sent by the frame, not a handler).
+pub const TOO_LARGE: &str = "notice.form_too_large";
+
 /// What the next page says: a `notice.*` key and an optional count for `{n}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {

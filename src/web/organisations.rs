@@ -3,14 +3,13 @@
 //! all or nothing). Admins reach every county, a regional coordinator the counties of their
 //! region, a county coordinator their county; the rules are in `network::organisations`.
 
-use super::ctx::{see_other, Auth};
+use super::ctx::Auth;
 use super::routes::RouteTable;
 use crate::network::organisations::{self as orgs, FormInput};
 use crate::network::{County, Organisation, ORGANISATION_KINDS};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 pub fn register(t: &mut RouteTable) {
@@ -158,7 +157,9 @@ pub async fn create(auth: Auth, form: web::Form<OrganisationForm>) -> AppResult<
         .db(move |conn| orgs::create(conn, &who, &input, now))
         .await;
     match saved {
-        Ok(Ok(_)) => Ok(see_other("/hallinta/organisaatiot")),
+        Ok(Ok(_)) => Ok(auth
+            .0
+            .see_other_notice("/hallinta/organisaatiot", "notice.organisation_created")),
         Ok(Err(problems)) => {
             render_form(&auth, StatusCode::BAD_REQUEST, &form, &problems, None).await
         }
@@ -202,7 +203,9 @@ pub async fn update(
         .db(move |conn| orgs::update(conn, &who, id, &input, now))
         .await;
     match saved {
-        Ok(Ok(_)) => Ok(see_other("/hallinta/organisaatiot")),
+        Ok(Ok(_)) => Ok(auth
+            .0
+            .see_other_notice("/hallinta/organisaatiot", "notice.organisation_saved")),
         Ok(Err(problems)) => {
             render_form(&auth, StatusCode::BAD_REQUEST, &form, &problems, Some(&org)).await
         }
@@ -237,28 +240,18 @@ pub async fn import_preview(
     mut payload: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
     require_manager(&auth)?;
-    let mut bytes = Vec::new();
-    let mut too_large = false;
-    while let Some(field) = payload.next().await {
-        let mut field =
-            field.map_err(|_| AppError::invalid("organisations.import_upload_failed"))?;
-        let is_file = field.content_disposition().and_then(|d| d.get_name()) == Some("file");
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|_| AppError::invalid("organisations.import_upload_failed"))?;
-            if is_file && !too_large {
-                if bytes.len() + chunk.len() > CSV_LIMIT {
-                    too_large = true;
-                    bytes.clear();
-                } else {
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
+    let bytes = match super::upload::read_file(&mut payload, "file", CSV_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(problem) => {
+            let mut c = tera::Context::new();
+            c.insert("max_rows", &orgs::MAX_ROWS);
+            c.insert("file_error", problem.key());
+            c.insert("limit", &super::upload::limit_text(auth.0.lang, CSV_LIMIT));
+            return auth
+                .0
+                .render_status(problem.status(), "organisations/import.html", c);
         }
-    }
-    if too_large {
-        return render_file_error(&auth, "organisations.import_too_large");
-    }
+    };
     let Ok(text) = String::from_utf8(bytes) else {
         return render_file_error(&auth, "organisations.import_not_utf8");
     };
@@ -316,7 +309,11 @@ pub async fn import_confirm(auth: Auth, form: web::Form<ImportConfirm>) -> AppRe
         .db(move |conn| orgs::import_all(conn, &who, &t2, now))
         .await;
     match result {
-        Ok(_) => Ok(see_other("/hallinta/organisaatiot")),
+        Ok(done) => Ok(auth.0.see_other_notice_n(
+            "/hallinta/organisaatiot",
+            "notice.organisations_imported",
+            (done.creates + done.updates) as i64,
+        )),
         Err(AppError::Invalid(_)) | Err(AppError::Conflict(_)) => render_preview(&auth, text).await,
         Err(e) => Err(e),
     }

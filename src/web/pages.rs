@@ -22,12 +22,18 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
     if let Some(p) = &ctx.principal {
         let uid = p.user_id;
         let secret = ctx.state.config.secret.clone();
-        let now = ctx.now();
+        let (now, today) = (ctx.now(), ctx.state.clock.today());
+        if p.is_trainer() {
+            c.insert(
+                "taught",
+                &super::teaching::taught_cohorts(&ctx.state, uid).await?,
+            );
+        }
         let (cohorts, news, surveys) = ctx
             .state
             .db(move |conn| {
                 Ok((
-                    crate::learning::my_cohorts(conn, uid)?,
+                    crate::learning::my_cohorts(conn, uid, today)?,
                     crate::network::announcements::for_member(conn, uid, 5)?,
                     crate::surveys::for_user(conn, &secret, uid, now)?,
                 ))
@@ -267,6 +273,25 @@ pub async fn switch_language(ctx: Ctx, form: web::Form<LanguageForm>) -> AppResu
     Ok(res)
 }
 
+/// The page the request came from, when it is one of ours and not this one: where an error
+/// page leads back to.
+fn referer_path(req: &HttpRequest) -> Option<String> {
+    let referer = req.headers().get(actix_web::http::header::REFERER)?;
+    let url = url::Url::parse(referer.to_str().ok()?).ok()?;
+    let info = req.connection_info();
+    let ours = url.host_str().is_some_and(|h| {
+        let here = info.host();
+        here == h || here.split(':').next() == Some(h)
+    });
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    // A failed GET does not lead back to itself; a refused form leads back to its page.
+    let elsewhere = path != req.path() || req.method() != actix_web::http::Method::GET;
+    (ours && elsewhere && path.starts_with('/') && !path.starts_with("//")).then_some(path)
+}
+
 pub async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::NotFound)
 }
@@ -316,6 +341,7 @@ pub fn error_page(
     c.insert("csrf_token", "");
     c.insert("current_path", req.path());
     c.insert("flash", &None::<String>);
+    c.insert("back", &referer_path(req));
     let body = state
         .templates
         .render(lang, "errors/error.html", &c)

@@ -141,13 +141,16 @@ pub fn register(t: &mut RouteTable) {
         "/hallinta/ryhmat/{cohort}/osallistujat/{enrolment}/{action}",
         cohorts::enrolment_action,
     );
-    t.get("/hallinta/ryhmat/{cohort}/hakemukset", cohorts::queue);
-    t.post("/hallinta/hakemukset/{id}/{action}", cohorts::decide);
-    t.get("/hallinta/ryhmat/{cohort}/kutsu", cohorts::invite_form);
-    t.post("/hallinta/ryhmat/{cohort}/kutsu", cohorts::invite_preview);
+    t.post("/hallinta/ryhmat/{cohort}/peru", cohorts::cancel);
+    t.post("/hallinta/ryhmat/{cohort}/arkistoi", cohorts::archive);
+    use super::cohort_queue as queue;
+    t.get("/hallinta/ryhmat/{cohort}/hakemukset", queue::queue);
+    t.post("/hallinta/hakemukset/{id}/{action}", queue::decide);
+    t.get("/hallinta/ryhmat/{cohort}/kutsu", queue::invite_form);
+    t.post("/hallinta/ryhmat/{cohort}/kutsu", queue::invite_preview);
     t.post(
         "/hallinta/ryhmat/{cohort}/kutsu/vahvista",
-        cohorts::invite_confirm,
+        queue::invite_confirm,
     );
 
     super::organisations::register(t);

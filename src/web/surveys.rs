@@ -29,14 +29,6 @@ pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/hallinta/yleiskuva", overview_page);
 }
 
-/// The decimal separator of the language: a comma in Finnish and Swedish.
-fn decimal(auth: &Auth) -> &'static str {
-    match auth.0.lang.code() {
-        "en" => ".",
-        _ => ",",
-    }
-}
-
 pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
     let secret = auth.0.state.config.secret.clone();
@@ -283,7 +275,7 @@ pub async fn create(auth: Auth, form: web::Form<SurveyForm>) -> AppResult<HttpRe
         })
         .await;
     match result {
-        Ok(location) => Ok(see_other(&location)),
+        Ok(location) => Ok(auth.0.see_other_notice(&location, "notice.survey_created")),
         Err(AppError::Forbidden) => {
             render_new(
                 &auth,
@@ -535,7 +527,6 @@ pub async fn results_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRes
     c.insert("survey", &survey);
     c.insert("results", &res);
     c.insert("chart", &chart);
-    c.insert("decimal", decimal(&auth));
     c.insert("min_group", &results::MIN_GROUP);
     c.insert("has_likert", &!rows.is_empty());
     auth.0.render("surveys/results.html", c)
@@ -715,10 +706,8 @@ async fn render_assessment(
         &form_questions(&qs, &shown, auth.0.lang.code()),
     );
     c.insert("editor", &stored.editor);
-    c.insert(
-        "updated_on",
-        &stored.updated_at.map(|t| t.date().to_string()),
-    );
+    // The full stored time: the template shows its Helsinki day.
+    c.insert("updated_on", &stored.updated_at);
     c.insert("errors", errors);
     c.insert("saved", &saved);
     auth.0
@@ -805,16 +794,37 @@ pub struct ScopeQuery {
 pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
     let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
     let who = auth.principal().clone();
-    let now = auth.0.now();
-    let o = auth
+    let (now, today) = (auth.0.now(), auth.0.state.clock.today());
+    let (o, quarters) = auth
         .0
         .state
-        .db(move |conn| overview::overview(conn, &who, scope, now))
+        .db(move |conn| {
+            Ok((
+                overview::overview(conn, &who, scope, now)?,
+                crate::network::registry::trainings_by_quarter(conn, scope, today, 8)?,
+            ))
+        })
         .await?;
     let mut c = tera::Context::new();
     scope_context(&mut c, scope, &scopes);
+    // The same accessible charts as the network page, each with its figures in a table.
+    let catalog = auth.0.state.templates.catalog(auth.0.lang);
+    c.insert(
+        "participants_chart",
+        &super::network::bar_chart(
+            &quarters,
+            |q| q.participants,
+            catalog.get("network.chart_participants"),
+            "participants",
+            auth.0.lang,
+        ),
+    );
+    c.insert(
+        "reach_chart",
+        &super::network::reach_chart(&o.reach, catalog, auth.0.lang),
+    );
+    c.insert("quarters", &quarters);
     c.insert("o", &o);
-    c.insert("decimal", decimal(&auth));
     auth.0.render("surveys/overview.html", c)
 }
 

@@ -1,7 +1,7 @@
 //! Admins' user pages: find a user, give or take a role, deactivate or reactivate. Every change
 //! ends the user's sessions and is audit-logged (in `accounts`).
 
-use super::ctx::{see_other, Auth};
+use super::ctx::Auth;
 use crate::accounts::{self, Role};
 use crate::db::schema::{counties, regions, users};
 use crate::{AppError, AppResult};
@@ -86,11 +86,6 @@ pub(super) async fn render_show(
         .state
         .db(move |conn| {
             let user = accounts::model::find(conn, id)?;
-            let roles: Vec<(String, String)> = accounts::model::roles_of(conn, id)?
-                .iter()
-                .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
-                .map(|r| (role_value(&r), r.name().to_string()))
-                .collect();
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
                 .select((regions::id, regions::name_fi))
@@ -99,6 +94,22 @@ pub(super) async fn render_show(
                 .order(counties::name_fi)
                 .select((counties::id, counties::name_fi))
                 .load(conn)?;
+            // Each role in words with its area: "Aluekoordinaattori, Socca".
+            let area = |list: &[(i64, String)], id: i64| {
+                list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())
+            };
+            let roles: Vec<(String, String, Option<String>)> = accounts::model::roles_of(conn, id)?
+                .iter()
+                .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+                .map(|r| {
+                    let place = match r {
+                        Role::RegionalCoordinator { region_id } => area(&regions, region_id),
+                        Role::CountyCoordinator { county_id } => area(&counties, county_id),
+                        _ => None,
+                    };
+                    (role_value(&r), r.name().to_string(), place)
+                })
+                .collect();
             Ok((user, roles, regions, counties))
         })
         .await?;
@@ -172,7 +183,9 @@ pub async fn grant(
             accounts::grant_role(conn, id, &role, Some(actor), now)
         })
         .await?;
-    Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/kayttajat/{id}"), "notice.role_granted"))
 }
 
 /// The name of a coordinator role's area (which must exist); `None` for other roles.
@@ -210,7 +223,9 @@ pub async fn revoke(
         .state
         .db(move |conn| accounts::revoke_role(conn, id, &role, Some(actor), now))
         .await?;
-    Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/kayttajat/{id}"), "notice.role_revoked"))
 }
 
 #[derive(Deserialize)]
@@ -237,5 +252,12 @@ pub async fn set_active(
             accounts::set_active(conn, id, active, Some(actor), now)
         })
         .await?;
-    Ok(see_other(&format!("/hallinta/kayttajat/{id}")))
+    let notice = if active {
+        "notice.user_activated"
+    } else {
+        "notice.user_deactivated"
+    };
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/hallinta/kayttajat/{id}"), notice))
 }

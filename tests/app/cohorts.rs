@@ -73,13 +73,13 @@ pub async fn open_cohort(app: &TestApp, capacity: &str, manager: bool) -> i64 {
         .unwrap()
 }
 
-fn path_of(app: &TestApp, link: &str) -> String {
+pub fn path_of(app: &TestApp, link: &str) -> String {
     link.trim_start_matches(&app.state.config.base_url)
         .to_string()
 }
 
 /// Applies and confirms; with `manager`, the manager approves too. Returns the application id.
-async fn ready_application(
+pub async fn ready_application(
     app: &TestApp,
     cohort: i64,
     name: &str,

@@ -901,6 +901,10 @@ async fn hostile_markdown_comes_out_with_only_allowlisted_tags_and_schemes() {
         // Nowhere on the page: event handlers or script in any tag, the title only as text.
         for t in tags.find_iter(&page.body) {
             let t = t.as_str().to_ascii_lowercase();
+            // The one script of the site's own, from its content-hashed asset (CSP: 'self').
+            if t.starts_with(r#"<script src="/assets/js/forms."#) && t.ends_with(r#".js" defer>"#) {
+                continue;
+            }
             assert!(!handler.is_match(&t), "{t}");
             for bad in [
                 "<script",

@@ -360,7 +360,7 @@ async fn trainings_held_make_reach_and_blind_spots_visible() {
     let view = kaisa.get("/verkosto").await;
     assert_eq!(view.status, 200);
     // 40 participants against a staff of 410 in Socca's organisations.
-    assert!(view.body.contains("Koulutuksiin on osallistunut 40 henkilöä, kun organisaatioiden henkilöstöä on 410: tavoittavuus 9.8 %."), "{}", view.body);
+    assert!(view.body.contains("Koulutuksiin on osallistunut 40 henkilöä, kun organisaatioiden henkilöstöä on 410: tavoittavuus 9,8 %."), "{}", view.body);
     assert!(view.body.contains("2026 Q4"));
     assert!(
         view.body.contains(r#"role="img""#)

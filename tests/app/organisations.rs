@@ -613,8 +613,11 @@ async fn csv_files_that_cannot_be_read_are_refused_clearly() {
         .contains("Tiedostossa ei ole yhtään organisaatiota"));
     let big = "Iso Oy;helsinki;muu;1\n".repeat(20_000);
     let res = upload(&mut kaisa, big.as_bytes()).await;
-    assert_eq!(res.status, 400);
-    assert!(res.body.contains("Tiedosto on liian suuri"));
+    assert_eq!(res.status, 413);
+    assert!(res
+        .body
+        .contains("Tiedosto on liian suuri: enintään 256\u{a0}kt. Mitään ei tallennettu."));
+    assert!(res.body.contains(r#"type="file""#), "the upload form again");
     let many = (0..2001)
         .map(|i| format!("Yritys {i};helsinki;muu;1\n"))
         .collect::<String>();

@@ -70,9 +70,10 @@ function onlyLink(message, prefix) {
 async function networkFigures(page) {
   await visit(page, '/verkosto');
   const figures = await page.$$eval('dl.figures > div', (divs) =>
-    Object.fromEntries(divs.map((d) => [d.querySelector('dt').textContent.trim(), d.querySelector('dd').textContent.trim()])));
+    Object.fromEntries(divs.map((d) => [d.querySelector('dt').textContent.trim(), d.querySelector('dd').textContent.trim().replace(/[\s\u00a0]/g, '')])));
+  // Figures as the page writes them ("1 234", "9,8 %"), read back as numbers' text.
   const helsinki = await page.$$eval('#reach-h ~ .chart-with-table tbody tr', (rows) =>
-    rows.map((r) => [...r.children].map((c) => c.textContent.trim())).find((c) => /^(Helsingin|Helsingfors|Helsinki)/.test(c[0])));
+    rows.map((r) => [...r.children].map((c) => c.textContent.trim().replace(/[\s\u00a0]/g, ''))).find((c) => /^(Helsingin|Helsingfors|Helsinki)/.test(c[0])));
   const registry = await text(page, 'section[aria-labelledby="registry-h"]');
   return { figures, helsinki, registry };
 }
@@ -353,7 +354,9 @@ describe('journeys', { concurrency: false }, () => {
       await applicant.fill('#notes', 'Tiimin kirjaamisaamu');
       await press(applicant, applicant.getByRole('button', { name: t('fi', 'training.submit') }));
       const table = await text(applicant, 'section[aria-labelledby="koulutukset"] table');
-      assert.ok(table.includes(today) && table.includes(String(PARTICIPANTS)), table);
+      // The day as a Finn writes it: 6.12.2026.
+      const [y, m, d] = today.split('-').map(Number);
+      assert.ok(table.includes(`${d}.${m}.${y}`) && table.includes(String(PARTICIPANTS)), table);
 
       const after = await networkFigures(coordinator);
       const col = 2; // county, staff, participants, reach, active

@@ -271,6 +271,8 @@ pub fn open_refresher_cohorts(
         .inner_join(courses::table)
         .filter(courses::kind.eq("refresher"))
         .filter(courses::active.eq(true))
+        .filter(cohort_t::cancelled_at.is_null())
+        .filter(cohort_t::archived_at.is_null())
         .filter(cohort_t::ends_on.is_null().or(cohort_t::ends_on.ge(as_of)))
         .filter(
             cohort_t::applications_close_on

@@ -5,7 +5,7 @@
 use super::normalise;
 use crate::cohorts::{self, CohortRole};
 use crate::discussions::{self, answers, notify, stats};
-use crate::web::ctx::{see_other, Auth, Ctx};
+use crate::web::ctx::{Auth, Ctx};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -130,7 +130,10 @@ pub async fn publish(
         .state
         .db(move |conn| answers::publish(conn, &who, thread_id, &draft, now))
         .await?;
-    Ok(see_other(&format!("/tietopankki/vastaukset/{id}")))
+    Ok(auth.0.see_other_notice(
+        &format!("/tietopankki/vastaukset/{id}"),
+        "notice.answer_published",
+    ))
 }
 
 pub async fn withdraw(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -141,7 +144,10 @@ pub async fn withdraw(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRespons
         .state
         .db(move |conn| answers::withdraw(conn, &who, thread_id, now))
         .await?;
-    Ok(see_other(&format!("/keskustelut/ketju/{thread_id}")))
+    Ok(auth.0.see_other_notice(
+        &format!("/keskustelut/ketju/{thread_id}"),
+        "notice.answer_withdrawn",
+    ))
 }
 
 /// A published answer in the open knowledge bank (no sign-in needed).

@@ -315,5 +315,8 @@ pub async fn resolve_report(auth: Auth, path: web::Path<i64>) -> AppResult<HttpR
         .state
         .db(move |conn| moderation::resolve_report(conn, &who, report_id, now))
         .await?;
-    Ok(see_other("/keskustelut/valmentaja#ilmoitukset"))
+    Ok(auth.0.see_other_notice(
+        "/keskustelut/valmentaja#ilmoitukset",
+        "notice.report_resolved",
+    ))
 }

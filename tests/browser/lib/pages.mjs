@@ -209,7 +209,29 @@ export const PAGES = [
   { name: "trainers' desk (unanswered questions)", who: ['trainer'], open: get('/keskustelut/valmentaja') },
   { name: 'discussion figures', who: ['trainer', 'coordinator'], open: inCohort((c) => `/hallinta/ryhmat/${c}/keskustelut`) },
   { name: 'expert home', who: ['trainee', 'coordinator'], open: get('/asiantuntija') },
-  { name: 'cohorts', who: MANAGERS, open: get('/hallinta/ryhmat') },
+  { name: 'cohorts', who: ['trainer', ...MANAGERS], open: get('/hallinta/ryhmat') },
+  {
+    name: 'new cohort, with errors beside the fields',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, '/hallinta/ryhmat/uusi');
+      await page.fill('#name', 'Virheellinen ryhmä');
+      await page.fill('#starts_on', '2030-03-01');
+      await page.fill('#ends_on', '2030-02-01');
+      await submit(page, 'main form.form', { status: 400, noValidate: true });
+      if (!(await page.locator('#ends_on-error').count())) throw new Error('no error beside the end date');
+    },
+  },
+  {
+    name: 'cohort, cancel refused without a reason',
+    who: ['coordinator'],
+    open: async (page) => {
+      await visit(page, `/hallinta/ryhmat/${await demoCohort(page)}`);
+      await page.click('details.danger-zone summary');
+      await submit(page, 'details.danger-zone form', { status: 400, noValidate: true });
+      if (!(await page.locator('#cancel-reason-error').count())) throw new Error('no error beside the reason');
+    },
+  },
   { name: 'new cohort', who: MANAGERS, open: get('/hallinta/ryhmat/uusi') },
   { name: 'cohort (management)', who: ['trainer', ...MANAGERS], open: inCohort((c) => `/hallinta/ryhmat/${c}`) },
   { name: 'cohort, edit', who: MANAGERS, open: inCohort((c) => `/hallinta/ryhmat/${c}/muokkaa`) },

@@ -84,7 +84,13 @@ impl Catalog {
             let text = std::str::from_utf8(&file.data)?;
             let value: toml::Table =
                 toml::from_str(text).map_err(|e| anyhow::anyhow!("locales/{name}: {e}"))?;
-            flatten("", &value, &mut strings);
+            let mut these = HashMap::new();
+            flatten("", &value, &mut these);
+            // Two files giving one key a text would make one of them silently lose.
+            if let Some(key) = these.keys().find(|k| strings.contains_key(*k)) {
+                anyhow::bail!("locales/{name}: the key {key} is already given in another file");
+            }
+            strings.extend(these);
             found = true;
         }
         if !found {

@@ -9,6 +9,7 @@ mod content;
 mod course_snapshots;
 mod courses;
 mod demo_scale;
+mod discussion_mail;
 mod discussions;
 mod foundation;
 mod mail;

@@ -1,0 +1,104 @@
+// Every page of lib/pages.mjs fits the window, for every person who sees it, at a desktop
+// (1280 px), a small laptop or tablet (1024 px) and a phone (375 px) width: the document is
+// never wider than the window (wide tables scroll inside their own region instead), and every
+// such scrolling region can be reached and named (tabindex="0", role="region", a label).
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ACCOUNTS, LANGS, launch, newContext, newPage, signIn, switchLanguage, visit,
+} from './lib/kirjaamo.mjs';
+import { PAGES } from './lib/pages.mjs';
+
+export const WIDTHS = [1280, 1024, 375];
+const WHO = [...new Set(PAGES.flatMap((p) => p.who))];
+const failures = [];
+
+/// What sticks out: the document's width, and the elements wider than the window (the
+/// outermost ones only), so a failure says what to fix.
+export async function measure(page) {
+  return page.evaluate(() => {
+    const vw = window.innerWidth;
+    const sw = document.documentElement.scrollWidth;
+    const culprits = [];
+    if (sw > vw) {
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > vw + 0.5 && r.width > 0) {
+          const parentOut = el.parentElement && el.parentElement.getBoundingClientRect().right > vw + 0.5;
+          if (!parentOut || el.parentElement === document.body) {
+            const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+              (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
+            culprits.push(`${name} (right edge ${Math.round(r.right)} px)`);
+          }
+        }
+        if (culprits.length >= 5) break;
+      }
+    }
+    // Regions that scroll sideways must be reachable by keyboard and named.
+    const badRegions = [];
+    for (const el of document.querySelectorAll('main *')) {
+      const style = getComputedStyle(el);
+      if (!['auto', 'scroll'].includes(style.overflowX)) continue;
+      if (el.scrollWidth <= el.clientWidth) continue;
+      if (el.tagName === 'PRE' || el.tagName === 'TEXTAREA') continue;
+      const ok = el.getAttribute('tabindex') === '0' && el.getAttribute('role') === 'region' &&
+        (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'));
+      if (!ok) badRegions.push(el.outerHTML.slice(0, 120));
+    }
+    return { vw, sw, culprits, badRegions };
+  });
+}
+
+describe('pages fit the window (1280, 1024 and 375 px)', () => {
+  let browser;
+  before(async () => { browser = await launch(); });
+  after(async () => {
+    await browser?.close();
+    console.log(`\nwidth check: ${failures.length} page state(s) too wide`);
+    for (const f of failures) console.log(`  FAIL ${f}`);
+  });
+
+  for (const who of WHO) {
+    describe(who === 'anonymous' ? 'signed out' : `signed in as ${who}`, () => {
+      let context;
+      let page;
+      before(async () => {
+        context = await newContext(browser, { viewport: { width: WIDTHS[0], height: 900 } });
+        page = await newPage(context);
+        if (who !== 'anonymous') await signIn(page, ACCOUNTS[who]);
+      });
+      after(async () => { await context?.close(); });
+
+      for (const lang of LANGS) {
+        describe(lang, () => {
+          before(async () => {
+            await page.setViewportSize({ width: WIDTHS[0], height: 900 });
+            await visit(page, '/');
+            await switchLanguage(page, lang);
+          });
+          for (const p of PAGES.filter((p) => p.who.includes(who))) {
+            it(p.name, async () => {
+              const problems = [];
+              for (const width of WIDTHS) {
+                await page.setViewportSize({ width, height: 900 });
+                // Each width opens the page afresh, as a person with that screen would.
+                await p.open(page);
+                const m = await measure(page);
+                const where = `${p.name} ${new URL(page.url()).pathname} at ${width} px (${lang}, ${who})`;
+                if (m.sw > m.vw) {
+                  problems.push(`${where}: the document is ${m.sw} px wide in a ${m.vw} px window; sticking out: ${m.culprits.join(', ') || '?'}`);
+                }
+                for (const r of m.badRegions) {
+                  problems.push(`${where}: a region scrolls sideways but is not a focusable, named region: ${r}`);
+                }
+              }
+              failures.push(...problems);
+              assert.deepEqual(problems, [], problems.join('\n'));
+            });
+          }
+        });
+      }
+    });
+  }
+});

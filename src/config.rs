@@ -147,7 +147,9 @@ fn digest_hour(value: Option<&str>) -> anyhow::Result<u32> {
             .ok()
             .filter(|h| *h < 24)
             .with_context(|| {
-                format!("KIRJAAMO_DIGEST_HOUR must be an hour from 0 to 23 (Helsinki time), not {v:?}")
+                format!(
+                    "KIRJAAMO_DIGEST_HOUR must be an hour from 0 to 23 (Helsinki time), not {v:?}"
+                )
             }),
     }
 }

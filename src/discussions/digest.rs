@@ -16,11 +16,11 @@ use crate::db::schema_discussions::{
     discussion_digest_items as di, discussion_posts as dp, discussion_threads as dt,
 };
 use crate::db::{portable_sql, write_tx, AnyConnection, DbPool};
+use crate::i18n::format::{from_helsinki, helsinki};
 use crate::i18n::Lang;
 use crate::mail::{self, Envelope, Messaging};
 use crate::templates::Templates;
 use crate::AppResult;
-use crate::i18n::format::{from_helsinki, helsinki};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
@@ -304,18 +304,45 @@ mod tests {
     #[test]
     fn the_slot_is_the_latest_local_hour_summer_time_included() {
         // Winter (UTC+2): 07.00 in Helsinki is 05.00 UTC.
-        assert_eq!(digest_slot(utc("2026-12-06 05:00"), 7), utc("2026-12-06 05:00"));
-        assert_eq!(digest_slot(utc("2026-12-06 04:59"), 7), utc("2026-12-05 05:00"));
-        assert_eq!(digest_slot(utc("2026-12-06 21:30"), 7), utc("2026-12-06 05:00"));
+        assert_eq!(
+            digest_slot(utc("2026-12-06 05:00"), 7),
+            utc("2026-12-06 05:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-12-06 04:59"), 7),
+            utc("2026-12-05 05:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-12-06 21:30"), 7),
+            utc("2026-12-06 05:00")
+        );
         // Summer (UTC+3): 07.00 is 04.00 UTC.
-        assert_eq!(digest_slot(utc("2026-06-06 04:00"), 7), utc("2026-06-06 04:00"));
-        assert_eq!(digest_slot(utc("2026-06-06 03:59"), 7), utc("2026-06-05 04:00"));
+        assert_eq!(
+            digest_slot(utc("2026-06-06 04:00"), 7),
+            utc("2026-06-06 04:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-06-06 03:59"), 7),
+            utc("2026-06-05 04:00")
+        );
         // The night the clocks go forward (29.3.2026): 07.00 is already summer time.
-        assert_eq!(digest_slot(utc("2026-03-29 12:00"), 7), utc("2026-03-29 04:00"));
-        assert_eq!(digest_slot(utc("2026-03-28 12:00"), 7), utc("2026-03-28 05:00"));
+        assert_eq!(
+            digest_slot(utc("2026-03-29 12:00"), 7),
+            utc("2026-03-29 04:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-03-28 12:00"), 7),
+            utc("2026-03-28 05:00")
+        );
         // Late evening UTC is already the next day in Helsinki.
-        assert_eq!(digest_slot(utc("2026-12-06 22:30"), 0), utc("2026-12-06 22:00"));
+        assert_eq!(
+            digest_slot(utc("2026-12-06 22:30"), 0),
+            utc("2026-12-06 22:00")
+        );
         // Another configured hour.
-        assert_eq!(digest_slot(utc("2026-12-06 10:00"), 18), utc("2026-12-05 16:00"));
+        assert_eq!(
+            digest_slot(utc("2026-12-06 10:00"), 18),
+            utc("2026-12-05 16:00")
+        );
     }
 }

@@ -99,7 +99,9 @@ pub fn threads(
             .filter(dt::pinned.eq(pinned))
             .into_boxed();
         if let Some(l) = lesson_id {
-            q = q.filter(dt::lesson_id.eq(l)).filter(dt::kind.ne(super::PROMPT));
+            q = q
+                .filter(dt::lesson_id.eq(l))
+                .filter(dt::kind.ne(super::PROMPT));
         } else {
             // An empty prompt is the lesson's invitation, not yet a discussion.
             q = q.filter(dt::kind.ne(super::PROMPT).or(dt::last_post_id.gt(0)));

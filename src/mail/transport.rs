@@ -145,18 +145,18 @@ pub fn build(from: &str, msg: &Outgoing) -> anyhow::Result<Message> {
             .header(ListUnsubscribePost);
     }
     Ok(builder.multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(msg.text.clone()),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(msg.html.clone()),
-                ),
-        )?)
+        MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(msg.text.clone()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(msg.html.clone()),
+            ),
+    )?)
 }
 
 #[cfg(test)]
@@ -194,7 +194,10 @@ mod tests {
 
     #[test]
     fn an_unsubscribable_message_offers_one_click() {
-        let long = format!("https://kirjaamo.example.fi/keskustelut/peru-tilaus/{}", "a".repeat(150));
+        let long = format!(
+            "https://kirjaamo.example.fi/keskustelut/peru-tilaus/{}",
+            "a".repeat(150)
+        );
         let msg = Outgoing {
             id: 2,
             to_email: "maija@example.fi".into(),

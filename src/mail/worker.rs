@@ -103,17 +103,15 @@ fn claim(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> QueryResul
     Ok(rows
         .into_iter()
         .map(
-            |(id, to_email, to_name, subject, text, html, message_id, list_unsubscribe)| {
-                Outgoing {
-                    id,
-                    to_email,
-                    to_name,
-                    subject,
-                    text,
-                    html,
-                    message_id,
-                    list_unsubscribe,
-                }
+            |(id, to_email, to_name, subject, text, html, message_id, list_unsubscribe)| Outgoing {
+                id,
+                to_email,
+                to_name,
+                subject,
+                text,
+                html,
+                message_id,
+                list_unsubscribe,
             },
         )
         .collect())

@@ -191,15 +191,16 @@ pub fn compare(
         find_year(conn, year)?
     };
     let previous_survey = find_year(conn, year - 1)?;
+    let names_in = crate::i18n::Lang::parse(lang).unwrap_or_default();
     let cols: Vec<(i64, String)> = match scope {
         Scope::Region(r) => counties::table
             .filter(counties::region_id.eq(r))
-            .order(counties::name_fi)
-            .select((counties::id, counties::name_fi))
+            .order(crate::network::names::county(names_in))
+            .select((counties::id, crate::network::names::county(names_in)))
             .load(conn)?,
         Scope::County(c) => counties::table
             .filter(counties::id.eq(c))
-            .select((counties::id, counties::name_fi))
+            .select((counties::id, crate::network::names::county(names_in)))
             .load(conn)?,
     };
     let qs: Vec<Question> = match &survey {

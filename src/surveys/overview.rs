@@ -44,6 +44,7 @@ pub fn overview(
     who: &Principal,
     scope: Scope,
     now: NaiveDateTime,
+    lang: crate::i18n::Lang,
 ) -> AppResult<Overview> {
     let today = now.date();
     let counties = registry::counties_of(conn, scope)?;
@@ -144,7 +145,7 @@ pub fn overview(
         unanswered_questions,
         members,
         active_members,
-        reach: registry::reach(conn, scope)?,
+        reach: registry::reach(conn, scope, lang)?,
         blind_spots,
         surveys: super::managed(conn, who, Some(scope), today, 5)?,
     })

@@ -174,13 +174,14 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
     } else {
         Vec::new()
     };
+    let lang_code = crate::i18n::Lang::parse(lang).unwrap_or_default();
     let region_names: BTreeMap<i64, String> = regions::table
-        .select((regions::id, regions::name_fi))
+        .select((regions::id, crate::network::names::region(lang_code)))
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
     let county_names: BTreeMap<i64, String> = counties::table
-        .select((counties::id, counties::name_fi))
+        .select((counties::id, crate::network::names::county(lang_code)))
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();

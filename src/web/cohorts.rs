@@ -154,6 +154,7 @@ impl CohortForm {
 /// The choices of the cohort form: published courses and the regions the caller manages.
 async fn form_choices(auth: &Auth) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
@@ -164,7 +165,7 @@ async fn form_choices(auth: &Auth) -> AppResult<(Vec<(i64, String)>, Vec<(i64, S
                 .load(conn)?;
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
-                .select((regions::id, regions::name_fi))
+                .select((regions::id, crate::network::names::region(lang)))
                 .load(conn)?;
             let regions = regions
                 .into_iter()
@@ -428,12 +429,13 @@ pub async fn enrolment_action(
 pub async fn queue(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     let cohort = managed_cohort(&auth, path.into_inner()).await?;
     let c2 = cohort.clone();
+    let lang = auth.0.lang;
     let (rows, seats) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
-                applications::queue(conn, &c2)?,
+                applications::queue(conn, &c2, lang)?,
                 cohorts::seats_taken(conn, c2.id)?,
             ))
         })

@@ -5,9 +5,9 @@
 use super::ctx::{see_other, Auth, Ctx};
 use crate::accounts::audit;
 use crate::learning::completion;
-use crate::network::refresher;
 use crate::network::registry::{self, Quarter, Scope};
 use crate::network::trainings::{self, NewTraining};
+use crate::network::{names, refresher};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -57,6 +57,7 @@ async fn expert_page(
 ) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
     let today = auth.0.state.clock.today();
+    let lang = auth.0.lang;
     let (memberships, certificates, held, organisations, standing, case) = auth
         .0
         .state
@@ -74,8 +75,8 @@ async fn expert_page(
                 .left_join(counties::table)
                 .filter(memberships::user_id.eq(uid))
                 .select((
-                    regions::name_fi,
-                    counties::name_fi.nullable(),
+                    names::region(lang),
+                    names::county_or_none(lang),
                     memberships::joined_at,
                     memberships::refreshed_at,
                     memberships::status,
@@ -84,7 +85,7 @@ async fn expert_page(
             Ok((
                 ms,
                 completion::certificates_of(conn, uid)?,
-                trainings::of_user(conn, uid)?,
+                trainings::of_user(conn, uid, lang)?,
                 trainings::organisation_choices(conn, uid)?,
                 refresher::standing_of(conn, uid, today)?,
                 refresher::own_case(conn, uid)?,
@@ -190,10 +191,11 @@ pub(super) async fn scope_for(
 ) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let who = auth.principal().clone();
     let (alue, maakunta) = (q.alue, q.maakunta);
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
-            let scopes = registry::scopes_for(conn, &who)?;
+            let scopes = registry::scopes_for(conn, &who, lang)?;
             let wanted = match (maakunta, alue) {
                 (Some(c), _) => Scope::County(c),
                 (None, Some(r)) => Scope::Region(r),
@@ -211,16 +213,17 @@ const REGISTRY_PAGE: i64 = 200;
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
     let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = auth.0.state.clock.today();
+    let lang = auth.0.lang;
     let (rows, counts, quarters, reach, blind) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
-                registry::registry_first(conn, scope, REGISTRY_PAGE)?,
+                registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
                 registry::registry_counts(conn, scope)?,
                 registry::trainings_by_quarter(conn, scope, today, 8)?,
-                registry::reach(conn, scope)?,
-                registry::blind_spots(conn, scope)?,
+                registry::reach(conn, scope, lang)?,
+                registry::blind_spots(conn, scope, lang)?,
             ))
         })
         .await?;
@@ -364,7 +367,8 @@ pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<Http
         .0
         .state
         .db(move |conn| {
-            let rows = registry::registry(conn, scope)?;
+            // A file for spreadsheets and other systems: the official (Finnish) names.
+            let rows = registry::registry(conn, scope, crate::i18n::Lang::Fi)?;
             audit::record(
                 conn,
                 Some(actor),
@@ -523,6 +527,7 @@ async fn render_transfer(
     done: bool,
 ) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     let counties = auth
         .0
         .state
@@ -530,11 +535,11 @@ async fn render_transfer(
             use crate::db::schema::counties;
             use diesel::prelude::*;
             let rows: Vec<(i64, i64, String, Option<chrono::NaiveDateTime>)> = counties::table
-                .order(counties::name_fi)
+                .order(names::county(lang))
                 .select((
                     counties::id,
                     counties::region_id,
-                    counties::name_fi,
+                    names::county(lang),
                     counties::transferred_at,
                 ))
                 .load(conn)?;
@@ -598,6 +603,7 @@ pub async fn placements_page(auth: Auth) -> AppResult<HttpResponse> {
     if !who.manages_anything() {
         return Err(AppError::Forbidden);
     }
+    let lang = auth.0.lang;
     let (waiting, organisations) = auth
         .0
         .state
@@ -626,12 +632,12 @@ pub async fn placements_page(auth: Auth) -> AppResult<HttpResponse> {
             let orgs: Vec<(i64, String, i64, String)> = organisations::table
                 .inner_join(counties::table)
                 .filter(organisations::active.eq(true))
-                .order((counties::name_fi, organisations::name))
+                .order((names::county(lang), organisations::name))
                 .select((
                     organisations::id,
                     organisations::name,
                     counties::region_id,
-                    counties::name_fi,
+                    names::county(lang),
                 ))
                 .load(conn)?;
             let orgs: Vec<_> = orgs

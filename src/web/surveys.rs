@@ -188,6 +188,7 @@ async fn audience_choices(auth: &Auth) -> AppResult<Vec<(String, String)>> {
         catalog.get("survey.audience_cohort").to_string(),
     );
     let all = catalog.get("survey.audience_all").to_string();
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
@@ -195,7 +196,7 @@ async fn audience_choices(auth: &Auth) -> AppResult<Vec<(String, String)>> {
             if who.is_admin() {
                 out.push(("all".to_string(), all));
             }
-            let scopes = registry::scopes_for(conn, &who)?;
+            let scopes = registry::scopes_for(conn, &who, lang)?;
             for (s, name) in &scopes {
                 let v = match s {
                     Scope::Region(r) => format!("region:{r}"),
@@ -582,10 +583,11 @@ async fn scope_for(
     maakunta: Option<i64>,
 ) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
-            let scopes = registry::scopes_for(conn, &who)?;
+            let scopes = registry::scopes_for(conn, &who, lang)?;
             let wanted = match (maakunta, alue) {
                 (Some(c), _) => Scope::County(c),
                 (None, Some(r)) => Scope::Region(r),
@@ -670,6 +672,7 @@ async fn render_assessment(
 ) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
     let now = auth.0.now();
+    let lang = auth.0.lang;
     let (survey, qs, stored, county) = auth
         .0
         .state
@@ -678,7 +681,7 @@ async fn render_assessment(
             use diesel::prelude::*;
             let county: Option<String> = counties::table
                 .find(county_id)
-                .select(counties::name_fi)
+                .select(crate::network::names::county(lang))
                 .first(conn)
                 .optional()?;
             let Some(county) = county else {
@@ -794,10 +797,11 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
     let who = auth.principal().clone();
     let now = auth.0.now();
+    let lang = auth.0.lang;
     let o = auth
         .0
         .state
-        .db(move |conn| overview::overview(conn, &who, scope, now))
+        .db(move |conn| overview::overview(conn, &who, scope, now, lang))
         .await?;
     let mut c = tera::Context::new();
     scope_context(&mut c, scope, &scopes);

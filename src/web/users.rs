@@ -70,6 +70,7 @@ pub async fn list(auth: Auth, q: web::Query<Search>) -> AppResult<HttpResponse> 
 pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     auth.require_admin()?;
     let id = path.into_inner();
+    let lang = auth.0.lang;
     let (user, roles, regions, counties) = auth
         .0
         .state
@@ -82,11 +83,11 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
                 .collect();
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
-                .select((regions::id, regions::name_fi))
+                .select((regions::id, crate::network::names::region(lang)))
                 .load(conn)?;
             let counties: Vec<(i64, String)> = counties::table
-                .order(counties::name_fi)
-                .select((counties::id, counties::name_fi))
+                .order(crate::network::names::county(lang))
+                .select((counties::id, crate::network::names::county(lang)))
                 .load(conn)?;
             Ok((user, roles, regions, counties))
         })

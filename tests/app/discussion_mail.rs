@@ -8,7 +8,9 @@ use crate::mail::{smtp_mailer, SmtpServer};
 use crate::support::TestApp;
 use diesel::prelude::*;
 use kirjaamo::db::schema::{outbox_messages as om, users};
-use kirjaamo::db::schema_discussions::{discussion_settings as ds, discussion_subscriptions as dsub};
+use kirjaamo::db::schema_discussions::{
+    discussion_settings as ds, discussion_subscriptions as dsub,
+};
 use kirjaamo::mail::Messaging;
 
 fn world() -> (TestApp, i64) {
@@ -66,7 +68,14 @@ async fn notifications_and_digests_carry_a_one_click_unsubscribe() {
     let (app, cohort) = world();
     let mut trainee = app.signed_in("trainee@example.fi").await;
     let mut trainer = app.signed_in("trainer@example.fi").await;
-    let thread = ask(&mut trainee, cohort, "question", "Kysymys", "Miten kirjaan?").await;
+    let thread = ask(
+        &mut trainee,
+        cohort,
+        "question",
+        "Kysymys",
+        "Miten kirjaan?",
+    )
+    .await;
     reply(&mut trainer, thread, "Näin kirjaat.", None).await;
 
     // The trainee's notification names its unsubscribe address as a header, too.
@@ -75,16 +84,21 @@ async fn notifications_and_digests_carry_a_one_click_unsubscribe() {
     assert_eq!(queued[0].0, "discussion_post");
     let url = queued[0].1.clone().expect("List-Unsubscribe stored");
     let base = &app.state.config.base_url;
-    assert!(url.starts_with(&format!("{base}/keskustelut/peru-tilaus/")), "{url}");
+    assert!(
+        url.starts_with(&format!("{base}/keskustelut/peru-tilaus/")),
+        "{url}"
+    );
     // Transactional mail (the applicant's confirmation, a password reset) has none.
-    assert!(om::table
-        .filter(om::template.ne("discussion_post"))
-        .filter(om::template.ne("discussion_digest"))
-        .filter(om::list_unsubscribe.is_not_null())
-        .count()
-        .get_result::<i64>(&mut app.conn())
-        .unwrap()
-        == 0);
+    assert!(
+        om::table
+            .filter(om::template.ne("discussion_post"))
+            .filter(om::template.ne("discussion_digest"))
+            .filter(om::list_unsubscribe.is_not_null())
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .unwrap()
+            == 0
+    );
 
     // Delivered, the message carries both headers (RFC 2369 and RFC 8058).
     app.state.mailer().deliver_due(100).await.unwrap();
@@ -157,7 +171,10 @@ async fn notifications_and_digests_carry_a_one_click_unsubscribe() {
     assert_eq!(digest.0, "discussion_digest");
     let all = digest.1.expect("the digest's List-Unsubscribe");
     let res = mail_program
-        .post_raw(&all.replace(base.as_str(), ""), &[("List-Unsubscribe", "One-Click")])
+        .post_raw(
+            &all.replace(base.as_str(), ""),
+            &[("List-Unsubscribe", "One-Click")],
+        )
         .await;
     assert_eq!(res.status, 200);
     let mode: String = ds::table

@@ -129,10 +129,8 @@ fn send_digests(app: &TestApp) -> usize {
 
 /// The next 07.00 in Helsinki (the default digest hour) after the test clock's now.
 pub fn next_digest_morning(app: &TestApp) -> chrono::NaiveDateTime {
-    let slot = kirjaamo::discussions::digest::digest_slot(
-        app.clock.now(),
-        app.state.config.digest_hour,
-    );
+    let slot =
+        kirjaamo::discussions::digest::digest_slot(app.clock.now(), app.state.config.digest_hour);
     slot + chrono::Duration::days(1)
 }
 
@@ -1440,19 +1438,33 @@ async fn the_lessons_prompt_heads_its_discussion_and_is_listed_once_written_in()
     assert_eq!(prompts.len(), 1, "once, however often it is opened");
     assert!(!prompts[0].1, "a prompt is not pinned");
     let prompt = prompts[0].0;
-    assert!(!list.body.contains(&format!("/keskustelut/ketju/{prompt}\"")));
+    assert!(!list
+        .body
+        .contains(&format!("/keskustelut/ketju/{prompt}\"")));
     let page = trainee.get(&format!("/keskustelut/ketju/{prompt}")).await;
     assert!(page
         .body
         .contains("Mikä teidän työssänne on kirjaamisen tärkein tehtävä?"));
-    reply(&mut trainee, prompt, "Asiakkaan oikeuksien turvaaminen.", None).await;
+    reply(
+        &mut trainee,
+        prompt,
+        "Asiakkaan oikeuksien turvaaminen.",
+        None,
+    )
+    .await;
     // Written in, it joins the cohort's list; its own lesson shows it at the top only.
     let list = trainer.get(&format!("/keskustelut/ryhma/{cohort}")).await;
-    assert!(list.body.contains(&format!("/keskustelut/ketju/{prompt}\"")));
+    assert!(list
+        .body
+        .contains(&format!("/keskustelut/ketju/{prompt}\"")));
     let area = trainer
         .get(&format!("/ryhmat/{cohort}/{LESSON}/keskustelu"))
         .await;
-    assert!(area.body.contains("Lue 1 vastaus ja kirjoita omasi"), "{}", area.body);
+    assert!(
+        area.body.contains("Lue 1 vastaus ja kirjoita omasi"),
+        "{}",
+        area.body
+    );
     assert_eq!(
         area.body
             .matches(&format!("/keskustelut/ketju/{prompt}\""))
@@ -1486,7 +1498,9 @@ async fn the_cohort_list_shows_real_threads_by_activity() {
     let mut trainee = app.signed_in("trainee@example.fi").await;
     let mut trainee2 = app.signed_in("trainee2@example.fi").await;
     let mut trainer = app.signed_in("trainer@example.fi").await;
-    trainee.get(&format!("/ryhmat/{cohort}/{LESSON}/keskustelu")).await;
+    trainee
+        .get(&format!("/ryhmat/{cohort}/{LESSON}/keskustelu"))
+        .await;
     let prompt: i64 = dt::table
         .filter(dt::cohort_id.eq(cohort))
         .filter(dt::kind.eq("prompt"))
@@ -1494,18 +1508,40 @@ async fn the_cohort_list_shows_real_threads_by_activity() {
         .first(&mut app.conn())
         .unwrap();
     let older = ask(&mut trainee, cohort, "question", "Vanhempi kysymys", "x").await;
-    let newer = ask(&mut trainee2, cohort, "discussion", "Uudempi keskustelu", "y").await;
+    let newer = ask(
+        &mut trainee2,
+        cohort,
+        "discussion",
+        "Uudempi keskustelu",
+        "y",
+    )
+    .await;
     let pos = |body: &str, id: i64| body.find(&format!("/keskustelut/ketju/{id}\""));
-    let list = trainee.get(&format!("/keskustelut/ryhma/{cohort}")).await.body;
-    assert!(pos(&list, newer) < pos(&list, older), "newest activity first");
-    assert!(pos(&list, prompt).is_none(), "the empty prompt is not listed");
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
+    assert!(
+        pos(&list, newer) < pos(&list, older),
+        "newest activity first"
+    );
+    assert!(
+        pos(&list, prompt).is_none(),
+        "the empty prompt is not listed"
+    );
     // A reply to the prompt puts it first among the threads, not above them by force.
     reply(&mut trainee2, prompt, "Vastaan tehtävään.", None).await;
-    let list = trainee.get(&format!("/keskustelut/ryhma/{cohort}")).await.body;
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
     assert!(pos(&list, prompt) < pos(&list, newer));
     // Activity in the older question moves it up; a trainer's pin puts a thread on top.
     reply(&mut trainer, older, "Vastaus.", None).await;
-    let list = trainee.get(&format!("/keskustelut/ryhma/{cohort}")).await.body;
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
     assert!(pos(&list, older) < pos(&list, prompt));
     trainer
         .post(
@@ -1513,7 +1549,10 @@ async fn the_cohort_list_shows_real_threads_by_activity() {
             &[("action", "pin")],
         )
         .await;
-    let list = trainee.get(&format!("/keskustelut/ryhma/{cohort}")).await.body;
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
     assert!(pos(&list, newer) < pos(&list, older));
     assert!(list.contains("Kiinnitetty"));
 }

@@ -722,7 +722,14 @@ async fn the_overview_brings_the_areas_figures_together() {
     .unwrap()
     .unwrap();
     let socca = kirjaamo::network::registry::Scope::Region(app.region_id("socca"));
-    let o = surveys::overview::overview(&mut app.conn(), &who, socca, app.clock.now()).unwrap();
+    let o = surveys::overview::overview(
+        &mut app.conn(),
+        &who,
+        socca,
+        app.clock.now(),
+        kirjaamo::i18n::Lang::Fi,
+    )
+    .unwrap();
     // Helsinki and Vantaa-Kerava members plus the respondent (Helsinki); not Pirkanmaa's.
     assert_eq!(o.members, 3);
     assert_eq!(o.active_members, 3);

@@ -365,15 +365,21 @@ async fn a_named_survey_names_respondents_beside_open_answers() {
             (format!("q{}", qs[0].0), "3".to_string()),
             (
                 format!("t{}", qs[1].0),
-                "Hyvä <script>alert(1)</script>".to_string(),
+                "Hyvä <script>alert(1)</script>\r\nToinen rivi.\r\n\r\nKolmas kappale.".to_string(),
             ),
         ],
     )
     .await;
     let page = coord.get(&format!("/kyselyt/{id}/tulokset")).await;
-    assert!(page
-        .body
-        .contains("Vastaaja Numero1:</strong> Hyvä &lt;script&gt;"));
+    // Escaped, and the line breaks kept (the page shows them with white-space: pre-line).
+    assert!(
+        page.body.contains(
+            "Vastaaja Numero1:</strong> <span class=\"answer-text\">Hyvä &lt;script&gt;alert(1)&lt;&#x2F;script&gt;\r\nToinen rivi.\r\n\r\nKolmas kappale.</span>"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<br"), "no markup added");
     // A single respondent's group is still hidden in the breakdown (the rule is for all).
     let survey = surveys::find(&mut app.conn(), id).unwrap();
     let r = results::results(&mut app.conn(), &survey, "fi").unwrap();

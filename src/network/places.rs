@@ -398,6 +398,14 @@ pub fn move_county(
     })
 }
 
+/// The county a recorded change belongs to (NotFound for an unknown change).
+pub fn county_of_change(conn: &mut AnyConnection, change_id: i64) -> AppResult<i64> {
+    Ok(cr::table
+        .find(change_id)
+        .select(cr::county_id)
+        .first(conn)?)
+}
+
 /// Takes back a recorded change (a mistake): the county's days from it on count in the region
 /// before it again. The county's only mapping cannot be taken back. Returns the county.
 pub fn undo_change(

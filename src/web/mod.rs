@@ -17,6 +17,7 @@ pub mod network;
 pub mod notice;
 pub mod organisations;
 pub mod pages;
+pub mod places;
 pub mod refresher;
 pub mod routes;
 pub mod surveys;

@@ -143,6 +143,7 @@ pub fn register(t: &mut RouteTable) {
     super::surveys::register(t);
 
     super::users::register(t);
+    super::places::register(t);
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);
     t.post("/hallinta/posti/{id}/uudelleen", admin::outbox_retry_one);

@@ -15,6 +15,7 @@ mod foundation;
 mod mail;
 mod network;
 mod organisations;
+mod places;
 mod privacy;
 mod refresher;
 mod route_matrix;

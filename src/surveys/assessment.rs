@@ -34,9 +34,14 @@ pub fn ensure_year(conn: &mut AnyConnection, year: i32, now: NaiveDateTime) -> A
     if let Some(s) = find_year(conn, year)? {
         return Ok(s);
     }
+    let [fi, sv, en] = super::templates::ASSESSMENT_TITLE;
     let new = NewSurvey {
-        title: format!("Nykytilakartoitus {year}"),
+        title: format!("{fi} {year}"),
         intro: String::new(),
+        title_sv: format!("{sv} {year}"),
+        title_en: format!("{en} {year}"),
+        intro_sv: String::new(),
+        intro_en: String::new(),
         template: "assessment".into(),
         audience: super::Audience::Counties,
         anonymous: false,

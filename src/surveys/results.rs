@@ -92,6 +92,8 @@ pub struct QuestionResult {
     pub number: usize,
     pub question: Question,
     pub text: String,
+    /// The language of `text` ("fi" when the question has no translation).
+    pub text_lang: &'static str,
     pub likert: bool,
     pub dist: Dist,
     pub by_region: Vec<GroupRow>,
@@ -264,6 +266,7 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
         out.push(QuestionResult {
             number,
             text: q.text(lang).to_string(),
+            text_lang: q.text_lang(lang),
             likert: q.is_likert(),
             question: q,
             dist,

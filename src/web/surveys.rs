@@ -68,6 +68,14 @@ pub struct SurveyForm {
     #[serde(default)]
     pub intro: String,
     #[serde(default)]
+    pub title_sv: String,
+    #[serde(default)]
+    pub title_en: String,
+    #[serde(default)]
+    pub intro_sv: String,
+    #[serde(default)]
+    pub intro_en: String,
+    #[serde(default)]
     pub template: String,
     #[serde(default)]
     pub audience: String,
@@ -105,6 +113,11 @@ fn parse_audience(s: &str) -> Option<Audience> {
         ["all"] => Some(Audience::All),
         _ => None,
     }
+}
+
+/// Browsers send CRLF; texts are stored with LF.
+fn normalise(s: &str) -> String {
+    s.replace("\r\n", "\n")
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -160,7 +173,11 @@ impl SurveyForm {
         }
         let new = NewSurvey {
             title: self.title.clone(),
-            intro: self.intro.clone(),
+            intro: normalise(&self.intro),
+            title_sv: self.title_sv.clone(),
+            title_en: self.title_en.clone(),
+            intro_sv: normalise(&self.intro_sv),
+            intro_en: normalise(&self.intro_en),
             template: if self.template == "custom" {
                 "custom".into()
             } else {
@@ -256,7 +273,17 @@ fn require_manager(auth: &Auth) -> AppResult<()> {
 pub async fn new_form(auth: Auth) -> AppResult<HttpResponse> {
     require_manager(&auth)?;
     let today = auth.0.state.clock.today();
+    // The ready-made network feedback survey comes with its title and introduction in all
+    // three languages; the coordinator may change them.
+    let [title, title_sv, title_en] = surveys::templates::NETWORK_FEEDBACK_TITLE;
+    let [intro, intro_sv, intro_en] = surveys::templates::NETWORK_FEEDBACK_INTRO;
     let form = SurveyForm {
+        title: title.into(),
+        title_sv: title_sv.into(),
+        title_en: title_en.into(),
+        intro: intro.into(),
+        intro_sv: intro_sv.into(),
+        intro_en: intro_en.into(),
         template: "network_feedback".into(),
         anonymous: Some("on".into()),
         opens_on: today.to_string(),
@@ -323,6 +350,7 @@ struct FormQuestion {
     id: i64,
     number: usize,
     text: String,
+    text_lang: &'static str,
     likert: bool,
     follow_up: bool,
     value: Option<i32>,
@@ -338,6 +366,7 @@ fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> V
                 id: q.id,
                 number: i + 1,
                 text: q.text(lang).to_string(),
+                text_lang: q.text_lang(lang),
                 likert: q.is_likert(),
                 follow_up: q.follow_up,
                 value: a.and_then(|a| a.value),
@@ -521,7 +550,11 @@ pub async fn results_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRes
     let chart = if res.shown && !rows.is_empty() {
         results::chart(
             &rows,
-            &format!("{}: {}", auth.0.t("survey.chart_title"), survey.title),
+            &format!(
+                "{}: {}",
+                auth.0.t("survey.chart_title"),
+                survey.title_in(auth.0.lang.code())
+            ),
             &likert_labels(&auth),
             "survey-chart",
         )

@@ -339,7 +339,10 @@ mod tests {
 
     #[test]
     fn finnish_text_on_another_page_is_marked_and_escaped() {
-        assert_eq!(text_in(Lang::Fi, Lang::Fi, "Arkistointi & <b>"), "Arkistointi &amp; &lt;b&gt;");
+        assert_eq!(
+            text_in(Lang::Fi, Lang::Fi, "Arkistointi & <b>"),
+            "Arkistointi &amp; &lt;b&gt;"
+        );
         assert_eq!(
             text_in(Lang::Sv, Lang::Fi, "Mitä kirjaaminen on"),
             r#"<span lang="fi">Mitä kirjaaminen on</span>"#

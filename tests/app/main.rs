@@ -12,6 +12,7 @@ mod demo_scale;
 mod discussion_mail;
 mod discussions;
 mod foundation;
+mod languages;
 mod mail;
 mod network;
 mod organisations;

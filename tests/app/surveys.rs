@@ -59,7 +59,7 @@ fn organisation(app: &TestApp, county: &str) -> i64 {
 }
 
 /// A documentation expert working in `county`, a member of its region's network.
-fn member(app: &TestApp, email: &str, name: &str, county: &str) -> i64 {
+pub(crate) fn member(app: &TestApp, email: &str, name: &str, county: &str) -> i64 {
     let org = organisation(app, county);
     let mut conn = app.conn();
     let user = accounts::create_user(

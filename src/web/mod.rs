@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod charts;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;

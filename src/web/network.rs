@@ -2,6 +2,7 @@
 //! coordinators' network view: registry, trainings over time, reach, blind spots and charts
 //! drawn on the server as accessible SVG with the figures beside them, and the CSV export.
 
+use super::charts;
 use super::ctx::{see_other, Auth, Ctx};
 use crate::accounts::audit;
 use crate::learning::completion;
@@ -253,6 +254,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert(
         "participants_chart",
         &bar_chart(
+            auth.0.lang,
             &quarters,
             |q| q.participants,
             catalog.get("network.chart_participants"),
@@ -262,7 +264,12 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("reach", &reach);
     c.insert(
         "reach_chart",
-        &reach_chart(&reach, catalog.get("network.chart_reach")),
+        &reach_chart(
+            auth.0.lang,
+            &reach,
+            catalog.get("network.chart_reach"),
+            catalog.get("chart.goal"),
+        ),
     );
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
@@ -276,86 +283,49 @@ pub(super) fn scope_query(s: Scope) -> String {
     }
 }
 
-/// A bar chart of one figure per quarter. Only numbers and quarter labels go in, never user
-/// text, so the SVG is safe to embed; the same figures stand in a table beside it.
+/// A bar chart of one figure per quarter (`web::charts`), numbers as `lang` writes them; the
+/// same figures stand in a table beside it.
 pub fn bar_chart(
+    lang: crate::i18n::Lang,
     quarters: &[Quarter],
     value: impl Fn(&Quarter) -> i64,
     title: &str,
     id: &str,
 ) -> String {
-    let (w, h, pad) = (640.0, 240.0, 36.0);
-    let max = quarters.iter().map(&value).max().unwrap_or(0).max(1) as f64;
-    let bw = (w - 2.0 * pad) / quarters.len().max(1) as f64;
-    let mut bars = String::new();
-    for (i, q) in quarters.iter().enumerate() {
-        let v = value(q);
-        let bh = (v as f64 / max) * (h - 2.0 * pad);
-        let x = pad + i as f64 * bw + bw * 0.15;
-        let y = h - pad - bh;
-        bars.push_str(&format!(
-            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#1a1a1a">{v}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#4d4d4d">{}</text>"##,
-            bw * 0.7,
-            x + bw * 0.35,
-            (y - 4.0).max(12.0),
-            x + bw * 0.35,
-            h - pad + 16.0,
-            q.label
-        ));
-    }
-    let escaped = crate::templates::escape_html(title);
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{escaped}</title><desc id="{id}-desc">{escaped}: {}</desc><line x1="{pad}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#4d4d4d"/>{bars}</svg>"##,
-        quarters
-            .iter()
-            .map(|q| format!("{} {}", q.label, value(q)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        h - pad,
-        w - pad,
-        h - pad
-    )
+    let bars: Vec<charts::Bar> = quarters
+        .iter()
+        .map(|q| charts::Bar {
+            label: q.label.clone(),
+            value: value(q) as f64,
+            shown: crate::i18n::format::integer(lang, value(q)),
+        })
+        .collect();
+    charts::columns(id, title, &bars)
 }
 
-/// Reach per county against the goal of a quarter of all staff.
-pub fn reach_chart(reach: &registry::Reach, title: &str) -> String {
-    let rows = reach.by_county.len().max(1) as f64;
-    let (w, row_h, label_w) = (640.0, 28.0, 220.0);
-    let h = rows * row_h + 30.0;
-    let scale = (w - label_w - 60.0) / 100.0;
-    let mut bars = String::new();
-    for (i, c) in reach.by_county.iter().enumerate() {
-        let y = 10.0 + i as f64 * row_h;
-        let bw = c.percent.min(100.0) * scale;
-        bars.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{} %</text>"##,
-            label_w - 6.0,
-            y + row_h * 0.6,
-            crate::templates::escape_html(&c.county),
-            row_h * 0.7,
-            label_w + bw + 4.0,
-            y + row_h * 0.6,
-            c.percent
-        ));
-    }
-    let goal_x = label_w + reach.goal_percent * scale;
-    let escaped = crate::templates::escape_html(title);
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="reach-title reach-desc" class="chart"><title id="reach-title">{escaped}</title><desc id="reach-desc">{}</desc>{bars}<line x1="{goal_x:.1}" y1="4" x2="{goal_x:.1}" y2="{:.1}" stroke="#8a1c13" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#8a1c13">{} %</text></svg>"##,
-        reach
-            .by_county
-            .iter()
-            .map(|c| format!(
-                "{} {} %",
-                crate::templates::escape_html(&c.county),
-                c.percent
-            ))
-            .collect::<Vec<_>>()
-            .join(", "),
-        h - 12.0,
-        goal_x + 3.0,
-        h - 2.0,
-        reach.goal_percent
+/// Reach per county against the goal of a quarter of all staff (`web::charts`).
+pub fn reach_chart(lang: crate::i18n::Lang, reach: &registry::Reach, title: &str, goal: &str) -> String {
+    let bars: Vec<charts::Bar> = reach
+        .by_county
+        .iter()
+        .map(|c| charts::Bar {
+            label: c.county.clone(),
+            value: c.percent,
+            shown: crate::i18n::format::percent(lang, c.percent),
+        })
+        .collect();
+    charts::rows(
+        "reach",
+        title,
+        &bars,
+        Some(&charts::Goal {
+            value: reach.goal_percent,
+            label: format!(
+                "{} {}",
+                goal,
+                crate::i18n::format::percent(lang, reach.goal_percent)
+            ),
+        }),
     )
 }
 

@@ -178,12 +178,26 @@ mod tests {
         assert!(svg.contains("<title id=\"reach-title\">Tavoittavuus &lt;b&gt;</title>"));
         // 0.8 % on a scale of 30 %: 2.67 % of the width, and a 3-pixel stub under it.
         assert!(svg.contains(r#"width="2.67%""#), "{svg}");
-        assert_eq!(svg.matches(r#"width="3" height="14""#).count(), 1, "none for zero");
+        assert_eq!(
+            svg.matches(r#"width="3" height="14""#).count(),
+            1,
+            "none for zero"
+        );
         // The goal at 25 of 30: five sixths of the way.
         assert!(svg.contains(r#"x1="83.33%""#));
-        let cols = columns("q", "Osallistujat", &[bar("2026 Q1", 0.0), bar("2026 Q2", 1.0), bar("2026 Q3", 300.0)]);
+        let cols = columns(
+            "q",
+            "Osallistujat",
+            &[
+                bar("2026 Q1", 0.0),
+                bar("2026 Q2", 1.0),
+                bar("2026 Q3", 300.0),
+            ],
+        );
         assert!(!cols.contains("viewBox"));
-        assert!(cols.contains(r#"<tspan x="16.67%" dy="0">2026</tspan><tspan x="16.67%" dy="15">Q1</tspan>"#));
+        assert!(cols.contains(
+            r#"<tspan x="16.67%" dy="0">2026</tspan><tspan x="16.67%" dy="15">Q1</tspan>"#
+        ));
         // 1 beside 300 is still a visible bar.
         assert!(cols.contains(r#"height="3" fill"#), "{cols}");
     }

@@ -304,7 +304,12 @@ pub fn bar_chart(
 }
 
 /// Reach per county against the goal of a quarter of all staff (`web::charts`).
-pub fn reach_chart(lang: crate::i18n::Lang, reach: &registry::Reach, title: &str, goal: &str) -> String {
+pub fn reach_chart(
+    lang: crate::i18n::Lang,
+    reach: &registry::Reach,
+    title: &str,
+    goal: &str,
+) -> String {
     let bars: Vec<charts::Bar> = reach
         .by_county
         .iter()

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {
   ACCOUNTS, LANGS, launch, newContext, newPage, signIn, switchLanguage, visit,
 } from './lib/kirjaamo.mjs';
-import { PAGES } from './lib/pages.mjs';
+import { PAGES, demoCohort, submit } from './lib/pages.mjs';
 
 export const WIDTHS = [1280, 1024, 375];
 const WHO = [...new Set(PAGES.flatMap((p) => p.who))];
@@ -50,9 +50,50 @@ export async function measure(page) {
   });
 }
 
+// Words and addresses far longer than a phone is wide, written where people write: a thread
+// title and post, an organisation's name, an applicant's name, address and organisation. Run
+// last (the files run in name order), so the other checks see the demo world as it was.
+const LONG_WORD = 'Asiakastietolain' + 'mukainen'.repeat(8) + 'kirjaamiskäytäntö';
+const LONG_ADDRESS = `${'pitka.osoite.'.repeat(6)}hakija@${'sosiaali-ja-terveyspalvelut.'.repeat(3)}example.fi`;
+const LONG_URL = `https://thl.fi/${'hyvinvointialueiden-kirjaamisohje/'.repeat(8)}`;
+
+async function seedLongWords(browser) {
+  const context = await newContext(browser);
+  const page = await newPage(context);
+  const cohort = await demoCohort(page);
+  await visit(page, `/haku/${cohort}`);
+  await page.fill('#name', `Hakija ${LONG_WORD}`);
+  await page.fill('#email', LONG_ADDRESS);
+  await page.fill('#organisation_other', `Organisaatio${LONG_WORD}`);
+  await page.selectOption('#county_id', { index: 1 });
+  if (await page.locator('#manager_name').count()) {
+    await page.fill('#manager_name', 'Esihenkilö Pitkänen');
+    await page.fill('#manager_email', LONG_ADDRESS.replace('hakija', 'esihenkilo'));
+  }
+  await submit(page, 'main form');
+  await signIn(page, ACCOUNTS.trainee);
+  await visit(page, `/ryhmat/${cohort}/asiakkaan-osallisuus/keskustelu`);
+  await page.fill('#title', `Kysymys: ${LONG_WORD}`);
+  await page.fill('#body', `${LONG_WORD}\n\nOhje: ${LONG_URL}\n\n\`${LONG_WORD}\``);
+  await submit(page, 'section.new-thread form', { status: 303 });
+  await context.close();
+  const coordinator = await newContext(browser);
+  const cpage = await newPage(coordinator);
+  await signIn(cpage, ACCOUNTS.coordinator);
+  await visit(cpage, '/hallinta/organisaatiot/uusi');
+  await cpage.fill('#name', `Palveluyksikkö${LONG_WORD}`);
+  await cpage.selectOption('#county_id', { index: 1 });
+  await cpage.fill('#staff_count', '12');
+  await submit(cpage, 'main form', { status: 303 });
+  await coordinator.close();
+}
+
 describe('pages fit the window (1280, 1024 and 375 px)', () => {
   let browser;
-  before(async () => { browser = await launch(); });
+  before(async () => {
+    browser = await launch();
+    await seedLongWords(browser);
+  });
   after(async () => {
     await browser?.close();
     console.log(`\nwidth check: ${failures.length} page state(s) too wide`);

@@ -9,46 +9,10 @@ import {
   ACCOUNTS, LANGS, launch, newContext, newPage, signIn, switchLanguage, visit,
 } from './lib/kirjaamo.mjs';
 import { PAGES, demoCohort, submit } from './lib/pages.mjs';
+import { WIDTHS, measure } from './lib/widths.mjs';
 
-export const WIDTHS = [1280, 1024, 375];
 const WHO = [...new Set(PAGES.flatMap((p) => p.who))];
 const failures = [];
-
-/// What sticks out: the document's width, and the elements wider than the window (the
-/// outermost ones only), so a failure says what to fix.
-export async function measure(page) {
-  return page.evaluate(() => {
-    const vw = window.innerWidth;
-    const sw = document.documentElement.scrollWidth;
-    const culprits = [];
-    if (sw > vw) {
-      for (const el of document.querySelectorAll('body *')) {
-        const r = el.getBoundingClientRect();
-        if (r.right > vw + 0.5 && r.width > 0) {
-          const parentOut = el.parentElement && el.parentElement.getBoundingClientRect().right > vw + 0.5;
-          if (!parentOut || el.parentElement === document.body) {
-            const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
-              (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
-            culprits.push(`${name} (right edge ${Math.round(r.right)} px)`);
-          }
-        }
-        if (culprits.length >= 5) break;
-      }
-    }
-    // Regions that scroll sideways must be reachable by keyboard and named.
-    const badRegions = [];
-    for (const el of document.querySelectorAll('main *')) {
-      const style = getComputedStyle(el);
-      if (!['auto', 'scroll'].includes(style.overflowX)) continue;
-      if (el.scrollWidth <= el.clientWidth) continue;
-      if (el.tagName === 'PRE' || el.tagName === 'TEXTAREA') continue;
-      const ok = el.getAttribute('tabindex') === '0' && el.getAttribute('role') === 'region' &&
-        (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'));
-      if (!ok) badRegions.push(el.outerHTML.slice(0, 120));
-    }
-    return { vw, sw, culprits, badRegions };
-  });
-}
 
 // Words and addresses far longer than a phone is wide, written where people write: a thread
 // title and post, an organisation's name, an applicant's name, address and organisation. Run

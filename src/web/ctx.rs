@@ -3,6 +3,7 @@
 
 use super::csrf;
 use super::frame::RequestInfo;
+use super::notice::{self, Notice};
 use crate::accounts::Principal;
 use crate::i18n::Lang;
 use crate::{AppError, AppResult, AppState};
@@ -22,7 +23,9 @@ pub struct Ctx {
     pub request_id: String,
     pub path: String,
     /// The one-time notice of the action before the redirect ([`super::notice`]).
-    pub notice: Option<super::notice::Notice>,
+    pub notice: Option<Notice>,
+    /// The idempotency key a creating form carried ([`super::idempotency`]).
+    pub idempotency_token: Option<String>,
 }
 
 impl FromRequest for Ctx {
@@ -52,7 +55,8 @@ impl Ctx {
             principal: info.principal,
             request_id: info.request_id,
             path: req.path().to_string(),
-            notice: super::notice::Notice::of(req),
+            notice: Notice::of(req),
+            idempotency_token: info.idempotency_token,
         })
     }
 
@@ -79,8 +83,30 @@ impl Ctx {
         c.insert("request_id", &self.request_id);
         c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
         c.insert("user", &self.principal);
-        c.insert("flash", &self.notice_text());
+        let notice = self
+            .notice
+            .as_ref()
+            .and_then(|n| n.text(self.state.templates.catalog(self.lang), self.lang));
+        c.insert("flash", &notice);
         c
+    }
+
+    /// 303 to `location`, where the page says what `key` (`notice.…`) says.
+    pub fn see_other_notice(&self, location: &str, key: &str) -> HttpResponse {
+        Notice {
+            key: key.to_string(),
+            n: None,
+        }
+        .see_other(location, self.state.config.secure_cookies)
+    }
+
+    /// Like [`Ctx::see_other_notice`], with `{n}` filled in (and `.one`/`.other` chosen).
+    pub fn see_other_notice_n(&self, location: &str, key: &str, n: i64) -> HttpResponse {
+        Notice {
+            key: key.to_string(),
+            n: Some(n),
+        }
+        .see_other(location, self.state.config.secure_cookies)
     }
 
     pub fn render(&self, template: &str, ctx: tera::Context) -> AppResult<HttpResponse> {
@@ -100,7 +126,9 @@ impl Ctx {
         let mut res = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(html);
-        self.clear_notice(&mut res);
+        if self.notice.is_some() {
+            notice::clear(&mut res, self.state.config.secure_cookies);
+        }
         Ok(res)
     }
 }
@@ -162,23 +190,40 @@ impl Auth {
     }
 }
 
-/// A redirect after a successful form (Post/Redirect/Get).
+/// A redirect after a successful form (Post/Redirect/Get). A location that is not a valid
+/// header value (it never is when made by [`safe_next`]) goes to the home page.
 pub fn see_other(location: &str) -> HttpResponse {
+    let value = actix_web::http::header::HeaderValue::from_str(location)
+        .unwrap_or(actix_web::http::header::HeaderValue::from_static("/"));
     HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location))
+        .insert_header((actix_web::http::header::LOCATION, value))
         .finish()
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only local paths are followed after login or a language switch, never another site. Any
+/// control character or whitespace makes the target `/` (browsers drop a tab or newline, so
+/// `/<TAB>/evil.example` would be read as `//evil.example`), and so does a backslash, which
+/// browsers read as a slash; non-ASCII letters are percent-encoded for the header.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
         {
-            n.to_string()
+            let mut out = String::with_capacity(n.len());
+            for c in n.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            out
         }
         _ => "/".to_string(),
     }
@@ -195,5 +240,20 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        for odd in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{0b}/x",
+            "/\u{0}",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}x",
+            "/x\\y",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(odd)), "/", "{odd:?}");
+        }
+        assert_eq!(safe_next(Some("/haku?q=a&b=1#x")), "/haku?q=a&b=1#x");
+        assert_eq!(safe_next(Some("/tietopankki/ä")), "/tietopankki/%C3%A4");
     }
 }

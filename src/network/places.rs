@@ -9,7 +9,8 @@
 //! audit log in the transaction that makes it.
 
 use super::names;
-use crate::accounts::{audit, Principal};
+use crate::accounts::audit;
+use crate::accounts::policy::Principal;
 use crate::db::schema::{counties, regions, users};
 use crate::db::schema_regions::county_regions as cr;
 use crate::db::{write_tx, AnyConnection};

@@ -10,19 +10,6 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub fn register(t: &mut super::routes::RouteTable) {
-    t.get("/hallinta/alueet", list);
-    t.get("/hallinta/alueet/{id}", region_form);
-    t.post("/hallinta/alueet/{id}", save_region);
-    t.get("/hallinta/hyvinvointialueet/{id}", county_page);
-    t.post("/hallinta/hyvinvointialueet/{id}", save_county);
-    t.post("/hallinta/hyvinvointialueet/{id}/siirto", move_county);
-    t.post(
-        "/hallinta/hyvinvointialueet/muutokset/{id}/peru",
-        undo_change,
-    );
-}
-
 fn require(auth: &Auth) -> AppResult<()> {
     if places::may_edit(auth.principal()) {
         Ok(())

@@ -235,8 +235,9 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         base_url: state.config.base_url.clone(),
         secret: state.config.secret.clone(),
         clock: state.clock.clone(),
+        hour: state.config.digest_hour,
     }
-    .spawn(std::time::Duration::from_secs(600));
+    .spawn(std::time::Duration::from_secs(300));
     // The daily lapse check: tried hourly, done once a day across all servers.
     let lapse_check = crate::network::refresher::LapseJob {
         pool: state.pool.clone(),

@@ -46,9 +46,13 @@ pub struct Config {
     /// A request body must arrive within this many seconds (a client trickling its body is cut
     /// off, as one trickling its headers is).
     pub body_timeout_secs: u64,
+    /// The Helsinki hour (0–23) the daily discussion digests go out at.
+    pub digest_hour: u32,
 }
 
 pub const DEFAULT_DEMO_PASSWORD: &str = "kirjaamo-demo-2026";
+/// Daily discussion digests go out at 07.00 Helsinki time unless `KIRJAAMO_DIGEST_HOUR` says.
+pub const DEFAULT_DIGEST_HOUR: u32 = 7;
 /// How long a request body may take to arrive (a 1 MiB form on a slow mobile link fits).
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
 
@@ -112,6 +116,7 @@ impl Config {
                 .context("KIRJAAMO_DRAIN_SECS must be a number of seconds")?,
             None => 5,
         };
+        let digest_hour = digest_hour(var("KIRJAAMO_DIGEST_HOUR").as_deref())?;
         let trusted_proxies = match var("KIRJAAMO_TRUSTED_PROXIES") {
             Some(list) => crate::net::parse_ranges(&list).map_err(|bad| {
                 anyhow::anyhow!(
@@ -141,6 +146,7 @@ impl Config {
             db_pool_size,
             mail_worker_interval_secs: 5,
             drain_secs,
+            digest_hour,
         })
     }
 
@@ -163,6 +169,7 @@ impl Config {
             secure_cookies: false,
             mail_worker_interval_secs: 5,
             drain_secs: 0,
+            digest_hour: DEFAULT_DIGEST_HOUR,
             base_url_given: true,
             trusted_proxies: Vec::new(),
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
@@ -199,6 +206,23 @@ impl Config {
 }
 
 /// The development secret lives in the data folder, readable by its owner only.
+/// `KIRJAAMO_DIGEST_HOUR`: a whole hour of the Helsinki day, 0–23 (unset: 07).
+fn digest_hour(value: Option<&str>) -> anyhow::Result<u32> {
+    match value {
+        None => Ok(DEFAULT_DIGEST_HOUR),
+        Some(v) => v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|h| *h < 24)
+            .with_context(|| {
+                format!(
+                    "KIRJAAMO_DIGEST_HOUR must be an hour from 0 to 23 (Helsinki time), not {v:?}"
+                )
+            }),
+    }
+}
+
 fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join("secret.key");
     if let Ok(existing) = std::fs::read_to_string(&path) {
@@ -237,6 +261,18 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_digest_hour_is_an_hour_of_the_day() {
+        assert_eq!(digest_hour(None).unwrap(), 7);
+        assert_eq!(digest_hour(Some("6")).unwrap(), 6);
+        assert_eq!(digest_hour(Some(" 0 ")).unwrap(), 0);
+        assert_eq!(digest_hour(Some("23")).unwrap(), 23);
+        for bad in ["24", "-1", "7.30", "seitsemän", ""] {
+            let e = digest_hour(Some(bad)).unwrap_err().to_string();
+            assert!(e.contains("KIRJAAMO_DIGEST_HOUR"), "{e}");
+        }
+    }
 
     #[test]
     fn loopback_addresses_are_recognised() {

@@ -77,6 +77,7 @@ impl Templates {
             let cat = catalogs.get(lang).clone();
             tera.register_function("t", Translate { catalog: cat, lang });
             tera.register_filter("local_date", LocalDate { lang });
+            tera.register_filter("text_in", TextIn { lang });
             for (name, kind) in [
                 ("local_datetime", Shown::DateTime),
                 ("local_time", Shown::Time),
@@ -235,6 +236,43 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// `{{ lesson.title | text_in }}` (or `text_in(lang=course.language)`): text in a known
+/// language, Finnish unless said, marked `<span lang="fi">…</span>` when the page is in another
+/// language, so screen readers read Finnish content on a Swedish page as Finnish (WCAG 3.1.2).
+/// Escaped here; the output is safe HTML.
+struct TextIn {
+    lang: Lang,
+}
+
+impl tera::Filter for TextIn {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        let of = args
+            .get("lang")
+            .and_then(Value::as_str)
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::Fi);
+        Ok(Value::String(text_in(self.lang, of, &text)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `text` (in `of`) on a page in `page`: escaped, and marked when the languages differ.
+pub fn text_in(page: Lang, of: Lang, text: &str) -> String {
+    if page == of || text.is_empty() {
+        escape_html(text)
+    } else {
+        format!(r#"<span lang="{}">{}</span>"#, of.code(), escape_html(text))
+    }
+}
+
 /// `{{ d | local_date }}`: an ISO date (or date-time) as people write it in the page's
 /// language — 1.3.2029 in Finnish and Swedish, 1 March 2029 in English. Anything else is
 /// returned as it was.
@@ -321,6 +359,35 @@ impl tera::Filter for Formatted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finnish_text_on_another_page_is_marked_and_escaped() {
+        assert_eq!(
+            text_in(Lang::Fi, Lang::Fi, "Arkistointi & <b>"),
+            "Arkistointi &amp; &lt;b&gt;"
+        );
+        assert_eq!(
+            text_in(Lang::Sv, Lang::Fi, "Mitä kirjaaminen on"),
+            r#"<span lang="fi">Mitä kirjaaminen on</span>"#
+        );
+        assert_eq!(
+            text_in(Lang::Fi, Lang::Sv, "Vad är dokumentation"),
+            r#"<span lang="sv">Vad är dokumentation</span>"#
+        );
+        assert_eq!(text_in(Lang::En, Lang::Fi, ""), "");
+        let t = Templates::load().unwrap();
+        let mut c = tera::Context::new();
+        c.insert("x", "Kirjaamisvalmennus <script>");
+        let sv = t
+            .tera(Lang::Sv)
+            .clone()
+            .render_str("{{ x | text_in }}|{{ x | text_in(lang=\"sv\") }}", &c)
+            .unwrap();
+        assert_eq!(
+            sv,
+            r#"<span lang="fi">Kirjaamisvalmennus &lt;script&gt;</span>|Kirjaamisvalmennus &lt;script&gt;"#
+        );
+    }
 
     #[test]
     fn dates_are_written_as_each_language_writes_them() {

@@ -10,7 +10,7 @@ use crate::db::schema::{applications, counties, courses, memberships, organisati
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;
 use crate::mail::{self, Envelope, Messaging};
-use crate::network::{self, NewOrganisation};
+use crate::network::{self, names, NewOrganisation};
 use crate::{AppError, AppResult};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -93,15 +93,16 @@ pub struct ApplicationForm {
 }
 
 /// The organisations an applicant may choose: those of the cohort's region (a national cohort:
-/// all), with their county, by county and name.
+/// all), with their county (named in `lang`), by county and name.
 pub fn organisation_choices(
     conn: &mut AnyConnection,
     cohort: &Cohort,
+    lang: Lang,
 ) -> AppResult<Vec<(i64, String, i64, String)>> {
     let q = organisations::table
         .inner_join(counties::table)
         .filter(organisations::active.eq(true))
-        .order((counties::name_fi, organisations::name))
+        .order((names::county(lang), organisations::name))
         .into_boxed();
     let q = match cohort.region_id {
         Some(r) if !is_national_region(conn, r)? => q.filter(counties::region_id.eq(r)),
@@ -111,19 +112,23 @@ pub fn organisation_choices(
         organisations::id,
         organisations::name,
         counties::id,
-        counties::name_fi,
+        names::county(lang),
     ))
     .load(conn)?)
 }
 
 /// The counties an applicant naming a missing organisation may choose from.
-pub fn county_choices(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<(i64, String)>> {
-    let q = counties::table.order(counties::name_fi).into_boxed();
+pub fn county_choices(
+    conn: &mut AnyConnection,
+    cohort: &Cohort,
+    lang: Lang,
+) -> AppResult<Vec<(i64, String)>> {
+    let q = counties::table.order(names::county(lang)).into_boxed();
     let q = match cohort.region_id {
         Some(r) if !is_national_region(conn, r)? => q.filter(counties::region_id.eq(r)),
         _ => q,
     };
-    Ok(q.select((counties::id, counties::name_fi)).load(conn)?)
+    Ok(q.select((counties::id, names::county(lang))).load(conn)?)
 }
 
 fn is_national_region(conn: &mut AnyConnection, region_id: i64) -> AppResult<bool> {
@@ -151,7 +156,7 @@ pub fn validate(
     let other = f.organisation_other.trim();
     match (f.organisation_id, other.is_empty()) {
         (Some(id), true) => {
-            if !organisation_choices(conn, cohort)?
+            if !organisation_choices(conn, cohort, Lang::Fi)?
                 .iter()
                 .any(|o| o.0 == id)
             {
@@ -163,7 +168,7 @@ pub fn validate(
                 errors.push("organisation.name_invalid");
             }
             if !f.county_id.is_some_and(|c| {
-                county_choices(conn, cohort)
+                county_choices(conn, cohort, Lang::Fi)
                     .map(|cs| cs.iter().any(|x| x.0 == c))
                     .unwrap_or(false)
             }) {
@@ -420,8 +425,9 @@ pub fn organisation_has_expert(conn: &mut AnyConnection, organisation_id: i64) -
     Ok(n > 0)
 }
 
-/// The cohort's applications, those waiting for a decision first, oldest first.
-pub fn queue(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<QueueRow>> {
+/// The cohort's applications, those waiting for a decision first, oldest first (counties
+/// named in `lang`).
+pub fn queue(conn: &mut AnyConnection, cohort: &Cohort, lang: Lang) -> AppResult<Vec<QueueRow>> {
     let apps: Vec<Application> = applications::table
         .filter(applications::cohort_id.eq(cohort.id))
         .order(applications::created_at)
@@ -434,7 +440,7 @@ pub fn queue(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<QueueRo
                 let (name, county): (String, String) = organisations::table
                     .inner_join(counties::table)
                     .filter(organisations::id.eq(oid))
-                    .select((organisations::name, counties::name_fi))
+                    .select((organisations::name, names::county(lang)))
                     .first(conn)?;
                 (name, Some(county), !organisation_has_expert(conn, oid)?)
             }
@@ -443,7 +449,7 @@ pub fn queue(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<QueueRo
                     Some(cid) => Some(
                         counties::table
                             .find(cid)
-                            .select(counties::name_fi)
+                            .select(names::county(lang))
                             .first(conn)?,
                     ),
                     None => None,

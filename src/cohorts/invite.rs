@@ -45,7 +45,8 @@ fn looks_like_header(cells: &[String]) -> bool {
 /// byte-order mark allowed.
 pub fn preview(conn: &mut AnyConnection, cohort: &Cohort, text: &str) -> AppResult<Preview> {
     let mut reader = crate::spreadsheet::reader(text);
-    let choices = organisation_choices(conn, cohort)?;
+    // Matched by organisation name; the county's name is not shown.
+    let choices = organisation_choices(conn, cohort, crate::i18n::Lang::Fi)?;
     let mut rows: Vec<InviteRow> = Vec::new();
     let mut errors = Vec::new();
     for (i, record) in reader.records().enumerate() {

@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod schema;
 pub mod schema_discussions;
 pub mod schema_redaction;
+pub mod schema_regions;
 pub mod schema_surveys;
 pub mod schema_trust;
 pub mod search;

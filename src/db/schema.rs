@@ -117,6 +117,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 

@@ -22,6 +22,10 @@ diesel::table! {
         year -> Nullable<Integer>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        title_sv -> Text,
+        title_en -> Text,
+        intro_sv -> Text,
+        intro_en -> Text,
     }
 }
 

@@ -1,11 +1,13 @@
 //! The daily digest: posts collected for users who chose `daily`, sent as one message per
-//! user and day. [`send_digests`] sends each user at most one digest a day, from
-//! [`DIGEST_HOUR`] (UTC) on; the items go out marked sent in the transaction that queues the
-//! message (dedupe key `discussion-digest:<user>:<newest item>`), so nothing is sent twice,
-//! also with several servers running it. Posts hidden meanwhile and cohorts the user has left
-//! are left out. [`DigestJob`] runs it on an interval.
+//! user and day at a fixed Helsinki hour (`KIRJAAMO_DIGEST_HOUR`, 07.00 by default, summer
+//! time included). [`send_digests`] sends what came before the latest such hour ([`digest_slot`])
+//! to each user who has not had that day's digest; what comes after waits for tomorrow's. A
+//! server that was down at the hour catches up when it runs. The items go out marked sent in
+//! the transaction that queues the message (dedupe key `discussion-digest:<user>:<newest
+//! item>`), so nothing is sent twice, also with several servers running it. Posts hidden
+//! meanwhile and cohorts the user has left are left out. [`DigestJob`] runs it on an interval.
 
-use super::notify::{excerpt, settings, unsubscribe_token, Unsubscribe};
+use super::notify::{excerpt, settings, unsubscribe_token, unsubscribe_url, Unsubscribe};
 use super::{policy, principal_of};
 use crate::clock::Clock;
 use crate::cohorts::{self, CohortRole};
@@ -14,19 +16,32 @@ use crate::db::schema_discussions::{
     discussion_digest_items as di, discussion_posts as dp, discussion_threads as dt,
 };
 use crate::db::{portable_sql, write_tx, AnyConnection, DbPool};
+use crate::i18n::format::{from_helsinki, helsinki};
 use crate::i18n::Lang;
 use crate::mail::{self, Envelope, Messaging};
 use crate::templates::Templates;
 use crate::AppResult;
-use chrono::{NaiveDateTime, Timelike};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Digests go out once a day from this hour (UTC; 7 or 8 in the morning in Finland).
-pub const DIGEST_HOUR: u32 = 5;
+/// The latest time the digests were due at or before `now` (both UTC): today at `hour` in
+/// Helsinki, or yesterday's when today's is still ahead.
+pub fn digest_slot(now: NaiveDateTime, hour: u32) -> NaiveDateTime {
+    let local_day = helsinki(now).date_naive();
+    let at = |day: chrono::NaiveDate| {
+        from_helsinki(day.and_hms_opt(hour.min(23), 0, 0).unwrap_or_default())
+    };
+    let today = at(local_day);
+    if today <= now {
+        today
+    } else {
+        at(local_day.pred_opt().unwrap_or(local_day))
+    }
+}
 
 /// One thread in a digest.
 #[derive(Debug, Clone, Serialize)]
@@ -43,25 +58,26 @@ pub struct DigestPost {
     pub excerpt: String,
 }
 
-/// Sends the daily digests that are due: to each user with waiting items whose last digest
-/// was before today, from [`DIGEST_HOUR`] on. Returns how many were queued.
+/// Sends the daily digests that are due: to each user with items waiting from before the
+/// latest digest hour ([`digest_slot`]) who has not had a digest since. `hour` is the Helsinki
+/// hour (`Config::digest_hour`). Returns how many were queued.
 pub fn send_digests(
     conn: &mut AnyConnection,
     msg: &Messaging<'_>,
     now: NaiveDateTime,
+    hour: u32,
 ) -> AppResult<usize> {
-    if now.hour() < DIGEST_HOUR {
-        return Ok(0);
-    }
+    let slot = digest_slot(now, hour);
     let waiting: Vec<i64> = di::table
         .filter(di::sent_at.is_null())
+        .filter(di::created_at.le(slot))
         .select(di::user_id)
         .distinct()
         .order(di::user_id)
         .load(conn)?;
     let mut queued = 0;
     for user_id in waiting {
-        if write_tx(conn, |tx| digest_one(tx, msg, user_id, now))? {
+        if write_tx(conn, |tx| digest_one(tx, msg, user_id, now, slot))? {
             queued += 1;
         }
     }
@@ -88,14 +104,16 @@ fn digest_one(
     msg: &Messaging<'_>,
     user_id: i64,
     now: NaiveDateTime,
+    slot: NaiveDateTime,
 ) -> AppResult<bool> {
     let (mode, last) = settings(tx, user_id)?;
-    if last.is_some_and(|l| l.date() >= now.date()) {
+    if last.is_some_and(|l| l >= slot) {
         return Ok(false);
     }
     let items: Vec<(i64, i64)> = di::table
         .filter(di::user_id.eq(user_id))
         .filter(di::sent_at.is_null())
+        .filter(di::created_at.le(slot))
         .order(di::id)
         .select((di::id, di::post_id))
         .load(tx)?;
@@ -203,12 +221,10 @@ fn digest_one(
         "threads",
         &threads.into_iter().map(|(_, t)| t).collect::<Vec<_>>(),
     );
-    c.insert(
-        "unsubscribe",
-        &format!("{}/keskustelut/peru-tilaus/{token}", msg.base_url),
-    );
+    let unsubscribe = unsubscribe_url(msg.base_url, &token);
+    c.insert("unsubscribe", &unsubscribe);
     c.insert("settings", &format!("{}/keskustelut", msg.base_url));
-    let queued = mail::queue(
+    let queued = mail::queue_unsubscribable(
         tx,
         msg.templates,
         now,
@@ -221,6 +237,7 @@ fn digest_one(
             template: "discussion_digest",
             context: c,
         },
+        &unsubscribe,
     )?;
     let sql = portable_sql(
         tx,
@@ -244,6 +261,8 @@ pub struct DigestJob {
     pub base_url: String,
     pub secret: Vec<u8>,
     pub clock: Clock,
+    /// The Helsinki hour the digests go out at.
+    pub hour: u32,
 }
 
 impl DigestJob {
@@ -255,7 +274,8 @@ impl DigestJob {
             base_url: &self.base_url,
             secret: &self.secret,
         };
-        send_digests(&mut conn, &msg, self.clock.now()).map_err(|e| anyhow::anyhow!("{e}"))
+        send_digests(&mut conn, &msg, self.clock.now(), self.hour)
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// Runs [`DigestJob::run_once`] every `every` until the task is dropped.
@@ -274,5 +294,60 @@ impl DigestJob {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digest_slot;
+    use chrono::NaiveDateTime;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_slot_is_the_latest_local_hour_summer_time_included() {
+        // Winter (UTC+2): 07.00 in Helsinki is 05.00 UTC.
+        assert_eq!(
+            digest_slot(utc("2026-12-06 05:00"), 7),
+            utc("2026-12-06 05:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-12-06 04:59"), 7),
+            utc("2026-12-05 05:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-12-06 21:30"), 7),
+            utc("2026-12-06 05:00")
+        );
+        // Summer (UTC+3): 07.00 is 04.00 UTC.
+        assert_eq!(
+            digest_slot(utc("2026-06-06 04:00"), 7),
+            utc("2026-06-06 04:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-06-06 03:59"), 7),
+            utc("2026-06-05 04:00")
+        );
+        // The night the clocks go forward (29.3.2026): 07.00 is already summer time.
+        assert_eq!(
+            digest_slot(utc("2026-03-29 12:00"), 7),
+            utc("2026-03-29 04:00")
+        );
+        assert_eq!(
+            digest_slot(utc("2026-03-28 12:00"), 7),
+            utc("2026-03-28 05:00")
+        );
+        // Late evening UTC is already the next day in Helsinki.
+        assert_eq!(
+            digest_slot(utc("2026-12-06 22:30"), 0),
+            utc("2026-12-06 22:00")
+        );
+        // Another configured hour.
+        assert_eq!(
+            digest_slot(utc("2026-12-06 10:00"), 18),
+            utc("2026-12-05 16:00")
+        );
     }
 }

@@ -1,8 +1,11 @@
 //! E-mail about new posts to the people following a thread (never to the author themself),
 //! queued through the outbox in the poster's transaction: at once, or collected for a daily
 //! digest, as each user chooses (`discussion_settings.email_mode`: immediate | daily | off).
-//! Every message carries a signed one-click unsubscribe link (its own token purpose): the page
-//! it opens asks for confirmation, and only the POST of that page changes anything.
+//! Every message carries a signed unsubscribe link (its own token purpose), in the text and as
+//! `List-Unsubscribe` with `List-Unsubscribe-Post` (RFC 8058): the page the link opens asks
+//! for confirmation, and only a POST to the link changes anything — the page's button, or a
+//! mail program's one-click unsubscribe, which comes without a session or a CSRF token (the
+//! signed token is the proof; `web::csrf::exempt` lets exactly this route through).
 //!
 //! Nothing is sent twice: an immediate message has the dedupe key
 //! `discussion-post:<post>:<user>`; the daily digests (`digest`) have their own.
@@ -131,6 +134,12 @@ pub fn unsubscribe_token(
     )
 }
 
+/// The address of an unsubscribe link: its page asks first; a POST to it (the page's button,
+/// or a mail program's one-click unsubscribe, RFC 8058) unsubscribes.
+pub fn unsubscribe_url(base_url: &str, token: &str) -> String {
+    format!("{base_url}/keskustelut/peru-tilaus/{token}")
+}
+
 /// The target and account stamp of a valid token, or None (forged, another purpose, expired).
 /// Check the stamp with [`still_theirs`] before acting.
 pub fn check_unsubscribe(
@@ -247,12 +256,10 @@ pub fn on_new_post(
                     stamp_for(conn, user_id)?,
                     now,
                 );
-                c.insert(
-                    "unsubscribe",
-                    &format!("{}/keskustelut/peru-tilaus/{token}", msg.base_url),
-                );
+                let unsubscribe = unsubscribe_url(msg.base_url, &token);
+                c.insert("unsubscribe", &unsubscribe);
                 c.insert("settings", &format!("{}/keskustelut", msg.base_url));
-                mail::queue(
+                mail::queue_unsubscribable(
                     conn,
                     msg.templates,
                     now,
@@ -265,6 +272,7 @@ pub fn on_new_post(
                         template: "discussion_post",
                         context: c,
                     },
+                    &unsubscribe,
                 )?;
             }
             "daily" => {

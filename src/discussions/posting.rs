@@ -353,10 +353,11 @@ pub fn reply(
     })
 }
 
-/// Opens the pinned prompt thread of every lesson of the cohort's course that has a
-/// discussion prompt, once: a partial unique index makes a second opening (another server,
-/// another request) a no-op. The lesson's prompt text is shown from the lesson itself, so a
-/// republished prompt shows its new wording.
+/// Opens the prompt thread of every lesson of the cohort's course that has a discussion
+/// prompt, once: a partial unique index makes a second opening (another server, another
+/// request) a no-op. The lesson's prompt text is shown from the lesson itself, so a
+/// republished prompt shows its new wording. The thread is not pinned: it heads its lesson's
+/// discussion and joins the cohort's list once someone writes in it (`view::threads`).
 pub fn ensure_prompt_threads(
     conn: &mut AnyConnection,
     cohort: &Cohort,
@@ -386,7 +387,7 @@ pub fn ensure_prompt_threads(
                     dt::kind.eq(PROMPT),
                     dt::title.eq(&title),
                     dt::author_id.eq(None::<i64>),
-                    dt::pinned.eq(true),
+                    dt::pinned.eq(false),
                     dt::last_post_at.eq(now),
                     dt::created_at.eq(now),
                 ))

@@ -81,6 +81,8 @@ fn to_item(row: ThreadRow) -> ThreadItem {
 
 /// The cohort's threads (of one lesson, or all), newest activity first: pinned threads on the
 /// first page, the rest by keyset. Hidden threads only for their author and the moderators.
+/// A lesson's prompt thread is listed only once someone has written in it, and never in its
+/// own lesson's list, where [`prompt_thread`] shows it above the threads.
 pub fn threads(
     conn: &mut AnyConnection,
     viewer: &Viewer,
@@ -97,7 +99,12 @@ pub fn threads(
             .filter(dt::pinned.eq(pinned))
             .into_boxed();
         if let Some(l) = lesson_id {
-            q = q.filter(dt::lesson_id.eq(l));
+            q = q
+                .filter(dt::lesson_id.eq(l))
+                .filter(dt::kind.ne(super::PROMPT));
+        } else {
+            // An empty prompt is the lesson's invitation, not yet a discussion.
+            q = q.filter(dt::kind.ne(super::PROMPT).or(dt::last_post_id.gt(0)));
         }
         if !viewer.moderates() {
             q = q.filter(
@@ -152,6 +159,33 @@ pub fn threads(
         threads,
         next,
     })
+}
+
+/// The prompt thread of a lesson in the cohort (None when the lesson has no prompt, or the
+/// thread has not been opened yet), for the top of the lesson's discussion.
+pub fn prompt_thread(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    cohort_id: i64,
+    lesson_id: i64,
+) -> AppResult<Option<ThreadItem>> {
+    let row = dt::table
+        .inner_join(lessons::table)
+        .left_join(users::table.on(users::id.nullable().eq(dt::author_id)))
+        .left_join(rd::table.on(rd::thread_id.eq(dt::id).and(rd::user_id.eq(viewer.user_id))))
+        .filter(dt::cohort_id.eq(cohort_id))
+        .filter(dt::lesson_id.eq(lesson_id))
+        .filter(dt::kind.eq(super::PROMPT))
+        .select((
+            Thread::as_select(),
+            lessons::slug,
+            lessons::title,
+            users::name.nullable(),
+            rd::last_read_post_id.nullable(),
+        ))
+        .first::<ThreadRow>(conn)
+        .optional()?;
+    Ok(row.map(to_item))
 }
 
 /// How many of the cohort's threads have posts the viewer has not seen.

@@ -178,11 +178,11 @@ pub fn complete_in_tx(
         } => (Some(region_id), county_id),
         Joined::Queued => (region_id, None),
     };
-    let county_name: Option<String> = match county {
+    let county_names: Option<(String, String)> = match county {
         Some(id) => Some(
             counties::table
                 .find(id)
-                .select(counties::name_fi)
+                .select((counties::name_fi, counties::name_sv))
                 .first(c)?,
         ),
         None => None,
@@ -206,7 +206,14 @@ pub fn complete_in_tx(
         ctx.insert("coordinator", &cname);
         ctx.insert("graduate", &name);
         ctx.insert("course", &title);
-        ctx.insert("county", &county_name);
+        // Each coordinator reads the county's name in their own language.
+        let in_lang = Lang::parse(&clang).unwrap_or_default();
+        ctx.insert(
+            "county",
+            &county_names
+                .as_ref()
+                .map(|(fi, sv)| crate::network::names::pick(in_lang, fi, sv)),
+        );
         ctx.insert("queued", &matches!(joined, Joined::Queued));
         ctx.insert("refreshed", &matches!(joined, Joined::Refreshed { .. }));
         ctx.insert("link", &format!("{}/verkosto", msg.base_url));

@@ -38,6 +38,9 @@ pub struct OutlineModule {
 #[derive(Debug, Clone, Serialize)]
 pub struct Outline {
     pub course_title: String,
+    /// The language the course is written in (`course.toml`), so pages in another language
+    /// can mark its titles and text.
+    pub course_language: String,
     pub modules: Vec<OutlineModule>,
     pub done: usize,
     pub total: usize,
@@ -64,9 +67,9 @@ type OutlineRow = (
 
 /// The active lessons of a course in order, each marked done or not for `user_id`.
 pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppResult<Outline> {
-    let course_title: String = courses::table
+    let (course_title, course_language): (String, String) = courses::table
         .find(course_id)
-        .select(courses::title)
+        .select((courses::title, courses::language))
         .first(conn)?;
     let rows: Vec<OutlineRow> = lessons::table
         .inner_join(course_modules::table)
@@ -131,6 +134,7 @@ pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppRes
         .map(|l| l.slug.clone());
     Ok(Outline {
         course_title,
+        course_language,
         modules,
         done: done_n,
         total,

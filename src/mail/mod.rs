@@ -95,6 +95,30 @@ pub fn queue(
     now: NaiveDateTime,
     envelope: Envelope<'_>,
 ) -> AppResult<bool> {
+    queue_with(conn, templates, now, envelope, None)
+}
+
+/// Like [`queue`], for a message the recipient can stop getting (a notification, a digest):
+/// `unsubscribe` is a signed `https` address whose POST unsubscribes without a session. The
+/// worker sends it as `List-Unsubscribe` with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
+/// (RFC 2369, RFC 8058), so mail programs can offer their own unsubscribe button.
+pub fn queue_unsubscribable(
+    conn: &mut AnyConnection,
+    templates: &Templates,
+    now: NaiveDateTime,
+    envelope: Envelope<'_>,
+    unsubscribe: &str,
+) -> AppResult<bool> {
+    queue_with(conn, templates, now, envelope, Some(unsubscribe))
+}
+
+fn queue_with(
+    conn: &mut AnyConnection,
+    templates: &Templates,
+    now: NaiveDateTime,
+    envelope: Envelope<'_>,
+    unsubscribe: Option<&str>,
+) -> AppResult<bool> {
     let exists: i64 = om::table
         .filter(om::dedupe_key.eq(&envelope.dedupe_key))
         .count()
@@ -129,6 +153,7 @@ pub fn queue(
                 om::attempts.eq(0),
                 om::next_attempt_at.eq(now),
                 om::created_at.eq(now),
+                om::list_unsubscribe.eq(unsubscribe.map(one_line)),
             ))
             .execute(c)
     })?;

@@ -76,7 +76,17 @@ fn claim(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> QueryResul
     .into_iter()
     .map(|r| r.id)
     .collect();
-    let rows: Vec<(i64, String, String, String, String, String, String)> = om::table
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = om::table
         .filter(om::id.eq_any(&ids))
         .order(om::id)
         .select((
@@ -87,12 +97,13 @@ fn claim(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> QueryResul
             om::body_text,
             om::body_html,
             om::message_id,
+            om::list_unsubscribe,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(id, to_email, to_name, subject, text, html, message_id)| Outgoing {
+            |(id, to_email, to_name, subject, text, html, message_id, list_unsubscribe)| Outgoing {
                 id,
                 to_email,
                 to_name,
@@ -100,6 +111,7 @@ fn claim(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> QueryResul
                 text,
                 html,
                 message_id,
+                list_unsubscribe,
             },
         )
         .collect())

@@ -131,7 +131,8 @@ pub fn registry_for_token(
         (_, Some(c)) => Scope::County(c),
         _ => return Ok(None),
     };
-    let rows = registry::registry(conn, scope)?;
+    // Other systems read the official (Finnish) names.
+    let rows = registry::registry(conn, scope, crate::i18n::Lang::Fi)?;
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::last_used_at.eq(now))
         .execute(conn)?;

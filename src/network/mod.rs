@@ -1,9 +1,13 @@
 //! The expert networks: regions, counties and organisations (the reference data seeded by the
-//! first migration), and later the memberships, trainings held and the lapse check.
+//! first migration; `places` keeps their names and the dated county–region mapping, `names`
+//! picks the name in the reader's language), and later the memberships, trainings held and
+//! the lapse check.
 
 pub mod announcements;
 pub mod api;
 pub mod membership;
+pub mod names;
+pub mod places;
 pub mod refresher;
 pub mod registry;
 pub mod trainings;

@@ -56,11 +56,12 @@ pub struct Listed {
 }
 
 /// The organisations `who` maintains, by county and name; `county` narrows to one county
-/// (a county outside the area gives an empty list).
+/// (a county outside the area gives an empty list). Counties are named in `lang`.
 pub fn list(
     conn: &mut AnyConnection,
     who: &Principal,
     county: Option<i64>,
+    lang: crate::i18n::Lang,
 ) -> AppResult<Vec<Listed>> {
     let area: Vec<i64> = counties_in_area(conn, who)?
         .into_iter()
@@ -73,7 +74,7 @@ pub fn list(
     let rows: Vec<(Organisation, String)> = organisations::table
         .inner_join(counties::table)
         .filter(organisations::county_id.eq_any(&area))
-        .select((Organisation::as_select(), counties::name_fi))
+        .select((Organisation::as_select(), super::names::county(lang)))
         .load(conn)?;
     let mut rows: Vec<Listed> = rows
         .into_iter()
@@ -440,6 +441,8 @@ pub struct ImportRow {
     pub staff_count: String,
     /// The county's Finnish name, when it was recognised.
     pub county_name: Option<String>,
+    /// Its Swedish name, for a Swedish page.
+    pub county_name_sv: Option<String>,
     pub kind_code: Option<&'static str>,
     /// The staff count, when it was readable.
     pub staff_value: Option<i32>,
@@ -541,6 +544,7 @@ pub fn preview(conn: &mut AnyConnection, who: &Principal, text: &str) -> AppResu
             kind: get(2),
             staff_count: get(3),
             county_name: None,
+            county_name_sv: None,
             kind_code: None,
             staff_value: None,
             current: None,
@@ -562,6 +566,7 @@ pub fn preview(conn: &mut AnyConnection, who: &Principal, text: &str) -> AppResu
             None => row.errors.push("organisations.import_county_unknown"),
             Some(c) => {
                 row.county_name = Some(c.name_fi.clone());
+                row.county_name_sv = Some(c.name_sv.clone());
                 if !area.contains(&c.id) {
                     row.errors.push("organisations.import_county_outside");
                 }

@@ -3,9 +3,11 @@
 //! quarter of all staff), and the blind spots (organisations without an active expert). A
 //! scope is a region or one county.
 
+use super::names;
 use crate::accounts::Principal;
 use crate::db::schema::{counties, memberships, organisations, regions, trainings_held, users};
 use crate::db::AnyConnection;
+use crate::i18n::Lang;
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -37,12 +39,16 @@ impl Scope {
     }
 }
 
-/// The scopes `who` may look at, broadest first.
-pub fn scopes_for(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<(Scope, String)>> {
+/// The scopes `who` may look at, broadest first, named in `lang`.
+pub fn scopes_for(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    lang: Lang,
+) -> AppResult<Vec<(Scope, String)>> {
     let mut out = Vec::new();
     let regions: Vec<(i64, String)> = regions::table
         .order(regions::position)
-        .select((regions::id, regions::name_fi))
+        .select((regions::id, names::region(lang)))
         .load(conn)?;
     for (id, name) in regions {
         if who.manages_region(id) {
@@ -50,8 +56,8 @@ pub fn scopes_for(conn: &mut AnyConnection, who: &Principal) -> AppResult<Vec<(S
         }
     }
     let counties: Vec<(i64, i64, String)> = counties::table
-        .order(counties::name_fi)
-        .select((counties::id, counties::region_id, counties::name_fi))
+        .order(names::county(lang))
+        .select((counties::id, counties::region_id, names::county(lang)))
         .load(conn)?;
     for (id, region, name) in counties {
         if who.manages_county(crate::accounts::policy::CountyPlace {
@@ -100,9 +106,9 @@ pub struct RegistryRow {
     pub status: String,
 }
 
-/// The experts of a scope, by name.
-pub fn registry(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<RegistryRow>> {
-    registry_first(conn, scope, i64::MAX)
+/// The experts of a scope, by name (counties named in `lang`).
+pub fn registry(conn: &mut AnyConnection, scope: Scope, lang: Lang) -> AppResult<Vec<RegistryRow>> {
+    registry_first(conn, scope, i64::MAX, lang)
 }
 
 /// The first `limit` rows of [`registry`] (the network page shows a page; the CSV has all).
@@ -110,6 +116,7 @@ pub fn registry_first(
     conn: &mut AnyConnection,
     scope: Scope,
     limit: i64,
+    lang: Lang,
 ) -> AppResult<Vec<RegistryRow>> {
     let q = memberships::table
         .inner_join(users::table)
@@ -121,7 +128,7 @@ pub fn registry_first(
             users::name,
             users::email,
             organisations::name.nullable(),
-            counties::name_fi.nullable(),
+            names::county_or_none(lang),
             memberships::joined_at,
             memberships::refreshed_at,
             memberships::status,
@@ -159,13 +166,21 @@ pub struct Quarter {
 }
 
 /// Trainings held in the scope's organisations per quarter, the last `n` quarters up to `today`.
+/// A region's quarters count each training in the region its county belonged to on the day it
+/// was held (`places::Mapping`), so a county moved to another region leaves its past behind.
 pub fn trainings_by_quarter(
     conn: &mut AnyConnection,
     scope: Scope,
     today: NaiveDate,
     n: u32,
 ) -> AppResult<Vec<Quarter>> {
-    let counties = counties_of(conn, scope)?;
+    let mapping = super::places::Mapping::load(conn)?;
+    let mut counties = counties_of(conn, scope)?;
+    if let Scope::Region(r) = scope {
+        counties.extend(mapping.counties_ever_in(r));
+        counties.sort_unstable();
+        counties.dedup();
+    }
     let (mut y, mut q) = (today.year(), (today.month0() / 3) as i32);
     let mut quarters = Vec::new();
     for _ in 0..n {
@@ -179,13 +194,25 @@ pub fn trainings_by_quarter(
     quarters.reverse();
     let (fy, fq) = quarters[0];
     let from = NaiveDate::from_ymd_opt(fy, (fq * 3 + 1) as u32, 1).unwrap_or(today);
-    let rows: Vec<(NaiveDate, i32)> = trainings_held::table
+    let rows: Vec<(NaiveDate, i32, i64)> = trainings_held::table
         .inner_join(organisations::table)
         .filter(organisations::county_id.eq_any(&counties))
         .filter(trainings_held::held_on.ge(from))
         .filter(trainings_held::held_on.le(today))
-        .select((trainings_held::held_on, trainings_held::participants))
+        .select((
+            trainings_held::held_on,
+            trainings_held::participants,
+            organisations::county_id,
+        ))
         .load(conn)?;
+    let rows: Vec<(NaiveDate, i32)> = rows
+        .into_iter()
+        .filter(|(day, _, county)| match scope {
+            Scope::County(_) => true,
+            Scope::Region(r) => mapping.region_on(*county, *day).unwrap_or(r) == r,
+        })
+        .map(|(day, participants, _)| (day, participants))
+        .collect();
     Ok(quarters
         .into_iter()
         .map(|(y, q)| {
@@ -233,17 +260,18 @@ fn pct(part: i64, whole: i64) -> f64 {
     }
 }
 
-/// Participants of all trainings held in the scope's organisations against their staff.
-pub fn reach(conn: &mut AnyConnection, scope: Scope) -> AppResult<Reach> {
+/// Participants of all trainings held in the scope's organisations against their staff: the
+/// counties the scope has today, named in `lang`.
+pub fn reach(conn: &mut AnyConnection, scope: Scope, lang: Lang) -> AppResult<Reach> {
     let counties: Vec<(i64, String)> = match scope {
         Scope::County(c) => counties::table
             .filter(counties::id.eq(c))
-            .select((counties::id, counties::name_fi))
+            .select((counties::id, names::county(lang)))
             .load(conn)?,
         Scope::Region(r) => counties::table
             .filter(counties::region_id.eq(r))
-            .order(counties::name_fi)
-            .select((counties::id, counties::name_fi))
+            .order(names::county(lang))
+            .select((counties::id, names::county(lang)))
             .load(conn)?,
     };
     let mut by_county = Vec::new();
@@ -294,7 +322,11 @@ pub struct BlindSpot {
 }
 
 /// Organisations of the scope with no active expert, largest first.
-pub fn blind_spots(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<BlindSpot>> {
+pub fn blind_spots(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    lang: Lang,
+) -> AppResult<Vec<BlindSpot>> {
     let counties = counties_of(conn, scope)?;
     let covered: Vec<Option<i64>> = memberships::table
         .filter(memberships::status.eq("active"))
@@ -312,7 +344,7 @@ pub fn blind_spots(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<Blin
         .select((
             organisations::id,
             organisations::name,
-            counties::name_fi,
+            names::county(lang),
             organisations::kind,
             organisations::staff_count,
         ))

@@ -98,8 +98,12 @@ pub struct Held {
     pub notes: String,
 }
 
-/// The expert's own trainings, newest first.
-pub fn of_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<Held>> {
+/// The expert's own trainings, newest first (counties named in `lang`).
+pub fn of_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lang: crate::i18n::Lang,
+) -> AppResult<Vec<Held>> {
     Ok(trainings_held::table
         .inner_join(organisations::table.inner_join(counties::table))
         .filter(trainings_held::user_id.eq(user_id))
@@ -107,7 +111,7 @@ pub fn of_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<Held>> {
         .select((
             trainings_held::held_on,
             organisations::name,
-            counties::name_fi,
+            super::names::county(lang),
             trainings_held::theme,
             trainings_held::participants,
             trainings_held::notes,

@@ -101,15 +101,20 @@ pub fn transfer(
 ) -> AppResult<i64> {
     let email = accounts::normalize_email(email)?;
     write_tx(conn, |c| {
-        let (region_id, transferred, county_name): (i64, Option<NaiveDateTime>, String) =
-            counties::table
-                .find(county_id)
-                .select((
-                    counties::region_id,
-                    counties::transferred_at,
-                    counties::name_fi,
-                ))
-                .first(c)?;
+        let (region_id, transferred, county_fi, county_sv): (
+            i64,
+            Option<NaiveDateTime>,
+            String,
+            String,
+        ) = counties::table
+            .find(county_id)
+            .select((
+                counties::region_id,
+                counties::transferred_at,
+                counties::name_fi,
+                counties::name_sv,
+            ))
+            .first(c)?;
         if !who.manages_region(region_id) {
             return Err(AppError::Forbidden);
         }
@@ -191,7 +196,12 @@ pub fn transfer(
         ] {
             let mut ctx = tera::Context::new();
             ctx.insert("name", &to_name);
-            ctx.insert("county", &county_name);
+            // Each reads the county's name in their own language.
+            let in_lang = Lang::parse(&lang).unwrap_or_default();
+            ctx.insert(
+                "county",
+                super::names::pick(in_lang, &county_fi, &county_sv),
+            );
             ctx.insert("new_coordinator", &user.name);
             ctx.insert("regional_coordinator", &from.1);
             ctx.insert(

@@ -34,9 +34,14 @@ pub fn ensure_year(conn: &mut AnyConnection, year: i32, now: NaiveDateTime) -> A
     if let Some(s) = find_year(conn, year)? {
         return Ok(s);
     }
+    let [fi, sv, en] = super::templates::ASSESSMENT_TITLE;
     let new = NewSurvey {
-        title: format!("Nykytilakartoitus {year}"),
+        title: format!("{fi} {year}"),
         intro: String::new(),
+        title_sv: format!("{sv} {year}"),
+        title_en: format!("{en} {year}"),
+        intro_sv: String::new(),
+        intro_en: String::new(),
         template: "assessment".into(),
         audience: super::Audience::Counties,
         anonymous: false,
@@ -191,15 +196,16 @@ pub fn compare(
         find_year(conn, year)?
     };
     let previous_survey = find_year(conn, year - 1)?;
+    let names_in = crate::i18n::Lang::parse(lang).unwrap_or_default();
     let cols: Vec<(i64, String)> = match scope {
         Scope::Region(r) => counties::table
             .filter(counties::region_id.eq(r))
-            .order(counties::name_fi)
-            .select((counties::id, counties::name_fi))
+            .order(crate::network::names::county(names_in))
+            .select((counties::id, crate::network::names::county(names_in)))
             .load(conn)?,
         Scope::County(c) => counties::table
             .filter(counties::id.eq(c))
-            .select((counties::id, counties::name_fi))
+            .select((counties::id, crate::network::names::county(names_in)))
             .load(conn)?,
     };
     let qs: Vec<Question> = match &survey {

@@ -59,9 +59,14 @@ pub fn seed(conn: &mut AnyConnection, socca: i64, now: NaiveDateTime) -> AppResu
     let helsinki = crate::network::county_by_code(conn, "helsinki")?;
     let vantaa = crate::network::county_by_code(conn, "vantaa-kerava")?;
     let today = now.date();
+    let [intro, intro_sv, intro_en] = super::templates::NETWORK_FEEDBACK_INTRO;
     let new = NewSurvey {
         title: DEMO_SURVEY.into(),
-        intro: "Kerro, miten aluekoordinaatio on tukenut verkostonne työtä tänä vuonna.".into(),
+        intro: intro.into(),
+        title_sv: "Nätverkets respons på den regionala koordineringen (demo)".into(),
+        title_en: "The network's feedback on the regional coordination (demo)".into(),
+        intro_sv: intro_sv.into(),
+        intro_en: intro_en.into(),
         template: "network_feedback".into(),
         audience: Audience::Area(Scope::Region(socca)),
         anonymous: true,

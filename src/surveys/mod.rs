@@ -71,9 +71,29 @@ pub struct Survey {
     pub year: Option<i32>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    /// The title and introduction in Swedish and English; empty when not given (the Finnish
+    /// ones are shown instead, marked as Finnish).
+    pub title_sv: String,
+    pub title_en: String,
+    pub intro_sv: String,
+    pub intro_en: String,
 }
 
 impl Survey {
+    /// The title in a language: its translation, else the Finnish title.
+    pub fn title_in(&self, lang: &str) -> &str {
+        let t = match lang {
+            "sv" => &self.title_sv,
+            "en" => &self.title_en,
+            _ => &self.title,
+        };
+        if t.trim().is_empty() {
+            &self.title
+        } else {
+            t
+        }
+    }
+
     /// Answers are taken (and may be edited) from the first to the last day of the window.
     pub fn is_open(&self, today: NaiveDate) -> bool {
         self.opens_on <= today && today <= self.closes_on
@@ -130,6 +150,16 @@ impl Question {
         self.kind == "likert"
     }
 
+    /// The language [`Question::text`] is in: `lang`, or "fi" when it falls back to Finnish
+    /// (so a page can mark the Finnish text as such).
+    pub fn text_lang(&self, lang: &str) -> &'static str {
+        match lang {
+            "sv" if !self.text_sv.trim().is_empty() => "sv",
+            "en" if !self.text_en.trim().is_empty() => "en",
+            _ => "fi",
+        }
+    }
+
     /// The question in a language, falling back to Finnish.
     pub fn text(&self, lang: &str) -> &str {
         let t = match lang {
@@ -177,6 +207,11 @@ pub enum Audience {
 pub struct NewSurvey {
     pub title: String,
     pub intro: String,
+    /// Optional translations of the title and the introduction.
+    pub title_sv: String,
+    pub title_en: String,
+    pub intro_sv: String,
+    pub intro_en: String,
     pub template: String,
     pub audience: Audience,
     pub anonymous: bool,
@@ -203,8 +238,15 @@ pub fn validate(s: &NewSurvey) -> Vec<&'static str> {
     if title.is_empty() || !plain_text_ok(title, 200) || title.contains('\n') {
         errors.push("survey.title_invalid");
     }
-    if !plain_text_ok(&s.intro, 5_000) {
-        errors.push("survey.intro_invalid");
+    for t in [&s.title_sv, &s.title_en] {
+        if !plain_text_ok(t.trim(), 200) || t.trim().contains('\n') {
+            errors.push("survey.title_translation_invalid");
+        }
+    }
+    for i in [&s.intro, &s.intro_sv, &s.intro_en] {
+        if !plain_text_ok(i, 5_000) {
+            errors.push("survey.intro_invalid");
+        }
     }
     match (s.opens_on, s.closes_on) {
         (Some(o), Some(c)) if c >= o => {}
@@ -315,6 +357,10 @@ fn create_in(
             surveys::template.eq(&s.template),
             surveys::title.eq(s.title.trim()),
             surveys::intro.eq(s.intro.trim()),
+            surveys::title_sv.eq(s.title_sv.trim()),
+            surveys::title_en.eq(s.title_en.trim()),
+            surveys::intro_sv.eq(s.intro_sv.trim()),
+            surveys::intro_en.eq(s.intro_en.trim()),
             surveys::audience.eq(audience_name(s.audience)),
             surveys::region_id.eq(region_id),
             surveys::county_id.eq(county_id),
@@ -386,9 +432,14 @@ pub fn ensure_course_feedback(
         Some(e) => e + chrono::Duration::days(60),
         None => opens + chrono::Duration::days(365),
     };
+    // Its title is the cohort's name; pages show it inside a translated text.
     let new = NewSurvey {
         title: cohort.name.clone(),
         intro: String::new(),
+        title_sv: String::new(),
+        title_en: String::new(),
+        intro_sv: String::new(),
+        intro_en: String::new(),
         template: "course_feedback".into(),
         audience: Audience::Cohort(cohort.id),
         anonymous: true,

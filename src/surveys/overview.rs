@@ -44,6 +44,7 @@ pub fn overview(
     who: &Principal,
     scope: Scope,
     now: NaiveDateTime,
+    lang: crate::i18n::Lang,
 ) -> AppResult<Overview> {
     let today = crate::i18n::format::helsinki_date(now);
     let counties = registry::counties_of(conn, scope)?;
@@ -149,7 +150,7 @@ pub fn overview(
         unanswered_questions,
         members,
         active_members,
-        reach: registry::reach(conn, scope)?,
+        reach: registry::reach(conn, scope, lang)?,
         blind_spots,
         surveys: super::managed(conn, who, Some(scope), today, 5)?,
     })

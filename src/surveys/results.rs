@@ -92,6 +92,8 @@ pub struct QuestionResult {
     pub number: usize,
     pub question: Question,
     pub text: String,
+    /// The language of `text` ("fi" when the question has no translation).
+    pub text_lang: &'static str,
     pub likert: bool,
     pub dist: Dist,
     pub by_region: Vec<GroupRow>,
@@ -174,13 +176,14 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
     } else {
         Vec::new()
     };
+    let lang_code = crate::i18n::Lang::parse(lang).unwrap_or_default();
     let region_names: BTreeMap<i64, String> = regions::table
-        .select((regions::id, regions::name_fi))
+        .select((regions::id, crate::network::names::region(lang_code)))
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
     let county_names: BTreeMap<i64, String> = counties::table
-        .select((counties::id, counties::name_fi))
+        .select((counties::id, crate::network::names::county(lang_code)))
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
@@ -263,6 +266,7 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
         out.push(QuestionResult {
             number,
             text: q.text(lang).to_string(),
+            text_lang: q.text_lang(lang),
             likert: q.is_likert(),
             question: q,
             dist,
@@ -292,39 +296,40 @@ const COLOURS: [(&str, &str); 5] = [
 ];
 
 /// A horizontal stacked bar per statement (numbered as on the page): each segment one answer
-/// value's share, with the share printed on it when it fits. `labels` are the legend's names
-/// for 1..5. Every text is escaped; the figures also stand in a table beside the chart.
+/// value's share, with the share printed on it when it is wide enough. The SVG has no viewBox:
+/// widths are percentages and text stays 13 px at any width (as in `web::charts`); the legend
+/// is a list under it. `labels` are the legend's names for 1..5. Every text is escaped; the
+/// figures also stand in a table beside the chart.
 pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &str) -> String {
-    let (w, row_h, label_w, legend_h) = (640.0, 30.0, 48.0, 54.0);
-    let bar_w = w - label_w - 16.0;
-    let h = rows.len().max(1) as f64 * row_h + legend_h;
+    let (row_h, bar_h) = (46u32, 24u32);
+    let height = rows.len().max(1) as u32 * row_h;
     let mut body = String::new();
     let mut desc = Vec::new();
     for (i, (number, d)) in rows.iter().enumerate() {
-        let y = 6.0 + i as f64 * row_h;
+        let y = i as u32 * row_h;
         body.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1a1a1a">{number}.</text>"##,
-            label_w - 8.0,
-            y + row_h * 0.55
+            r##"<text x="0" y="{}" fill="#1a1a1a" font-weight="600">{number}.</text>"##,
+            y + 14
         ));
-        let mut x = label_w;
+        let bar_y = y + 18;
+        let mut x = 0.0;
         for (v, (fill, ink)) in COLOURS.iter().enumerate() {
             if d.answers == 0 {
                 break;
             }
-            let seg = bar_w * d.counts[v] as f64 / d.answers as f64;
+            let seg = 100.0 * d.counts[v] as f64 / d.answers as f64;
             if seg <= 0.0 {
                 continue;
             }
             body.push_str(&format!(
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{seg:.1}" height="{:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##,
-                row_h * 0.75
+                r##"<rect x="{x:.2}%" y="{bar_y}" width="{seg:.2}%" height="{bar_h}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##
             ));
-            if seg >= 30.0 {
+            // Printed where it fits: a twelfth of the width is ~28 px on a phone.
+            if seg >= 12.0 {
                 body.push_str(&format!(
-                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{ink}">{} %</text>"##,
+                    r##"<text x="{:.2}%" y="{}" text-anchor="middle" fill="{ink}">{} %</text>"##,
                     x + seg / 2.0,
-                    y + row_h * 0.5,
+                    bar_y + 17,
                     d.percents[v]
                 ));
             }
@@ -338,24 +343,20 @@ pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &st
                 .join(", ")
         ));
     }
-    let ly = h - legend_h + 14.0;
-    for (v, label) in labels.iter().enumerate() {
-        let lx = label_w + (v % 3) as f64 * 190.0;
-        let lyy = ly + (v / 3) as f64 * 20.0;
-        let (fill, ink) = COLOURS[v];
-        body.push_str(&format!(
-            r##"<rect x="{lx:.1}" y="{:.1}" width="16" height="16" fill="{fill}" stroke="#4d4d4d"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="{ink}">{}</text><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
-            lyy - 12.0,
-            lx + 8.0,
-            lyy,
-            v + 1,
-            lx + 22.0,
-            lyy,
-            escape_html(label)
-        ));
-    }
+    let legend: String = labels
+        .iter()
+        .enumerate()
+        .map(|(v, label)| {
+            format!(
+                r#"<li><span class="swatch swatch-{}"></span>{} – {}</li>"#,
+                v + 1,
+                v + 1,
+                escape_html(label)
+            )
+        })
+        .collect();
     format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"##,
+        r##"<div class="chart-block"><svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg><ul class="chart-legend" aria-hidden="true">{legend}</ul></div>"##,
         escape_html(title),
         escape_html(&desc.join("; "))
     )
@@ -495,5 +496,8 @@ mod tests {
         assert!(svg.contains("1. 1: 1, 2: 0, 3: 0, 4: 0, 5: 3"));
         assert!(svg.contains("75 %"));
         assert!(!svg.contains("<b>"));
+        assert!(!svg.contains("viewBox"), "the text is never scaled");
+        assert!(svg.contains(r#"width="75.00%""#));
+        assert!(svg.contains("&lt;b&gt;1&lt;&#x2F;b&gt;") || svg.contains("&lt;b&gt;1&lt;/b&gt;"));
     }
 }

@@ -13,6 +13,24 @@ type T = (QuestionKind, &'static str, &'static str, &'static str, bool);
 const L: QuestionKind = QuestionKind::Likert;
 const O: QuestionKind = QuestionKind::Open;
 
+/// The network feedback survey's title and introduction: Finnish, Swedish, English.
+pub const NETWORK_FEEDBACK_TITLE: [&str; 3] = [
+    "Palautekysely aluekoordinaation työstä",
+    "Enkät om den regionala koordineringen",
+    "Feedback on the regional coordination work",
+];
+pub const NETWORK_FEEDBACK_INTRO: [&str; 3] = [
+    "Kerro, miten aluekoordinaatio on tukenut verkostonne työtä tänä vuonna.",
+    "Berätta hur den regionala koordineringen har stött ert nätverks arbete i år.",
+    "Tell us how the regional coordination has supported your network's work this year.",
+];
+/// The current-state assessment's title (the year follows): Finnish, Swedish, English.
+pub const ASSESSMENT_TITLE: [&str; 3] = [
+    "Nykytilakartoitus",
+    "Kartläggning av nuläget",
+    "Current-state assessment",
+];
+
 /// The network feedback survey on the regional coordination work.
 pub const NETWORK_FEEDBACK: [T; 12] = [
     (

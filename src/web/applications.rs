@@ -103,12 +103,13 @@ async fn render_form_held(
     held: Option<String>,
 ) -> AppResult<HttpResponse> {
     let c2 = cohort.clone();
+    let lang = ctx.lang;
     let (organisations, counties) = ctx
         .state
         .db(move |conn| {
             Ok((
-                applications::organisation_choices(conn, &c2)?,
-                applications::county_choices(conn, &c2)?,
+                applications::organisation_choices(conn, &c2, lang)?,
+                applications::county_choices(conn, &c2, lang)?,
             ))
         })
         .await?;

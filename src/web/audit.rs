@@ -122,15 +122,20 @@ fn reach(auth: &Auth) -> AppResult<AuditReach> {
 fn area_choices(
     conn: &mut crate::db::AnyConnection,
     reach: &AuditReach,
+    lang: crate::i18n::Lang,
 ) -> AppResult<Vec<(String, String, bool)>> {
     let mut out = Vec::new();
     let rs: Vec<(i64, String)> = regions::table
         .order(regions::position)
-        .select((regions::id, regions::name_fi))
+        .select((regions::id, crate::network::names::region(lang)))
         .load(conn)?;
     let cs: Vec<(i64, i64, String)> = counties::table
-        .order(counties::name_fi)
-        .select((counties::id, counties::region_id, counties::name_fi))
+        .order(crate::network::names::county(lang))
+        .select((
+            counties::id,
+            counties::region_id,
+            crate::network::names::county(lang),
+        ))
         .load(conn)?;
     for (id, name) in rs {
         if reach.covers(Some(id), None) {
@@ -166,6 +171,7 @@ pub async fn page(auth: Auth, q: web::Query<LogQuery>) -> AppResult<HttpResponse
     };
     let before = q.ennen;
     let r2 = reach.clone();
+    let lang = auth.0.lang;
     let (page, actions, areas) = auth
         .0
         .state
@@ -174,7 +180,7 @@ pub async fn page(auth: Auth, q: web::Query<LogQuery>) -> AppResult<HttpResponse
             Ok((
                 page,
                 audit_log::actions(conn, &r2)?,
-                area_choices(conn, &r2)?,
+                area_choices(conn, &r2, lang)?,
             ))
         })
         .await?;

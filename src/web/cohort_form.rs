@@ -168,6 +168,7 @@ impl CohortForm {
 /// The choices of the cohort form: published courses and the regions the caller manages.
 async fn form_choices(auth: &Auth) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
@@ -178,7 +179,7 @@ async fn form_choices(auth: &Auth) -> AppResult<(Vec<(i64, String)>, Vec<(i64, S
                 .load(conn)?;
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
-                .select((regions::id, regions::name_fi))
+                .select((regions::id, crate::network::names::region(lang)))
                 .load(conn)?;
             let regions = regions
                 .into_iter()

@@ -31,12 +31,13 @@ async fn render_queue(
     refused: Option<Refused>,
 ) -> AppResult<HttpResponse> {
     let c2 = cohort.clone();
+    let lang = auth.0.lang;
     let (rows, seats) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
-                applications::queue(conn, &c2)?,
+                applications::queue(conn, &c2, lang)?,
                 cohorts::seats_taken(conn, c2.id)?,
             ))
         })

@@ -227,12 +227,15 @@ pub async fn lesson_area(
     let cursor = view::Cursor::parse(&query.ennen);
     let now = auth.0.now();
     let (c2, lesson_id) = (cohort.clone(), lesson.id);
-    let list = auth
+    let (list, prompt) = auth
         .0
         .state
         .db(move |conn| {
             posting::ensure_prompt_threads(conn, &c2, now)?;
-            view::threads(conn, &viewer, c2.id, Some(lesson_id), cursor)
+            Ok((
+                view::threads(conn, &viewer, c2.id, Some(lesson_id), cursor)?,
+                view::prompt_thread(conn, &viewer, c2.id, lesson_id)?,
+            ))
         })
         .await?;
     let form = ThreadForm {
@@ -244,6 +247,7 @@ pub async fn lesson_area(
     c.insert("viewer", &viewer);
     c.insert("lesson", &lesson);
     c.insert("list", &list);
+    c.insert("prompt", &prompt);
     c.insert("form", &form);
     c.insert("can_post", &discussions::policy::can_post(viewer.role));
     c.insert("paged", &cursor.is_some());

@@ -110,7 +110,8 @@ pub async fn frame(
     }
 
     // CSRF: every request that may change something carries a token bound to this browser,
-    // and comes from our own origin. The token API (/api/) uses bearer tokens, not cookies.
+    // and comes from our own origin. The token API (/api/) uses bearer tokens, not cookies;
+    // a mail program's one-click unsubscribe carries its signed link instead (csrf::exempt).
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut idempotency_token = None;
     if unsafe_method && !path.starts_with("/api/") {
@@ -135,7 +136,9 @@ pub async fn frame(
                 .find(|(k, _)| k == super::body::IDEMPOTENCY_FIELD)
                 .map(|(_, v)| v.into_owned()),
         };
-        if !check_csrf(&req, &state, &csrf_binding, form.as_deref()) {
+        if !csrf::exempt(method.as_str(), &path)
+            && !check_csrf(&req, &state, &csrf_binding, form.as_deref())
+        {
             let resp = actix_web::ResponseError::error_response(&crate::AppError::Csrf);
             return Ok(early(&req, resp));
         }

@@ -2,13 +2,14 @@
 //! coordinators' network view: registry, trainings over time, reach, blind spots and charts
 //! drawn on the server as accessible SVG with the figures beside them, and the CSV export.
 
+use super::charts;
 use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
 use crate::i18n::{format, Lang};
 use crate::learning::completion;
-use crate::network::refresher;
 use crate::network::registry::{self, Quarter, Scope};
 use crate::network::trainings::{self, NewTraining};
+use crate::network::{names, refresher};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -57,6 +58,7 @@ async fn expert_page(
 ) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
     let today = auth.0.state.clock.today();
+    let lang = auth.0.lang;
     let (memberships, certificates, held, organisations, standing, case) = auth
         .0
         .state
@@ -74,8 +76,8 @@ async fn expert_page(
                 .left_join(counties::table)
                 .filter(memberships::user_id.eq(uid))
                 .select((
-                    regions::name_fi,
-                    counties::name_fi.nullable(),
+                    names::region(lang),
+                    names::county_or_none(lang),
                     memberships::joined_at,
                     memberships::refreshed_at,
                     memberships::status,
@@ -84,7 +86,7 @@ async fn expert_page(
             Ok((
                 ms,
                 completion::certificates_of(conn, uid)?,
-                trainings::of_user(conn, uid)?,
+                trainings::of_user(conn, uid, lang)?,
                 trainings::organisation_choices(conn, uid)?,
                 refresher::standing_of(conn, uid, today)?,
                 refresher::own_case(conn, uid)?,
@@ -203,10 +205,11 @@ pub(super) async fn scope_for(
 ) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let who = auth.principal().clone();
     let (alue, maakunta) = (q.alue, q.maakunta);
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
-            let scopes = registry::scopes_for(conn, &who)?;
+            let scopes = registry::scopes_for(conn, &who, lang)?;
             let wanted = match (maakunta, alue) {
                 (Some(c), _) => Scope::County(c),
                 (None, Some(r)) => Scope::Region(r),
@@ -225,17 +228,18 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = auth.0.state.clock.today();
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     let (manages, rows, counts, quarters, reach, blind) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
                 manages_scope(conn, &who, scope)?,
-                registry::registry_first(conn, scope, REGISTRY_PAGE)?,
+                registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
                 registry::registry_counts(conn, scope)?,
                 registry::trainings_by_quarter(conn, scope, today, 8)?,
-                registry::reach(conn, scope)?,
-                registry::blind_spots(conn, scope)?,
+                registry::reach(conn, scope, lang)?,
+                registry::blind_spots(conn, scope, lang)?,
             ))
         })
         .await?;
@@ -293,8 +297,8 @@ pub(super) fn scope_query(s: Scope) -> String {
     }
 }
 
-/// A bar chart of one figure per quarter. Only numbers and quarter labels go in, never user
-/// text, so the SVG is safe to embed; the same figures stand in a table beside it.
+/// A bar chart of one figure per quarter (`web::charts`), numbers as `lang` writes them; the
+/// same figures stand in a table beside it.
 pub fn bar_chart(
     quarters: &[Quarter],
     value: impl Fn(&Quarter) -> i64,
@@ -302,87 +306,45 @@ pub fn bar_chart(
     id: &str,
     lang: Lang,
 ) -> String {
-    let (w, h, pad) = (640.0, 240.0, 36.0);
-    let max = quarters.iter().map(&value).max().unwrap_or(0).max(1) as f64;
-    let bw = (w - 2.0 * pad) / quarters.len().max(1) as f64;
-    let mut bars = String::new();
-    for (i, q) in quarters.iter().enumerate() {
-        let v = value(q);
-        let bh = (v as f64 / max) * (h - 2.0 * pad);
-        let shown = format::integer(lang, v);
-        let x = pad + i as f64 * bw + bw * 0.15;
-        let y = h - pad - bh;
-        bars.push_str(&format!(
-            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#1a1a1a">{shown}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#4d4d4d">{}</text>"##,
-            bw * 0.7,
-            x + bw * 0.35,
-            (y - 4.0).max(12.0),
-            x + bw * 0.35,
-            h - pad + 16.0,
-            q.label
-        ));
-    }
-    let escaped = crate::templates::escape_html(title);
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{escaped}</title><desc id="{id}-desc">{escaped}: {}</desc><line x1="{pad}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#4d4d4d"/>{bars}</svg>"##,
-        quarters
-            .iter()
-            .map(|q| format!("{} {}", q.label, format::integer(lang, value(q))))
-            .collect::<Vec<_>>()
-            .join(", "),
-        h - pad,
-        w - pad,
-        h - pad
-    )
+    let bars: Vec<charts::Bar> = quarters
+        .iter()
+        .map(|q| charts::Bar {
+            label: q.label.clone(),
+            value: value(q) as f64,
+            shown: crate::i18n::format::integer(lang, value(q)),
+        })
+        .collect();
+    charts::columns(id, title, &bars)
 }
 
-/// Reach per county against the goal of a quarter of all staff; a county whose organisations
-/// report no staff shows "no data", not 0 %.
+/// Reach per county against the goal of a quarter of all staff (`web::charts`); a county whose
+/// organisations report no staff shows "no data", not 0 %.
 pub fn reach_chart(reach: &registry::Reach, catalog: &crate::i18n::Catalog, lang: Lang) -> String {
-    let rows = reach.by_county.len().max(1) as f64;
-    let (w, row_h, label_w) = (640.0, 28.0, 220.0);
-    let h = rows * row_h + 30.0;
-    let scale = (w - label_w - 60.0) / 100.0;
-    let shown = |c: &registry::CountyReach| {
-        if c.has_staff {
-            format::percent(lang, c.percent)
-        } else {
-            catalog.get("network.no_data").to_string()
-        }
-    };
-    let mut bars = String::new();
-    for (i, c) in reach.by_county.iter().enumerate() {
-        let y = 10.0 + i as f64 * row_h;
-        let bw = if c.has_staff {
-            c.percent.min(100.0) * scale
-        } else {
-            0.0
-        };
-        bars.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
-            label_w - 6.0,
-            y + row_h * 0.6,
-            crate::templates::escape_html(&c.county),
-            row_h * 0.7,
-            label_w + bw + 4.0,
-            y + row_h * 0.6,
-            crate::templates::escape_html(&shown(c))
-        ));
-    }
-    let goal_x = label_w + reach.goal_percent * scale;
-    let escaped = crate::templates::escape_html(catalog.get("network.chart_reach"));
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="reach-title reach-desc" class="chart"><title id="reach-title">{escaped}</title><desc id="reach-desc">{}</desc>{bars}<line x1="{goal_x:.1}" y1="4" x2="{goal_x:.1}" y2="{:.1}" stroke="#8a1c13" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#8a1c13">{}</text></svg>"##,
-        reach
-            .by_county
-            .iter()
-            .map(|c| crate::templates::escape_html(&format!("{} {}", c.county, shown(c))))
-            .collect::<Vec<_>>()
-            .join(", "),
-        h - 12.0,
-        goal_x + 3.0,
-        h - 2.0,
-        format::percent(lang, reach.goal_percent)
+    let bars: Vec<charts::Bar> = reach
+        .by_county
+        .iter()
+        .map(|c| charts::Bar {
+            label: c.county.clone(),
+            value: if c.has_staff { c.percent } else { 0.0 },
+            shown: if c.has_staff {
+                crate::i18n::format::percent(lang, c.percent)
+            } else {
+                catalog.get("network.no_data").to_string()
+            },
+        })
+        .collect();
+    charts::rows(
+        "reach",
+        catalog.get("network.chart_reach"),
+        &bars,
+        Some(&charts::Goal {
+            value: reach.goal_percent,
+            label: format!(
+                "{} {}",
+                catalog.get("chart.goal"),
+                crate::i18n::format::percent(lang, reach.goal_percent)
+            ),
+        }),
     )
 }
 
@@ -394,7 +356,8 @@ pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<Http
         .0
         .state
         .db(move |conn| {
-            let rows = registry::registry(conn, scope)?;
+            // A file for spreadsheets and other systems: the official (Finnish) names.
+            let rows = registry::registry(conn, scope, crate::i18n::Lang::Fi)?;
             let area = scope.audit_area(conn)?;
             audit::record_in(
                 conn,
@@ -555,6 +518,7 @@ pub async fn placements_page(auth: Auth) -> AppResult<HttpResponse> {
     if !who.manages_anything() {
         return Err(AppError::Forbidden);
     }
+    let lang = auth.0.lang;
     let (waiting, organisations) = auth
         .0
         .state
@@ -583,12 +547,12 @@ pub async fn placements_page(auth: Auth) -> AppResult<HttpResponse> {
             let orgs: Vec<(i64, String, i64, String)> = organisations::table
                 .inner_join(counties::table)
                 .filter(organisations::active.eq(true))
-                .order((counties::name_fi, organisations::name))
+                .order((names::county(lang), organisations::name))
                 .select((
                     organisations::id,
                     organisations::name,
                     counties::region_id,
-                    counties::name_fi,
+                    names::county(lang),
                 ))
                 .load(conn)?;
             let orgs: Vec<_> = orgs

@@ -51,13 +51,14 @@ pub async fn list(auth: Auth, query: web::Query<ListQuery>) -> AppResult<HttpRes
     // A filter that is not a number is no filter.
     let county: Option<i64> = query.county.trim().parse().ok();
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     let (counties, rows) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
                 orgs::counties_in_area(conn, &who)?,
-                orgs::list(conn, &who, county)?,
+                orgs::list(conn, &who, county, lang)?,
             ))
         })
         .await?;

@@ -56,6 +56,7 @@ async fn render(
 ) -> AppResult<HttpResponse> {
     let (scope, scopes) = scope_for(auth, q).await?;
     let today = auth.0.state.clock.today();
+    let lang = auth.0.lang;
     let (view, rule, last_run, cohorts) = auth
         .0
         .state
@@ -69,7 +70,7 @@ async fn render(
                 .filter(|c| c.region_id.is_none() || c.region_id == Some(region))
                 .collect();
             Ok((
-                refresher::area(conn, scope, today)?,
+                refresher::area(conn, scope, today, lang)?,
                 refresher::rule(conn)?,
                 refresher::last_run(conn)?,
                 cohorts,

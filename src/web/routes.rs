@@ -163,6 +163,26 @@ pub fn register(t: &mut RouteTable) {
     super::users::register(t);
     super::user_confirm::register(t);
     super::audit::register(t);
+    // Regions and counties (admins); registered here so web::places needs no route table.
+    t.get("/hallinta/alueet", super::places::list);
+    t.get("/hallinta/alueet/{id}", super::places::region_form);
+    t.post("/hallinta/alueet/{id}", super::places::save_region);
+    t.get(
+        "/hallinta/hyvinvointialueet/{id}",
+        super::places::county_page,
+    );
+    t.post(
+        "/hallinta/hyvinvointialueet/{id}",
+        super::places::save_county,
+    );
+    t.post(
+        "/hallinta/hyvinvointialueet/{id}/siirto",
+        super::places::move_county,
+    );
+    t.post(
+        "/hallinta/hyvinvointialueet/muutokset/{id}/peru",
+        super::places::undo_change,
+    );
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);
     t.post("/hallinta/posti/{id}/uudelleen", admin::outbox_retry_one);

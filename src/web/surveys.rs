@@ -60,6 +60,14 @@ pub struct SurveyForm {
     #[serde(default)]
     pub intro: String,
     #[serde(default)]
+    pub title_sv: String,
+    #[serde(default)]
+    pub title_en: String,
+    #[serde(default)]
+    pub intro_sv: String,
+    #[serde(default)]
+    pub intro_en: String,
+    #[serde(default)]
     pub template: String,
     #[serde(default)]
     pub audience: String,
@@ -97,6 +105,11 @@ fn parse_audience(s: &str) -> Option<Audience> {
         ["all"] => Some(Audience::All),
         _ => None,
     }
+}
+
+/// Browsers send CRLF; texts are stored with LF.
+fn normalise(s: &str) -> String {
+    s.replace("\r\n", "\n")
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -152,7 +165,11 @@ impl SurveyForm {
         }
         let new = NewSurvey {
             title: self.title.clone(),
-            intro: self.intro.clone(),
+            intro: normalise(&self.intro),
+            title_sv: self.title_sv.clone(),
+            title_en: self.title_en.clone(),
+            intro_sv: normalise(&self.intro_sv),
+            intro_en: normalise(&self.intro_en),
             template: if self.template == "custom" {
                 "custom".into()
             } else {
@@ -180,6 +197,7 @@ async fn audience_choices(auth: &Auth) -> AppResult<Vec<(String, String)>> {
         catalog.get("survey.audience_cohort").to_string(),
     );
     let all = catalog.get("survey.audience_all").to_string();
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
@@ -187,7 +205,7 @@ async fn audience_choices(auth: &Auth) -> AppResult<Vec<(String, String)>> {
             if who.is_admin() {
                 out.push(("all".to_string(), all));
             }
-            let scopes = registry::scopes_for(conn, &who)?;
+            let scopes = registry::scopes_for(conn, &who, lang)?;
             for (s, name) in &scopes {
                 let v = match s {
                     Scope::Region(r) => format!("region:{r}"),
@@ -247,7 +265,17 @@ fn require_manager(auth: &Auth) -> AppResult<()> {
 pub async fn new_form(auth: Auth) -> AppResult<HttpResponse> {
     require_manager(&auth)?;
     let today = auth.0.state.clock.today();
+    // The ready-made network feedback survey comes with its title and introduction in all
+    // three languages; the coordinator may change them.
+    let [title, title_sv, title_en] = surveys::templates::NETWORK_FEEDBACK_TITLE;
+    let [intro, intro_sv, intro_en] = surveys::templates::NETWORK_FEEDBACK_INTRO;
     let form = SurveyForm {
+        title: title.into(),
+        title_sv: title_sv.into(),
+        title_en: title_en.into(),
+        intro: intro.into(),
+        intro_sv: intro_sv.into(),
+        intro_en: intro_en.into(),
         template: "network_feedback".into(),
         anonymous: Some("on".into()),
         opens_on: today.to_string(),
@@ -317,6 +345,7 @@ struct FormQuestion {
     id: i64,
     number: usize,
     text: String,
+    text_lang: &'static str,
     likert: bool,
     follow_up: bool,
     value: Option<i32>,
@@ -332,6 +361,7 @@ fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> V
                 id: q.id,
                 number: i + 1,
                 text: q.text(lang).to_string(),
+                text_lang: q.text_lang(lang),
                 likert: q.is_likert(),
                 follow_up: q.follow_up,
                 value: a.and_then(|a| a.value),
@@ -515,7 +545,11 @@ pub async fn results_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRes
     let chart = if res.shown && !rows.is_empty() {
         results::chart(
             &rows,
-            &format!("{}: {}", auth.0.t("survey.chart_title"), survey.title),
+            &format!(
+                "{}: {}",
+                auth.0.t("survey.chart_title"),
+                survey.title_in(auth.0.lang.code())
+            ),
             &likert_labels(&auth),
             "survey-chart",
         )
@@ -585,10 +619,11 @@ async fn scope_for(
     maakunta: Option<i64>,
 ) -> AppResult<(Scope, Vec<(Scope, String)>)> {
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     auth.0
         .state
         .db(move |conn| {
-            let scopes = registry::scopes_for(conn, &who)?;
+            let scopes = registry::scopes_for(conn, &who, lang)?;
             let wanted = match (maakunta, alue) {
                 (Some(c), _) => Scope::County(c),
                 (None, Some(r)) => Scope::Region(r),
@@ -673,6 +708,7 @@ async fn render_assessment(
 ) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
     let now = auth.0.now();
+    let lang = auth.0.lang;
     let (survey, qs, stored, county) = auth
         .0
         .state
@@ -681,7 +717,7 @@ async fn render_assessment(
             use diesel::prelude::*;
             let county: Option<String> = counties::table
                 .find(county_id)
-                .select(counties::name_fi)
+                .select(crate::network::names::county(lang))
                 .first(conn)
                 .optional()?;
             let Some(county) = county else {
@@ -795,12 +831,13 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
     let who = auth.principal().clone();
     let (now, today) = (auth.0.now(), auth.0.state.clock.today());
+    let lang = auth.0.lang;
     let (o, quarters) = auth
         .0
         .state
         .db(move |conn| {
             Ok((
-                overview::overview(conn, &who, scope, now)?,
+                overview::overview(conn, &who, scope, now, lang)?,
                 crate::network::registry::trainings_by_quarter(conn, scope, today, 8)?,
             ))
         })

@@ -51,6 +51,7 @@ async fn render_transfer(
     errors: &[&str],
 ) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
+    let lang = auth.0.lang;
     let counties = auth
         .0
         .state
@@ -58,11 +59,11 @@ async fn render_transfer(
             use crate::db::schema::counties;
             use diesel::prelude::*;
             let rows: Vec<CountyRow> = counties::table
-                .order(counties::name_fi)
+                .order(crate::network::names::county(lang))
                 .select((
                     counties::id,
                     counties::region_id,
-                    counties::name_fi,
+                    crate::network::names::county(lang),
                     counties::transferred_at,
                 ))
                 .load(conn)?;

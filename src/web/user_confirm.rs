@@ -26,9 +26,10 @@ fn role_context(
     conn: &mut crate::db::AnyConnection,
     id: i64,
     role: &Role,
+    lang: crate::i18n::Lang,
 ) -> AppResult<(accounts::User, Option<String>, bool)> {
     let user = accounts::model::find(conn, id)?;
-    let area = area_name(conn, role)?;
+    let area = area_name(conn, role, lang)?;
     let held = accounts::model::roles_of(conn, id)?
         .iter()
         .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
@@ -62,10 +63,11 @@ async fn role_page(
         .await;
     }
     let r2 = role.clone();
+    let lang = auth.0.lang;
     let found = auth
         .0
         .state
-        .db(move |conn| role_context(conn, id, &r2))
+        .db(move |conn| role_context(conn, id, &r2, lang))
         .await;
     let (user, area, held) = match found {
         Ok(x) => x,

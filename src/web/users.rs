@@ -81,6 +81,7 @@ pub(super) async fn render_show(
     errors: &[&str],
 ) -> AppResult<HttpResponse> {
     auth.require_admin()?;
+    let lang = auth.0.lang;
     let (user, roles, regions, counties) = auth
         .0
         .state
@@ -88,11 +89,11 @@ pub(super) async fn render_show(
             let user = accounts::model::find(conn, id)?;
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
-                .select((regions::id, regions::name_fi))
+                .select((regions::id, crate::network::names::region(lang)))
                 .load(conn)?;
             let counties: Vec<(i64, String)> = counties::table
-                .order(counties::name_fi)
-                .select((counties::id, counties::name_fi))
+                .order(crate::network::names::county(lang))
+                .select((counties::id, crate::network::names::county(lang)))
                 .load(conn)?;
             // Each role in words with its area: "Aluekoordinaattori, Socca".
             let area = |list: &[(i64, String)], id: i64| {
@@ -179,7 +180,7 @@ pub async fn grant(
         .state
         .db(move |conn| {
             accounts::model::find(conn, id)?;
-            area_name(conn, &role)?;
+            area_name(conn, &role, crate::i18n::Lang::Fi)?;
             accounts::grant_role(conn, id, &role, Some(actor), now)
         })
         .await?;
@@ -192,16 +193,17 @@ pub async fn grant(
 pub(super) fn area_name(
     conn: &mut crate::db::AnyConnection,
     role: &Role,
+    lang: crate::i18n::Lang,
 ) -> AppResult<Option<String>> {
     let name = match role {
         Role::RegionalCoordinator { region_id } => regions::table
             .find(region_id)
-            .select(regions::name_fi)
+            .select(crate::network::names::region(lang))
             .first::<String>(conn)
             .map_err(|_| AppError::invalid("users.role_invalid"))?,
         Role::CountyCoordinator { county_id } => counties::table
             .find(county_id)
-            .select(counties::name_fi)
+            .select(crate::network::names::county(lang))
             .first::<String>(conn)
             .map_err(|_| AppError::invalid("users.role_invalid"))?,
         _ => return Ok(None),

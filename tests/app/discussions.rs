@@ -118,7 +118,20 @@ fn send_digests(app: &TestApp) -> usize {
         base_url: &base,
         secret: &secret,
     };
-    kirjaamo::discussions::digest::send_digests(&mut app.conn(), &msg, app.clock.now()).unwrap()
+    kirjaamo::discussions::digest::send_digests(
+        &mut app.conn(),
+        &msg,
+        app.clock.now(),
+        app.state.config.digest_hour,
+    )
+    .unwrap()
+}
+
+/// The next 07.00 in Helsinki (the default digest hour) after the test clock's now.
+pub fn next_digest_morning(app: &TestApp) -> chrono::NaiveDateTime {
+    let slot =
+        kirjaamo::discussions::digest::digest_slot(app.clock.now(), app.state.config.digest_hour);
+    slot + chrono::Duration::days(1)
 }
 
 /// Outbox messages to `email`: (subject, text).
@@ -991,6 +1004,10 @@ async fn followers_get_posts_at_once_or_in_a_daily_digest_never_their_own_and_ne
         "waits for the digest"
     );
 
+    // The posts came after this morning's 07.00 (Helsinki): they wait for tomorrow's.
+    assert_eq!(send_digests(&app), 0);
+    app.clock.set(next_digest_morning(&app));
+    let mut trainer = app.signed_in("trainer@example.fi").await;
     // One digest with both posts; running it again sends nothing.
     assert_eq!(send_digests(&app), 1);
     let digests = mails_to(&app, "trainee2@example.fi");
@@ -1090,7 +1107,10 @@ async fn hidden_posts_and_former_members_are_left_out_of_notifications() {
             &[("reason", "Asiaton")],
         )
         .await;
+    app.clock.set(next_digest_morning(&app));
     assert_eq!(send_digests(&app), 0, "the only post was hidden");
+    let mut trainee = app.signed_in("trainee@example.fi").await;
+    let mut trainee2 = app.signed_in("trainee2@example.fi").await;
     // A trainee who leaves the cohort hears nothing more of it.
     let uid: i64 = users::table
         .filter(users::email.eq("trainee@example.fi"))
@@ -1384,7 +1404,7 @@ async fn long_threads_and_lists_page_by_keyset_and_unread_markers_follow_reading
 }
 
 #[actix_web::test]
-async fn the_lessons_prompt_opens_one_pinned_discussion_per_cohort() {
+async fn the_lessons_prompt_heads_its_discussion_and_is_listed_once_written_in() {
     let (app, cohort) = world();
     let mut trainee = app.signed_in("trainee@example.fi").await;
     let mut trainer = app.signed_in("trainer@example.fi").await;
@@ -1397,13 +1417,22 @@ async fn the_lessons_prompt_opens_one_pinned_discussion_per_cohort() {
             .get(&format!("/ryhmat/{cohort}/{LESSON}/keskustelu"))
             .await;
         assert_eq!(area.status, 200);
-        assert!(
-            area.body.contains("Keskustelu: Mitä kirjaaminen on"),
-            "{}",
-            area.body
-        );
+        // The prompt heads the lesson's discussion, inviting the first reply.
+        let prompt_at = area
+            .body
+            .find("Mikä teidän työssänne on kirjaamisen tärkein tehtävä?")
+            .unwrap_or_else(|| panic!("{}", area.body));
+        let threads_at = area.body.find(r#"id="threads-h""#).unwrap();
+        assert!(prompt_at < threads_at, "the prompt comes first");
+        assert!(area.body.contains("Kirjoita ensimmäinen vastaus"));
     }
-    trainee.get(&format!("/keskustelut/ryhma/{cohort}")).await;
+    // An empty prompt is no thread yet: the cohort's list has none.
+    let list = trainee.get(&format!("/keskustelut/ryhma/{cohort}")).await;
+    assert!(
+        list.body.contains("Ryhmässä ei ole vielä keskusteluja."),
+        "{}",
+        list.body
+    );
     let prompts: Vec<(i64, bool)> = dt::table
         .filter(dt::cohort_id.eq(cohort))
         .filter(dt::kind.eq("prompt"))
@@ -1411,20 +1440,42 @@ async fn the_lessons_prompt_opens_one_pinned_discussion_per_cohort() {
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(prompts.len(), 1, "once, however often it is opened");
-    assert!(prompts[0].1);
-    let page = trainee
-        .get(&format!("/keskustelut/ketju/{}", prompts[0].0))
-        .await;
+    assert!(!prompts[0].1, "a prompt is not pinned");
+    let prompt = prompts[0].0;
+    assert!(!list
+        .body
+        .contains(&format!("/keskustelut/ketju/{prompt}\"")));
+    let page = trainee.get(&format!("/keskustelut/ketju/{prompt}")).await;
     assert!(page
         .body
         .contains("Mikä teidän työssänne on kirjaamisen tärkein tehtävä?"));
     reply(
         &mut trainee,
-        prompts[0].0,
+        prompt,
         "Asiakkaan oikeuksien turvaaminen.",
         None,
     )
     .await;
+    // Written in, it joins the cohort's list; its own lesson shows it at the top only.
+    let list = trainer.get(&format!("/keskustelut/ryhma/{cohort}")).await;
+    assert!(list
+        .body
+        .contains(&format!("/keskustelut/ketju/{prompt}\"")));
+    let area = trainer
+        .get(&format!("/ryhmat/{cohort}/{LESSON}/keskustelu"))
+        .await;
+    assert!(
+        area.body.contains("Lue 1 vastaus ja kirjoita omasi"),
+        "{}",
+        area.body
+    );
+    assert_eq!(
+        area.body
+            .matches(&format!("/keskustelut/ketju/{prompt}\""))
+            .count(),
+        1,
+        "not again in the list below"
+    );
     // Coordinators over the cohort read but do not write.
     app.user(
         "coord@example.fi",
@@ -1434,17 +1485,80 @@ async fn the_lessons_prompt_opens_one_pinned_discussion_per_cohort() {
         }),
     );
     let mut coord = app.signed_in("coord@example.fi").await;
-    let page = coord
-        .get(&format!("/keskustelut/ketju/{}", prompts[0].0))
-        .await;
+    let page = coord.get(&format!("/keskustelut/ketju/{prompt}")).await;
     assert!(page.body.contains("Asiakkaan oikeuksien turvaaminen."));
     let res = coord
-        .post(
-            &format!("/keskustelut/ketju/{}", prompts[0].0),
-            &[("body", "Hei")],
-        )
+        .post(&format!("/keskustelut/ketju/{prompt}"), &[("body", "Hei")])
         .await;
     assert_eq!(res.status, 403);
+}
+
+/// The cohort's list opens with real threads: what a trainer pinned, then everything written
+/// in by newest activity (a prompt among them once answered); empty prompts not at all.
+#[actix_web::test]
+async fn the_cohort_list_shows_real_threads_by_activity() {
+    let (app, cohort) = world();
+    second_trainee(&app, cohort);
+    let mut trainee = app.signed_in("trainee@example.fi").await;
+    let mut trainee2 = app.signed_in("trainee2@example.fi").await;
+    let mut trainer = app.signed_in("trainer@example.fi").await;
+    trainee
+        .get(&format!("/ryhmat/{cohort}/{LESSON}/keskustelu"))
+        .await;
+    let prompt: i64 = dt::table
+        .filter(dt::cohort_id.eq(cohort))
+        .filter(dt::kind.eq("prompt"))
+        .select(dt::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let older = ask(&mut trainee, cohort, "question", "Vanhempi kysymys", "x").await;
+    let newer = ask(
+        &mut trainee2,
+        cohort,
+        "discussion",
+        "Uudempi keskustelu",
+        "y",
+    )
+    .await;
+    let pos = |body: &str, id: i64| body.find(&format!("/keskustelut/ketju/{id}\""));
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
+    assert!(
+        pos(&list, newer) < pos(&list, older),
+        "newest activity first"
+    );
+    assert!(
+        pos(&list, prompt).is_none(),
+        "the empty prompt is not listed"
+    );
+    // A reply to the prompt puts it first among the threads, not above them by force.
+    reply(&mut trainee2, prompt, "Vastaan tehtävään.", None).await;
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
+    assert!(pos(&list, prompt) < pos(&list, newer));
+    // Activity in the older question moves it up; a trainer's pin puts a thread on top.
+    reply(&mut trainer, older, "Vastaus.", None).await;
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
+    assert!(pos(&list, older) < pos(&list, prompt));
+    trainer
+        .post(
+            &format!("/keskustelut/ketju/{newer}/moderointi"),
+            &[("action", "pin")],
+        )
+        .await;
+    let list = trainee
+        .get(&format!("/keskustelut/ryhma/{cohort}"))
+        .await
+        .body;
+    assert!(pos(&list, newer) < pos(&list, older));
+    assert!(list.contains("Kiinnitetty"));
 }
 
 #[actix_web::test]

@@ -124,14 +124,14 @@ async fn the_default_transport_writes_eml_files_a_newcomer_can_read() {
 
 // ---- against a real SMTP server ----
 
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     maildir: tempfile::TempDir,
 }
 
 impl SmtpServer {
-    fn enabled() -> bool {
+    pub(crate) fn enabled() -> bool {
         let on = std::env::var("KIRJAAMO_TEST_SMTP").is_ok_and(|v| v == "1");
         if !on {
             eprintln!("skipped: set KIRJAAMO_TEST_SMTP=1 (needs python3 with aiosmtpd) to run the SMTP tests");
@@ -139,7 +139,7 @@ impl SmtpServer {
         on
     }
 
-    fn free_port() -> u16 {
+    pub(crate) fn free_port() -> u16 {
         std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -147,7 +147,7 @@ impl SmtpServer {
             .port()
     }
 
-    fn start_on(port: u16) -> SmtpServer {
+    pub(crate) fn start_on(port: u16) -> SmtpServer {
         let maildir = tempfile::tempdir().unwrap();
         let mut child = Command::new("python3")
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py"))
@@ -172,7 +172,7 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{port}")
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();
         for sub in ["new", "cur"] {
             if let Ok(rd) = std::fs::read_dir(self.maildir.path().join("box").join(sub)) {
@@ -192,7 +192,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn smtp_mailer(app: &TestApp, port: u16) -> Mailer {
+pub(crate) fn smtp_mailer(app: &TestApp, port: u16) -> Mailer {
     let mut config = (*app.state.config).clone();
     config.smtp_url = Some(SmtpServer::url(port));
     Mailer {

@@ -11,9 +11,17 @@ use kirjaamo::accounts::Role;
 use kirjaamo::db::schema::{audit_log, cohorts as cohort_t};
 use kirjaamo::db::schema_discussions::answer_bank;
 
+/// Sends the digests that will be due at the next daily digest hour (the clock itself stays,
+/// so sessions stay fresh).
 async fn send_digests(app: &TestApp) -> usize {
     let msg = app.state.messaging();
-    kirjaamo::discussions::digest::send_digests(&mut app.conn(), &msg, app.clock.now()).unwrap()
+    kirjaamo::discussions::digest::send_digests(
+        &mut app.conn(),
+        &msg,
+        crate::discussions::next_digest_morning(app),
+        app.state.config.digest_hour,
+    )
+    .unwrap()
 }
 
 #[actix_web::test]

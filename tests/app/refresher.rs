@@ -902,7 +902,7 @@ async fn the_coordinators_overview_counts_the_lapsed_of_the_area() {
     let counts = refresher::area_counts(&mut app.conn(), socca, today).unwrap();
     assert_eq!(
         counts,
-        refresher::area(&mut app.conn(), socca, today)
+        refresher::area(&mut app.conn(), socca, today, kirjaamo::i18n::Lang::Fi)
             .unwrap()
             .counts()
     );

@@ -59,7 +59,7 @@ fn organisation(app: &TestApp, county: &str) -> i64 {
 }
 
 /// A documentation expert working in `county`, a member of its region's network.
-fn member(app: &TestApp, email: &str, name: &str, county: &str) -> i64 {
+pub(crate) fn member(app: &TestApp, email: &str, name: &str, county: &str) -> i64 {
     let org = organisation(app, county);
     let mut conn = app.conn();
     let user = accounts::create_user(
@@ -365,15 +365,21 @@ async fn a_named_survey_names_respondents_beside_open_answers() {
             (format!("q{}", qs[0].0), "3".to_string()),
             (
                 format!("t{}", qs[1].0),
-                "Hyvä <script>alert(1)</script>".to_string(),
+                "Hyvä <script>alert(1)</script>\r\nToinen rivi.\r\n\r\nKolmas kappale.".to_string(),
             ),
         ],
     )
     .await;
     let page = coord.get(&format!("/kyselyt/{id}/tulokset")).await;
-    assert!(page
-        .body
-        .contains("Vastaaja Numero1:</strong> Hyvä &lt;script&gt;"));
+    // Escaped, and the line breaks kept (the page shows them with white-space: pre-line).
+    assert!(
+        page.body.contains(
+            "Vastaaja Numero1:</strong> <span class=\"answer-text\">Hyvä &lt;script&gt;alert(1)&lt;&#x2F;script&gt;\r\nToinen rivi.\r\n\r\nKolmas kappale.</span>"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<br"), "no markup added");
     // A single respondent's group is still hidden in the breakdown (the rule is for all).
     let survey = surveys::find(&mut app.conn(), id).unwrap();
     let r = results::results(&mut app.conn(), &survey, "fi").unwrap();
@@ -722,7 +728,14 @@ async fn the_overview_brings_the_areas_figures_together() {
     .unwrap()
     .unwrap();
     let socca = kirjaamo::network::registry::Scope::Region(app.region_id("socca"));
-    let o = surveys::overview::overview(&mut app.conn(), &who, socca, app.clock.now()).unwrap();
+    let o = surveys::overview::overview(
+        &mut app.conn(),
+        &who,
+        socca,
+        app.clock.now(),
+        kirjaamo::i18n::Lang::Fi,
+    )
+    .unwrap();
     // Helsinki and Vantaa-Kerava members plus the respondent (Helsinki); not Pirkanmaa's.
     assert_eq!(o.members, 3);
     assert_eq!(o.active_members, 3);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { launch, newPage, visit, axe } from './lib/kirjaamo.mjs';
 import { PAYLOAD, hostileContext, assertInert } from './lib/hostile.mjs';
 import { tabThrough, assertFocusShown } from './lib/keyboard.mjs';
+import { measure } from './lib/widths.mjs';
 
 describe('the checks catch what they look for', () => {
   let browser;
@@ -36,6 +37,30 @@ describe('the checks catch what they look for', () => {
     await page.evaluate((html) => document.querySelector('main').insertAdjacentHTML('beforeend', html), PAYLOAD);
     await page.waitForTimeout(200);
     await assert.rejects(assertInert(page, 'injected'), /the payload became elements/);
+    await page.close();
+  });
+
+  it('widths: a word that does not wrap, and a scrolling table no keyboard reaches', async () => {
+    page = await newPage(context);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await visit(page, '/');
+    assert.equal((await measure(page)).sw, 375, 'the page fits before it is broken');
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'Kirjaamis'.repeat(40);
+      p.style.overflowWrap = 'normal';
+      document.querySelector('main').append(p);
+      const box = document.createElement('div');
+      box.style.overflowX = 'auto';
+      const table = document.createElement('table');
+      table.innerHTML = `<tr>${'<td>sarake</td>'.repeat(40)}</tr>`;
+      box.append(table);
+      document.querySelector('main').append(box);
+    });
+    const m = await measure(page);
+    assert.ok(m.sw > m.vw, `the document is ${m.sw} px wide in ${m.vw} px`);
+    assert.ok(m.culprits.some((c) => c.startsWith('p ')), m.culprits.join(', '));
+    assert.equal(m.badRegions.length, 1, 'the table\'s box is not a focusable, named region');
     await page.close();
   });
 

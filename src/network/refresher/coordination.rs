@@ -114,7 +114,13 @@ pub fn area_counts(
     Ok(counts)
 }
 
-pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResult<AreaView> {
+/// Counties are named in `lang`.
+pub fn area(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    today: NaiveDate,
+    lang: crate::i18n::Lang,
+) -> AppResult<AreaView> {
     type Row = (
         i64,
         String,
@@ -148,7 +154,7 @@ pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResu
             users::id,
             users::name,
             users::email,
-            counties::name_fi.nullable(),
+            crate::network::names::county_or_none(lang),
             refresher_cases::status,
             refresher_cases::found_on,
             refresher_cases::last_completion_on,
@@ -216,7 +222,7 @@ pub fn area(conn: &mut AnyConnection, scope: Scope, today: NaiveDate) -> AppResu
             users::id,
             users::name,
             users::email,
-            counties::name_fi.nullable(),
+            crate::network::names::county_or_none(lang),
             lapse_warnings::lapses_on,
             lapse_warnings::warned_on,
         ))

@@ -333,6 +333,18 @@ export const PAGES = [
       const href = await page.getAttribute('main article.post-trainer a[href$="/poista-teksti"]', 'href');
       if (!href) throw new Error('no post of the trainer on the thread page');
       await visit(page, href.replace(/poista-teksti$/, 'poistopyynto'));
+  { name: 'admin: regions and counties', who: ['admin'], open: get('/hallinta/alueet') },
+  { name: 'admin: a region\'s names', who: ['admin'], open: firstLink('/hallinta/alueet', 'a[href^="/hallinta/alueet/"]') },
+  { name: 'admin: a county', who: ['admin'], open: firstLink('/hallinta/alueet', 'a[href^="/hallinta/hyvinvointialueet/"]') },
+  {
+    name: 'admin: a county, move refused',
+    who: ['admin'],
+    open: async (page) => {
+      await firstLink('/hallinta/alueet', 'a[href^="/hallinta/hyvinvointialueet/"]')(page);
+      await page.selectOption('#region_id', { index: 1 });
+      await page.fill('#valid_from', '2022-12-31');
+      await submit(page, 'form[action$="/siirto"]', { status: 400, noValidate: true });
+      if (!(await page.locator('#valid_from-error').count())) throw new Error('no error next to the date');
     },
   },
 ];

@@ -38,6 +38,9 @@ pub struct Config {
     /// On SIGTERM, how long `/readyz` answers 503 while requests are still served, before the
     /// server stops accepting connections (then in-flight requests get 20 s to finish).
     pub drain_secs: u64,
+    /// Years after a training's day that its participants' names are kept (then erased by
+    /// the daily job; the figures stay).
+    pub attendance_retention_years: u32,
 }
 
 pub const DEFAULT_DEMO_PASSWORD: &str = "kirjaamo-demo-2026";
@@ -82,7 +85,15 @@ impl Config {
                 .context("KIRJAAMO_DRAIN_SECS must be a number of seconds")?,
             None => 5,
         };
+        let attendance_retention_years = match var("KIRJAAMO_ATTENDANCE_RETENTION_YEARS") {
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if (1..=100).contains(&n) => n,
+                _ => bail!("KIRJAAMO_ATTENDANCE_RETENTION_YEARS must be a number of years, 1-100"),
+            },
+            None => 5,
+        };
         Ok(Config {
+            attendance_retention_years,
             secure_cookies: base_url.starts_with("https://"),
             env,
             bind,
@@ -121,6 +132,7 @@ impl Config {
             secure_cookies: false,
             mail_worker_interval_secs: 5,
             drain_secs: 0,
+            attendance_retention_years: 5,
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod schema;
 pub mod schema_discussions;
 pub mod schema_surveys;
+pub mod schema_trainings;
 pub mod search;
 
 use anyhow::Context;

@@ -22,6 +22,7 @@ diesel::table! {
         year -> Nullable<Integer>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        training_id -> Nullable<BigInt>,
     }
 }
 

@@ -127,7 +127,9 @@ pub fn registry_for_token(
         (_, Some(c)) => Scope::County(c),
         _ => return Ok(None),
     };
-    let rows = registry::registry(conn, scope)?;
+    // The API is the counties' contact list: members whose accounts were deleted are left out.
+    let mut rows = registry::registry(conn, scope)?;
+    rows.retain(|r| !r.deleted);
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::last_used_at.eq(now))
         .execute(conn)?;

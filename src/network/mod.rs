@@ -4,6 +4,7 @@
 pub mod announcements;
 pub mod api;
 pub mod membership;
+pub mod reach;
 pub mod refresher;
 pub mod registry;
 pub mod trainings;

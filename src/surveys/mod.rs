@@ -32,6 +32,7 @@ pub mod demo;
 pub mod overview;
 pub mod results;
 pub mod templates;
+pub mod training;
 
 use crate::accounts::tokens::{derive_key, hmac};
 use crate::accounts::Principal;
@@ -71,6 +72,7 @@ pub struct Survey {
     pub year: Option<i32>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub training_id: Option<i64>,
 }
 
 impl Survey {
@@ -87,6 +89,11 @@ impl Survey {
             _ => None,
         };
         match (self.audience.as_str(), scope, self.cohort_id) {
+            ("training", _, _) => match self.training_id {
+                Some(t) => Audience::Training(t),
+                // A training's survey whose training is gone answers to nobody.
+                None => Audience::Counties,
+            },
             ("cohort", _, Some(c)) => Audience::Cohort(c),
             ("network", Some(s), _) => Audience::Network(s),
             ("area", Some(s), _) => Audience::Area(s),
@@ -170,6 +177,9 @@ pub enum Audience {
     All,
     /// The counties themselves (the current-state assessment).
     Counties,
+    /// The participants of a training held by an expert (who have no account; they answer
+    /// by the link they got when they signed in, see [`training`]).
+    Training(i64),
 }
 
 /// A survey to be created.
@@ -248,6 +258,11 @@ pub fn may_address(
             None => false,
         },
         Audience::All | Audience::Counties => who.is_admin(),
+        // The training's expert and its area's coordinators.
+        Audience::Training(id) => {
+            let t = crate::network::trainings::find(conn, id)?;
+            crate::network::trainings::actor_for(conn, who, &t)?.is_some()
+        }
     })
 }
 
@@ -265,7 +280,7 @@ fn scope_columns(a: Audience) -> (Option<i64>, Option<i64>, Option<i64>) {
             (None, Some(c), None)
         }
         Audience::Cohort(c) => (None, None, Some(c)),
-        Audience::All | Audience::Counties => (None, None, None),
+        Audience::All | Audience::Counties | Audience::Training(_) => (None, None, None),
     }
 }
 
@@ -276,6 +291,7 @@ fn audience_name(a: Audience) -> &'static str {
         Audience::Area(_) => "area",
         Audience::All => "all",
         Audience::Counties => "counties",
+        Audience::Training(_) => "training",
     }
 }
 
@@ -325,6 +341,10 @@ fn create_in(
             surveys::year.eq(year),
             surveys::created_by.eq(created_by),
             surveys::created_at.eq(now),
+            surveys::training_id.eq(match s.audience {
+                Audience::Training(t) => Some(t),
+                _ => None,
+            }),
         ))
         .returning(surveys::id)
         .get_result(tx)?;
@@ -489,7 +509,8 @@ pub fn audience_includes(a: Audience, f: &Facts) -> bool {
             f.member_counties.contains(&c) || (studying && f.org_county == Some(c))
         }
         Audience::All => true,
-        Audience::Counties => false,
+        // Participants of a training answer by their sign-in's link, not as users.
+        Audience::Counties | Audience::Training(_) => false,
     }
 }
 
@@ -758,6 +779,8 @@ pub fn managed(
 ) -> AppResult<Vec<Summary>> {
     let mut q = surveys::table
         .filter(surveys::kind.ne("assessment"))
+        // A training's feedback is on its training's page, not in the survey lists.
+        .filter(surveys::kind.ne(training::KIND))
         .order(surveys::id.desc())
         .select(Survey::as_select())
         .into_boxed();

@@ -5,21 +5,26 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod attendance;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
 pub mod discussions;
 pub mod error;
 pub mod frame;
+pub mod kits;
 pub mod knowledge_bank;
 pub mod learning;
 pub mod network;
 pub mod notice;
 pub mod organisations;
 pub mod pages;
+pub mod qr;
+pub mod reach;
 pub mod refresher;
 pub mod routes;
 pub mod surveys;
+pub mod trainings;
 pub mod users;
 
 pub use ctx::{Auth, Ctx};

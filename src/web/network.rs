@@ -6,18 +6,17 @@ use super::ctx::{see_other, Auth, Ctx};
 use crate::accounts::audit;
 use crate::learning::completion;
 use crate::network::refresher;
-use crate::network::registry::{self, Quarter, Scope};
-use crate::network::trainings::{self, NewTraining};
+use crate::network::reach::{self, Quarter};
+use crate::network::registry::{self, Scope};
+use crate::network::trainings;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/todistus/{code}", certificate);
     t.get("/asiantuntija", expert);
-    t.post("/asiantuntija/koulutukset", log_training);
     t.get("/verkosto", network);
     t.get("/verkosto/rekisteri.csv", export_csv);
     t.get("/verkosto/tiedotteet", announcements_page);
@@ -49,15 +48,11 @@ pub async fn certificate(ctx: Ctx, code: web::Path<String>) -> AppResult<HttpRes
     ctx.render("network/certificate.html", c)
 }
 
-async fn expert_page(
-    auth: &Auth,
-    status: StatusCode,
-    form: &TrainingForm,
-    errors: &[&str],
-) -> AppResult<HttpResponse> {
+pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
     let today = auth.0.state.clock.today();
-    let (memberships, certificates, held, organisations, standing, case) = auth
+    let who = auth.principal().clone();
+    let (memberships, certificates, held, organisations, standing, case, kits) = auth
         .0
         .state
         .db(move |conn| {
@@ -81,6 +76,11 @@ async fn expert_page(
                     memberships::status,
                 ))
                 .load(conn)?;
+            let kits = if crate::knowledge_bank::kits::may_use(conn, &who)? {
+                crate::knowledge_bank::kits::list(conn)?
+            } else {
+                Vec::new()
+            };
             Ok((
                 ms,
                 completion::certificates_of(conn, uid)?,
@@ -88,6 +88,7 @@ async fn expert_page(
                 trainings::organisation_choices(conn, uid)?,
                 refresher::standing_of(conn, uid, today)?,
                 refresher::own_case(conn, uid)?,
+                kits,
             ))
         })
         .await?;
@@ -106,75 +107,22 @@ async fn expert_page(
             }),
         );
     }
+    let (upcoming, past): (Vec<_>, Vec<_>) = held
+        .into_iter()
+        .partition(|l| !l.training.is_held() && l.training.held_on >= today);
     c.insert("case", &case);
     c.insert("memberships", &memberships);
     c.insert("certificates", &certificates);
-    c.insert("held", &held);
+    c.insert("upcoming", &upcoming);
+    c.insert("held", &past);
     c.insert("organisations", &organisations);
-    c.insert("themes", &crate::knowledge_bank::THEMES[..5]);
-    c.insert("form", form);
-    c.insert("errors", errors);
-    c.insert("today", &auth.0.state.clock.today().to_string());
-    auth.0.render_status(status, "network/expert.html", c)
-}
-
-pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
-    expert_page(&auth, StatusCode::OK, &TrainingForm::default(), &[]).await
-}
-
-#[derive(Deserialize, Default, serde::Serialize, Clone)]
-pub struct TrainingForm {
-    #[serde(default)]
-    pub organisation_id: String,
-    #[serde(default)]
-    pub held_on: String,
-    #[serde(default)]
-    pub theme: String,
-    #[serde(default)]
-    pub participants: String,
-    #[serde(default)]
-    pub notes: String,
-}
-
-pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResult<HttpResponse> {
-    let form = form.into_inner();
-    let mut errors: Vec<&'static str> = Vec::new();
-    let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d").ok();
-    if held_on.is_none() {
-        errors.push("training.date_invalid");
-    }
-    let participants = form.participants.trim().parse::<i32>().ok();
-    if participants.is_none() {
-        errors.push("training.participants_invalid");
-    }
-    let organisation_id = form.organisation_id.trim().parse::<i64>().unwrap_or(0);
-    let (uid, now) = (auth.principal().user_id, auth.0.now());
-    if let (Some(held_on), Some(participants)) = (held_on, participants) {
-        let f = form.clone();
-        let result = auth
-            .0
-            .state
-            .db(move |conn| {
-                let t = NewTraining {
-                    organisation_id,
-                    held_on,
-                    theme: f.theme.trim(),
-                    participants,
-                    notes: &f.notes,
-                };
-                let errors = trainings::validate(conn, uid, &t, now.date())?;
-                if !errors.is_empty() {
-                    return Ok(Err(errors));
-                }
-                trainings::log(conn, uid, t, now).map(Ok)
-            })
-            .await?;
-        match result {
-            Ok(_) => return Ok(see_other("/asiantuntija#koulutukset")),
-            Err(more) => errors.extend(more),
-        }
-    }
-    expert_page(&auth, StatusCode::BAD_REQUEST, &form, &errors).await
+    c.insert("kits", &kits);
+    c.insert("today", &today.to_string());
+    c.insert(
+        "feed_url",
+        &super::reach::feed_url(&auth, crate::network::trainings::calendar::Feed::Expert).await?,
+    );
+    auth.0.render("network/expert.html", c)
 }
 
 #[derive(Deserialize)]
@@ -209,18 +157,22 @@ pub(super) async fn scope_for(
 const REGISTRY_PAGE: i64 = 200;
 
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    use chrono::Datelike;
     let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = auth.0.state.clock.today();
-    let (rows, counts, quarters, reach, blind) = auth
+    let (rows, counts, quarters, reach, blind, upcoming, flagged) = auth
         .0
         .state
         .db(move |conn| {
+            let counties = registry::counties_of(conn, scope)?;
             Ok((
                 registry::registry_first(conn, scope, REGISTRY_PAGE)?,
                 registry::registry_counts(conn, scope)?,
-                registry::trainings_by_quarter(conn, scope, today, 8)?,
-                registry::reach(conn, scope)?,
+                reach::quarters(conn, scope, today, 8)?,
+                reach::reach(conn, scope, today.year())?,
                 registry::blind_spots(conn, scope)?,
+                trainings::upcoming(conn, &counties, today, 20)?,
+                trainings::flagged(conn, &counties)?,
             ))
         })
         .await?;
@@ -259,10 +211,17 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("reach", &reach);
     c.insert(
         "reach_chart",
-        &reach_chart(&reach, catalog.get("network.chart_reach")),
+        &reach_chart(&reach, catalog.get("network.chart_reach"), auth.0.lang),
     );
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
+    c.insert("upcoming", &upcoming);
+    c.insert("flagged", &flagged);
+    c.insert(
+        "feed_url",
+        &super::reach::feed_url(&auth, crate::network::trainings::calendar::Feed::Area(scope))
+            .await?,
+    );
     auth.0.render("network/view.html", c)
 }
 
@@ -314,8 +273,10 @@ pub fn bar_chart(
     )
 }
 
-/// Reach per county against the goal of a quarter of all staff.
-pub fn reach_chart(reach: &registry::Reach, title: &str) -> String {
+/// Reach per county against the goal of a quarter of all staff. A county above 100 % is
+/// drawn to the edge and marked, its figure written out (the page explains why).
+pub fn reach_chart(reach: &reach::Reach, title: &str, lang: crate::i18n::Lang) -> String {
+    let shown = |p: f64| crate::i18n::format::percent(lang, p);
     let rows = reach.by_county.len().max(1) as f64;
     let (w, row_h, label_w) = (640.0, 28.0, 220.0);
     let h = rows * row_h + 30.0;
@@ -325,34 +286,34 @@ pub fn reach_chart(reach: &registry::Reach, title: &str) -> String {
         let y = 10.0 + i as f64 * row_h;
         let bw = c.percent.min(100.0) * scale;
         bars.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{} %</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
             label_w - 6.0,
             y + row_h * 0.6,
             crate::templates::escape_html(&c.county),
             row_h * 0.7,
             label_w + bw + 4.0,
             y + row_h * 0.6,
-            c.percent
+            format!("{}{}", shown(c.percent), if c.over_100 { " !" } else { "" })
         ));
     }
     let goal_x = label_w + reach.goal_percent * scale;
     let escaped = crate::templates::escape_html(title);
     format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="reach-title reach-desc" class="chart"><title id="reach-title">{escaped}</title><desc id="reach-desc">{}</desc>{bars}<line x1="{goal_x:.1}" y1="4" x2="{goal_x:.1}" y2="{:.1}" stroke="#8a1c13" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#8a1c13">{} %</text></svg>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="reach-title reach-desc" class="chart"><title id="reach-title">{escaped}</title><desc id="reach-desc">{}</desc>{bars}<line x1="{goal_x:.1}" y1="4" x2="{goal_x:.1}" y2="{:.1}" stroke="#8a1c13" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#8a1c13">{}</text></svg>"##,
         reach
             .by_county
             .iter()
             .map(|c| format!(
-                "{} {} %",
+                "{} {}",
                 crate::templates::escape_html(&c.county),
-                c.percent
+                shown(c.percent)
             ))
             .collect::<Vec<_>>()
             .join(", "),
         h - 12.0,
         goal_x + 3.0,
         h - 2.0,
-        reach.goal_percent
+        shown(reach.goal_percent)
     )
 }
 

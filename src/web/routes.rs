@@ -138,6 +138,9 @@ pub fn register(t: &mut RouteTable) {
     super::organisations::register(t);
 
     super::network::register(t);
+    super::trainings::register(t);
+    super::reach::register(t);
+    super::kits::register(t);
     super::refresher::register(t);
 
     super::surveys::register(t);

@@ -318,7 +318,7 @@ async fn visible_survey(auth: &Auth, id: i64) -> AppResult<(Survey, bool, bool)>
 
 /// A question with the caller's answer, for the form.
 #[derive(serde::Serialize)]
-struct FormQuestion {
+pub(super) struct FormQuestion {
     id: i64,
     number: usize,
     text: String,
@@ -328,7 +328,7 @@ struct FormQuestion {
     answer_text: String,
 }
 
-fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> Vec<FormQuestion> {
+pub(super) fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> Vec<FormQuestion> {
     qs.iter()
         .enumerate()
         .map(|(i, q)| {
@@ -348,7 +348,7 @@ fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> V
 
 /// Form fields `q<id>` (a value 0..5) and `t<id>` (text) as answers; a value that is not a
 /// number is an error.
-fn parse_answers(fields: &[(String, String)]) -> Result<Vec<Answer>, &'static str> {
+pub(super) fn parse_answers(fields: &[(String, String)]) -> Result<Vec<Answer>, &'static str> {
     let mut out: Vec<Answer> = Vec::new();
     for (k, v) in fields {
         let (is_value, id) = match (k.strip_prefix('q'), k.strip_prefix('t')) {

@@ -133,7 +133,7 @@ fn render_form(
             .collect::<Vec<_>>()
             .join(", "),
     );
-    c.insert("state", &attendance::code_state(t, ctx.state.clock.today()));
+    c.insert("state", &attendance::code_state(t, crate::i18n::format::helsinki_date(ctx.now())));
     c.insert("form", fields);
     c.insert("errors", errors);
     c.insert("professions", &PROFESSIONS);
@@ -146,7 +146,7 @@ pub async fn form(ctx: Ctx, req: HttpRequest, path: web::Path<String>) -> AppRes
     let code = path.into_inner();
     let (t, org, themes) = training_by_code(&ctx, &code).await?;
     let earlier = signed_in_before(&ctx, &req, &t).await?;
-    let status = match attendance::code_state(&t, ctx.state.clock.today()) {
+    let status = match attendance::code_state(&t, crate::i18n::format::helsinki_date(ctx.now())) {
         CodeState::Open | CodeState::NotYet => StatusCode::OK,
         CodeState::Closed | CodeState::Expired => StatusCode::GONE,
     };
@@ -199,7 +199,7 @@ pub async fn sign_in(
         unit: fields.unit.clone(),
         profession: fields.profession.clone(),
     };
-    let (secret, today) = (ctx.state.config.secret.clone(), ctx.state.clock.today());
+    let (secret, today) = (ctx.state.config.secret.clone(), crate::i18n::format::helsinki_date(ctx.now()));
     let c2 = code.clone();
     let result = ctx
         .state
@@ -255,7 +255,7 @@ fn error_key(k: &str) -> &'static str {
     KEYS.iter()
         .find(|x| **x == k)
         .copied()
-        .unwrap_or("form.invalid")
+        .unwrap_or("training.form_invalid")
 }
 
 async fn render_feedback(
@@ -298,7 +298,7 @@ async fn render_feedback(
     c.insert("t", &p.training);
     c.insert("organisation", &org);
     c.insert("survey", &p.survey);
-    c.insert("open", &p.survey.is_open(ctx.state.clock.today()));
+    c.insert("open", &p.survey.is_open(crate::i18n::format::helsinki_date(ctx.now())));
     c.insert("answered", &p.answered);
     c.insert(
         "questions",
@@ -331,7 +331,7 @@ pub async fn feedback_save(
     let (secret, now, today) = (
         ctx.state.config.secret.clone(),
         ctx.now(),
-        ctx.state.clock.today(),
+        crate::i18n::format::helsinki_date(ctx.now()),
     );
     let given = answers.clone();
     let result = ctx

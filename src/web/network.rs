@@ -50,7 +50,7 @@ pub async fn certificate(ctx: Ctx, code: web::Path<String>) -> AppResult<HttpRes
 
 pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
-    let today = auth.0.state.clock.today();
+    let today = crate::i18n::format::helsinki_date(auth.0.now());
     let who = auth.principal().clone();
     let (memberships, certificates, held, organisations, standing, case, kits) = auth
         .0
@@ -159,7 +159,7 @@ const REGISTRY_PAGE: i64 = 200;
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
     use chrono::Datelike;
     let (scope, scopes) = scope_for(&auth, &q).await?;
-    let today = auth.0.state.clock.today();
+    let today = crate::i18n::format::helsinki_date(auth.0.now());
     let (rows, counts, quarters, reach, blind, upcoming, flagged) = auth
         .0
         .state

@@ -58,7 +58,7 @@ pub async fn reach_page(auth: Auth, q: web::Query<ReachQuery>) -> AppResult<Http
         maakunta: q.maakunta,
     };
     let (scope, scopes) = scope_for(&auth, &sq).await?;
-    let this_year = auth.0.state.clock.today().year();
+    let this_year = crate::i18n::format::helsinki_date(auth.0.now()).year();
     let year = q.vuosi.filter(|y| (2015..=this_year + 1).contains(y)).unwrap_or(this_year);
     let (totals, by_org, by_profession, years) = auth
         .0
@@ -89,7 +89,7 @@ pub async fn feed(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> 
     let token = token.strip_suffix(".ics").unwrap_or(&token).to_string();
     let (secret, today, now) = (
         ctx.state.config.secret.clone(),
-        ctx.state.clock.today(),
+        crate::i18n::format::helsinki_date(ctx.now()),
         ctx.now(),
     );
     let found = ctx

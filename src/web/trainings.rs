@@ -184,7 +184,7 @@ async fn render_form(
     c.insert("errors", errors);
     c.insert("organisations", &organisations);
     c.insert("themes", &crate::knowledge_bank::THEMES[..5]);
-    c.insert("today", &ctx.state.clock.today().to_string());
+    c.insert("today", &crate::i18n::format::helsinki_date(ctx.now()).to_string());
     c.insert("training", &training);
     c.insert(
         "counted",
@@ -244,7 +244,7 @@ async fn save_new(auth: Auth, form: Form, mode: Mode) -> AppResult<HttpResponse>
     let (draft, mut errors) = form.draft();
     let (uid, today, now) = (
         auth.principal().user_id,
-        auth.0.state.clock.today(),
+        crate::i18n::format::helsinki_date(auth.0.now()),
         auth.0.now(),
     );
     if errors.is_empty() {
@@ -323,7 +323,7 @@ fn sign_in_url(ctx: &Ctx, code: &str) -> String {
 pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let (t, own) = visible(&auth, id).await?;
-    let (today, now) = (auth.0.state.clock.today(), auth.0.now());
+    let (today, now) = (crate::i18n::format::helsinki_date(auth.0.now()), auth.0.now());
     let t2 = t.clone();
     let (listed, attendees, staff, survey) = auth
         .0
@@ -362,7 +362,8 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     c.insert("survey", &survey.as_ref().map(|s| &s.0));
     c.insert("responses", &survey.as_ref().map(|s| s.1).unwrap_or(0));
     c.insert("min_group", &crate::surveys::results::MIN_GROUP);
-    c.insert("today", &today.to_string());
+    c.insert("is_today", &(t.held_on == today));
+    c.insert("not_past", &(t.held_on >= today));
     c.insert(
         "themes_text",
         &listed
@@ -429,7 +430,7 @@ pub async fn display(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse
     c.insert("t", &t);
     c.insert(
         "code_state",
-        &attendance::code_state(&t, auth.0.state.clock.today()),
+        &attendance::code_state(&t, crate::i18n::format::helsinki_date(auth.0.now())),
     );
     auth.0.render("trainings/display.html", c)
 }
@@ -506,7 +507,7 @@ pub async fn edit(
     let (draft, mut errors) = form.draft();
     if errors.is_empty() {
         let who = auth.principal().clone();
-        let (today, now) = (auth.0.state.clock.today(), auth.0.now());
+        let (today, now) = (crate::i18n::format::helsinki_date(auth.0.now()), auth.0.now());
         let result = auth
             .0
             .state
@@ -561,7 +562,7 @@ fn message_key(k: &str) -> &'static str {
     KEYS.iter()
         .find(|x| **x == k)
         .copied()
-        .unwrap_or("form.invalid")
+        .unwrap_or("training.form_invalid")
 }
 
 pub async fn delete_form(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -629,7 +630,7 @@ pub async fn toggle_code(
     let close = match form.action.as_str() {
         "close" => true,
         "open" => false,
-        _ => return Err(AppError::invalid("form.invalid")),
+        _ => return Err(AppError::invalid("training.form_invalid")),
     };
     let now = auth.0.now();
     auth.0

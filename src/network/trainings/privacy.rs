@@ -122,3 +122,44 @@ mod tests {
         assert_eq!(normalise("  Maija   MEIKÄLÄINEN "), "maija meikäläinen");
     }
 }
+
+/// The erasure as a background job of `serve`: tried hourly (cheap and idempotent, so any
+/// server may run it; each sign-in is erased once, on the first run after its day passes the
+/// retention period).
+#[derive(Clone)]
+pub struct RetentionJob {
+    pub pool: crate::db::DbPool,
+    pub clock: crate::clock::Clock,
+    pub years: u32,
+}
+
+impl RetentionJob {
+    pub fn run_once(&self) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get()?;
+        let now = self.clock.now();
+        erase_expired(
+            &mut conn,
+            self.years,
+            crate::i18n::format::helsinki_date(now),
+            now,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    pub fn spawn(self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let job = self.clone();
+                match tokio::task::spawn_blocking(move || job.run_once()).await {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(n)) => tracing::info!(erased = n, "participants' names erased"),
+                    Ok(Err(e)) => tracing::warn!(error = %e, "erasing participants' names failed"),
+                    Err(e) => tracing::error!(error = %e, "erasing participants' names panicked"),
+                }
+            }
+        })
+    }
+}

@@ -20,3 +20,4 @@ mod route_matrix;
 mod security;
 mod shutdown;
 mod surveys;
+mod trainings;

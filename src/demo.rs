@@ -237,7 +237,9 @@ fn seed_network(
         if let Some((_, theme, _)) = held.first() {
             let draft = crate::network::trainings::Draft {
                 organisation_id: org,
-                held_on: Some((now + chrono::Duration::days(7 * (report.users as i64 % 3 + 1))).date()),
+                held_on: Some(
+                    (now + chrono::Duration::days(7 * (report.users as i64 % 3 + 1))).date(),
+                ),
                 starts: chrono::NaiveTime::from_hms_opt(9, 0, 0),
                 ends: chrono::NaiveTime::from_hms_opt(10, 30, 0),
                 themes: vec![theme.to_string()],

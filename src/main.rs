@@ -339,7 +339,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 if totals.is_empty() {
                     println!("the reach totals agree with the trainings and sign-ins");
                 } else {
-                    println!("{} differences (run without --check to rebuild)", totals.len());
+                    println!(
+                        "{} differences (run without --check to rebuild)",
+                        totals.len()
+                    );
                     return Ok(std::process::ExitCode::from(1));
                 }
             } else {

@@ -75,7 +75,10 @@ pub(crate) fn compile_guide(
             return None;
         }
     };
-    let toml = source.text.get(split.toml_start..split.toml_end).unwrap_or("");
+    let toml = source
+        .text
+        .get(split.toml_start..split.toml_end)
+        .unwrap_or("");
     let title = match parse_toml::<GuideFront>(toml, "front matter") {
         Ok(front) => {
             let t = front.title.get_ref().trim().to_string();
@@ -146,9 +149,8 @@ pub(crate) fn compile_guide(
                 plan = Some(compile_plan(&b, &source, ctx, diags));
             }
             other => {
-                let message = format!(
-                    "`{other}` blocks belong in lessons, not in the facilitator's guide"
-                );
+                let message =
+                    format!("`{other}` blocks belong in lessons, not in the facilitator's guide");
                 diags.push(source.diagnostic(b.at, message));
             }
         }

@@ -40,7 +40,16 @@ pub struct Listed {
 
 /// Every kit of the published courses, in course order.
 pub fn list(conn: &mut AnyConnection) -> AppResult<Vec<Listed>> {
-    type Row = (String, String, String, String, Option<String>, String, i32, String);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        i32,
+        String,
+    );
     let rows: Vec<Row> = training_kits::table
         .inner_join(course_modules::table.inner_join(courses::table))
         .filter(course_modules::active.eq(true))
@@ -178,7 +187,11 @@ pub fn kit(conn: &mut AnyConnection, course: &str, module: &str) -> AppResult<Ki
 
 /// Where a guide's link to a lesson (`…/valmennuspaketit/<course>/<lesson slug>`) leads: the
 /// lesson's knowledge-bank page when it has a summary (the guide is read outside any cohort).
-pub fn lesson_page(conn: &mut AnyConnection, course: &str, lesson: &str) -> AppResult<Option<String>> {
+pub fn lesson_page(
+    conn: &mut AnyConnection,
+    course: &str,
+    lesson: &str,
+) -> AppResult<Option<String>> {
     let found: Option<Option<String>> = lessons::table
         .inner_join(courses::table.on(courses::id.eq(lessons::course_id)))
         .filter(courses::slug.eq(course))

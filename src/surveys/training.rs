@@ -6,9 +6,7 @@
 //! area's coordinators read the results on the ordinary results page, with the small-group
 //! rule: nothing is shown below [`super::results::MIN_GROUP`] responses.
 
-use super::{
-    check_answers, create_in, store_in, Answer, Audience, NewSurvey, Respondent, Survey,
-};
+use super::{check_answers, create_in, store_in, Answer, Audience, NewSurvey, Respondent, Survey};
 use crate::accounts::tokens::{derive_key, hmac, sign, verify_signed};
 use crate::db::schema::{counties, organisations};
 use crate::db::schema_surveys::{survey_responses, surveys};

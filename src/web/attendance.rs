@@ -133,12 +133,18 @@ fn render_form(
             .collect::<Vec<_>>()
             .join(", "),
     );
-    c.insert("state", &attendance::code_state(t, crate::i18n::format::helsinki_date(ctx.now())));
+    c.insert(
+        "state",
+        &attendance::code_state(t, crate::i18n::format::helsinki_date(ctx.now())),
+    );
     c.insert("form", fields);
     c.insert("errors", errors);
     c.insert("professions", &PROFESSIONS);
     c.insert("earlier", &earlier);
-    c.insert("retention_years", &ctx.state.config.attendance_retention_years);
+    c.insert(
+        "retention_years",
+        &ctx.state.config.attendance_retention_years,
+    );
     ctx.render_status(status, "attendance/form.html", c)
 }
 
@@ -151,7 +157,17 @@ pub async fn form(ctx: Ctx, req: HttpRequest, path: web::Path<String>) -> AppRes
         CodeState::Closed | CodeState::Expired => StatusCode::GONE,
     };
     let code = t.code.clone().unwrap_or(code);
-    render_form(&ctx, status, &code, &t, &org, &themes, &Fields::default(), &[], earlier)
+    render_form(
+        &ctx,
+        status,
+        &code,
+        &t,
+        &org,
+        &themes,
+        &Fields::default(),
+        &[],
+        earlier,
+    )
 }
 
 pub async fn sign_in(
@@ -199,7 +215,10 @@ pub async fn sign_in(
         unit: fields.unit.clone(),
         profession: fields.profession.clone(),
     };
-    let (secret, today) = (ctx.state.config.secret.clone(), crate::i18n::format::helsinki_date(ctx.now()));
+    let (secret, today) = (
+        ctx.state.config.secret.clone(),
+        crate::i18n::format::helsinki_date(ctx.now()),
+    );
     let c2 = code.clone();
     let result = ctx
         .state
@@ -208,10 +227,8 @@ pub async fn sign_in(
     let (status, key): (StatusCode, &str) = match result {
         Ok(attendance_id) => {
             let token = feedback::token(&ctx.state.config.secret, attendance_id, &t);
-            let mut res = ctx.see_other_notice(
-                &format!("/osallistu/palaute/{token}"),
-                "notice.signed_in",
-            );
+            let mut res =
+                ctx.see_other_notice(&format!("/osallistu/palaute/{token}"), "notice.signed_in");
             let cookie = Cookie::build(COOKIE, token)
                 .path("/osallistu")
                 .http_only(true)
@@ -235,7 +252,17 @@ pub async fn sign_in(
     let earlier = signed_in_before(&ctx, &req, &t).await?;
     // Reload: the state may have changed (closed meanwhile).
     let (t, org, themes) = training_by_code(&ctx, &code).await?;
-    render_form(&ctx, status, &code, &t, &org, &themes, &fields, &[key], earlier)
+    render_form(
+        &ctx,
+        status,
+        &code,
+        &t,
+        &org,
+        &themes,
+        &fields,
+        &[key],
+        earlier,
+    )
 }
 
 fn error_key(k: &str) -> &'static str {
@@ -298,7 +325,11 @@ async fn render_feedback(
     c.insert("t", &p.training);
     c.insert("organisation", &org);
     c.insert("survey", &p.survey);
-    c.insert("open", &p.survey.is_open(crate::i18n::format::helsinki_date(ctx.now())));
+    c.insert(
+        "open",
+        &p.survey
+            .is_open(crate::i18n::format::helsinki_date(ctx.now())),
+    );
     c.insert("answered", &p.answered);
     c.insert(
         "questions",
@@ -324,9 +355,7 @@ pub async fn feedback_save(
     };
     let answers = match super::surveys::parse_answers(&fields.into_inner()) {
         Ok(a) => a,
-        Err(e) => {
-            return render_feedback(&ctx, StatusCode::BAD_REQUEST, &token, None, &[e]).await
-        }
+        Err(e) => return render_feedback(&ctx, StatusCode::BAD_REQUEST, &token, None, &[e]).await,
     };
     let (secret, now, today) = (
         ctx.state.config.secret.clone(),

@@ -5,8 +5,8 @@
 use super::ctx::{see_other, Auth, Ctx};
 use crate::accounts::audit;
 use crate::learning::completion;
-use crate::network::refresher;
 use crate::network::reach::{self, Quarter};
+use crate::network::refresher;
 use crate::network::registry::{self, Scope};
 use crate::network::trainings;
 use crate::{AppError, AppResult};
@@ -219,8 +219,11 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("flagged", &flagged);
     c.insert(
         "feed_url",
-        &super::reach::feed_url(&auth, crate::network::trainings::calendar::Feed::Area(scope))
-            .await?,
+        &super::reach::feed_url(
+            &auth,
+            crate::network::trainings::calendar::Feed::Area(scope),
+        )
+        .await?,
     );
     auth.0.render("network/view.html", c)
 }
@@ -285,15 +288,17 @@ pub fn reach_chart(reach: &reach::Reach, title: &str, lang: crate::i18n::Lang) -
     for (i, c) in reach.by_county.iter().enumerate() {
         let y = 10.0 + i as f64 * row_h;
         let bw = c.percent.min(100.0) * scale;
+        // Above 100 % the bar stops at the edge and the figure is marked (the page explains).
+        let mark = if c.over_100 { " !" } else { "" };
         bars.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text><rect x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#0b4f6c"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}{mark}</text>"##,
             label_w - 6.0,
             y + row_h * 0.6,
             crate::templates::escape_html(&c.county),
             row_h * 0.7,
             label_w + bw + 4.0,
             y + row_h * 0.6,
-            format!("{}{}", shown(c.percent), if c.over_100 { " !" } else { "" })
+            shown(c.percent)
         ));
     }
     let goal_x = label_w + reach.goal_percent * scale;

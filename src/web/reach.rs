@@ -59,7 +59,10 @@ pub async fn reach_page(auth: Auth, q: web::Query<ReachQuery>) -> AppResult<Http
     };
     let (scope, scopes) = scope_for(&auth, &sq).await?;
     let this_year = crate::i18n::format::helsinki_date(auth.0.now()).year();
-    let year = q.vuosi.filter(|y| (2015..=this_year + 1).contains(y)).unwrap_or(this_year);
+    let year = q
+        .vuosi
+        .filter(|y| (2015..=this_year + 1).contains(y))
+        .unwrap_or(this_year);
     let (totals, by_org, by_profession, years) = auth
         .0
         .state
@@ -73,7 +76,14 @@ pub async fn reach_page(auth: Auth, q: web::Query<ReachQuery>) -> AppResult<Http
         })
         .await?;
     let mut c = tera::Context::new();
-    c.insert("scope_name", &scopes.iter().find(|s| s.0 == scope).map(|s| s.1.clone()).unwrap_or_default());
+    c.insert(
+        "scope_name",
+        &scopes
+            .iter()
+            .find(|s| s.0 == scope)
+            .map(|s| s.1.clone())
+            .unwrap_or_default(),
+    );
     c.insert("query", &scope_query(scope));
     c.insert("year", &year);
     c.insert("years", &years);
@@ -118,6 +128,9 @@ pub async fn feed(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> 
     let body = calendar::ics(&list, &labels, &host, now);
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
-        .insert_header(("Content-Disposition", "inline; filename=\"koulutukset.ics\""))
+        .insert_header((
+            "Content-Disposition",
+            "inline; filename=\"koulutukset.ics\"",
+        ))
         .body(body))
 }

@@ -328,7 +328,11 @@ pub(super) struct FormQuestion {
     answer_text: String,
 }
 
-pub(super) fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> Vec<FormQuestion> {
+pub(super) fn form_questions(
+    qs: &[surveys::Question],
+    answers: &[Answer],
+    lang: &str,
+) -> Vec<FormQuestion> {
     qs.iter()
         .enumerate()
         .map(|(i, q)| {

@@ -5,9 +5,7 @@
 
 use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
-use crate::network::trainings::{
-    self, attendance, Actor, Draft, Listed, Training, PROFESSIONS,
-};
+use crate::network::trainings::{self, attendance, Actor, Draft, Listed, Training, PROFESSIONS};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -184,7 +182,10 @@ async fn render_form(
     c.insert("errors", errors);
     c.insert("organisations", &organisations);
     c.insert("themes", &crate::knowledge_bank::THEMES[..5]);
-    c.insert("today", &crate::i18n::format::helsinki_date(ctx.now()).to_string());
+    c.insert(
+        "today",
+        &crate::i18n::format::helsinki_date(ctx.now()).to_string(),
+    );
     c.insert("training", &training);
     c.insert(
         "counted",
@@ -258,8 +259,7 @@ async fn save_new(auth: Auth, form: Form, mode: Mode) -> AppResult<HttpResponse>
                 } else {
                     trainings::Purpose::Log
                 };
-                let problems =
-                    trainings::validate(conn, &Actor::Expert(uid), &d, purpose, today)?;
+                let problems = trainings::validate(conn, &Actor::Expert(uid), &d, purpose, today)?;
                 if !problems.is_empty() {
                     return Ok(Err(problems));
                 }
@@ -323,7 +323,10 @@ fn sign_in_url(ctx: &Ctx, code: &str) -> String {
 pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let (t, own) = visible(&auth, id).await?;
-    let (today, now) = (crate::i18n::format::helsinki_date(auth.0.now()), auth.0.now());
+    let (today, now) = (
+        crate::i18n::format::helsinki_date(auth.0.now()),
+        auth.0.now(),
+    );
     let t2 = t.clone();
     let (listed, attendees, staff, survey) = auth
         .0
@@ -473,7 +476,11 @@ async fn editable_organisations(auth: &Auth, t: &Training) -> AppResult<Vec<(i64
             }
             let rows: Vec<(i64, String, i64, i64)> = organisations::table
                 .inner_join(counties::table)
-                .filter(organisations::active.eq(true).or(organisations::id.eq(t.organisation_id)))
+                .filter(
+                    organisations::active
+                        .eq(true)
+                        .or(organisations::id.eq(t.organisation_id)),
+                )
                 .order(organisations::name)
                 .select((
                     organisations::id,
@@ -507,7 +514,10 @@ pub async fn edit(
     let (draft, mut errors) = form.draft();
     if errors.is_empty() {
         let who = auth.principal().clone();
-        let (today, now) = (crate::i18n::format::helsinki_date(auth.0.now()), auth.0.now());
+        let (today, now) = (
+            crate::i18n::format::helsinki_date(auth.0.now()),
+            auth.0.now(),
+        );
         let result = auth
             .0
             .state
@@ -606,7 +616,11 @@ pub async fn delete(
             trainings::delete(conn, &actor, id, now)
         })
         .await?;
-    let back = if own { "/asiantuntija#koulutukset" } else { "/verkosto" };
+    let back = if own {
+        "/asiantuntija#koulutukset"
+    } else {
+        "/verkosto"
+    };
     Ok(auth.0.see_other_notice(back, "notice.training_deleted"))
 }
 
@@ -727,7 +741,9 @@ pub async fn attendees_csv(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRe
                     w.write_record([
                         neutralise(&r.name),
                         neutralise(&r.unit),
-                        catalog.get(&format!("profession.{}", r.profession)).to_string(),
+                        catalog
+                            .get(&format!("profession.{}", r.profession))
+                            .to_string(),
                         crate::i18n::format::rfc3339(r.created_at),
                     ])
                     .map_err(anyhow::Error::from)?;
@@ -746,10 +762,7 @@ pub async fn attendees_csv(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRe
         .body(bytes))
 }
 
-pub async fn remove_attendee(
-    auth: Auth,
-    path: web::Path<(i64, i64)>,
-) -> AppResult<HttpResponse> {
+pub async fn remove_attendee(auth: Auth, path: web::Path<(i64, i64)>) -> AppResult<HttpResponse> {
     let (id, attendance_id) = path.into_inner();
     visible(&auth, id).await?;
     let who = auth.principal().clone();

@@ -94,7 +94,9 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
         )
         .await;
     assert_eq!(bad.status, 400);
-    assert!(bad.body.contains("Valitse koulutuspäivä: tänään tai myöhemmin"));
+    assert!(bad
+        .body
+        .contains("Valitse koulutuspäivä: tänään tai myöhemmin"));
     assert!(bad.body.contains("Valitse teema listasta."));
     assert!(bad.body.contains("value=\"Kokoushuone Aurora\""));
     assert_eq!(
@@ -134,17 +136,25 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
     );
     let code = t.code.clone().unwrap();
     let page = expert.get(&planned.location()).await;
-    assert!(page.body.contains("Koulutus on suunniteltu."), "one-time notice");
+    assert!(
+        page.body.contains("Koulutus on suunniteltu."),
+        "one-time notice"
+    );
     assert!(page.body.contains(&code));
     assert!(page.body.contains("10.12.2026 klo 13.00"));
     assert!(page.body.contains("<svg") && page.body.contains("QR-koodi ilmoittautumissivulle"));
-    assert!(page.body.contains("Osallistumiskoodi avautuu koulutuspäivänä 10.12.2026."));
+    assert!(page
+        .body
+        .contains("Osallistumiskoodi avautuu koulutuspäivänä 10.12.2026."));
 
     // Invitations go through the outbox, each address once.
     let sent = expert
         .post(
             &format!("/koulutukset/{id}/kutsu"),
-            &[("emails", "anna@example.fi,\nBO@example.fi"), ("language", "fi")],
+            &[
+                ("emails", "anna@example.fi,\nBO@example.fi"),
+                ("language", "fi"),
+            ],
         )
         .await;
     assert_eq!(sent.status, 303);
@@ -174,9 +184,13 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
 
     // Before the day the code takes no sign-ins.
     let mut early = app.browser().await;
-    let before = early.get(&format!("/osallistu/{}", code.to_lowercase())).await;
+    let before = early
+        .get(&format!("/osallistu/{}", code.to_lowercase()))
+        .await;
     assert_eq!(before.status, 200);
-    assert!(before.body.contains("Ilmoittautuminen avautuu koulutuspäivänä 10.12.2026."));
+    assert!(before
+        .body
+        .contains("Ilmoittautuminen avautuu koulutuspäivänä 10.12.2026."));
     let refused = early
         .post(
             &format!("/osallistu/{code}"),
@@ -195,7 +209,12 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
     set_helsinki(&app, "2026-12-10 13:05");
     let mut expert = app.signed_in("trainee@example.fi").await;
     let units = ["Kotihoito", "Aikuissosiaalityö", "Perhepalvelut"];
-    let professions = ["social-worker", "social-counsellor", "practical-nurse", "instructor"];
+    let professions = [
+        "social-worker",
+        "social-counsellor",
+        "practical-nurse",
+        "instructor",
+    ];
     let mut phones = Vec::new();
     for i in 0..30 {
         let mut phone = app.browser().await;
@@ -216,7 +235,9 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
         assert_eq!(res.status, 303, "phone {i}: {}", res.body);
         assert!(res.location().starts_with("/osallistu/palaute/"));
         let thanks = phone.get(&res.location()).await;
-        assert!(thanks.body.contains("Kiitos, olet ilmoittautunut koulutukseen."));
+        assert!(thanks
+            .body
+            .contains("Kiitos, olet ilmoittautunut koulutukseen."));
         phones.push((phone, res.location()));
     }
     // Two duplicates: the same phone again (typed differently), and another phone with the
@@ -233,8 +254,13 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
         )
         .await;
     assert_eq!(dup.status, 409);
-    assert!(dup.body.contains("Olet jo ilmoittautunut tähän koulutukseen"));
-    assert!(dup.body.contains("Anna palautetta koulutuksesta"), "their earlier sign-in on this phone");
+    assert!(dup
+        .body
+        .contains("Olet jo ilmoittautunut tähän koulutukseen"));
+    assert!(
+        dup.body.contains("Anna palautetta koulutuksesta"),
+        "their earlier sign-in on this phone"
+    );
     let mut other = app.browser().await;
     let dup2 = other
         .post(
@@ -251,11 +277,17 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
     let empty = other
         .post(
             &format!("/osallistu/{code}"),
-            &[("name", " "), ("unit", "Kotihoito"), ("profession", "nurse")],
+            &[
+                ("name", " "),
+                ("unit", "Kotihoito"),
+                ("profession", "nurse"),
+            ],
         )
         .await;
     assert_eq!(empty.status, 400);
-    assert!(empty.body.contains("Kirjoita nimesi.") && empty.body.contains("aria-invalid=\"true\""));
+    assert!(
+        empty.body.contains("Kirjoita nimesi.") && empty.body.contains("aria-invalid=\"true\"")
+    );
     let counted: i64 = training_attendances::table
         .count()
         .get_result(&mut app.conn())
@@ -311,7 +343,9 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
     let csv = expert
         .get(&format!("/koulutukset/{id}/osallistujat.csv"))
         .await;
-    assert!(csv.body.contains("Osallistuja 8 Äänekoski;Perhepalvelut;Sosiaalityöntekijä"));
+    assert!(csv
+        .body
+        .contains("Osallistuja 8 Äänekoski;Perhepalvelut;Sosiaalityöntekijä"));
     assert_eq!(
         audit_log::table
             .filter(audit_log::action.eq("training.attendance.export"))
@@ -338,7 +372,9 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
         )
         .await;
     assert_eq!(late_res.status, 410);
-    assert!(late_res.body.contains("Kouluttaja on sulkenut ilmoittautumisen."));
+    assert!(late_res
+        .body
+        .contains("Kouluttaja on sulkenut ilmoittautumisen."));
 
     // The coordinator's reach counts people, once each, separate from reported numbers.
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
@@ -384,7 +420,9 @@ async fn an_expert_plans_holds_and_logs_a_training_with_thirty_phones() {
     let mut next = app.browser().await;
     let gone = next.get(&format!("/osallistu/{code}")).await;
     assert_eq!(gone.status, 410);
-    assert!(gone.body.contains("Kouluttaja on sulkenut ilmoittautumisen tähän koulutukseen."));
+    assert!(gone
+        .body
+        .contains("Kouluttaja on sulkenut ilmoittautumisen tähän koulutukseen."));
     assert_totals_agree(&app);
 }
 
@@ -400,8 +438,14 @@ async fn a_flood_of_sign_ins_from_one_address_is_refused_and_changes_nothing() {
         themes: vec!["archiving".into()],
         ..Default::default()
     };
-    let id = trainings::plan(&mut app.conn(), uid, &draft, day("2026-11-23"), app.clock.now())
-        .unwrap();
+    let id = trainings::plan(
+        &mut app.conn(),
+        uid,
+        &draft,
+        day("2026-11-23"),
+        app.clock.now(),
+    )
+    .unwrap();
     let code = trainings::find(&mut app.conn(), id).unwrap().code.unwrap();
     let mut script = app.browser().await;
     let limit = kirjaamo::web::attendance::SIGN_INS_PER_ADDRESS.max;
@@ -418,7 +462,11 @@ async fn a_flood_of_sign_ins_from_one_address_is_refused_and_changes_nothing() {
     let res = script
         .post(
             &format!("/osallistu/{code}"),
-            &[("name", "Oikea Osallistuja"), ("unit", "Kotihoito"), ("profession", "nurse")],
+            &[
+                ("name", "Oikea Osallistuja"),
+                ("unit", "Kotihoito"),
+                ("profession", "nurse"),
+            ],
         )
         .await;
     assert_eq!(res.status, 429);
@@ -435,7 +483,11 @@ async fn a_flood_of_sign_ins_from_one_address_is_refused_and_changes_nothing() {
     let ok = phone
         .post(
             &format!("/osallistu/{code}"),
-            &[("name", "Oikea Osallistuja"), ("unit", "Kotihoito"), ("profession", "nurse")],
+            &[
+                ("name", "Oikea Osallistuja"),
+                ("unit", "Kotihoito"),
+                ("profession", "nurse"),
+            ],
         )
         .await;
     assert_eq!(ok.status, 303);
@@ -448,7 +500,11 @@ async fn a_flood_of_sign_ins_from_one_address_is_refused_and_changes_nothing() {
     let refused = tomorrow
         .post(
             &format!("/osallistu/{code}"),
-            &[("name", "Huominen Hanna"), ("unit", "Kotihoito"), ("profession", "nurse")],
+            &[
+                ("name", "Huominen Hanna"),
+                ("unit", "Kotihoito"),
+                ("profession", "nurse"),
+            ],
         )
         .await;
     assert_eq!(refused.status, 410);
@@ -485,7 +541,9 @@ async fn figures_can_be_corrected_and_cannot_be_inflated() {
     let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let asked = expert.post("/asiantuntija/koulutukset", &refs).await;
     assert_eq!(asked.status, 400);
-    assert!(asked.body.contains("Osallistujia on enemmän kuin organisaation henkilöstöä"));
+    assert!(asked
+        .body
+        .contains("Osallistujia on enemmän kuin organisaation henkilöstöä"));
     assert!(asked.body.contains("name=\"confirm_over_staff\""));
     assert_eq!(
         trainings_held::table
@@ -510,10 +568,16 @@ async fn figures_can_be_corrected_and_cannot_be_inflated() {
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
     let view = kaisa.get("/verkosto").await;
     assert!(view.body.contains("yli 100 %: katso selitys"));
-    assert!(view.body.contains("Se johtuu ilmoitetuista osallistumiskerroista"));
+    assert!(view
+        .body
+        .contains("Se johtuu ilmoitetuista osallistumiskerroista"));
     assert!(view.body.contains("Tarkistettavat kirjaukset"));
     let overview = kaisa.get("/hallinta/yleiskuva").await;
-    assert!(overview.body.contains("yli 100 %: katso selitys"), "{}", overview.body);
+    assert!(
+        overview.body.contains("yli 100 %: katso selitys"),
+        "{}",
+        overview.body
+    );
 
     // The coordinator corrects it (audit-logged); the flag goes with the inflated number.
     let correct = kaisa
@@ -535,7 +599,10 @@ async fn figures_can_be_corrected_and_cannot_be_inflated() {
         .select(audit_log::details)
         .load(&mut app.conn())
         .unwrap();
-    assert_eq!(logged, vec!["10000 -> 12 participants (reported), held on 2026-11-20"]);
+    assert_eq!(
+        logged,
+        vec!["10000 -> 12 participants (reported), held on 2026-11-20"]
+    );
     let view = kaisa.get("/verkosto").await;
     assert!(!view.body.contains("yli 100 %: katso selitys"));
     assert_totals_agree(&app);
@@ -555,7 +622,13 @@ async fn figures_can_be_corrected_and_cannot_be_inflated() {
     assert_eq!(own.status, 303);
     app.user("other@example.fi", "Olli Other", None);
     let mut other = app.signed_in("other@example.fi").await;
-    assert_eq!(other.get(&format!("/koulutukset/{id}/muokkaa")).await.status, 404);
+    assert_eq!(
+        other
+            .get(&format!("/koulutukset/{id}/muokkaa"))
+            .await
+            .status,
+        404
+    );
     assert_eq!(
         other
             .post(&format!("/koulutukset/{id}/poista"), &[("confirm", "1")])
@@ -572,7 +645,10 @@ async fn figures_can_be_corrected_and_cannot_be_inflated() {
         .await;
     assert_eq!(deleted.status, 303);
     assert!(trainings::find(&mut app.conn(), id).is_err());
-    assert!(totals::stored(&mut app.conn()).unwrap().trainings.is_empty());
+    assert!(totals::stored(&mut app.conn())
+        .unwrap()
+        .trainings
+        .is_empty());
     assert_totals_agree(&app);
 }
 
@@ -611,7 +687,12 @@ async fn the_running_totals_always_agree_with_a_rebuild() {
     .unwrap()
     .unwrap();
     let days = [
-        "2025-12-30", "2026-01-02", "2026-03-31", "2026-04-01", "2026-11-23", "2026-11-23",
+        "2025-12-30",
+        "2026-01-02",
+        "2026-03-31",
+        "2026-04-01",
+        "2026-11-23",
+        "2026-11-23",
     ];
     let people = ["Aino", "Bo", "Cecilia", "Daniel", "Eero", "Fanny"];
     let units = ["Kotihoito", "Lastensuojelu"];
@@ -654,7 +735,9 @@ async fn the_running_totals_always_agree_with_a_rebuild() {
                         unit: units[rng.below(2)].into(),
                         profession: trainings::PROFESSIONS[rng.below(3)].into(),
                     };
-                    let _ = trainings::attendance::sign_in(&mut conn, &secret, &code, &form, today, now);
+                    let _ = trainings::attendance::sign_in(
+                        &mut conn, &secret, &code, &form, today, now,
+                    );
                 }
             }
             4 if !ids.is_empty() => {
@@ -667,7 +750,8 @@ async fn the_running_totals_always_agree_with_a_rebuild() {
                     organisation_id: if rng.below(2) == 0 { org } else { org2 },
                     held_on: Some(day(days[rng.below(days.len())])),
                     themes: vec!["multiprofessional".into()],
-                    participants: (!counted && t.status == "held").then(|| 1 + rng.below(90) as i32),
+                    participants: (!counted && t.status == "held")
+                        .then(|| 1 + rng.below(90) as i32),
                     confirm_over_staff: true,
                     ..Default::default()
                 };
@@ -691,8 +775,14 @@ async fn the_running_totals_always_agree_with_a_rebuild() {
                         .optional()
                         .unwrap();
                     if let Some(a) = a {
-                        trainings::attendance::remove(&mut conn, &Actor::Expert(uid), ids[i], a, now)
-                            .unwrap();
+                        trainings::attendance::remove(
+                            &mut conn,
+                            &Actor::Expert(uid),
+                            ids[i],
+                            a,
+                            now,
+                        )
+                        .unwrap();
                     }
                 }
             }
@@ -703,7 +793,10 @@ async fn the_running_totals_always_agree_with_a_rebuild() {
         assert!(diff.is_empty(), "after step {step}:\n{}", diff.join("\n"));
     }
     let stored = totals::stored(&mut app.conn()).unwrap();
-    assert!(!stored.trainings.is_empty() && !stored.people.is_empty(), "the run did something");
+    assert!(
+        !stored.trainings.is_empty() && !stored.people.is_empty(),
+        "the run did something"
+    );
     // A rebuild from the raw rows gives exactly what was kept running.
     totals::rebuild(&mut app.conn()).unwrap();
     assert_eq!(totals::stored(&mut app.conn()).unwrap(), stored);
@@ -760,12 +853,17 @@ async fn a_person_leaving_never_rewrites_the_past() {
             kirjaamo::network::reach::reach(&mut c, scope, 2026).unwrap(),
             kirjaamo::network::reach::quarters(&mut c, scope, today, 8).unwrap(),
             kirjaamo::network::reach::by_profession(&mut c, scope, 2026).unwrap(),
-            kirjaamo::network::registry::registry(&mut c, scope).unwrap().len(),
+            kirjaamo::network::registry::registry(&mut c, scope)
+                .unwrap()
+                .len(),
         )
     };
     let before = figures(&app);
     assert_eq!(before.0, (1, 1));
-    assert_eq!((before.1.people, before.1.reported, before.1.trainings), (3, 37, 3));
+    assert_eq!(
+        (before.1.people, before.1.reported, before.1.trainings),
+        (3, 37, 3)
+    );
 
     kirjaamo::accounts::deletion::delete_account(
         &mut app.conn(),
@@ -776,7 +874,11 @@ async fn a_person_leaving_never_rewrites_the_past() {
     )
     .unwrap();
 
-    assert_eq!(figures(&app), before, "the region's figures are what they were");
+    assert_eq!(
+        figures(&app),
+        before,
+        "the region's figures are what they were"
+    );
     assert_totals_agree(&app);
     // The facts stay, unnamed.
     let kept: Vec<(Option<i64>, String)> = trainings_held::table
@@ -784,7 +886,9 @@ async fn a_person_leaving_never_rewrites_the_past() {
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(kept.len(), 3);
-    assert!(kept.iter().all(|(u, notes)| u.is_none() && notes.is_empty()));
+    assert!(kept
+        .iter()
+        .all(|(u, notes)| u.is_none() && notes.is_empty()));
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
     let view = kaisa.get("/verkosto").await;
     assert!(view.body.contains("Poistettu asiantuntija"));
@@ -819,7 +923,10 @@ async fn the_calendar_feeds_parse_with_helsinki_times() {
     }
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
     let view = kaisa.get("/verkosto").await;
-    assert!(view.body.contains("Sali 3"), "the calendar list of the area");
+    assert!(
+        view.body.contains("Sali 3"),
+        "the calendar list of the area"
+    );
     let feed_path = |body: &str| {
         let body = body.replace("&#x2F;", "/");
         let start = body.find("/kalenteri/").unwrap();
@@ -855,9 +962,15 @@ async fn the_calendar_feeds_parse_with_helsinki_times() {
         let raw = e.properties().get("DTSTART").unwrap();
         assert_eq!(raw.params().get("TZID").unwrap().value(), "Europe/Helsinki");
         let local = chrono::NaiveDateTime::parse_from_str(raw.value(), "%Y%m%dT%H%M%S").unwrap();
-        assert_eq!(local.format("%H:%M").to_string(), "09:00", "Helsinki wall-clock time");
         assert_eq!(
-            kirjaamo::i18n::format::from_helsinki(local).format("%H").to_string(),
+            local.format("%H:%M").to_string(),
+            "09:00",
+            "Helsinki wall-clock time"
+        );
+        assert_eq!(
+            kirjaamo::i18n::format::from_helsinki(local)
+                .format("%H")
+                .to_string(),
             format!("{utc_hour:02}")
         );
     }
@@ -868,7 +981,13 @@ async fn the_calendar_feeds_parse_with_helsinki_times() {
     let own = feed_path(&expert.get("/asiantuntija").await.body);
     let res = outlook.get(&own).await;
     let cal: Calendar = res.body.parse().unwrap();
-    assert_eq!(cal.components.iter().filter(|c| matches!(c, CalendarComponent::Event(_))).count(), 2);
+    assert_eq!(
+        cal.components
+            .iter()
+            .filter(|c| matches!(c, CalendarComponent::Event(_)))
+            .count(),
+        2
+    );
     // A forged or damaged link shows nothing.
     let forged = area.replace("/kalenteri/", "/kalenteri/x");
     assert_eq!(outlook.get(&forged).await.status, 404);
@@ -961,7 +1080,11 @@ async fn names_are_erased_after_the_retention_period_and_found_in_the_data_downl
     assert!(names
         .iter()
         .all(|(n, u, p)| n.is_empty() && u.is_empty() && p == "practical-nurse"));
-    assert_eq!(totals::stored(&mut app.conn()).unwrap(), before, "the figures stay");
+    assert_eq!(
+        totals::stored(&mut app.conn()).unwrap(),
+        before,
+        "the figures stay"
+    );
     assert_totals_agree(&app);
     let data = maija.get("/tili/omat-tiedot").await;
     assert!(!data.body.contains("MEIKÄLÄINEN"));
@@ -973,7 +1096,9 @@ async fn experts_reach_the_kits_and_the_handout_is_public() {
     expert_with_organisation(&app, 100).await;
     let mut expert = app.signed_in("trainee@example.fi").await;
     let home = expert.get("/asiantuntija").await;
-    assert!(home.body.contains("/valmennuspaketit/demo-course/perusteet"));
+    assert!(home
+        .body
+        .contains("/valmennuspaketit/demo-course/perusteet"));
     let index = expert.get("/valmennuspaketit").await;
     assert_eq!(index.status, 200);
     assert!(index.body.contains("Kirjaamisen perusteet") && index.body.contains("3 diaa"));
@@ -983,18 +1108,39 @@ async fn experts_reach_the_kits_and_the_handout_is_public() {
     assert!(guide.body.contains("<strong>asiakkaan oman äänen</strong>"));
     assert!(guide.body.contains("Miten asiakkaan näkemys näkyy"));
     // The guide's link to a lesson leads to the lesson's public summary.
-    let link = expert.get("/valmennuspaketit/demo-course/mita-kirjaaminen-on").await;
+    let link = expert
+        .get("/valmennuspaketit/demo-course/mita-kirjaaminen-on")
+        .await;
     assert_eq!(link.status, 303);
-    assert_eq!(link.location(), "/tietopankki/demo-course/mita-kirjaaminen-on");
-    let slides = expert.get("/valmennuspaketit/demo-course/perusteet/diat").await;
+    assert_eq!(
+        link.location(),
+        "/tietopankki/demo-course/mita-kirjaaminen-on"
+    );
+    let slides = expert
+        .get("/valmennuspaketit/demo-course/perusteet/diat")
+        .await;
     assert_eq!(slides.status, 200);
-    assert_eq!(slides.body.matches("<section class=\"slide").count(), 4, "a title slide and three");
+    assert_eq!(
+        slides.body.matches("<section class=\"slide").count(),
+        4,
+        "a title slide and three"
+    );
     assert!(!slides.body.contains("<script"));
     // The handout is public; the guide is not.
     let mut anon = app.browser().await;
     let handout = anon.get("/tietopankki/moniste/demo-course/perusteet").await;
     assert_eq!(handout.status, 200);
     assert!(handout.body.contains("CC BY 4.0"));
-    assert_eq!(anon.get("/valmennuspaketit/demo-course/perusteet").await.status, 303);
-    assert_eq!(anon.get("/tietopankki/moniste/demo-course/ei-ole").await.status, 404);
+    assert_eq!(
+        anon.get("/valmennuspaketit/demo-course/perusteet")
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        anon.get("/tietopankki/moniste/demo-course/ei-ole")
+            .await
+            .status,
+        404
+    );
 }

@@ -108,9 +108,9 @@ fn collapse(s: &str) -> String {
 
 fn plain_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        && !s.chars().any(|c| {
+            c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
 }
 
 /// Problems with a sign-in, as message keys.
@@ -382,7 +382,11 @@ mod tests {
         );
         assert_ne!(
             person_key(s, "Maija Meikäläinen", "Kotihoito"),
-            person_key(b"another-secret-another-secret-xx", "Maija Meikäläinen", "Kotihoito")
+            person_key(
+                b"another-secret-another-secret-xx",
+                "Maija Meikäläinen",
+                "Kotihoito"
+            )
         );
     }
 

@@ -202,7 +202,10 @@ pub fn ics(list: &[Listed], labels: &Labels<'_>, host: &str, now: NaiveDateTime)
     ] {
         line(&mut out, l);
     }
-    line(&mut out, &format!("X-WR-CALNAME:{}", escape(labels.calendar_name)));
+    line(
+        &mut out,
+        &format!("X-WR-CALNAME:{}", escape(labels.calendar_name)),
+    );
     line(&mut out, "X-WR-TIMEZONE:Europe/Helsinki");
     for l in VTIMEZONE {
         line(&mut out, l);

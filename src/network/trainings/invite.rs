@@ -21,8 +21,8 @@ pub fn addresses(text: &str) -> AppResult<Vec<String>> {
         .filter(|p| !p.is_empty())
     {
         let part = part.trim_matches(|c| c == '<' || c == '>');
-        let email =
-            crate::accounts::normalize_email(part).map_err(|_| AppError::invalid("invite.invalid"))?;
+        let email = crate::accounts::normalize_email(part)
+            .map_err(|_| AppError::invalid("invite.invalid"))?;
         if !out.contains(&email) {
             out.push(email);
         }

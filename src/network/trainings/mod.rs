@@ -192,7 +192,9 @@ pub fn check_draft(d: &Draft, purpose: Purpose, today: NaiveDate) -> Vec<&'stati
     } else if purpose == Purpose::Log {
         errors.push("training.participants_invalid");
     }
-    if d.planned_size.is_some_and(|n| !(1..=MAX_PARTICIPANTS).contains(&n)) {
+    if d.planned_size
+        .is_some_and(|n| !(1..=MAX_PARTICIPANTS).contains(&n))
+    {
         errors.push("training.size_invalid");
     }
     if !line_ok(d.unit.trim(), 200) {

@@ -66,7 +66,12 @@ pub fn contribute(c: &mut AnyConnection, training_id: i64, sign: i32) -> AppResu
         t.organisation_id,
         year,
         quarter,
-        [sign, sign * counted, sign * reported, sign * i32::from(t.over_staff)],
+        [
+            sign,
+            sign * counted,
+            sign * reported,
+            sign * i32::from(t.over_staff),
+        ],
     )?;
     for s in &sign_ins {
         if sign > 0 {
@@ -420,8 +425,7 @@ pub fn compute(c: &mut AnyConnection) -> AppResult<Totals> {
         }
     }
     for ((org, y, _), (profession, _, _)) in &out.people {
-        *out
-            .professions
+        *out.professions
             .entry((*org, *y, profession.clone()))
             .or_insert(0) += 1;
     }
@@ -432,9 +436,19 @@ pub fn compute(c: &mut AnyConnection) -> AppResult<Totals> {
 pub fn compare(c: &mut AnyConnection) -> AppResult<Vec<String>> {
     let (stored, fresh) = (stored(c)?, compute(c)?);
     let mut out = Vec::new();
-    diff(&stored.trainings, &fresh.trainings, "training_totals", &mut out);
+    diff(
+        &stored.trainings,
+        &fresh.trainings,
+        "training_totals",
+        &mut out,
+    );
     diff(&stored.people, &fresh.people, "reach_people", &mut out);
-    diff(&stored.professions, &fresh.professions, "people_totals", &mut out);
+    diff(
+        &stored.professions,
+        &fresh.professions,
+        "people_totals",
+        &mut out,
+    );
     Ok(out)
 }
 
@@ -447,7 +461,9 @@ fn diff<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
     for (k, v) in stored {
         match fresh.get(k) {
             Some(f) if f == v => {}
-            other => out.push(format!("{table} {k:?}: stored {v:?}, from the rows {other:?}")),
+            other => out.push(format!(
+                "{table} {k:?}: stored {v:?}, from the rows {other:?}"
+            )),
         }
     }
     for (k, v) in fresh {

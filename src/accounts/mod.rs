@@ -455,11 +455,7 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
     let learning = export_learning(conn, user_id)?;
     // Only answers to surveys that are not anonymous: anonymous ones are tied to nobody.
     let surveys = crate::surveys::answers_for_download(conn, user_id)?;
-    // Sign-ins to colleagues' trainings that match this account (name and organisation; see
-    // `network::trainings::privacy`).
-    let sign_ins = crate::network::trainings::privacy::for_account(conn, user_id)?;
     Ok(serde_json::json!({
-        "training_sign_ins": sign_ins,
         "profile": user,
         "roles": roles,
         "enrolments": learning.enrolments,

@@ -258,10 +258,23 @@ pub fn may_address(
             None => false,
         },
         Audience::All | Audience::Counties => who.is_admin(),
-        // The training's expert and its area's coordinators.
+        // The training's expert and its area's coordinators (as `trainings::actor_for`
+        // decides; read here directly so surveys need not import the trainings).
         Audience::Training(id) => {
-            let t = crate::network::trainings::find(conn, id)?;
-            crate::network::trainings::actor_for(conn, who, &t)?.is_some()
+            use crate::db::schema::trainings_held as th;
+            let found: Option<(Option<i64>, i64)> = th::table
+                .inner_join(organisations::table)
+                .filter(th::id.eq(id))
+                .select((th::user_id, organisations::county_id))
+                .first(conn)
+                .optional()?;
+            match found {
+                Some((expert, _)) if expert == Some(who.user_id) => true,
+                Some((_, county)) => {
+                    who.manages_county(crate::network::county_place(conn, county)?)
+                }
+                None => false,
+            }
         }
     })
 }
@@ -780,7 +793,7 @@ pub fn managed(
     let mut q = surveys::table
         .filter(surveys::kind.ne("assessment"))
         // A training's feedback is on its training's page, not in the survey lists.
-        .filter(surveys::kind.ne(training::KIND))
+        .filter(surveys::kind.ne("training_feedback"))
         .order(surveys::id.desc())
         .select(Survey::as_select())
         .into_boxed();

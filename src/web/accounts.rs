@@ -273,9 +273,14 @@ pub async fn download_my_data(auth: Auth) -> AppResult<HttpResponse> {
         .0
         .state
         .db(move |conn| {
-            let data = accounts::export_my_data(conn, uid)?;
-            // Participants' names leaving the system are audit-logged, these included.
-            let n = data["training_sign_ins"].as_array().map_or(0, Vec::len);
+            let mut data = accounts::export_my_data(conn, uid)?;
+            // Sign-ins to colleagues' trainings that match this account (name and
+            // organisation; see `network::trainings::privacy`). Participants' names leaving
+            // the system are audit-logged, these included.
+            let sign_ins = crate::network::trainings::privacy::for_account(conn, uid)?;
+            let n = sign_ins.len();
+            data["training_sign_ins"] =
+                serde_json::to_value(sign_ins).map_err(anyhow::Error::from)?;
             if n > 0 {
                 accounts::audit::record(
                     conn,

@@ -5,7 +5,7 @@
 use super::ctx::{Auth, Ctx};
 use super::network::{scope_for, scope_query, ScopeQuery};
 use crate::network::reach;
-use crate::network::trainings::calendar::{self, Feed, Labels};
+use crate::network::trainings::calendar::{self, Labels};
 use crate::AppResult;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -13,35 +13,6 @@ use serde::Deserialize;
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/verkosto/tavoittavuus", reach_page);
     t.get("/kalenteri/{token}", feed);
-}
-
-/// The signed address of a calendar feed for the signed-in user.
-pub async fn feed_url(auth: &Auth, feed: Feed) -> AppResult<String> {
-    let uid = auth.principal().user_id;
-    let created = auth
-        .0
-        .state
-        .db(move |conn| {
-            use crate::db::schema::users;
-            use diesel::prelude::*;
-            Ok(users::table
-                .find(uid)
-                .select(users::created_at)
-                .first::<chrono::NaiveDateTime>(conn)?)
-        })
-        .await?;
-    let token = calendar::token(
-        &auth.0.state.config.secret,
-        uid,
-        created,
-        feed,
-        auth.0.lang,
-        auth.0.now(),
-    );
-    Ok(format!(
-        "{}/kalenteri/{token}.ics",
-        auth.0.state.config.base_url
-    ))
 }
 
 #[derive(Deserialize)]

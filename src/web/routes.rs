@@ -139,6 +139,7 @@ pub fn register(t: &mut RouteTable) {
 
     super::network::register(t);
     super::trainings::register(t);
+    super::attendance::register(t);
     super::reach::register(t);
     super::kits::register(t);
     super::refresher::register(t);

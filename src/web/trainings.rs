@@ -29,7 +29,6 @@ pub fn register(t: &mut super::routes::RouteTable) {
         "/koulutukset/{id}/osallistujat/{attendance}/poista",
         remove_attendee,
     );
-    super::attendance::register(t);
 }
 
 /// The form as typed, kept to show again with the problems.
@@ -778,6 +777,38 @@ pub async fn remove_attendee(auth: Auth, path: web::Path<(i64, i64)>) -> AppResu
     Ok(auth.0.see_other_notice(
         &format!("/koulutukset/{id}#osallistujat"),
         "notice.attendee_removed",
+    ))
+}
+
+/// The signed address of a calendar feed for the signed-in user.
+pub async fn feed_url(
+    auth: &Auth,
+    feed: crate::network::trainings::calendar::Feed,
+) -> AppResult<String> {
+    let uid = auth.principal().user_id;
+    let created = auth
+        .0
+        .state
+        .db(move |conn| {
+            use crate::db::schema::users;
+            use diesel::prelude::*;
+            Ok(users::table
+                .find(uid)
+                .select(users::created_at)
+                .first::<chrono::NaiveDateTime>(conn)?)
+        })
+        .await?;
+    let token = crate::network::trainings::calendar::token(
+        &auth.0.state.config.secret,
+        uid,
+        created,
+        feed,
+        auth.0.lang,
+        auth.0.now(),
+    );
+    Ok(format!(
+        "{}/kalenteri/{token}.ics",
+        auth.0.state.config.base_url
     ))
 }
 

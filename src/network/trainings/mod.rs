@@ -21,9 +21,9 @@ pub mod privacy;
 pub mod totals;
 
 use crate::accounts::{audit, Principal};
+use crate::courses::Theme;
 use crate::db::schema::{counties, memberships, organisations, trainings_held, users};
 use crate::db::{write_tx, AnyConnection};
-use crate::knowledge_bank::THEMES;
 use crate::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
@@ -181,7 +181,7 @@ pub fn check_draft(d: &Draft, purpose: Purpose, today: NaiveDate) -> Vec<&'stati
     }
     if d.themes.is_empty()
         || d.themes.len() > 5
-        || d.themes.iter().any(|t| !THEMES[..5].contains(&t.as_str()))
+        || d.themes.iter().any(|t| Theme::parse(t).is_none())
     {
         errors.push("training.theme_invalid");
     }
@@ -211,9 +211,9 @@ pub fn check_draft(d: &Draft, purpose: Purpose, today: NaiveDate) -> Vec<&'stati
 
 /// The themes in course order, each once.
 fn ordered_themes(themes: &[String]) -> Vec<&'static str> {
-    THEMES[..5]
+    Theme::all()
         .iter()
-        .copied()
+        .map(|t| t.as_str())
         .filter(|t| themes.iter().any(|x| x == t))
         .collect()
 }

@@ -14,6 +14,8 @@
 //!   (`ON DELETE SET NULL`); the pages show "poistettu asiantuntija". A region's registry
 //!   counts, reach and quarterly rows are the same before and after (a test compares them).
 //!   What the expert wrote on their trainings (the notes) is emptied: free text may name them;
+//!   their own sign-ins to colleagues' trainings (found as their data download finds them:
+//!   the same name in their organisation) lose the name and unit;
 //! - enrolments are deleted rather than kept anonymous: a cohort's figures (enrolled, completed,
 //!   capacity) then count the people who are in it, and a freed place can go to the waitlist;
 //! - **discussion posts keep their text** so threads still read sensibly; their author becomes
@@ -87,6 +89,7 @@ pub fn delete_account_in(
         return Err(AppError::invalid("privacy.last_admin"));
     }
     let (email, name) = (user.email.clone(), user.name.clone());
+    erase_own_sign_ins(c, &name, user.organisation_id, now)?;
 
     // The user's own rows, children before parents where no cascade helps.
     for sql in [
@@ -245,6 +248,48 @@ pub fn delete_account_in(
     // threads, decisions, audit actors …) — both engines enforce them (`PRAGMA foreign_keys`).
     diesel::sql_query(portable_sql(c, "DELETE FROM users WHERE id = ?"))
         .bind::<BigInt, _>(user_id)
+        .execute(c)?;
+    Ok(())
+}
+
+/// The person's sign-ins to colleagues' trainings, by the rule their data download uses (the
+/// same normalised name, a training of their own organisation), are erased like names past the
+/// retention period: name and unit emptied, the row kept for the figures.
+fn erase_own_sign_ins(
+    c: &mut AnyConnection,
+    name: &str,
+    organisation: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::trainings_held as th;
+    use crate::db::schema_trainings::training_attendances as ta;
+    let Some(organisation) = organisation else {
+        return Ok(());
+    };
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let wanted = norm(name);
+    let rows: Vec<(i64, String)> = ta::table
+        .inner_join(th::table)
+        .filter(th::organisation_id.eq(organisation))
+        .filter(ta::erased_at.is_null())
+        .select((ta::id, ta::name))
+        .load(c)?;
+    let ids: Vec<i64> = rows
+        .into_iter()
+        .filter(|(_, n)| !wanted.is_empty() && norm(n) == wanted)
+        .map(|(id, _)| id)
+        .collect();
+    diesel::update(ta::table.filter(ta::id.eq_any(&ids)))
+        .set((
+            ta::name.eq(""),
+            ta::unit.eq(""),
+            ta::erased_at.eq(Some(now)),
+        ))
         .execute(c)?;
     Ok(())
 }

@@ -829,7 +829,8 @@ async fn a_person_leaving_never_rewrites_the_past() {
     };
     let id = trainings::plan(&mut app.conn(), uid, &planned, today, now).unwrap();
     let code = trainings::find(&mut app.conn(), id).unwrap().code.unwrap();
-    for name in ["Aila", "Bertta", "Cilla"] {
+    // Three colleagues, and the expert herself signed in under her own name.
+    for name in ["Aila", "Bertta", "Cilla", "tiina  trainee"] {
         let form = trainings::attendance::SignInForm {
             name: name.into(),
             unit: "Kotihoito".into(),
@@ -862,7 +863,7 @@ async fn a_person_leaving_never_rewrites_the_past() {
     assert_eq!(before.0, (1, 1));
     assert_eq!(
         (before.1.people, before.1.reported, before.1.trainings),
-        (3, 37, 3)
+        (4, 37, 3)
     );
 
     kirjaamo::accounts::deletion::delete_account(
@@ -889,6 +890,13 @@ async fn a_person_leaving_never_rewrites_the_past() {
     assert!(kept
         .iter()
         .all(|(u, notes)| u.is_none() && notes.is_empty()));
+    // Her own sign-in lost its name (as her data download would have found it); the others not.
+    let names: Vec<String> = training_attendances::table
+        .order(training_attendances::id)
+        .select(training_attendances::name)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(names, vec!["Aila", "Bertta", "Cilla", ""]);
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
     let view = kaisa.get("/verkosto").await;
     assert!(view.body.contains("Poistettu asiantuntija"));

@@ -207,14 +207,21 @@ pub fn lesson_page(
     })
 }
 
-/// The kits of the themes given, for linking a training to its handouts: (theme, course
-/// slug, module slug) of the basic course's modules.
+/// Each theme's handout: (theme, course slug, module slug) of the basic courses' modules that
+/// have a summary to print.
 pub fn handouts_for(conn: &mut AnyConnection) -> AppResult<Vec<(String, String, String)>> {
+    use diesel::dsl::exists;
     let rows: Vec<(Option<String>, String, String)> = course_modules::table
         .inner_join(courses::table)
         .filter(courses::kind.eq("basic"))
         .filter(courses::active.eq(true))
         .filter(course_modules::active.eq(true))
+        .filter(exists(
+            lessons::table
+                .filter(lessons::module_id.eq(course_modules::id))
+                .filter(lessons::active.eq(true))
+                .filter(lessons::summary_html.is_not_null()),
+        ))
         .order((courses::slug, course_modules::position))
         .select((course_modules::theme, courses::slug, course_modules::slug))
         .load(conn)?;

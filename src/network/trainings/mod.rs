@@ -439,7 +439,18 @@ pub fn correct(
         }
         d.participants = None;
     }
-    if let Some(e) = validate(conn, actor, &d, Purpose::Correct, today)?.first() {
+    let mut problems = validate(conn, actor, &d, Purpose::Correct, today)?;
+    // A training may stay in its organisation even if the expert's network has moved since.
+    if d.organisation_id == before.organisation_id {
+        problems.retain(|p| *p != "training.organisation_invalid");
+        if above_staff(conn, d.organisation_id, d.participants.unwrap_or(0))?
+            && !d.confirm_over_staff
+            && !problems.contains(&"training.over_staff_confirm")
+        {
+            problems.push("training.over_staff_confirm");
+        }
+    }
+    if let Some(e) = problems.first() {
         return Err(AppError::invalid(*e));
     }
     if d.participants.is_some() && d.held_on.is_some_and(|day| day > today) {

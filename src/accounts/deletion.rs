@@ -8,7 +8,8 @@
 //!   and lapse warnings, lesson progress, enrolments with their status history, certificates
 //!   (they carry the name; the public verification page then answers "not found"),
 //!   applications made with their address or linked to them, discussion follows, read markers,
-//!   e-mail settings and digest items, and the rate-limit counters keyed by their address or id;
+//!   e-mail settings and digest items, and the sign-in and rate-limit counters keyed by their
+//!   address or id;
 //! - **a person leaving never rewrites the past**: their trainings held, completions and
 //!   network memberships stay in every statistic, with the user id emptied by the foreign keys
 //!   (`ON DELETE SET NULL`); the pages show "poistettu asiantuntija". A region's registry
@@ -126,16 +127,13 @@ pub fn delete_account_in(
         "DELETE FROM outbox_messages WHERE lower(recipient_email) = ? AND status <> 'sent'",
         "UPDATE outbox_messages SET recipient_email = '', recipient_name = '', subject = '', \
          body_text = '', body_html = '' WHERE lower(recipient_email) = ?",
-        "DELETE FROM rate_limits WHERE bucket = 'login-account:' || ?",
     ] {
         diesel::sql_query(portable_sql(c, sql))
             .bind::<Text, _>(&email)
             .execute(c)?;
     }
 
-    diesel::sql_query(portable_sql(c, "DELETE FROM rate_limits WHERE bucket = ?"))
-        .bind::<Text, _>(format!("delete-account:{user_id}"))
-        .execute(c)?;
+    super::sign_in::forget_account(c, &email, user_id)?;
 
     let reason = match by {
         DeletedBy::Themselves => "self".to_string(),

@@ -437,14 +437,17 @@ pub async fn announce(
     let (author, now) = (auth.principal().user_id, auth.0.now());
     let state = auth.0.state.clone();
     let (title, body) = (form.title.clone(), form.body.clone());
+    // Once per form: a retry after a lost answer sends nothing again and says what the first
+    // one sent.
     let result = auth
         .0
-        .state
-        .db(move |conn| {
+        .create_once("announcement", move |conn| {
             let msg = state.messaging();
             crate::network::announcements::publish(conn, &msg, author, scope, &title, &body, now)
+                .map(|n| n.to_string())
         })
-        .await;
+        .await
+        .map(|n| n.parse::<usize>().unwrap_or(0));
     match result {
         Ok(n) => {
             render_announcements(

@@ -248,41 +248,39 @@ async fn save_new(auth: Auth, form: Form, mode: Mode) -> AppResult<HttpResponse>
         auth.0.now(),
     );
     if errors.is_empty() {
+        let purpose = if mode == Mode::Plan {
+            trainings::Purpose::Plan
+        } else {
+            trainings::Purpose::Log
+        };
         let d = draft.clone();
-        let result = auth
+        let problems = auth
             .0
             .state
-            .db(move |conn| {
-                let purpose = if mode == Mode::Plan {
-                    trainings::Purpose::Plan
-                } else {
-                    trainings::Purpose::Log
-                };
-                let problems = trainings::validate(conn, &Actor::Expert(uid), &d, purpose, today)?;
-                if !problems.is_empty() {
-                    return Ok(Err(problems));
-                }
-                let id = if mode == Mode::Plan {
-                    trainings::plan(conn, uid, &d, today, now)?
-                } else {
-                    trainings::log(conn, uid, &d, today, now)?
-                };
-                Ok(Ok(id))
-            })
+            .db(move |conn| trainings::validate(conn, &Actor::Expert(uid), &d, purpose, today))
             .await?;
-        match result {
-            Ok(id) if mode == Mode::Plan => {
-                return Ok(auth
-                    .0
-                    .see_other_notice(&format!("/koulutukset/{id}"), "notice.training_planned"))
-            }
-            Ok(_) => {
-                return Ok(auth
-                    .0
-                    .see_other_notice("/asiantuntija#koulutukset", "notice.training_logged"))
-            }
-            Err(problems) => errors.extend(problems),
+        if problems.is_empty() {
+            // Once per form: a retry after a lost answer plans or logs the training once.
+            let location = auth
+                .0
+                .create_once("training", move |conn| {
+                    Ok(if mode == Mode::Plan {
+                        let id = trainings::plan(conn, uid, &draft, today, now)?;
+                        format!("/koulutukset/{id}")
+                    } else {
+                        trainings::log(conn, uid, &draft, today, now)?;
+                        "/asiantuntija#koulutukset".to_string()
+                    })
+                })
+                .await?;
+            let key = if mode == Mode::Plan {
+                "notice.training_planned"
+            } else {
+                "notice.training_logged"
+            };
+            return Ok(auth.0.see_other_notice(&location, key));
         }
+        errors.extend(problems);
     }
     let orgs = own_organisations(&auth).await?;
     render_form(

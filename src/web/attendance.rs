@@ -178,11 +178,9 @@ pub async fn sign_in(
 ) -> AppResult<HttpResponse> {
     let code = path.into_inner();
     let fields = fields.into_inner();
-    // Counted per address before anything else: the form is public.
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    // Counted per address before anything else: the form is public. The address is the
+    // client's as the other limits see it (behind a trusted proxy, the one it recorded).
+    let ip = super::client::address_key(&req, &ctx.state);
     let now = ctx.now();
     let allowed = ctx
         .state

@@ -247,6 +247,13 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         clock: state.clock.clone(),
     }
     .spawn(std::time::Duration::from_secs(3600));
+    // Participants' names erased after the retention period (hourly, idempotent).
+    let retention = crate::network::trainings::privacy::RetentionJob {
+        pool: state.pool.clone(),
+        clock: state.clock.clone(),
+        years: state.config.attendance_retention_years,
+    }
+    .spawn(std::time::Duration::from_secs(3600));
     let housekeeping = housekeeping(state.clone());
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
@@ -281,6 +288,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     worker.abort();
     digests.abort();
     lapse_check.abort();
+    retention.abort();
     housekeeping.abort();
     if let Some(w) = watcher {
         w.abort();

@@ -38,6 +38,9 @@ pub struct Config {
     /// On SIGTERM, how long `/readyz` answers 503 while requests are still served, before the
     /// server stops accepting connections (then in-flight requests get 20 s to finish).
     pub drain_secs: u64,
+    /// Years after a training's day that its participants' names are kept (then erased by
+    /// the daily job; the figures stay).
+    pub attendance_retention_years: u32,
     /// Whether `KIRJAAMO_BASE_URL` was given (else it is made from the bind address).
     pub base_url_given: bool,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client
@@ -117,6 +120,13 @@ impl Config {
             None => 5,
         };
         let digest_hour = digest_hour(var("KIRJAAMO_DIGEST_HOUR").as_deref())?;
+        let attendance_retention_years = match var("KIRJAAMO_ATTENDANCE_RETENTION_YEARS") {
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if (1..=100).contains(&n) => n,
+                _ => bail!("KIRJAAMO_ATTENDANCE_RETENTION_YEARS must be a number of years, 1-100"),
+            },
+            None => 5,
+        };
         let trusted_proxies = match var("KIRJAAMO_TRUSTED_PROXIES") {
             Some(list) => crate::net::parse_ranges(&list).map_err(|bad| {
                 anyhow::anyhow!(
@@ -127,6 +137,7 @@ impl Config {
             None => Vec::new(),
         };
         Ok(Config {
+            attendance_retention_years,
             base_url_given: var("KIRJAAMO_BASE_URL").is_some(),
             trusted_proxies,
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
@@ -170,6 +181,7 @@ impl Config {
             mail_worker_interval_secs: 5,
             drain_secs: 0,
             digest_hour: DEFAULT_DIGEST_HOUR,
+            attendance_retention_years: 5,
             base_url_given: true,
             trusted_proxies: Vec::new(),
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,

@@ -221,18 +221,34 @@ fn seed_network(
             now - chrono::Duration::days(joined_days_ago),
         )?;
         for (days_ago, theme, participants) in held.iter() {
-            crate::network::trainings::log(
-                conn,
-                user.id,
-                crate::network::trainings::NewTraining {
-                    organisation_id: org,
-                    held_on: (now - chrono::Duration::days(*days_ago)).date(),
-                    theme,
-                    participants: *participants,
-                    notes: "Tiimin kirjaamisvalmennus (demo)",
-                },
-                now,
-            )?;
+            let draft = crate::network::trainings::Draft {
+                organisation_id: org,
+                held_on: Some((now - chrono::Duration::days(*days_ago)).date()),
+                themes: vec![theme.to_string()],
+                participants: Some(*participants),
+                notes: "Tiimin kirjaamisvalmennus (demo)".into(),
+                unit: "Sosiaalipalvelut".into(),
+                ..Default::default()
+            };
+            crate::network::trainings::log(conn, user.id, &draft, now.date(), now)?;
+        }
+        // Each expert who has trained before has one planned in the weeks ahead (the
+        // network's calendar and the attendance page have something to show).
+        if let Some((_, theme, _)) = held.first() {
+            let draft = crate::network::trainings::Draft {
+                organisation_id: org,
+                held_on: Some(
+                    (now + chrono::Duration::days(7 * (report.users as i64 % 3 + 1))).date(),
+                ),
+                starts: chrono::NaiveTime::from_hms_opt(9, 0, 0),
+                ends: chrono::NaiveTime::from_hms_opt(10, 30, 0),
+                themes: vec![theme.to_string()],
+                unit: "Aikuissosiaalityö".into(),
+                place: "Neuvotteluhuone 2".into(),
+                planned_size: Some(15),
+                ..Default::default()
+            };
+            crate::network::trainings::plan(conn, user.id, &draft, now.date(), now)?;
         }
     }
     Ok(())

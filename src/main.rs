@@ -78,6 +78,12 @@ enum NetworkCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Recompute the reach totals (trainings, participations, people reached) from the raw
+    /// trainings and sign-ins. With --check, only compare and print any difference (exit 1).
+    RebuildTotals {
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -372,6 +378,35 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     "no refresher course is published: there is no rule to check against \
                      (publish courses/ first: kirjaamo courses build)"
                 ),
+            }
+        }
+        Command::Network {
+            command: NetworkCommand::RebuildTotals { check },
+        } => {
+            let state = state()?;
+            let mut conn = state.pool.get()?;
+            let totals = network::trainings::totals::compare(&mut conn)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if check {
+                for d in &totals {
+                    println!("{d}");
+                }
+                if totals.is_empty() {
+                    println!("the reach totals agree with the trainings and sign-ins");
+                } else {
+                    println!(
+                        "{} differences (run without --check to rebuild)",
+                        totals.len()
+                    );
+                    return Ok(std::process::ExitCode::from(1));
+                }
+            } else {
+                let rows = network::trainings::totals::rebuild(&mut conn)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!(
+                    "reach totals rebuilt from the raw rows: {rows} rows ({} were out of step)",
+                    totals.len()
+                );
             }
         }
         Command::Backup { .. } | Command::Restore { .. } => {}

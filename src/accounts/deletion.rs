@@ -4,16 +4,19 @@
 //!
 //! - the `users` row is **deleted** (not kept as a tombstone), so the e-mail address is free for
 //!   a new account and every session token fails (no row, no session version to match);
-//! - rows that are the user's own are deleted: roles, link tokens, memberships, placements,
-//!   refresher cases and lapse warnings, lesson progress, enrolments with their status history,
-//!   completions with their certificates (the public verification page then answers "not
-//!   found"), applications made with their address or linked to them, discussion follows, read
-//!   markers, e-mail settings and digest items, and the sign-in and rate-limit counters keyed by
-//!   their address or id;
-//! - **trainings held are deleted**, not kept unlinked: a row names the organisation and the day,
-//!   which in a small county identifies the expert as surely as a name, and its notes are free
-//!   text written by them. The registry's reach figures are computed from current rows, so the
-//!   figures change as they do when an expert's trainings are corrected;
+//! - rows that are the user's own are deleted: roles, link tokens, placements, refresher cases
+//!   and lapse warnings, lesson progress, enrolments with their status history, certificates
+//!   (they carry the name; the public verification page then answers "not found"),
+//!   applications made with their address or linked to them, discussion follows, read markers,
+//!   e-mail settings and digest items, and the sign-in and rate-limit counters keyed by their
+//!   address or id;
+//! - **a person leaving never rewrites the past**: their trainings held, completions and
+//!   network memberships stay in every statistic, with the user id emptied by the foreign keys
+//!   (`ON DELETE SET NULL`); the pages show "poistettu asiantuntija". A region's registry
+//!   counts, reach and quarterly rows are the same before and after (a test compares them).
+//!   What the expert wrote on their trainings (the notes) is emptied: free text may name them;
+//!   their own sign-ins to colleagues' trainings (found as their data download finds them:
+//!   the same name in their organisation) lose the name and unit;
 //! - enrolments are deleted rather than kept anonymous: a cohort's figures (enrolled, completed,
 //!   capacity) then count the people who are in it, and a freed place can go to the waitlist;
 //! - **discussion posts keep their text** so threads still read sensibly; their author becomes
@@ -102,6 +105,7 @@ pub fn delete_account_in(
             region_id: Some(region_id),
             county_id,
         });
+    erase_own_sign_ins(c, &name, user.organisation_id, now)?;
 
     // The user's own rows, children before parents where no cascade helps.
     for sql in [
@@ -110,13 +114,11 @@ pub fn delete_account_in(
         "DELETE FROM placements WHERE user_id = ?",
         "DELETE FROM certificates WHERE completion_id IN \
          (SELECT id FROM completions WHERE user_id = ?)",
-        "DELETE FROM completions WHERE user_id = ?",
         "DELETE FROM enrolment_events WHERE enrolment_id IN \
          (SELECT id FROM enrolments WHERE user_id = ?)",
         "DELETE FROM enrolments WHERE user_id = ?",
         "DELETE FROM lesson_progress WHERE user_id = ?",
-        "DELETE FROM memberships WHERE user_id = ?",
-        "DELETE FROM trainings_held WHERE user_id = ?",
+        "UPDATE trainings_held SET notes = '' WHERE user_id = ?",
         "DELETE FROM cohort_trainers WHERE user_id = ?",
         "DELETE FROM account_tokens WHERE user_id = ?",
         "DELETE FROM role_assignments WHERE user_id = ?",
@@ -260,6 +262,48 @@ pub fn delete_account_in(
     // threads, decisions, audit actors …) — both engines enforce them (`PRAGMA foreign_keys`).
     diesel::sql_query(portable_sql(c, "DELETE FROM users WHERE id = ?"))
         .bind::<BigInt, _>(user_id)
+        .execute(c)?;
+    Ok(())
+}
+
+/// The person's sign-ins to colleagues' trainings, by the rule their data download uses (the
+/// same normalised name, a training of their own organisation), are erased like names past the
+/// retention period: name and unit emptied, the row kept for the figures.
+fn erase_own_sign_ins(
+    c: &mut AnyConnection,
+    name: &str,
+    organisation: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::trainings_held as th;
+    use crate::db::schema_trainings::training_attendances as ta;
+    let Some(organisation) = organisation else {
+        return Ok(());
+    };
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let wanted = norm(name);
+    let rows: Vec<(i64, String)> = ta::table
+        .inner_join(th::table)
+        .filter(th::organisation_id.eq(organisation))
+        .filter(ta::erased_at.is_null())
+        .select((ta::id, ta::name))
+        .load(c)?;
+    let ids: Vec<i64> = rows
+        .into_iter()
+        .filter(|(_, n)| !wanted.is_empty() && norm(n) == wanted)
+        .map(|(id, _)| id)
+        .collect();
+    diesel::update(ta::table.filter(ta::id.eq_any(&ids)))
+        .set((
+            ta::name.eq(""),
+            ta::unit.eq(""),
+            ta::erased_at.eq(Some(now)),
+        ))
         .execute(c)?;
     Ok(())
 }

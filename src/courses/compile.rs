@@ -121,6 +121,7 @@ fn compile_at(dir: &Path) -> Attempt {
         .map(|m| load_module(m, &mut diags))
         .collect();
     let mut modules = Vec::new();
+    let mut guide_sources = Vec::new();
     for (position, (dir, (module, lessons))) in layout.modules.iter().zip(&loaded).enumerate() {
         let ctx = LinkContext {
             course_slug: &slug,
@@ -145,12 +146,21 @@ fn compile_at(dir: &Path) -> Attempt {
         let intro = module
             .as_ref()
             .map(|m| compile_module_intro(m, &ctx, &mut diags));
+        let guide = dir.guide.as_deref().and_then(|path| {
+            let (guide, source) = super::guide::compile_guide(path, &ctx, &mut diags)?;
+            guide_sources.push((format!("{}/{}", dir.rel, super::guide::GUIDE_FILE), source));
+            Some(guide)
+        });
         if let (Some(Some(mut compiled)), true) = (intro, compiled_lessons.len() == lessons.len()) {
             compiled.slug.clone_from(&dir.name.slug);
             compiled.position = position_of(position);
             compiled.lessons = compiled_lessons;
+            compiled.guide = guide;
             modules.push(compiled);
         }
+    }
+    for (rel, src) in &guide_sources {
+        hash_inputs.push((rel.clone(), src.text.as_bytes()));
     }
     let content_hash = content_hash(hash_inputs, &layout, &mut diags);
     let result = match course_file.meta {

@@ -28,6 +28,8 @@ pub(crate) struct ModuleDir {
     pub(crate) name: Numbered,
     /// `None` when the folder has no `module.md` (reported).
     pub(crate) module_md: Option<PathBuf>,
+    /// The facilitator's guide (`ohjaajan-opas.md`), if any.
+    pub(crate) guide: Option<PathBuf>,
     pub(crate) lessons: Vec<LessonFile>,
 }
 
@@ -97,11 +99,13 @@ fn scan_module(
     diags: &mut Vec<Diagnostic>,
 ) -> ModuleDir {
     let mut module_md = None;
+    let mut guide = None;
     let mut numbered = Vec::new();
     for entry in list_dir(&path, diags) {
         let stem = entry.name.strip_suffix(".md");
         match (entry.kind, entry.name.as_str()) {
             (EntryKind::File, "module.md") => module_md = Some(entry.path),
+            (EntryKind::File, super::guide::GUIDE_FILE) => guide = Some(entry.path),
             (EntryKind::Symlink, _) => diags.push(Diagnostic::file(&entry.path, SYMLINK_MESSAGE)),
             (EntryKind::Dir, dir) => diags.push(Diagnostic::file(
                 &entry.path,
@@ -124,8 +128,9 @@ fn scan_module(
             (_, other) => diags.push(Diagnostic::file(
                 &entry.path,
                 format!(
-                    "unexpected file `{other}`: a module folder holds only `module.md` and \
-                     lesson files named `NN-slug.md`"
+                    "unexpected file `{other}`: a module folder holds only `module.md`, \
+                     `{}` and lesson files named `NN-slug.md`",
+                    super::guide::GUIDE_FILE
                 ),
             )),
         }
@@ -155,6 +160,7 @@ fn scan_module(
         rel,
         name,
         module_md,
+        guide,
         lessons,
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod compile;
 mod frontmatter;
+pub mod guide;
 mod layout;
 mod lesson;
 pub mod links;

@@ -178,6 +178,31 @@ pub struct CompiledModule {
     /// The body of `module.md`, sanitised HTML.
     pub intro_html: String,
     pub lessons: Vec<CompiledLesson>,
+    /// The facilitator's guide (`ohjaajan-opas.md`), when the module has one.
+    pub guide: Option<CompiledGuide>,
+}
+
+/// A facilitator's guide for a short training on the module's theme (see `guide.rs`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompiledGuide {
+    pub title: String,
+    /// The plan's steps added up (45–90).
+    pub minutes: u32,
+    /// The notes for the facilitator outside the blocks, sanitised HTML.
+    pub intro_html: String,
+    pub aims_html: String,
+    pub plan: Vec<PlanStep>,
+    pub questions_html: String,
+    /// One sanitised HTML fragment per slide.
+    pub slides: Vec<String>,
+}
+
+/// One step of a guide's plan.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlanStep {
+    pub minutes: u32,
+    pub title: String,
+    pub html: String,
 }
 
 /// One lesson (a file `NN-slug.md`).

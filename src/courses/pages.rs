@@ -127,6 +127,7 @@ pub(crate) fn compile_module_intro(
         minutes: front.minutes,
         intro_html: rendered.html,
         lessons: Vec::new(),
+        guide: None,
     })
 }
 

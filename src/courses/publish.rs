@@ -134,6 +134,7 @@ fn publish_in_tx(
                 .returning(course_modules::id)
                 .get_result(c)?,
         };
+        super::guide::store(c, module_id, module.guide.as_ref(), now)?;
         for lesson in &module.lessons {
             let checks: Vec<StoredCheck> = lesson
                 .checks

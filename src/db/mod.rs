@@ -9,6 +9,7 @@ pub mod schema_discussions;
 pub mod schema_redaction;
 pub mod schema_regions;
 pub mod schema_surveys;
+pub mod schema_trainings;
 pub mod schema_trust;
 pub mod search;
 

@@ -265,8 +265,8 @@ diesel::table! {
 diesel::table! {
     completions (id) {
         id -> BigInt,
-        enrolment_id -> BigInt,
-        user_id -> BigInt,
+        enrolment_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
         course_id -> BigInt,
         course_kind -> Text,
         course_version -> Text,
@@ -289,7 +289,7 @@ diesel::table! {
 diesel::table! {
     memberships (id) {
         id -> BigInt,
-        user_id -> BigInt,
+        user_id -> Nullable<BigInt>,
         region_id -> BigInt,
         county_id -> Nullable<BigInt>,
         organisation_id -> Nullable<BigInt>,
@@ -313,13 +313,26 @@ diesel::table! {
 diesel::table! {
     trainings_held (id) {
         id -> BigInt,
-        user_id -> BigInt,
+        user_id -> Nullable<BigInt>,
         organisation_id -> BigInt,
         held_on -> Date,
         theme -> Text,
         participants -> Integer,
         notes -> Text,
         created_at -> Timestamp,
+        status -> Text,
+        counting -> Text,
+        themes -> Text,
+        unit -> Text,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        place -> Text,
+        remote -> Bool,
+        planned_size -> Nullable<Integer>,
+        code -> Nullable<Text>,
+        code_closed_at -> Nullable<Timestamp>,
+        over_staff -> Bool,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 

@@ -26,6 +26,7 @@ diesel::table! {
         title_en -> Text,
         intro_sv -> Text,
         intro_en -> Text,
+        training_id -> Nullable<BigInt>,
     }
 }
 

@@ -640,6 +640,9 @@ pub fn seed(
         }),
         false,
     )?;
+    // The trainings went in as bulk rows: the reach totals are rebuilt from them (as
+    // `kirjaamo network rebuild-totals` does).
+    crate::network::trainings::totals::rebuild(conn)?;
 
     // Threads: about ten posts per user. Lengths: one long thread in the bench cohort (N/5
     // posts, at most 20,000), one in a hundred threads long (100–1,000 posts), the rest short

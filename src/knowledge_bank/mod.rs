@@ -3,6 +3,8 @@
 //! its own page, and searchable together. Public and free to reuse (CC BY 4.0); nothing else
 //! of a course or its discussions is shown here.
 
+pub mod kits;
+
 use crate::db::schema::{course_modules, courses, lessons};
 use crate::db::{search, AnyConnection};
 use crate::discussions::answers::{self, PublicAnswer};

@@ -131,8 +131,10 @@ pub fn registry_for_token(
         (_, Some(c)) => Scope::County(c),
         _ => return Ok(None),
     };
+    // The API is the counties' contact list: members whose accounts were deleted are left out.
     // Other systems read the official (Finnish) names.
-    let rows = registry::registry(conn, scope, crate::i18n::Lang::Fi)?;
+    let mut rows = registry::registry(conn, scope, crate::i18n::Lang::Fi)?;
+    rows.retain(|r| !r.deleted);
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::last_used_at.eq(now))
         .execute(conn)?;

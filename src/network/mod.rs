@@ -8,6 +8,7 @@ pub mod api;
 pub mod membership;
 pub mod names;
 pub mod places;
+pub mod reach;
 pub mod refresher;
 pub mod registry;
 pub mod trainings;

@@ -1,15 +1,14 @@
-//! What coordinators see of their network: the registry of experts, the trainings they have
-//! held over time, the reach (participants against staff counts; the national goal was a
-//! quarter of all staff), and the blind spots (organisations without an active expert). A
+//! What coordinators see of their network: the registry of experts and the blind spots
+//! (organisations without an active expert); the reach figures are in [`super::reach`]. A
 //! scope is a region or one county.
 
 use super::names;
 use crate::accounts::Principal;
-use crate::db::schema::{counties, memberships, organisations, regions, trainings_held, users};
+use crate::db::schema::{counties, memberships, organisations, regions, users};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::{AppError, AppResult};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -94,11 +93,15 @@ pub fn counties_of(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<i64>
     })
 }
 
-#[derive(Debug, Clone, Serialize, Queryable)]
+/// A member of the registry. A member whose account was deleted stays, unnamed
+/// (`deleted`: the pages say "poistettu asiantuntija"), so the registry's figures do not
+/// change when someone leaves.
+#[derive(Debug, Clone, Serialize)]
 pub struct RegistryRow {
-    pub user_id: i64,
+    pub user_id: Option<i64>,
     pub name: String,
     pub email: String,
+    pub deleted: bool,
     pub organisation: Option<String>,
     pub county: Option<String>,
     pub joined_at: NaiveDateTime,
@@ -106,7 +109,10 @@ pub struct RegistryRow {
     pub status: String,
 }
 
-/// The experts of a scope, by name (counties named in `lang`).
+/// What the CSV and other text outside the pages call a deleted expert.
+pub const DELETED_EXPERT: &str = "Poistettu asiantuntija";
+
+/// The experts of a scope, by name, deleted experts last (counties named in `lang`).
 pub fn registry(conn: &mut AnyConnection, scope: Scope, lang: Lang) -> AppResult<Vec<RegistryRow>> {
     registry_first(conn, scope, i64::MAX, lang)
 }
@@ -118,15 +124,30 @@ pub fn registry_first(
     limit: i64,
     lang: Lang,
 ) -> AppResult<Vec<RegistryRow>> {
+    type Row = (
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        NaiveDateTime,
+        String,
+    );
     let q = memberships::table
-        .inner_join(users::table)
+        .left_join(users::table)
         .left_join(organisations::table)
         .left_join(counties::table)
-        .order((users::name, users::id))
-        .select((
-            users::id,
+        .order((
+            users::name.is_null(),
             users::name,
-            users::email,
+            users::id,
+            memberships::id,
+        ))
+        .select((
+            users::id.nullable(),
+            users::name.nullable(),
+            users::email.nullable(),
             organisations::name.nullable(),
             names::county_or_none(lang),
             memberships::joined_at,
@@ -139,7 +160,21 @@ pub fn registry_first(
         Scope::County(c) => q.filter(memberships::county_id.eq(c)),
     };
     let q = if limit < i64::MAX { q.limit(limit) } else { q };
-    Ok(q.load(conn)?)
+    let rows: Vec<Row> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RegistryRow {
+            user_id: r.0,
+            deleted: r.0.is_none(),
+            name: r.1.unwrap_or_else(|| DELETED_EXPERT.to_string()),
+            email: r.2.unwrap_or_default(),
+            organisation: r.3,
+            county: r.4,
+            joined_at: r.5,
+            refreshed_at: r.6,
+            status: r.7,
+        })
+        .collect())
 }
 
 /// Members of the scope's registry: (all, active).
@@ -156,160 +191,6 @@ pub fn registry_counts(conn: &mut AnyConnection, scope: Scope) -> AppResult<(i64
     let all = rows.iter().map(|r| r.1).sum();
     let active = rows.iter().filter(|r| r.0 == "active").map(|r| r.1).sum();
     Ok((all, active))
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Quarter {
-    pub label: String,
-    pub trainings: i64,
-    pub participants: i64,
-}
-
-/// Trainings held in the scope's organisations per quarter, the last `n` quarters up to `today`.
-/// A region's quarters count each training in the region its county belonged to on the day it
-/// was held (`places::Mapping`), so a county moved to another region leaves its past behind.
-pub fn trainings_by_quarter(
-    conn: &mut AnyConnection,
-    scope: Scope,
-    today: NaiveDate,
-    n: u32,
-) -> AppResult<Vec<Quarter>> {
-    let mapping = super::places::Mapping::load(conn)?;
-    let mut counties = counties_of(conn, scope)?;
-    if let Scope::Region(r) = scope {
-        counties.extend(mapping.counties_ever_in(r));
-        counties.sort_unstable();
-        counties.dedup();
-    }
-    let (mut y, mut q) = (today.year(), (today.month0() / 3) as i32);
-    let mut quarters = Vec::new();
-    for _ in 0..n {
-        quarters.push((y, q));
-        q -= 1;
-        if q < 0 {
-            q = 3;
-            y -= 1;
-        }
-    }
-    quarters.reverse();
-    let (fy, fq) = quarters[0];
-    let from = NaiveDate::from_ymd_opt(fy, (fq * 3 + 1) as u32, 1).unwrap_or(today);
-    let rows: Vec<(NaiveDate, i32, i64)> = trainings_held::table
-        .inner_join(organisations::table)
-        .filter(organisations::county_id.eq_any(&counties))
-        .filter(trainings_held::held_on.ge(from))
-        .filter(trainings_held::held_on.le(today))
-        .select((
-            trainings_held::held_on,
-            trainings_held::participants,
-            organisations::county_id,
-        ))
-        .load(conn)?;
-    let rows: Vec<(NaiveDate, i32)> = rows
-        .into_iter()
-        .filter(|(day, _, county)| match scope {
-            Scope::County(_) => true,
-            Scope::Region(r) => mapping.region_on(*county, *day).unwrap_or(r) == r,
-        })
-        .map(|(day, participants, _)| (day, participants))
-        .collect();
-    Ok(quarters
-        .into_iter()
-        .map(|(y, q)| {
-            let inq: Vec<&(NaiveDate, i32)> = rows
-                .iter()
-                .filter(|(d, _)| d.year() == y && (d.month0() / 3) as i32 == q)
-                .collect();
-            Quarter {
-                label: format!("{y} Q{}", q + 1),
-                trainings: inq.len() as i64,
-                participants: inq.iter().map(|(_, p)| i64::from(*p)).sum(),
-            }
-        })
-        .collect())
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Reach {
-    pub staff: i64,
-    pub participants: i64,
-    /// Participants per staff, in per cent (one decimal).
-    pub percent: f64,
-    /// The national goal: a quarter of all staff.
-    pub goal_percent: f64,
-    pub by_county: Vec<CountyReach>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CountyReach {
-    pub county: String,
-    pub staff: i64,
-    pub participants: i64,
-    pub percent: f64,
-    /// Whether the county's organisations report any staff; without, the reach is unknown
-    /// ("no data"), not 0 %.
-    pub has_staff: bool,
-    pub active_experts: i64,
-}
-
-fn pct(part: i64, whole: i64) -> f64 {
-    if whole <= 0 {
-        0.0
-    } else {
-        (part as f64 * 1000.0 / whole as f64).round() / 10.0
-    }
-}
-
-/// Participants of all trainings held in the scope's organisations against their staff: the
-/// counties the scope has today, named in `lang`.
-pub fn reach(conn: &mut AnyConnection, scope: Scope, lang: Lang) -> AppResult<Reach> {
-    let counties: Vec<(i64, String)> = match scope {
-        Scope::County(c) => counties::table
-            .filter(counties::id.eq(c))
-            .select((counties::id, names::county(lang)))
-            .load(conn)?,
-        Scope::Region(r) => counties::table
-            .filter(counties::region_id.eq(r))
-            .order(names::county(lang))
-            .select((counties::id, names::county(lang)))
-            .load(conn)?,
-    };
-    let mut by_county = Vec::new();
-    for (id, name) in counties {
-        let staff: Option<i64> = organisations::table
-            .filter(organisations::county_id.eq(id))
-            .filter(organisations::active.eq(true))
-            .select(diesel::dsl::sum(organisations::staff_count))
-            .first::<Option<i64>>(conn)?;
-        let participants: Option<i64> = trainings_held::table
-            .inner_join(organisations::table)
-            .filter(organisations::county_id.eq(id))
-            .select(diesel::dsl::sum(trainings_held::participants))
-            .first::<Option<i64>>(conn)?;
-        let active_experts: i64 = memberships::table
-            .filter(memberships::county_id.eq(id))
-            .filter(memberships::status.eq("active"))
-            .count()
-            .get_result(conn)?;
-        let (staff, participants) = (staff.unwrap_or(0), participants.unwrap_or(0));
-        by_county.push(CountyReach {
-            county: name,
-            staff,
-            participants,
-            percent: pct(participants, staff),
-            has_staff: staff > 0,
-            active_experts,
-        });
-    }
-    let staff: i64 = by_county.iter().map(|c| c.staff).sum();
-    let participants: i64 = by_county.iter().map(|c| c.participants).sum();
-    Ok(Reach {
-        staff,
-        participants,
-        percent: pct(participants, staff),
-        goal_percent: 25.0,
-        by_county,
-    })
 }
 
 #[derive(Debug, Clone, Serialize, Queryable, PartialEq)]
@@ -397,12 +278,5 @@ mod tests {
         assert_eq!(neutralise("-1"), "'-1");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("Äänekoski"), "Äänekoski");
-    }
-
-    #[test]
-    fn percentages_round_to_one_decimal() {
-        assert_eq!(pct(1, 3), 33.3);
-        assert_eq!(pct(5, 0), 0.0);
-        assert_eq!(pct(250, 1000), 25.0);
     }
 }

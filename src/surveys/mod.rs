@@ -32,6 +32,7 @@ pub mod demo;
 pub mod overview;
 pub mod results;
 pub mod templates;
+pub mod training;
 
 use crate::accounts::tokens::{derive_key, hmac};
 use crate::accounts::Principal;
@@ -77,6 +78,7 @@ pub struct Survey {
     pub title_en: String,
     pub intro_sv: String,
     pub intro_en: String,
+    pub training_id: Option<i64>,
 }
 
 impl Survey {
@@ -107,6 +109,11 @@ impl Survey {
             _ => None,
         };
         match (self.audience.as_str(), scope, self.cohort_id) {
+            ("training", _, _) => match self.training_id {
+                Some(t) => Audience::Training(t),
+                // A training's survey whose training is gone answers to nobody.
+                None => Audience::Counties,
+            },
             ("cohort", _, Some(c)) => Audience::Cohort(c),
             ("network", Some(s), _) => Audience::Network(s),
             ("area", Some(s), _) => Audience::Area(s),
@@ -200,6 +207,9 @@ pub enum Audience {
     All,
     /// The counties themselves (the current-state assessment).
     Counties,
+    /// The participants of a training held by an expert (who have no account; they answer
+    /// by the link they got when they signed in, see [`training`]).
+    Training(i64),
 }
 
 /// A survey to be created.
@@ -290,6 +300,24 @@ pub fn may_address(
             None => false,
         },
         Audience::All | Audience::Counties => who.is_admin(),
+        // The training's expert and its area's coordinators (as `trainings::actor_for`
+        // decides; read here directly so surveys need not import the trainings).
+        Audience::Training(id) => {
+            use crate::db::schema::trainings_held as th;
+            let found: Option<(Option<i64>, i64)> = th::table
+                .inner_join(organisations::table)
+                .filter(th::id.eq(id))
+                .select((th::user_id, organisations::county_id))
+                .first(conn)
+                .optional()?;
+            match found {
+                Some((expert, _)) if expert == Some(who.user_id) => true,
+                Some((_, county)) => {
+                    who.manages_county(crate::network::county_place(conn, county)?)
+                }
+                None => false,
+            }
+        }
     })
 }
 
@@ -307,7 +335,7 @@ fn scope_columns(a: Audience) -> (Option<i64>, Option<i64>, Option<i64>) {
             (None, Some(c), None)
         }
         Audience::Cohort(c) => (None, None, Some(c)),
-        Audience::All | Audience::Counties => (None, None, None),
+        Audience::All | Audience::Counties | Audience::Training(_) => (None, None, None),
     }
 }
 
@@ -318,6 +346,7 @@ fn audience_name(a: Audience) -> &'static str {
         Audience::Area(_) => "area",
         Audience::All => "all",
         Audience::Counties => "counties",
+        Audience::Training(_) => "training",
     }
 }
 
@@ -371,6 +400,10 @@ fn create_in(
             surveys::year.eq(year),
             surveys::created_by.eq(created_by),
             surveys::created_at.eq(now),
+            surveys::training_id.eq(match s.audience {
+                Audience::Training(t) => Some(t),
+                _ => None,
+            }),
         ))
         .returning(surveys::id)
         .get_result(tx)?;
@@ -540,7 +573,8 @@ pub fn audience_includes(a: Audience, f: &Facts) -> bool {
             f.member_counties.contains(&c) || (studying && f.org_county == Some(c))
         }
         Audience::All => true,
-        Audience::Counties => false,
+        // Participants of a training answer by their sign-in's link, not as users.
+        Audience::Counties | Audience::Training(_) => false,
     }
 }
 
@@ -809,6 +843,8 @@ pub fn managed(
 ) -> AppResult<Vec<Summary>> {
     let mut q = surveys::table
         .filter(surveys::kind.ne("assessment"))
+        // A training's feedback is on its training's page, not in the survey lists.
+        .filter(surveys::kind.ne("training_feedback"))
         .order(surveys::id.desc())
         .select(Survey::as_select())
         .into_boxed();

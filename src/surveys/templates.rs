@@ -241,8 +241,55 @@ pub const ASSESSMENT: [T; 8] = [
 
 /// The questions of a template by its name (`network_feedback`, `course_feedback`,
 /// `assessment`); `None` for any other name.
+/// The short feedback participants give on a training an expert held in their organisation.
+pub const TRAINING_FEEDBACK: [T; 6] = [
+    (
+        L,
+        "Koulutus auttaa minua kirjaamaan omassa työssäni.",
+        "Utbildningen hjälper mig att dokumentera i mitt eget arbete.",
+        "The training helps me document in my own work.",
+        false,
+    ),
+    (
+        L,
+        "Esimerkit ja harjoitukset liittyivät työhöni.",
+        "Exemplen och övningarna hade anknytning till mitt arbete.",
+        "The examples and exercises related to my work.",
+        false,
+    ),
+    (
+        L,
+        "Kouluttaja selitti asiat ymmärrettävästi.",
+        "Utbildaren förklarade saker på ett begripligt sätt.",
+        "The trainer explained things clearly.",
+        false,
+    ),
+    (
+        L,
+        "Aion muuttaa jotakin omassa kirjaamisessani. Mitä?",
+        "Jag tänker ändra något i min egen dokumentation. Vad?",
+        "I intend to change something in my own documentation. What?",
+        true,
+    ),
+    (
+        O,
+        "Mikä koulutuksessa oli hyödyllisintä?",
+        "Vad var mest nyttigt i utbildningen?",
+        "What was most useful in the training?",
+        false,
+    ),
+    (
+        O,
+        "Mistä aiheesta haluaisit lisää koulutusta?",
+        "Om vilket ämne skulle du vilja ha mer utbildning?",
+        "On which topic would you like more training?",
+        false,
+    ),
+];
+
 pub fn questions(name: &str) -> Option<Vec<NewQuestion>> {
     let set: &[T] = match name {
+        "training_feedback" => &TRAINING_FEEDBACK,
         "network_feedback" => &NETWORK_FEEDBACK,
         "course_feedback" => &COURSE_FEEDBACK,
         "assessment" => &ASSESSMENT,

@@ -238,11 +238,31 @@ pub async fn change_language(
 
 /// "Download my data": everything held about the user, as JSON.
 pub async fn download_my_data(auth: Auth) -> AppResult<HttpResponse> {
-    let uid = auth.principal().user_id;
+    let (uid, now) = (auth.principal().user_id, auth.0.now());
     let data = auth
         .0
         .state
-        .db(move |conn| accounts::export_my_data(conn, uid))
+        .db(move |conn| {
+            let mut data = accounts::export_my_data(conn, uid)?;
+            // Sign-ins to colleagues' trainings that match this account (name and
+            // organisation; see `network::trainings::privacy`). Participants' names leaving
+            // the system are audit-logged, these included.
+            let sign_ins = crate::network::trainings::privacy::for_account(conn, uid)?;
+            let n = sign_ins.len();
+            data["training_sign_ins"] =
+                serde_json::to_value(sign_ins).map_err(anyhow::Error::from)?;
+            if n > 0 {
+                accounts::audit::record(
+                    conn,
+                    Some(uid),
+                    "training.attendance.export",
+                    &format!("user:{uid}"),
+                    &format!("{n} own sign-ins in the data download"),
+                    now,
+                )?;
+            }
+            Ok(data)
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json; charset=utf-8")

@@ -23,17 +23,24 @@ pub async fn index(ctx: Ctx, query: web::Query<SearchQuery>) -> AppResult<HttpRe
         .trim()
         .to_string();
     let q2 = q.clone();
-    let (groups, results) = ctx
+    let (groups, results, handouts) = ctx
         .state
         .db(move |conn| {
+            // Each theme's printable handout (training kits), public like the entries.
+            let handouts = knowledge_bank::kits::handouts_for(conn)?;
             if q2.is_empty() {
-                Ok((knowledge_bank::by_theme(conn)?, None))
+                Ok((knowledge_bank::by_theme(conn)?, None, handouts))
             } else {
-                Ok((Vec::new(), Some(knowledge_bank::search(conn, &q2)?)))
+                Ok((
+                    Vec::new(),
+                    Some(knowledge_bank::search(conn, &q2)?),
+                    handouts,
+                ))
             }
         })
         .await?;
     let mut c = tera::Context::new();
+    c.insert("handouts", &handouts);
     c.insert("groups", &groups);
     c.insert("results", &results);
     c.insert("q", &q);

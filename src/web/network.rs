@@ -7,19 +7,18 @@ use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
 use crate::i18n::{format, Lang};
 use crate::learning::completion;
-use crate::network::registry::{self, Quarter, Scope};
-use crate::network::trainings::{self, NewTraining};
+use crate::network::reach::{self, Quarter};
+use crate::network::registry::{self, Scope};
+use crate::network::trainings;
 use crate::network::{names, refresher};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub fn register(t: &mut super::routes::RouteTable) {
     t.get("/todistus/{code}", certificate);
     t.get("/asiantuntija", expert);
-    t.post("/asiantuntija/koulutukset", log_training);
     t.get("/verkosto", network);
     t.get("/verkosto/rekisteri.csv", export_csv);
     t.get("/verkosto/tiedotteet", announcements_page);
@@ -50,16 +49,12 @@ pub async fn certificate(ctx: Ctx, code: web::Path<String>) -> AppResult<HttpRes
     ctx.render("network/certificate.html", c)
 }
 
-async fn expert_page(
-    auth: &Auth,
-    status: StatusCode,
-    form: &TrainingForm,
-    errors: &[&str],
-) -> AppResult<HttpResponse> {
+pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
-    let today = auth.0.state.clock.today();
+    let today = crate::i18n::format::helsinki_date(auth.0.now());
+    let who = auth.principal().clone();
     let lang = auth.0.lang;
-    let (memberships, certificates, held, organisations, standing, case) = auth
+    let (memberships, certificates, held, organisations, standing, case, kits) = auth
         .0
         .state
         .db(move |conn| {
@@ -83,6 +78,11 @@ async fn expert_page(
                     memberships::status,
                 ))
                 .load(conn)?;
+            let kits = if crate::knowledge_bank::kits::may_use(conn, &who)? {
+                crate::knowledge_bank::kits::list(conn)?
+            } else {
+                Vec::new()
+            };
             Ok((
                 ms,
                 completion::certificates_of(conn, uid)?,
@@ -90,6 +90,7 @@ async fn expert_page(
                 trainings::organisation_choices(conn, uid)?,
                 refresher::standing_of(conn, uid, today)?,
                 refresher::own_case(conn, uid)?,
+                kits,
             ))
         })
         .await?;
@@ -108,88 +109,23 @@ async fn expert_page(
             }),
         );
     }
+    let (upcoming, past): (Vec<_>, Vec<_>) = held
+        .into_iter()
+        .partition(|l| !l.training.is_held() && l.training.held_on >= today);
     c.insert("case", &case);
     c.insert("memberships", &memberships);
     c.insert("certificates", &certificates);
-    c.insert("held", &held);
+    c.insert("upcoming", &upcoming);
+    c.insert("held", &past);
     c.insert("organisations", &organisations);
-    c.insert("themes", &crate::knowledge_bank::THEMES[..5]);
-    c.insert("form", form);
-    c.insert("errors", errors);
-    c.insert("today", &auth.0.state.clock.today().to_string());
-    auth.0.render_status(status, "network/expert.html", c)
-}
-
-pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
-    expert_page(&auth, StatusCode::OK, &TrainingForm::default(), &[]).await
-}
-
-#[derive(Deserialize, Default, serde::Serialize, Clone)]
-pub struct TrainingForm {
-    #[serde(default)]
-    pub organisation_id: String,
-    #[serde(default)]
-    pub held_on: String,
-    #[serde(default)]
-    pub theme: String,
-    #[serde(default)]
-    pub participants: String,
-    #[serde(default)]
-    pub notes: String,
-}
-
-pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResult<HttpResponse> {
-    let form = form.into_inner();
-    let mut errors: Vec<&'static str> = Vec::new();
-    let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d").ok();
-    if held_on.is_none() {
-        errors.push("training.date_invalid");
-    }
-    let participants = form.participants.trim().parse::<i32>().ok();
-    if participants.is_none() {
-        errors.push("training.participants_invalid");
-    }
-    let organisation_id = form.organisation_id.trim().parse::<i64>().unwrap_or(0);
-    let (uid, now) = (auth.principal().user_id, auth.0.now());
-    let today = auth.0.state.clock.today();
-    if let (Some(held_on), Some(participants)) = (held_on, participants) {
-        let f = form.clone();
-        let more = auth
-            .0
-            .state
-            .db(move |conn| {
-                let t = NewTraining {
-                    organisation_id,
-                    held_on,
-                    theme: f.theme.trim(),
-                    participants,
-                    notes: &f.notes,
-                };
-                trainings::validate(conn, uid, &t, today)
-            })
-            .await?;
-        if more.is_empty() {
-            // Once per form: a retry after a lost answer logs the training once.
-            let f = form.clone();
-            let location = auth
-                .0
-                .create_once("training", move |conn| {
-                    let t = NewTraining {
-                        organisation_id,
-                        held_on,
-                        theme: f.theme.trim(),
-                        participants,
-                        notes: &f.notes,
-                    };
-                    trainings::log(conn, uid, t, now)?;
-                    Ok("/asiantuntija#koulutukset".to_string())
-                })
-                .await?;
-            return Ok(auth.0.see_other_notice(&location, "notice.training_logged"));
-        }
-        errors.extend(more);
-    }
-    expert_page(&auth, StatusCode::BAD_REQUEST, &form, &errors).await
+    c.insert("kits", &kits);
+    c.insert("today", &today.to_string());
+    c.insert(
+        "feed_url",
+        &super::trainings::feed_url(&auth, crate::network::trainings::calendar::Feed::Expert)
+            .await?,
+    );
+    auth.0.render("network/expert.html", c)
 }
 
 #[derive(Deserialize)]
@@ -225,21 +161,25 @@ pub(super) async fn scope_for(
 const REGISTRY_PAGE: i64 = 200;
 
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    use chrono::Datelike;
     let (scope, scopes) = scope_for(&auth, &q).await?;
-    let today = auth.0.state.clock.today();
+    let today = crate::i18n::format::helsinki_date(auth.0.now());
     let who = auth.principal().clone();
     let lang = auth.0.lang;
-    let (manages, rows, counts, quarters, reach, blind) = auth
+    let (manages, rows, counts, quarters, reach, blind, upcoming, flagged) = auth
         .0
         .state
         .db(move |conn| {
+            let counties = registry::counties_of(conn, scope)?;
             Ok((
                 manages_scope(conn, &who, scope)?,
                 registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
                 registry::registry_counts(conn, scope)?,
-                registry::trainings_by_quarter(conn, scope, today, 8)?,
-                registry::reach(conn, scope, lang)?,
+                reach::quarters(conn, scope, today, 8)?,
+                reach::reach(conn, scope, today.year(), lang)?,
                 registry::blind_spots(conn, scope, lang)?,
+                trainings::upcoming(conn, &counties, today, 20)?,
+                trainings::flagged(conn, &counties)?,
             ))
         })
         .await?;
@@ -280,6 +220,16 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("reach_chart", &reach_chart(&reach, catalog, auth.0.lang));
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
+    c.insert("upcoming", &upcoming);
+    c.insert("flagged", &flagged);
+    c.insert(
+        "feed_url",
+        &super::trainings::feed_url(
+            &auth,
+            crate::network::trainings::calendar::Feed::Area(scope),
+        )
+        .await?,
+    );
     // Links lead only where the viewer may go: after a transfer the regional coordinator sees
     // the county but no longer runs it; a county coordinator hands nothing over.
     c.insert("manages", &manages);
@@ -319,15 +269,21 @@ pub fn bar_chart(
 
 /// Reach per county against the goal of a quarter of all staff (`web::charts`); a county whose
 /// organisations report no staff shows "no data", not 0 %.
-pub fn reach_chart(reach: &registry::Reach, catalog: &crate::i18n::Catalog, lang: Lang) -> String {
+pub fn reach_chart(reach: &reach::Reach, catalog: &crate::i18n::Catalog, lang: Lang) -> String {
     let bars: Vec<charts::Bar> = reach
         .by_county
         .iter()
         .map(|c| charts::Bar {
             label: c.county.clone(),
-            value: if c.has_staff { c.percent } else { 0.0 },
+            value: if c.has_staff {
+                c.percent.min(100.0)
+            } else {
+                0.0
+            },
             shown: if c.has_staff {
-                crate::i18n::format::percent(lang, c.percent)
+                // Above 100 % the figure is marked (the page explains why).
+                let mark = if c.over_100 { " !" } else { "" };
+                format!("{}{mark}", crate::i18n::format::percent(lang, c.percent))
             } else {
                 catalog.get("network.no_data").to_string()
             },

@@ -156,6 +156,10 @@ pub fn register(t: &mut RouteTable) {
     super::organisations::register(t);
 
     super::network::register(t);
+    super::trainings::register(t);
+    super::attendance::register(t);
+    super::reach::register(t);
+    super::kits::register(t);
     super::refresher::register(t);
 
     super::surveys::register(t);

@@ -341,7 +341,7 @@ async fn visible_survey(auth: &Auth, id: i64) -> AppResult<(Survey, bool, bool)>
 
 /// A question with the caller's answer, for the form.
 #[derive(serde::Serialize)]
-struct FormQuestion {
+pub(super) struct FormQuestion {
     id: i64,
     number: usize,
     text: String,
@@ -352,7 +352,11 @@ struct FormQuestion {
     answer_text: String,
 }
 
-fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> Vec<FormQuestion> {
+pub(super) fn form_questions(
+    qs: &[surveys::Question],
+    answers: &[Answer],
+    lang: &str,
+) -> Vec<FormQuestion> {
     qs.iter()
         .enumerate()
         .map(|(i, q)| {
@@ -373,7 +377,7 @@ fn form_questions(qs: &[surveys::Question], answers: &[Answer], lang: &str) -> V
 
 /// Form fields `q<id>` (a value 0..5) and `t<id>` (text) as answers; a value that is not a
 /// number is an error.
-fn parse_answers(fields: &[(String, String)]) -> Result<Vec<Answer>, &'static str> {
+pub(super) fn parse_answers(fields: &[(String, String)]) -> Result<Vec<Answer>, &'static str> {
     let mut out: Vec<Answer> = Vec::new();
     for (k, v) in fields {
         let (is_value, id) = match (k.strip_prefix('q'), k.strip_prefix('t')) {
@@ -838,7 +842,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
         .db(move |conn| {
             Ok((
                 overview::overview(conn, &who, scope, now, lang)?,
-                crate::network::registry::trainings_by_quarter(conn, scope, today, 8)?,
+                crate::network::reach::quarters(conn, scope, today, 8)?,
             ))
         })
         .await?;

@@ -172,10 +172,25 @@ async fn demo_world_is_idempotent_and_every_demo_account_signs_in() {
         .get_result(&mut app.conn())
         .unwrap();
     let trainings: i64 = kirjaamo::db::schema::trainings_held::table
+        .filter(kirjaamo::db::schema::trainings_held::status.eq("held"))
         .count()
         .get_result(&mut app.conn())
         .unwrap();
-    assert_eq!((members, trainings), (5, 6));
+    let planned: i64 = kirjaamo::db::schema::trainings_held::table
+        .filter(kirjaamo::db::schema::trainings_held::status.eq("planned"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (members, trainings, planned),
+        (5, 6, 4),
+        "each expert who has trained before has one planned ahead"
+    );
+    assert!(
+        kirjaamo::network::trainings::totals::compare(&mut app.conn())
+            .unwrap()
+            .is_empty()
+    );
     assert!(first.organisations >= 3);
     let second = kirjaamo::demo::seed(&mut app.conn(), PASSWORD, app.clock.now()).unwrap();
     assert_eq!(second, kirjaamo::demo::DemoReport::default());

@@ -191,7 +191,7 @@ async fn a_resent_application_training_announcement_and_cohort_are_created_once(
     let home = crate::network::organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 300);
     crate::network::graduate(&app, Some(home)).await;
     let mut expert = app.signed_in("trainee@example.fi").await;
-    let key = key_on(&mut expert, "/asiantuntija").await;
+    let key = key_on(&mut expert, "/asiantuntija/koulutukset/uusi?tapa=kirjaa").await;
     let home_s = home.to_string();
     let fields = [
         ("organisation_id", home_s.as_str()),

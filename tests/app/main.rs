@@ -35,3 +35,4 @@ mod shutdown;
 mod signed_links;
 mod surveys;
 mod throttle;
+mod trainings;

@@ -10,7 +10,7 @@ use kirjaamo::accounts::Role;
 use kirjaamo::db::schema::{audit_log, counties, trainings_held};
 use kirjaamo::db::schema_regions::county_regions as cr;
 use kirjaamo::network::places;
-use kirjaamo::network::registry::{self, Scope};
+use kirjaamo::network::registry::Scope;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -38,11 +38,12 @@ fn held(app: &TestApp, user: i64, organisation: i64, on: &str, participants: i32
         ))
         .execute(&mut app.conn())
         .unwrap();
+    kirjaamo::network::trainings::totals::rebuild(&mut app.conn()).unwrap();
 }
 
 /// (label, participants) of the region's or county's quarters.
 fn quarters(app: &TestApp, scope: Scope) -> Vec<(String, i64)> {
-    registry::trainings_by_quarter(&mut app.conn(), scope, app.clock.today(), 4)
+    kirjaamo::network::reach::quarters(&mut app.conn(), scope, app.clock.today(), 4)
         .unwrap()
         .into_iter()
         .map(|q| (q.label, q.participants))

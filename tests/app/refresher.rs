@@ -76,16 +76,18 @@ pub(crate) fn expert(
     )
     .unwrap();
     for day in trained {
+        let draft = kirjaamo::network::trainings::Draft {
+            organisation_id: org,
+            held_on: Some(d(day)),
+            themes: vec!["structured".into()],
+            participants: Some(8),
+            ..Default::default()
+        };
         kirjaamo::network::trainings::log(
             &mut conn,
             user.id,
-            kirjaamo::network::trainings::NewTraining {
-                organisation_id: org,
-                held_on: d(day),
-                theme: "structured",
-                participants: 8,
-                notes: "",
-            },
+            &draft,
+            app.clock.now().date(),
             app.clock.now(),
         )
         .unwrap();

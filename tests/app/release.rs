@@ -282,16 +282,18 @@ async fn the_daily_check_returns_an_enrolled_expert_who_is_current_again() {
     assert_eq!(enrolments_of(&app, quiet), vec![cohort]);
     // Both log a training they held last month; one has already started the refresher.
     for user in [quiet, studying] {
+        let draft = kirjaamo::network::trainings::Draft {
+            organisation_id: helsinki,
+            held_on: Some(d("2026-10-15")),
+            themes: vec!["structured".into()],
+            participants: Some(6),
+            ..Default::default()
+        };
         kirjaamo::network::trainings::log(
             &mut app.conn(),
             user,
-            kirjaamo::network::trainings::NewTraining {
-                organisation_id: helsinki,
-                held_on: d("2026-10-15"),
-                theme: "structured",
-                participants: 6,
-                notes: "",
-            },
+            &draft,
+            app.clock.now().date(),
             app.clock.now(),
         )
         .unwrap();

@@ -44,6 +44,7 @@ pub(crate) fn concrete(path: &str, cohort: i64, extra: &[(String, String)]) -> S
         .replace("{cohort}", &cohort.to_string())
         .replace("{course}", "demo-course")
         .replace("{lesson}", "mita-kirjaaminen-on")
+        .replace("{module}", "perusteet")
         .replace("{file}", file)
         .replace("{enrolment}", "999999")
         .replace("{code}", "AAAAA-BBBBB")

@@ -347,21 +347,29 @@ describe('journeys', { concurrency: false }, () => {
       await applicant.waitForURL(/\/asiantuntija$/);
       assert.ok((await text(applicant, 'section[aria-labelledby="certs-h"]')).includes('Kirjaamisvalmennus'));
       await assertAccessible(applicant, 'the expert page (fi)');
-      const today = new Date().toISOString().slice(0, 10);
+      // A training held without the app: the typed number is reported, not counted.
+      await Promise.all([
+        applicant.waitForURL(/\/asiantuntija\/koulutukset\/uusi\?tapa=kirjaa$/),
+        applicant.getByRole('link', { name: t('fi', 'training.log_button') }).click(),
+      ]);
+      await assertAccessible(applicant, 'logging a training (fi)');
+      const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Helsinki' });
+      const [y, m, d] = today.split('-').map(Number);
       await applicant.fill('#held_on', today);
       await applicant.fill('#participants', String(PARTICIPANTS));
       await applicant.selectOption('#organisation_id', { label: ORGANISATION });
+      await applicant.check('#theme-archiving');
       await applicant.fill('#notes', 'Tiimin kirjaamisaamu');
-      await press(applicant, applicant.getByRole('button', { name: t('fi', 'training.submit') }));
+      await press(applicant, applicant.getByRole('button', { name: t('fi', 'training.log_submit') }));
+      assert.ok((await text(applicant, '[role="alert"]')).includes(t('fi', 'notice.training_logged')));
       const table = await text(applicant, 'section[aria-labelledby="koulutukset"] table');
-      // The day as a Finn writes it: 6.12.2026.
-      const [y, m, d] = today.split('-').map(Number);
       assert.ok(table.includes(`${d}.${m}.${y}`) && table.includes(String(PARTICIPANTS)), table);
 
       const after = await networkFigures(coordinator);
-      const col = 2; // county, staff, participants, reach, active
-      assert.equal(Number(after.helsinki[col]), Number(networkBefore.helsinki[col]) + PARTICIPANTS,
-        `Helsinki's participants: ${networkBefore.helsinki} -> ${after.helsinki}`);
+      const col = 3; // county, staff, people reached, reported participations, reach, active
+      const n = (cell) => Number(cell.replace(/\D/g, ''));
+      assert.equal(n(after.helsinki[col]), n(networkBefore.helsinki[col]) + PARTICIPANTS,
+        `Helsinki's reported participations: ${networkBefore.helsinki} -> ${after.helsinki}`);
       assert.notDeepEqual(after.helsinki, networkBefore.helsinki);
     });
   });

@@ -191,8 +191,10 @@ pub(super) fn experts(
             diesel::dsl::max(completions::completed_at),
         ))
         .into_boxed();
+    // Held trainings only (counted or reported): a planned one has trained nobody yet.
     let mut tq = trainings_held::table
         .filter(trainings_held::held_on.le(as_of))
+        .filter(trainings_held::status.eq(crate::network::trainings::HELD))
         .group_by(trainings_held::user_id)
         .select((
             trainings_held::user_id,
@@ -204,14 +206,14 @@ pub(super) fn experts(
         tq = tq.filter(trainings_held::user_id.eq(uid));
     }
     let last_completion: HashMap<i64, NaiveDateTime> = cq
-        .load::<(i64, Option<NaiveDateTime>)>(conn)?
+        .load::<(Option<i64>, Option<NaiveDateTime>)>(conn)?
         .into_iter()
-        .filter_map(|(u, t)| t.map(|t| (u, t)))
+        .filter_map(|(u, t)| Some((u?, t?)))
         .collect();
     let last_training: HashMap<i64, NaiveDate> = tq
-        .load::<(i64, Option<NaiveDate>)>(conn)?
+        .load::<(Option<i64>, Option<NaiveDate>)>(conn)?
         .into_iter()
-        .filter_map(|(u, d)| d.map(|d| (u, d)))
+        .filter_map(|(u, d)| Some((u?, d?)))
         .collect();
 
     let mut out: Vec<Expert> = Vec::new();

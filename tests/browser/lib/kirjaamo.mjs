@@ -29,6 +29,8 @@ export const ACCOUNTS = {
   coordinator: 'coordinator@demo.kirjaamo.test',
   trainer: 'trainer@demo.kirjaamo.test',
   trainee: 'trainee@demo.kirjaamo.test',
+  // A documentation expert of the demo network (Helsinki), who holds trainings.
+  expert: 'helmi.heikkinen@demo.kirjaamo.test',
 };
 
 /// The languages the pages are checked in (the UI is Finnish first, then Swedish).

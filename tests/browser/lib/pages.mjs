@@ -69,6 +69,8 @@ const firstLink = (path, selector) => async (page) => {
 };
 
 const IN_COHORT = ['trainee', 'trainer', 'coordinator', 'admin'];
+/// The training kit of the basic course's first theme.
+const KIT = 'kirjaamisvalmennus/asiakaslahtoinen-kirjaaminen';
 const MANAGERS = ['coordinator', 'admin'];
 
 export const PAGES = [
@@ -347,4 +349,36 @@ export const PAGES = [
       if (!(await page.locator('#valid_from-error').count())) throw new Error('no error next to the date');
     },
   },
+  // Trainings, attendance and training kits.
+  { name: 'expert home (an expert)', who: ['expert'], open: get('/asiantuntija') },
+  { name: 'training kits', who: ['expert', 'trainer', 'coordinator'], open: get('/valmennuspaketit') },
+  { name: "kit: facilitator's guide", who: ['expert', 'coordinator'], open: get(`/valmennuspaketit/${KIT}`) },
+  { name: 'kit: slides', who: ['expert'], open: get(`/valmennuspaketit/${KIT}/diat`) },
+  { name: 'kit: handout', who: ['anonymous', 'expert'], open: get(`/tietopankki/moniste/${KIT}`) },
+  { name: 'plan a training', who: ['expert'], open: get('/asiantuntija/koulutukset/uusi') },
+  {
+    name: 'plan a training, with errors',
+    who: ['expert'],
+    open: async (page) => {
+      await visit(page, '/asiantuntija/koulutukset/uusi');
+      await page.fill('#held_on', '2020-01-01');
+      await page.fill('#planned_size', '0');
+      await submit(page, 'main form', { status: 400, noValidate: true });
+    },
+  },
+  { name: 'log a training held without the app', who: ['expert'], open: get('/asiantuntija/koulutukset/uusi?tapa=kirjaa') },
+  { name: 'a planned training', who: ['expert'], open: firstLink('/asiantuntija', 'a[href^="/koulutukset/"]') },
+  {
+    name: 'a planned training, the code shown large',
+    who: ['expert'],
+    open: async (page) => {
+      await visit(page, '/asiantuntija');
+      const href = await page.getAttribute('main a[href^="/koulutukset/"]', 'href');
+      if (!href) throw new Error('the demo expert has no planned training');
+      await visit(page, `${href}/naytto`);
+    },
+  },
+  { name: 'attendance: type the code', who: ['anonymous'], open: get('/osallistu') },
+  { name: 'attendance: a code that does not exist', who: ['anonymous'], open: get('/osallistu?koodi=X', 400) },
+  { name: 'network: reach by organisation and profession', who: MANAGERS, open: get('/verkosto/tavoittavuus') },
 ];

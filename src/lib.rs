@@ -22,6 +22,7 @@ pub mod knowledge_bank;
 pub mod learning;
 pub mod mail;
 pub mod network;
+pub mod privacy_guard;
 pub mod spreadsheet;
 pub mod surveys;
 pub mod templates;

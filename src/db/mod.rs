@@ -4,6 +4,7 @@
 
 pub mod schema;
 pub mod schema_discussions;
+pub mod schema_exercises;
 pub mod schema_surveys;
 pub mod search;
 

@@ -16,6 +16,7 @@ pub mod courses;
 pub mod db;
 pub mod demo;
 pub mod discussions;
+pub mod exercises;
 pub mod error;
 pub mod i18n;
 pub mod knowledge_bank;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub mod completion;
+pub mod marks;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineLesson {
@@ -265,6 +266,9 @@ pub fn mark_read(
 ) -> AppResult<()> {
     if !lesson.checks.is_empty() {
         return Err(AppError::invalid("learning.answer_checks_first"));
+    }
+    if marks::has_exercise(conn, lesson.id)? {
+        return Err(AppError::invalid("learning.exercise_first"));
     }
     save(conn, user_id, lesson.id, true, &Answers::new(), now)
 }

@@ -212,6 +212,15 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         clock: state.clock.clone(),
     }
     .spawn(std::time::Duration::from_secs(3600));
+    // Peer reviews past their window go to other peers: safe on every server.
+    let exercises = crate::exercises::jobs::ExerciseJob {
+        pool: state.pool.clone(),
+        templates: state.templates.clone(),
+        base_url: state.config.base_url.clone(),
+        secret: state.config.secret.clone(),
+        clock: state.clock.clone(),
+    }
+    .spawn(std::time::Duration::from_secs(900));
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -245,6 +254,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     worker.abort();
     digests.abort();
     lapse_check.abort();
+    exercises.abort();
     if let Some(w) = watcher {
         w.abort();
     }

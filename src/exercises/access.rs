@@ -165,3 +165,17 @@ pub fn scope(conn: &mut AnyConnection, cohort_id: i64, lesson_id: i64) -> AppRes
         exercise,
     })
 }
+
+/// The id of the cohort's lesson `slug`, whoever asks (for keeping a rescued text, whose
+/// writer the caller has checked by the form's token).
+pub fn lesson_id(conn: &mut AnyConnection, cohort_id: i64, slug: &str) -> AppResult<i64> {
+    let cohort = cohorts::find(conn, cohort_id)?;
+    let id: i64 = lessons::table
+        .filter(lessons::course_id.eq(cohort.course_id))
+        .filter(lessons::slug.eq(slug))
+        .filter(lessons::active.eq(true))
+        .select(lessons::id)
+        .first(conn)?;
+    exercise_of(conn, id)?.ok_or(AppError::NotFound)?;
+    Ok(id)
+}

@@ -40,7 +40,7 @@ fn words(sentence: &str) -> Vec<Word<'_>> {
 }
 
 /// Sentences: split after `.`, `!` or `?` followed by a space, and at line breaks.
-fn sentences(text: &str) -> Vec<&str> {
+pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for line in text.lines() {
         let mut start = 0;

@@ -93,7 +93,8 @@ pub fn save_draft(
     })
 }
 
-/// Submits the text: the first version, or the one revision. Returns the version's number.
+/// Submits the text: the first version, or the one revision. Returns the version's number
+/// and what followed (the lesson done, the course completed).
 pub fn submit(
     conn: &mut AnyConnection,
     msg: &Messaging<'_>,
@@ -102,7 +103,7 @@ pub fn submit(
     slug: &str,
     text: &str,
     now: NaiveDateTime,
-) -> AppResult<i32> {
+) -> AppResult<(i32, progress::Refreshed)> {
     let text = normalise(text);
     first_error(validate_body(&text))?;
     write_tx(conn, |tx| {
@@ -145,7 +146,7 @@ pub fn submit(
         if number == 1 {
             peers::after_submit(tx, msg, &scope, who.user_id, now)?;
         }
-        progress::refresh(
+        let refreshed = progress::refresh(
             tx,
             msg,
             &place.exercise,
@@ -154,7 +155,7 @@ pub fn submit(
             who.user_id,
             now,
         )?;
-        Ok(number)
+        Ok((number, refreshed))
     })
 }
 

@@ -91,9 +91,17 @@ pub fn status(
     Ok(s)
 }
 
+/// What [`refresh`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    /// The lesson became done now.
+    pub lesson_done: bool,
+    /// …and with it the course: the enrolment completed now.
+    pub completed: bool,
+}
+
 /// Marks the lesson done for `user_id` when the requirements are met, and completes their
-/// enrolment when it was the course's last lesson — in the caller's transaction. True when
-/// the lesson became done now.
+/// enrolment when it was the course's last lesson — in the caller's transaction.
 pub fn refresh(
     tx: &mut AnyConnection,
     msg: &Messaging<'_>,
@@ -102,12 +110,16 @@ pub fn refresh(
     lesson_id: i64,
     user_id: i64,
     now: NaiveDateTime,
-) -> AppResult<bool> {
+) -> AppResult<Refreshed> {
     let entry = super::access::entry_of(tx, cohort_id, lesson_id, user_id)?;
     let st = status(tx, exercise, cohort_id, lesson_id, entry.as_ref(), user_id)?;
     if !st.done || !marks::mark_done_in(tx, user_id, lesson_id, now)? {
-        return Ok(false);
+        return Ok(Refreshed::default());
     }
+    let mut out = Refreshed {
+        lesson_done: true,
+        completed: false,
+    };
     if let Some(enrolment) = completion::enrolment_of(tx, cohort_id, user_id)? {
         // A savepoint: a completion racing this one (a unique violation) leaves the rest of the
         // transaction intact.
@@ -115,12 +127,14 @@ pub fn refresh(
             completion::complete_in_tx(c, msg, enrolment, now)
         });
         match done {
-            Ok(_) => {}
+            Ok(outcome) => {
+                out.completed = matches!(outcome, completion::Outcome::Completed { .. });
+            }
             Err(AppError::Internal(e))
                 if e.downcast_ref::<diesel::result::Error>()
                     .is_some_and(is_unique_violation) => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(true)
+    Ok(out)
 }

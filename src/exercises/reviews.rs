@@ -74,7 +74,7 @@ pub fn self_assess(
     slug: &str,
     given: &Given,
     now: NaiveDateTime,
-) -> AppResult<()> {
+) -> AppResult<progress::Refreshed> {
     write_tx(conn, |tx| {
         let place = access::place(tx, who, cohort_id, slug)?;
         if !policy::can_write(place.role) {
@@ -94,8 +94,7 @@ pub fn self_assess(
             place.lesson_id,
             who.user_id,
             now,
-        )?;
-        Ok(())
+        )
     })
 }
 
@@ -176,7 +175,7 @@ pub fn peer_review(
     review_id: i64,
     given: &Given,
     now: NaiveDateTime,
-) -> AppResult<()> {
+) -> AppResult<progress::Refreshed> {
     write_tx(conn, |tx| {
         let (review, entry, place) = assignment(tx, who, review_id)?;
         match review.status.as_str() {
@@ -206,8 +205,7 @@ pub fn peer_review(
             place.lesson_id,
             who.user_id,
             now,
-        )?;
-        Ok(())
+        )
     })
 }
 

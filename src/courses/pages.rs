@@ -161,12 +161,6 @@ pub(crate) fn compile_lesson(
                        other in a lesson of its own";
         diags.push(loaded.source.diagnostic(extra.fence_offset, message));
     }
-    if let (Some(first), Some(check)) = (r.exercises.first(), r.checks.first()) {
-        let message = "a lesson with an `exercise` block has no `check` blocks (the exercise \
-                       decides when the lesson is done): move the self-checks to another lesson";
-        let at = first.fence_offset.max(check.fence_offset);
-        diags.push(loaded.source.diagnostic(at, message));
-    }
     let front = loaded.front.as_ref()?;
     let title = non_empty(&front.title, "title", loaded, diags);
     let discussion = front

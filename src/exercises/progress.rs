@@ -9,7 +9,8 @@ use super::model::{EntryRow, DONE, PEER, SELF, TRAINER};
 use crate::courses::exercise_model::{Exercise, Requirement};
 use crate::db::schema_exercises::{exercise_entries as ee, exercise_reviews as er};
 use crate::db::{is_unique_violation, AnyConnection};
-use crate::learning::{completion, marks};
+use crate::db::schema::lessons;
+use crate::learning::{self, completion, marks};
 use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
@@ -26,7 +27,10 @@ pub struct Status {
     pub reviews_done: usize,
     pub reviews_open: usize,
     pub trainer_done: bool,
-    /// Requirements not met yet: `submit`, `self`, `peer`, `trainer`.
+    /// The lesson also has self-checks (all must be answered right).
+    pub has_checks: bool,
+    pub checks_done: bool,
+    /// Requirements not met yet: `submit`, `self`, `peer`, `trainer`, `checks`.
     pub missing: Vec<&'static str>,
     pub done: bool,
 }
@@ -87,8 +91,56 @@ pub fn status(
     if exercise.requires(Requirement::TrainerAssessment) && !s.trainer_done {
         s.missing.push("trainer");
     }
+    let (has_checks, checks_done) = checks_status(conn, lesson_id, user_id)?;
+    s.has_checks = has_checks;
+    s.checks_done = checks_done;
+    if has_checks && !checks_done {
+        s.missing.push("checks");
+    }
     s.done = s.missing.is_empty();
     Ok(s)
+}
+
+/// Whether the lesson has self-checks, and whether the user's last answers got them all right.
+fn checks_status(
+    conn: &mut AnyConnection,
+    lesson_id: i64,
+    user_id: i64,
+) -> AppResult<(bool, bool)> {
+    let (course_id, slug): (i64, String) = lessons::table
+        .find(lesson_id)
+        .select((lessons::course_id, lessons::slug))
+        .first(conn)?;
+    let lesson = match learning::lesson(conn, course_id, &slug) {
+        Ok(l) => l,
+        // A retired lesson: its exercise still counts, its checks no longer do.
+        Err(AppError::NotFound) => return Ok((false, false)),
+        Err(e) => return Err(e),
+    };
+    if lesson.checks.is_empty() {
+        return Ok((false, false));
+    }
+    let progress = learning::progress(conn, user_id, lesson_id)?;
+    let right = learning::stored_outcome(&lesson, &progress).is_some_and(|o| o.all_correct);
+    Ok((true, right))
+}
+
+/// After the trainee answered a lesson's self-checks: the lesson may now be done if it has an
+/// exercise whose requirements are met. In one transaction, as every other step.
+pub fn after_checks(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    cohort_id: i64,
+    lesson_id: i64,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<Refreshed> {
+    let Some(exercise) = super::model::exercise_of(conn, lesson_id)? else {
+        return Ok(Refreshed::default());
+    };
+    crate::db::write_tx(conn, |tx| {
+        refresh(tx, msg, &exercise, cohort_id, lesson_id, user_id, now)
+    })
 }
 
 /// What [`refresh`] did.

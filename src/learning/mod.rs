@@ -342,7 +342,9 @@ pub fn answer_checks(
         return Err(AppError::invalid("learning.no_answer"));
     }
     let outcome = grade(lesson, &answers);
-    save(conn, user_id, lesson.id, outcome.all_correct, &answers, now)?;
+    // A lesson that also has a writing exercise is done when both are (exercises::progress).
+    let done = outcome.all_correct && !marks::has_exercise(conn, lesson.id)?;
+    save(conn, user_id, lesson.id, done, &answers, now)?;
     Ok(outcome)
 }
 

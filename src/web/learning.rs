@@ -246,6 +246,7 @@ pub async fn answer_checks(
     }
     let (uid, now) = (auth.principal().user_id, auth.0.now());
     let lesson_url = format!("/ryhmat/{cohort_id}/{slug}");
+    let lesson_id = lesson.id;
     let graded = auth
         .0
         .state
@@ -263,8 +264,20 @@ pub async fn answer_checks(
         }
         Err(e) => return Err(e),
     };
-    if outcome.all_correct && complete(&auth, cohort_id).await? {
-        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+    if outcome.all_correct {
+        // A lesson with a writing exercise too is done when the exercise is.
+        let state = auth.0.state.clone();
+        let refreshed = auth
+            .0
+            .state
+            .db(move |conn| {
+                let msg = state.messaging();
+                crate::exercises::progress::after_checks(conn, &msg, cohort_id, lesson_id, uid, now)
+            })
+            .await?;
+        if refreshed.completed || complete(&auth, cohort_id).await? {
+            return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+        }
     }
     Ok(see_other(&format!("{lesson_url}#tarkistus")))
 }

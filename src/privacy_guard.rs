@@ -122,9 +122,9 @@ pub fn is_identity_code(chars: &[char]) -> bool {
     if num(&[n1, n2, n3]) < 2 {
         return false;
     }
-    let all = digits
-        .iter()
-        .fold(0u64, |acc, c| acc * 10 + u64::from(c.to_digit(10).unwrap_or(0)));
+    let all = digits.iter().fold(0u64, |acc, c| {
+        acc * 10 + u64::from(c.to_digit(10).unwrap_or(0))
+    });
     let expected = CHECK_CHARS[(all % 31) as usize] as char;
     q.to_ascii_uppercase() == expected
 }
@@ -221,7 +221,8 @@ fn phones(text: &str) -> Vec<Finding> {
     while i < cs.len() {
         let c = cs[i].1;
         let starts = (c == '+' || c == '(' || c.is_ascii_digit())
-            && (i == 0 || !(cs[i - 1].1.is_alphanumeric() || matches!(cs[i - 1].1, '/' | '.' | ',')));
+            && (i == 0
+                || !(cs[i - 1].1.is_alphanumeric() || matches!(cs[i - 1].1, '/' | '.' | ',')));
         if !starts {
             i += 1;
             continue;
@@ -246,7 +247,9 @@ fn phones(text: &str) -> Vec<Finding> {
             {
                 j += 1;
             } else if matches!(ch, ' ' | '-' | '\u{2013}')
-                && cs.get(j + 1).is_some_and(|&(_, n)| n.is_ascii_digit() || n == '(')
+                && cs
+                    .get(j + 1)
+                    .is_some_and(|&(_, n)| n.is_ascii_digit() || n == '(')
                 && (j == i || cs[j - 1].1 != ' ')
             {
                 j += 1;
@@ -373,7 +376,10 @@ mod tests {
             "131052-308T, 040 123 4567 ja 050 765 4321, a@b.fi",
             &mut errors,
         );
-        assert_eq!(errors, vec!["guard.identity_code", "guard.phone", "guard.email"]);
+        assert_eq!(
+            errors,
+            vec!["guard.identity_code", "guard.phone", "guard.email"]
+        );
         assert!(is_clean("Asiakas kertoo voivansa hyvin."));
     }
 }

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::layout::{scan_course, Layout};
 use super::exercise_model::WritingRules;
+use super::layout::{scan_course, Layout};
 use super::links::LinkContext;
 use super::meta::{load_course_toml, CourseMeta};
 use super::model::{CompiledCourse, CompiledModule, CourseKind, Diagnostic};
@@ -174,7 +174,9 @@ fn compile_at(dir: &Path) -> Attempt {
     let content_hash = content_hash(hash_inputs, &layout, &mut diags);
     let writing_rules = checker.and_then(|c| c.rules);
     let result = match course_file.meta {
-        Some(meta) if diags.is_empty() => Ok(course(meta, slug, modules, writing_rules, content_hash)),
+        Some(meta) if diags.is_empty() => {
+            Ok(course(meta, slug, modules, writing_rules, content_hash))
+        }
         _ => {
             sort(&mut diags);
             Err(diags)

@@ -105,26 +105,27 @@ pub(crate) fn compile_exercise(
         diag(report, ex.review.span().start, message);
     }
     let peers = review.is_some_and(ReviewMode::peers);
-    let number = |value: &Option<Spanned<u32>>, key: &str, default: u32, max: u32, r: &mut Report<'_>| {
-        match value {
-            Some(v) if !peers => {
-                let message = format!(
-                    "exercise: '{key}' is only for exercises with peer review (review = \
+    let number =
+        |value: &Option<Spanned<u32>>, key: &str, default: u32, max: u32, r: &mut Report<'_>| {
+            match value {
+                Some(v) if !peers => {
+                    let message = format!(
+                        "exercise: '{key}' is only for exercises with peer review (review = \
                      \"peer\" or \"peer+trainer\")"
-                );
-                diag(r, v.span().start, message);
-                0
+                    );
+                    diag(r, v.span().start, message);
+                    0
+                }
+                Some(v) if *v.get_ref() == 0 || *v.get_ref() > max => {
+                    let message = format!("exercise: '{key}' must be from 1 to {max}");
+                    diag(r, v.span().start, message);
+                    0
+                }
+                Some(v) => *v.get_ref(),
+                None if peers => default,
+                None => 0,
             }
-            Some(v) if *v.get_ref() == 0 || *v.get_ref() > max => {
-                let message = format!("exercise: '{key}' must be from 1 to {max}");
-                diag(r, v.span().start, message);
-                0
-            }
-            Some(v) => *v.get_ref(),
-            None if peers => default,
-            None => 0,
-        }
-    };
+        };
     let peer_reviews = number(
         &ex.peer_reviews,
         "peer_reviews",
@@ -148,7 +149,11 @@ pub(crate) fn compile_exercise(
     if let Some(c) = &ex.client_view {
         for phrase in c.get_ref() {
             if let Err(e) = parse_phrase(phrase) {
-                diag(report, c.span().start, format!("exercise: 'client_view': {e}"));
+                diag(
+                    report,
+                    c.span().start,
+                    format!("exercise: 'client_view': {e}"),
+                );
             }
         }
     }
@@ -258,7 +263,11 @@ fn check_required(
                 diag(report, at, message);
             }
             Some(r) if out.contains(&r) => {
-                diag(report, at, format!("exercise: 'required' lists \"{name}\" twice"));
+                diag(
+                    report,
+                    at,
+                    format!("exercise: 'required' lists \"{name}\" twice"),
+                );
             }
             Some(Requirement::PeerReviews) if !review.is_some_and(ReviewMode::peers) => {
                 let message = "exercise: 'required' has \"peer\" but nobody reviews as a peer \

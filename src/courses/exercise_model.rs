@@ -226,7 +226,9 @@ pub fn parse_phrase(phrase: &str) -> Result<Vec<WordPattern>, String> {
         });
     }
     if out.iter().all(|w| *w == WordPattern::Any) {
-        return Err(format!("`{phrase}` matches anything: name at least one word"));
+        return Err(format!(
+            "`{phrase}` matches anything: name at least one word"
+        ));
     }
     Ok(out)
 }

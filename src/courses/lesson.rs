@@ -332,4 +332,3 @@ fn add_summary(
     rendered.summary_html = Some(html);
     rendered.summary_markdown = Some(markdown);
 }
-

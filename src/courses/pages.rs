@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use super::frontmatter::{parse_toml, split_front_matter, LessonFront, ModuleFront, Split};
-use super::layout::{LessonFile, ModuleDir};
 use super::check::compile_check;
 use super::exercise::compile_exercise;
+use super::frontmatter::{parse_toml, split_front_matter, LessonFront, ModuleFront, Split};
+use super::layout::{LessonFile, ModuleDir};
 use super::lesson::{render, Blocks, OffsetMap, Report};
 use super::links::LinkContext;
 use super::model::{CompiledLesson, CompiledModule, Diagnostic, Theme};

@@ -21,7 +21,10 @@ pub(crate) fn store_rules(
     diesel::delete(cwr::table.find(course_id)).execute(c)?;
     if let Some(rules) = rules {
         diesel::insert_into(cwr::table)
-            .values((cwr::course_id.eq(course_id), cwr::rules_json.eq(json(rules)?)))
+            .values((
+                cwr::course_id.eq(course_id),
+                cwr::rules_json.eq(json(rules)?),
+            ))
             .execute(c)?;
     }
     Ok(())
@@ -36,7 +39,10 @@ pub(crate) fn store_exercise(
     diesel::delete(le::table.find(lesson_id)).execute(c)?;
     if let Some(exercise) = exercise {
         diesel::insert_into(le::table)
-            .values((le::lesson_id.eq(lesson_id), le::spec_json.eq(json(exercise)?)))
+            .values((
+                le::lesson_id.eq(lesson_id),
+                le::spec_json.eq(json(exercise)?),
+            ))
             .execute(c)?;
     }
     Ok(())

@@ -125,7 +125,11 @@ fn phrases(t: &PhrasesToml, table: &str, at: &mut impl FnMut(usize, String)) -> 
         let phrase = p.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
         match parse_phrase(&phrase) {
             Err(e) => at(p.span().start, format!("writing checker: [{table}]: {e}")),
-            Ok(_) if out.iter().any(|o| o.to_lowercase() == phrase.to_lowercase()) => {
+            Ok(_)
+                if out
+                    .iter()
+                    .any(|o| o.to_lowercase() == phrase.to_lowercase()) =>
+            {
                 let message = format!("writing checker: [{table}] lists `{phrase}` twice");
                 at(p.span().start, message);
             }
@@ -142,7 +146,8 @@ fn is_abbreviation(s: &str) -> bool {
     !s.is_empty()
         && s.chars().count() <= 12
         && s.chars().any(char::is_alphabetic)
-        && s.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
 }
 
 fn abbreviations(t: &AbbreviationsToml, at: &mut impl FnMut(usize, String)) -> AbbreviationRule {
@@ -157,7 +162,10 @@ fn abbreviations(t: &AbbreviationsToml, at: &mut impl FnMut(usize, String)) -> A
                  word of letters, digits, dots and hyphens (at most 12 characters)"
             );
             at(offset, message);
-        } else if list.iter().any(|l| l.short.to_lowercase() == short.to_lowercase()) {
+        } else if list
+            .iter()
+            .any(|l| l.short.to_lowercase() == short.to_lowercase())
+        {
             let message = format!("writing checker: [abbreviations] lists `{short}` twice");
             at(offset, message);
         }

@@ -2,7 +2,9 @@
 //! `schema.rs`. Pairs among these tables are declared in one invocation; each with each
 //! existing table it is queried with in [`with_existing`] below.
 
-use super::schema::{cohort_trainers, cohorts, course_modules, courses, enrolments, lessons, users};
+use super::schema::{
+    cohort_trainers, cohorts, course_modules, courses, enrolments, lessons, users,
+};
 
 diesel::table! {
     lesson_exercises (lesson_id) {

@@ -35,7 +35,10 @@ impl Draft {
         check_body(&self.question, &mut q);
         let mut a = Vec::new();
         check_body(&self.answer, &mut a);
-        for (found, key) in [(q, "disc.bank_question_invalid"), (a, "disc.bank_answer_invalid")] {
+        for (found, key) in [
+            (q, "disc.bank_question_invalid"),
+            (a, "disc.bank_answer_invalid"),
+        ] {
             // The privacy guard's message names what was found; keep it.
             let guard: Vec<_> = found.iter().filter(|k| k.starts_with("guard.")).collect();
             if !guard.is_empty() {

@@ -84,7 +84,11 @@ pub fn place_by_lesson(
 }
 
 /// An entry and its place, for someone with a role in its cohort.
-pub fn entry(conn: &mut AnyConnection, who: &Principal, entry_id: i64) -> AppResult<(Place, EntryRow)> {
+pub fn entry(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    entry_id: i64,
+) -> AppResult<(Place, EntryRow)> {
     let row: EntryRow = ee::table
         .find(entry_id)
         .select(EntryRow::as_select())

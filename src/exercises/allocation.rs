@@ -31,11 +31,20 @@ pub struct Assignment {
 /// What to store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
-    Assign { reviewer: i64, author: i64 },
+    Assign {
+        reviewer: i64,
+        author: i64,
+    },
     /// An open assignment taken back when it is split (nothing was written for it).
-    Withdraw { reviewer: i64, author: i64 },
+    Withdraw {
+        reviewer: i64,
+        author: i64,
+    },
     /// An open assignment whose window passed.
-    Expire { reviewer: i64, author: i64 },
+    Expire {
+        reviewer: i64,
+        author: i64,
+    },
 }
 
 /// One exercise of one cohort: `k` reviews per entry, who has submitted (first first), and

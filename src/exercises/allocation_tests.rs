@@ -238,7 +238,10 @@ fn lapsed_reviews_go_to_faithful_peers_and_the_balance_holds_for_them() {
             run.invariants(false);
         }
     }
-    assert!(replaced > 500, "only {replaced} replacements: the runs test too little");
+    assert!(
+        replaced > 500,
+        "only {replaced} replacements: the runs test too little"
+    );
 }
 
 #[test]
@@ -254,7 +257,10 @@ fn an_extra_review_is_one_the_reviewer_has_not_had() {
         match one_more_for(&run.pool, who) {
             Some(Change::Assign { reviewer, author }) => {
                 assert_eq!(reviewer, who);
-                assert!(author != who && !run.pool.paired(who, author), "seed {seed}");
+                assert!(
+                    author != who && !run.pool.paired(who, author),
+                    "seed {seed}"
+                );
                 assert!(run.pool.received(author) < cap(2), "seed {seed}");
             }
             Some(other) => panic!("seed {seed}: {other:?}"),

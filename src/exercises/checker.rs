@@ -82,7 +82,10 @@ fn find(phrase: &[WordPattern], ws: &[Word<'_>]) -> Vec<String> {
 }
 
 fn parsed(phrases: &[String]) -> Vec<Vec<WordPattern>> {
-    phrases.iter().filter_map(|p| parse_phrase(p).ok()).collect()
+    phrases
+        .iter()
+        .filter_map(|p| parse_phrase(p).ok())
+        .collect()
 }
 
 fn excerpt(sentence: &str) -> String {
@@ -144,7 +147,11 @@ fn has_quotation(text: &str) -> bool {
     count('"') >= 2 || count('”') >= 2 || (count('“') >= 1 && count('”') >= 1) || count('»') >= 1
 }
 
-fn abbreviations(rules: &WritingRules, text: &str, push: &mut impl FnMut(&'static str, String, &str)) {
+fn abbreviations(
+    rules: &WritingRules,
+    text: &str,
+    push: &mut impl FnMut(&'static str, String, &str),
+) {
     let rule = &rules.abbreviations;
     let lower = text.to_lowercase();
     let tokens: Vec<&str> = text.split_whitespace().collect();
@@ -163,7 +170,8 @@ fn abbreviations(rules: &WritingRules, text: &str, push: &mut impl FnMut(&'stati
             if short.chars().any(char::is_uppercase) {
                 short == bare
             } else {
-                short.to_lowercase() == bare.to_lowercase() && core.ends_with('.') == a.short.ends_with('.')
+                short.to_lowercase() == bare.to_lowercase()
+                    && core.ends_with('.') == a.short.ends_with('.')
             }
         });
         if let Some(a) = known {
@@ -176,7 +184,10 @@ fn abbreviations(rules: &WritingRules, text: &str, push: &mut impl FnMut(&'stati
         let capitals = bare.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
             && (2..=6).contains(&letters)
             && bare.chars().count() <= 6;
-        let understood = rule.understood.iter().any(|u| u.trim_end_matches('.') == bare);
+        let understood = rule
+            .understood
+            .iter()
+            .any(|u| u.trim_end_matches('.') == bare);
         if rule.capitals && capitals && !understood && !explained_here {
             push("abbreviation", bare.to_string(), &rule.reason);
         }
@@ -194,7 +205,11 @@ mod tests {
         WritingRules {
             labelling: PhraseRule {
                 reason: "Leimaa".into(),
-                phrases: vec!["hankal*".into(), "aggressiivi*".into(), "motivoitumat*".into()],
+                phrases: vec![
+                    "hankal*".into(),
+                    "aggressiivi*".into(),
+                    "motivoitumat*".into(),
+                ],
             },
             abbreviations: AbbreviationRule {
                 reason: "Avaa lyhenne".into(),

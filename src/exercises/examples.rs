@@ -40,8 +40,18 @@ impl Draft {
             errors.push("ex.example_title_invalid");
         }
         crate::privacy_guard::check(t, &mut errors);
-        check_text(&self.entry_text, BODY_MAX, "ex.example_entry_empty", &mut errors);
-        check_text(&self.feedback, BODY_MAX, "ex.example_feedback_empty", &mut errors);
+        check_text(
+            &self.entry_text,
+            BODY_MAX,
+            "ex.example_entry_empty",
+            &mut errors,
+        );
+        check_text(
+            &self.feedback,
+            BODY_MAX,
+            "ex.example_feedback_empty",
+            &mut errors,
+        );
         errors
     }
 }

@@ -19,7 +19,13 @@ pub fn export_for_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<serd
         .inner_join(cohorts::table)
         .filter(ee::user_id.eq(user_id))
         .order(ee::id)
-        .select((ee::id, lessons::title, cohorts::name, ee::draft, ee::consent_at))
+        .select((
+            ee::id,
+            lessons::title,
+            cohorts::name,
+            ee::draft,
+            ee::consent_at,
+        ))
         .load(conn)?;
     let mut out = Vec::new();
     for (id, lesson, cohort, draft, consent) in entries {
@@ -32,7 +38,14 @@ pub fn export_for_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<serd
             .filter(er::entry_id.eq(id))
             .filter(er::status.eq("done"))
             .order(er::id)
-            .select((er::kind, er::version, er::ratings_json, er::comment, er::quote, er::done_at))
+            .select((
+                er::kind,
+                er::version,
+                er::ratings_json,
+                er::comment,
+                er::quote,
+                er::done_at,
+            ))
             .load(conn)?;
         out.push(serde_json::json!({
             "lesson": lesson,
@@ -46,14 +59,25 @@ pub fn export_for_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<serd
         }));
     }
     let written: Vec<(String, String, ReviewLine)> = er::table
-        .inner_join(ee::table.inner_join(lessons::table).inner_join(cohorts::table))
+        .inner_join(
+            ee::table
+                .inner_join(lessons::table)
+                .inner_join(cohorts::table),
+        )
         .filter(er::reviewer_id.eq(user_id))
         .filter(er::kind.ne("self"))
         .order(er::id)
         .select((
             lessons::title,
             cohorts::name,
-            (er::kind, er::version, er::ratings_json, er::comment, er::quote, er::done_at),
+            (
+                er::kind,
+                er::version,
+                er::ratings_json,
+                er::comment,
+                er::quote,
+                er::done_at,
+            ),
         ))
         .load(conn)?;
     Ok(serde_json::json!({

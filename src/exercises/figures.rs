@@ -7,7 +7,9 @@
 use super::model::{exercise_of, Rating, ReviewRow, ASSIGNED, DONE, EXPIRED, PEER, TRAINER};
 use crate::courses::exercise_model::Exercise;
 use crate::db::schema::{course_modules, enrolments, lessons, users};
-use crate::db::schema_exercises::{exercise_entries as ee, exercise_reviews as er, lesson_exercises as le};
+use crate::db::schema_exercises::{
+    exercise_entries as ee, exercise_reviews as er, lesson_exercises as le,
+};
 use crate::db::AnyConnection;
 use crate::i18n::{format, Lang};
 use crate::AppResult;
@@ -72,7 +74,14 @@ pub struct ExerciseFigures {
     pub entries: Vec<EntryLine>,
 }
 
-type EntryRowLite = (i64, i64, String, i32, Option<NaiveDateTime>, Option<NaiveDateTime>);
+type EntryRowLite = (
+    i64,
+    i64,
+    String,
+    i32,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
 
 /// Every exercise of the cohort's course, in course order.
 pub fn for_cohort(
@@ -98,7 +107,9 @@ pub fn for_cohort(
         let Some(exercise) = exercise_of(conn, lesson_id)? else {
             continue;
         };
-        out.push(one(conn, cohort_id, lesson_id, slug, title, &exercise, trainees)?);
+        out.push(one(
+            conn, cohort_id, lesson_id, slug, title, &exercise, trainees,
+        )?);
     }
     Ok(out)
 }
@@ -154,9 +165,9 @@ fn one(
         0
     };
     let assessed_latest = |e: &EntryRowLite| {
-        reviews.iter().any(|r| {
-            r.entry_id == e.0 && r.kind == TRAINER && r.status == DONE && r.version == e.3
-        })
+        reviews
+            .iter()
+            .any(|r| r.entry_id == e.0 && r.kind == TRAINER && r.status == DONE && r.version == e.3)
     };
     let trainer_done = submitted.iter().filter(|e| assessed_latest(e)).count();
     let criteria = distribution(exercise, &reviews);
@@ -235,7 +246,10 @@ pub fn distribution(exercise: &Exercise, reviews: &[ReviewRow]) -> Vec<Criterion
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let n = counts.get(c.criterion.as_str()).cloned().unwrap_or_default();
+            let n = counts
+                .get(c.criterion.as_str())
+                .cloned()
+                .unwrap_or_default();
             let total: usize = n.iter().sum();
             let steps = c.levels.len().saturating_sub(1).max(1);
             let score = (total > 0).then(|| {
@@ -341,7 +355,8 @@ pub fn chart(criteria: &[CriterionFigures], text: &ChartText<'_>, lang: Lang, id
             "{}. {} ({}): {}",
             c.number,
             c.criterion,
-            text.ratings.replace("{n}", &format::integer(lang, c.total as i64)),
+            text.ratings
+                .replace("{n}", &format::integer(lang, c.total as i64)),
             c.levels
                 .iter()
                 .map(|l| format!("{} {}", l.label, format::integer(lang, l.count as i64)))

@@ -92,9 +92,7 @@ pub fn exercise_of(conn: &mut AnyConnection, lesson_id: i64) -> AppResult<Option
         .first(conn)
         .optional()?;
     match json {
-        Some(j) => Ok(Some(
-            serde_json::from_str(&j).map_err(anyhow::Error::from)?,
-        )),
+        Some(j) => Ok(Some(serde_json::from_str(&j).map_err(anyhow::Error::from)?)),
         None => Ok(None),
     }
 }
@@ -113,7 +111,10 @@ pub fn rules_of(conn: &mut AnyConnection, course_id: i64) -> AppResult<WritingRu
 
 /// Line breaks as `\n`, no blank space around.
 pub fn normalise(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").trim().to_string()
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
 }
 
 fn has_bad_control(s: &str) -> bool {
@@ -125,12 +126,7 @@ fn has_bad_control(s: &str) -> bool {
 
 /// Problems with a text someone writes, as message keys: `empty_key` when empty, too long,
 /// control characters, and the privacy guard's findings.
-pub fn check_text(
-    text: &str,
-    max: usize,
-    empty_key: &'static str,
-    errors: &mut Vec<&'static str>,
-) {
+pub fn check_text(text: &str, max: usize, empty_key: &'static str, errors: &mut Vec<&'static str>) {
     if text.trim().is_empty() {
         errors.push(empty_key);
         return;

@@ -49,14 +49,23 @@ pub fn unsubscribe_token(secret: &[u8], user_id: i64, now: NaiveDateTime) -> Str
     let expires = (now + chrono::Duration::days(UNSUBSCRIBE_DAYS))
         .and_utc()
         .timestamp();
-    tokens::sign(secret, UNSUBSCRIBE_PURPOSE, &format!("exercises:{user_id}"), expires)
+    tokens::sign(
+        secret,
+        UNSUBSCRIBE_PURPOSE,
+        &format!("exercises:{user_id}"),
+        expires,
+    )
 }
 
 /// The user of a valid unsubscribe token, or None (forged, another purpose, expired).
 pub fn check_unsubscribe(secret: &[u8], token: &str, now: NaiveDateTime) -> Option<i64> {
-    let payload =
-        tokens::verify_signed(secret, UNSUBSCRIBE_PURPOSE, token, now.and_utc().timestamp())
-            .ok()?;
+    let payload = tokens::verify_signed(
+        secret,
+        UNSUBSCRIBE_PURPOSE,
+        token,
+        now.and_utc().timestamp(),
+    )
+    .ok()?;
     payload.strip_prefix("exercises:")?.parse().ok()
 }
 
@@ -211,7 +220,10 @@ mod tests {
             .unwrap();
         let t = unsubscribe_token(secret, 42, now);
         assert_eq!(check_unsubscribe(secret, &t, now), Some(42));
-        assert_eq!(check_unsubscribe(b"another-secret-another-secret-xx", &t, now), None);
+        assert_eq!(
+            check_unsubscribe(b"another-secret-another-secret-xx", &t, now),
+            None
+        );
         let later = now + chrono::Duration::days(UNSUBSCRIBE_DAYS + 1);
         assert_eq!(check_unsubscribe(secret, &t, later), None);
         let other = tokens::sign(secret, "discussion-unsubscribe", "exercises:42", i64::MAX);

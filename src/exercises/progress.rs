@@ -7,9 +7,9 @@
 
 use super::model::{EntryRow, DONE, PEER, SELF, TRAINER};
 use crate::courses::exercise_model::{Exercise, Requirement};
+use crate::db::schema::lessons;
 use crate::db::schema_exercises::{exercise_entries as ee, exercise_reviews as er};
 use crate::db::{is_unique_violation, AnyConnection};
-use crate::db::schema::lessons;
 use crate::learning::{self, completion, marks};
 use crate::mail::Messaging;
 use crate::{AppError, AppResult};
@@ -68,7 +68,10 @@ pub fn status(
             .select(er::status)
             .load(conn)?;
         s.reviews_done = mine.iter().filter(|st| *st == DONE).count();
-        s.reviews_open = mine.iter().filter(|st| *st == super::model::ASSIGNED).count();
+        s.reviews_open = mine
+            .iter()
+            .filter(|st| *st == super::model::ASSIGNED)
+            .count();
         let others: i64 = ee::table
             .filter(ee::cohort_id.eq(cohort_id))
             .filter(ee::lesson_id.eq(lesson_id))
@@ -175,9 +178,8 @@ pub fn refresh(
     if let Some(enrolment) = completion::enrolment_of(tx, cohort_id, user_id)? {
         // A savepoint: a completion racing this one (a unique violation) leaves the rest of the
         // transaction intact.
-        let done = tx.transaction::<_, AppError, _>(|c| {
-            completion::complete_in_tx(c, msg, enrolment, now)
-        });
+        let done = tx
+            .transaction::<_, AppError, _>(|c| completion::complete_in_tx(c, msg, enrolment, now));
         match done {
             Ok(outcome) => {
                 out.completed = matches!(outcome, completion::Outcome::Completed { .. });

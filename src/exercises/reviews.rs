@@ -297,7 +297,7 @@ pub fn set_hidden(
             .first(tx)?;
         let (place, entry) = access::entry(tx, who, review.entry_id)?;
         if !policy::can_moderate(place.role) {
-            return Err(AppError::Forbidden);
+            return Err(AppError::NotFound);
         }
         if review.kind != PEER || review.status != DONE {
             return Err(AppError::invalid("ex.only_peer_reviews_hide"));

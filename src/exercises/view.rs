@@ -197,7 +197,14 @@ pub fn for_trainee(
 ) -> AppResult<TraineeView> {
     let ex = &place.exercise;
     let entry = access::entry_of(conn, place.cohort.id, place.lesson_id, user_id)?;
-    let status = progress::status(conn, ex, place.cohort.id, place.lesson_id, entry.as_ref(), user_id)?;
+    let status = progress::status(
+        conn,
+        ex,
+        place.cohort.id,
+        place.lesson_id,
+        entry.as_ref(),
+        user_id,
+    )?;
     let (versions, reviews) = match &entry {
         Some(e) => (versions(conn, e.id)?, reviews_of(conn, ex, e.id, false)?),
         None => (Vec::new(), Vec::new()),
@@ -264,7 +271,11 @@ pub fn owed_by(
     only: Option<(i64, i64)>,
 ) -> AppResult<Vec<Owed>> {
     let mut q = er::table
-        .inner_join(ee::table.inner_join(lessons::table).inner_join(cohorts::table))
+        .inner_join(
+            ee::table
+                .inner_join(lessons::table)
+                .inner_join(cohorts::table),
+        )
         .filter(er::kind.eq(PEER))
         .filter(er::reviewer_id.eq(user_id))
         .into_boxed();
@@ -273,7 +284,15 @@ pub fn owed_by(
             .filter(ee::cohort_id.eq(cohort_id))
             .filter(ee::lesson_id.eq(lesson_id));
     }
-    let rows: Vec<(i64, String, Option<NaiveDateTime>, String, String, i64, String)> = q
+    let rows: Vec<(
+        i64,
+        String,
+        Option<NaiveDateTime>,
+        String,
+        String,
+        i64,
+        String,
+    )> = q
         .order((er::status, er::due_at, er::id))
         .select((
             er::id,
@@ -346,7 +365,11 @@ pub struct ForTrainer {
     pub example: Option<(i64, bool)>,
 }
 
-pub fn for_trainer(conn: &mut AnyConnection, place: &Place, entry: &EntryRow) -> AppResult<ForTrainer> {
+pub fn for_trainer(
+    conn: &mut AnyConnection,
+    place: &Place,
+    entry: &EntryRow,
+) -> AppResult<ForTrainer> {
     let writer_name: String = users::table
         .find(entry.user_id)
         .select(users::name)
@@ -429,15 +452,17 @@ pub fn my_entries(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<MyEnt
     Ok(rows
         .into_iter()
         .map(
-            |(id, cohort_id, cohort_name, lesson_slug, lesson_title, versions, latest_at)| MyEntry {
-                cohort_id,
-                cohort_name,
-                lesson_slug,
-                lesson_title,
-                versions,
-                latest_at,
-                reviews_received: received.get(&id).copied().unwrap_or(0),
-                assessed: assessed.get(&id).copied().unwrap_or(false),
+            |(id, cohort_id, cohort_name, lesson_slug, lesson_title, versions, latest_at)| {
+                MyEntry {
+                    cohort_id,
+                    cohort_name,
+                    lesson_slug,
+                    lesson_title,
+                    versions,
+                    latest_at,
+                    reviews_received: received.get(&id).copied().unwrap_or(0),
+                    assessed: assessed.get(&id).copied().unwrap_or(false),
+                }
             },
         )
         .collect())

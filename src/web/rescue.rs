@@ -41,7 +41,13 @@ pub fn token(secret: &[u8], user_id: i64, cohort_id: i64, lesson_slug: &str) -> 
     ))
 }
 
-pub fn check(secret: &[u8], user_id: i64, cohort_id: i64, lesson_slug: &str, offered: &str) -> bool {
+pub fn check(
+    secret: &[u8],
+    user_id: i64,
+    cohort_id: i64,
+    lesson_slug: &str,
+    offered: &str,
+) -> bool {
     same(
         token(secret, user_id, cohort_id, lesson_slug).as_bytes(),
         offered.as_bytes(),
@@ -56,7 +62,10 @@ mod tests {
     fn only_the_writing_form_is_rescued() {
         assert!(is_rescue_post("POST", "/ryhmat/12/asiakkaan-osallisuus"));
         assert!(!is_rescue_post("GET", "/ryhmat/12/asiakkaan-osallisuus"));
-        assert!(!is_rescue_post("POST", "/ryhmat/12/asiakkaan-osallisuus/luettu"));
+        assert!(!is_rescue_post(
+            "POST",
+            "/ryhmat/12/asiakkaan-osallisuus/luettu"
+        ));
         assert!(!is_rescue_post("POST", "/ryhmat/x/y"));
         assert!(!is_rescue_post("POST", "/ryhmat/12/"));
         assert!(!is_rescue_post("POST", "/tili/salasana"));
@@ -70,6 +79,12 @@ mod tests {
         assert!(!check(s, 8, 3, "harjoitus", &t));
         assert!(!check(s, 7, 4, "harjoitus", &t));
         assert!(!check(s, 7, 3, "toinen", &t));
-        assert!(!check(b"another-secret-another-secret-xx", 7, 3, "harjoitus", &t));
+        assert!(!check(
+            b"another-secret-another-secret-xx",
+            7,
+            3,
+            "harjoitus",
+            &t
+        ));
     }
 }

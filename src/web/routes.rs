@@ -99,7 +99,10 @@ pub fn register(t: &mut RouteTable) {
     t.get("/ryhmat/{cohort}/", learning::cohort_home);
     t.get("/ryhmat/{cohort}/{lesson}", learning::lesson_page);
     // The exercise's forms post to the lesson's own address (see web::rescue).
-    t.post("/ryhmat/{cohort}/{lesson}", super::exercises::trainee::lesson_post);
+    t.post(
+        "/ryhmat/{cohort}/{lesson}",
+        super::exercises::trainee::lesson_post,
+    );
     t.post("/ryhmat/{cohort}/{lesson}/luettu", learning::mark_read);
     t.post(
         "/ryhmat/{cohort}/{lesson}/tarkistus",
@@ -162,11 +165,23 @@ fn register_exercises(t: &mut RouteTable) {
     t.get("/harjoitukset/ryhma/{cohort}", trainer::cohort_page);
     t.get("/harjoitukset/vastaus/{entry}", trainer::entry_page);
     t.post("/harjoitukset/vastaus/{entry}", trainer::assess);
-    t.get("/harjoitukset/vastaus/{entry}/julkaise", trainer::publish_form);
+    t.get(
+        "/harjoitukset/vastaus/{entry}/julkaise",
+        trainer::publish_form,
+    );
     t.post("/harjoitukset/vastaus/{entry}/julkaise", trainer::publish);
-    t.post("/harjoitukset/vastaus/{entry}/peru-julkaisu", trainer::withdraw);
-    t.post("/harjoitukset/arviot/{review}/{action}", trainer::moderate_review);
-    t.get("/harjoitukset/peru-tilaus/{token}", public::unsubscribe_page);
+    t.post(
+        "/harjoitukset/vastaus/{entry}/peru-julkaisu",
+        trainer::withdraw,
+    );
+    t.post(
+        "/harjoitukset/arviot/{review}/{review_action}",
+        trainer::moderate_review,
+    );
+    t.get(
+        "/harjoitukset/peru-tilaus/{token}",
+        public::unsubscribe_page,
+    );
     t.post("/harjoitukset/peru-tilaus/{token}", public::unsubscribe);
 }
 

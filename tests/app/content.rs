@@ -87,13 +87,26 @@ fn check_lessons(course: &CompiledCourse) {
 /// course's own writing checker without a single hint.
 fn check_exercise(course: &CompiledCourse, at: &str, ex: &Exercise) {
     let case = kirjaamo::courses::markdown::plain_text(&ex.case_html);
-    assert!(words(&case) >= 120, "{at}: a case of {} words", words(&case));
-    assert!(ex.rubric.len() >= 3, "{at}: a rubric of at least three criteria");
+    assert!(
+        words(&case) >= 120,
+        "{at}: a case of {} words",
+        words(&case)
+    );
+    assert!(
+        ex.rubric.len() >= 3,
+        "{at}: a rubric of at least three criteria"
+    );
     assert!(words(&ex.model) >= 80, "{at}: a model entry");
     assert!(ex.model_notes_html.is_some(), "{at}: why the model works");
-    let rules = course.writing_rules.as_ref().expect("the course's writing checker");
+    let rules = course
+        .writing_rules
+        .as_ref()
+        .expect("the course's writing checker");
     let hints = kirjaamo::exercises::checker::check(rules, &ex.client_view, &ex.model);
-    assert!(hints.is_empty(), "{at}: the model entry gets hints: {hints:?}");
+    assert!(
+        hints.is_empty(),
+        "{at}: the model entry gets hints: {hints:?}"
+    );
     assert!(
         kirjaamo::privacy_guard::is_clean(&ex.model) && kirjaamo::privacy_guard::is_clean(&case),
         "{at}: nothing identifying"

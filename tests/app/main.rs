@@ -10,6 +10,7 @@ mod course_snapshots;
 mod courses;
 mod demo_scale;
 mod discussions;
+mod exercises;
 mod foundation;
 mod mail;
 mod network;

@@ -14,7 +14,10 @@ pub async fn example_page(ctx: Ctx, path: web::Path<i64>) -> AppResult<HttpRespo
     let mut c = tera::Context::new();
     c.insert(
         "url",
-        &format!("{}/tietopankki/esimerkit/{}", ctx.state.config.base_url, example.id),
+        &format!(
+            "{}/tietopankki/esimerkit/{}",
+            ctx.state.config.base_url, example.id
+        ),
     );
     c.insert("example", &example);
     ctx.render("exercises/example.html", c)

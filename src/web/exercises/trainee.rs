@@ -29,6 +29,18 @@ pub async fn lesson_post(
     let auth = Auth(ctx);
     let url = format!("/ryhmat/{cohort_id}/{slug}");
     let who = auth.principal().clone();
+    // A lesson without an exercise, or a cohort the caller has no role in: 404; only the
+    // cohort's trainees write.
+    let role = {
+        let (w, s2) = (who.clone(), slug.clone());
+        auth.0
+            .state
+            .db(move |conn| Ok(access::place(conn, &w, cohort_id, &s2)?.role))
+            .await?
+    };
+    if !crate::exercises::policy::can_write(role) {
+        return Err(AppError::Forbidden);
+    }
     let now = auth.0.now();
     let action = fields.text("action");
     let state = auth.0.state.clone();
@@ -47,7 +59,15 @@ pub async fn lesson_post(
                 ..FormState::default()
             };
             if !errors.is_empty() {
-                return render_lesson(&auth, cohort_id, &slug, None, again(errors, "write", keep), StatusCode::BAD_REQUEST).await;
+                return render_lesson(
+                    &auth,
+                    cohort_id,
+                    &slug,
+                    None,
+                    again(errors, "write", keep),
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
             }
             let (w, s2, t2) = (who.clone(), slug.clone(), text.clone());
             let result = if action == "submit" {
@@ -69,7 +89,15 @@ pub async fn lesson_post(
             match result {
                 Err(AppError::Invalid(key)) => {
                     let key = leak_key(&key);
-                    render_lesson(&auth, cohort_id, &slug, None, again(vec![key], "write", keep), StatusCode::BAD_REQUEST).await
+                    render_lesson(
+                        &auth,
+                        cohort_id,
+                        &slug,
+                        None,
+                        again(vec![key], "write", keep),
+                        StatusCode::BAD_REQUEST,
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
                 Ok(None) if action == "check" => Ok(clear_rescue(
@@ -78,12 +106,15 @@ pub async fn lesson_post(
                 )),
                 Ok(None) => Ok(clear_rescue(
                     &auth.0,
-                    auth.0.see_other_notice(&format!("{url}#harjoitus"), "notice.ex_draft_saved"),
+                    auth.0
+                        .see_other_notice(&format!("{url}#harjoitus"), "notice.ex_draft_saved"),
                 )),
                 Ok(Some((_, r))) if r.completed => Ok(clear_rescue(
                     &auth.0,
-                    auth.0
-                        .see_other_notice(&format!("/ryhmat/{cohort_id}/"), "notice.ex_course_completed"),
+                    auth.0.see_other_notice(
+                        &format!("/ryhmat/{cohort_id}/"),
+                        "notice.ex_course_completed",
+                    ),
                 )),
                 Ok(Some((number, _))) => {
                     let key = if number == 1 {
@@ -112,7 +143,15 @@ pub async fn lesson_post(
             };
             let (_, errors) = reviews::validate(&exercise, &given, false);
             if !errors.is_empty() {
-                return render_lesson(&auth, cohort_id, &slug, None, again(errors, "self", keep), StatusCode::BAD_REQUEST).await;
+                return render_lesson(
+                    &auth,
+                    cohort_id,
+                    &slug,
+                    None,
+                    again(errors, "self", keep),
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
             }
             let (w, s2) = (who.clone(), slug.clone());
             let result = auth
@@ -126,7 +165,15 @@ pub async fn lesson_post(
             match result {
                 Err(AppError::Invalid(key)) => {
                     let key = leak_key(&key);
-                    render_lesson(&auth, cohort_id, &slug, None, again(vec![key], "self", keep), StatusCode::BAD_REQUEST).await
+                    render_lesson(
+                        &auth,
+                        cohort_id,
+                        &slug,
+                        None,
+                        again(vec![key], "self", keep),
+                        StatusCode::BAD_REQUEST,
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
                 Ok(r) if r.completed => Ok(auth.0.see_other_notice(
@@ -163,15 +210,25 @@ pub async fn lesson_post(
                 })
                 .await;
             match got {
-                Ok(true) => Ok(auth
-                    .0
-                    .see_other_notice(&format!("{url}#vertaisarviot"), "notice.ex_review_given_to_you")),
-                Ok(false) => Ok(auth
-                    .0
-                    .see_other_notice(&format!("{url}#vertaisarviot"), "notice.ex_no_entry_to_review")),
+                Ok(true) => Ok(auth.0.see_other_notice(
+                    &format!("{url}#vertaisarviot"),
+                    "notice.ex_review_given_to_you",
+                )),
+                Ok(false) => Ok(auth.0.see_other_notice(
+                    &format!("{url}#vertaisarviot"),
+                    "notice.ex_no_entry_to_review",
+                )),
                 Err(AppError::Invalid(key)) => {
                     let key = leak_key(&key);
-                    render_lesson(&auth, cohort_id, &slug, None, again(vec![key], "request", FormState::default()), StatusCode::BAD_REQUEST).await
+                    render_lesson(
+                        &auth,
+                        cohort_id,
+                        &slug,
+                        None,
+                        again(vec![key], "request", FormState::default()),
+                        StatusCode::BAD_REQUEST,
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
             }
@@ -338,11 +395,7 @@ pub async fn review_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     render_review(&auth, StatusCode::OK, review_id, data, &[], None)
 }
 
-pub async fn review_send(
-    auth: Auth,
-    path: web::Path<i64>,
-    body: Bytes,
-) -> AppResult<HttpResponse> {
+pub async fn review_send(auth: Auth, path: web::Path<i64>, body: Bytes) -> AppResult<HttpResponse> {
     let review_id = path.into_inner();
     let fields = Fields::parse(&body);
     let data = load_review(&auth, review_id).await?;
@@ -353,7 +406,14 @@ pub async fn review_send(
     };
     let (_, errors) = reviews::validate(&data.1.exercise, &given, true);
     if !errors.is_empty() {
-        return render_review(&auth, StatusCode::BAD_REQUEST, review_id, data, &errors, Some(&given));
+        return render_review(
+            &auth,
+            StatusCode::BAD_REQUEST,
+            review_id,
+            data,
+            &errors,
+            Some(&given),
+        );
     }
     let who = auth.principal().clone();
     let now = auth.0.now();
@@ -372,10 +432,19 @@ pub async fn review_send(
             &format!("/ryhmat/{}/", data.1.cohort.id),
             "notice.ex_course_completed",
         )),
-        Ok(_) => Ok(auth.0.see_other_notice("/harjoitukset", "notice.ex_review_sent")),
+        Ok(_) => Ok(auth
+            .0
+            .see_other_notice("/harjoitukset", "notice.ex_review_sent")),
         Err(AppError::Invalid(key)) => {
             let key = leak_key(&key);
-            render_review(&auth, StatusCode::BAD_REQUEST, review_id, data, &[key], Some(&given))
+            render_review(
+                &auth,
+                StatusCode::BAD_REQUEST,
+                review_id,
+                data,
+                &[key],
+                Some(&given),
+            )
         }
         Err(e) => Err(e),
     }

@@ -129,7 +129,10 @@ fn render_entry(
         |g| g.quote.clone(),
     );
     let mut c = tera::Context::new();
-    c.insert("may_assess", &(policy::can_assess(page.place.role) && page.place.exercise.review.trainer()));
+    c.insert(
+        "may_assess",
+        &(policy::can_assess(page.place.role) && page.place.exercise.review.trainer()),
+    );
     c.insert("may_moderate", &policy::can_moderate(page.place.role));
     c.insert("place", &page.place);
     c.insert("shown", &page.shown);
@@ -230,7 +233,8 @@ pub async fn moderate_review(
                 .db(move |conn| {
                     use crate::db::schema_exercises::exercise_reviews as er;
                     use diesel::prelude::*;
-                    let entry_id: i64 = er::table.find(review_id).select(er::entry_id).first(conn)?;
+                    let entry_id: i64 =
+                        er::table.find(review_id).select(er::entry_id).first(conn)?;
                     access::entry(conn, &who, entry_id)?;
                     Ok(entry_id)
                 })
@@ -259,10 +263,9 @@ pub async fn moderate_review(
     } else {
         "notice.ex_review_restored"
     };
-    Ok(auth.0.see_other_notice(
-        &format!("/harjoitukset/vastaus/{entry_id}#arviot"),
-        key,
-    ))
+    Ok(auth
+        .0
+        .see_other_notice(&format!("/harjoitukset/vastaus/{entry_id}#arviot"), key))
 }
 
 fn render_publish(
@@ -301,7 +304,16 @@ pub async fn publish_form(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRes
             Ok((place, draft, live))
         })
         .await?;
-    render_publish(&auth, StatusCode::OK, entry_id, &place, &draft, live, &[], false)
+    render_publish(
+        &auth,
+        StatusCode::OK,
+        entry_id,
+        &place,
+        &draft,
+        live,
+        &[],
+        false,
+    )
 }
 
 pub async fn publish(auth: Auth, path: web::Path<i64>, body: Bytes) -> AppResult<HttpResponse> {
@@ -338,9 +350,10 @@ pub async fn publish(auth: Auth, path: web::Path<i64>, body: Bytes) -> AppResult
         .state
         .db(move |conn| examples::publish(conn, &who, entry_id, &draft, now))
         .await?;
-    Ok(auth
-        .0
-        .see_other_notice(&format!("/tietopankki/esimerkit/{id}"), "notice.ex_example_published"))
+    Ok(auth.0.see_other_notice(
+        &format!("/tietopankki/esimerkit/{id}"),
+        "notice.ex_example_published",
+    ))
 }
 
 pub async fn withdraw(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -351,5 +364,7 @@ pub async fn withdraw(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRespons
         .state
         .db(move |conn| examples::withdraw(conn, &who, entry_id, now))
         .await?;
-    Ok(see_other(&format!("/harjoitukset/vastaus/{entry_id}#julkaisu")))
+    Ok(see_other(&format!(
+        "/harjoitukset/vastaus/{entry_id}#julkaisu"
+    )))
 }

@@ -19,6 +19,7 @@
 pub mod access;
 pub mod allocation;
 pub mod checker;
+pub mod demo;
 pub mod desk;
 pub mod entries;
 pub mod examples;

@@ -239,7 +239,12 @@ pub fn for_trainee(
             .optional()?,
         None => None,
     };
-    let text = text.unwrap_or_else(|| entry.as_ref().map(|e| e.draft.clone()).unwrap_or_default());
+    // The draft; for a revision not yet started, the submitted text to edit.
+    let text = text.unwrap_or_else(|| match &entry {
+        Some(e) if !e.draft.is_empty() => e.draft.clone(),
+        Some(e) if e.versions == 1 => versions.last().map(|v| v.body.clone()).unwrap_or_default(),
+        _ => String::new(),
+    });
     let hints = if hints && !text.trim().is_empty() {
         let rules = super::model::rules_of(conn, place.cohort.course_id)?;
         Some(checker::check(&rules, &ex.client_view, &text))

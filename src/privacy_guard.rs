@@ -92,7 +92,9 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -236,36 +238,21 @@ fn phones(text: &str) -> Vec<Finding> {
             if ch.is_ascii_digit() {
                 digits.push(ch);
                 last_digit = Some(j);
-                j += 1;
-            } else if (ch == '+' && j == i) || (ch == '(' && digits.len() <= 5) {
-                j += 1;
-            } else if ch == ')'
-                && cs.get(j + 1).is_some_and(|&(_, n)| {
-                    n.is_ascii_digit()
-                        || (n == ' ' && cs.get(j + 2).is_some_and(|&(_, m)| m.is_ascii_digit()))
-                })
-            {
-                j += 1;
-            } else if matches!(ch, ' ' | '-' | '\u{2013}')
-                && cs
-                    .get(j + 1)
-                    .is_some_and(|&(_, n)| n.is_ascii_digit() || n == '(')
-                && (j == i || cs[j - 1].1 != ' ')
-            {
-                j += 1;
-            } else {
+            } else if !phone_continues(&cs, i, j, digits.len()) {
                 break;
             }
+            j += 1;
         }
         let Some(last) = last_digit else {
             i += 1;
             continue;
         };
         let after = cs.get(last + 1).map(|&(_, ch)| ch);
+        // Not part of a longer token: a word, an act number (703/2023), an address, a date.
         let bounded = after.is_none_or(|ch| {
-            !(ch.is_alphanumeric() || matches!(ch, '/' | '@'))
-                && !(matches!(ch, '.' | ',')
-                    && cs.get(last + 2).is_some_and(|&(_, n)| n.is_ascii_digit()))
+            let decimal = matches!(ch, '.' | ',')
+                && cs.get(last + 2).is_some_and(|&(_, n)| n.is_ascii_digit());
+            !(ch.is_alphanumeric() || matches!(ch, '/' | '@') || decimal)
         });
         let first_digit = digits.chars().next();
         let international = c == '+' && (7..=15).contains(&digits.len());
@@ -284,6 +271,27 @@ fn phones(text: &str) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Whether the non-digit at `j` may stand inside a phone number that began at `start`: a
+/// leading `+`, an opening parenthesis early on, a closing one before more digits, or one
+/// space, hyphen or dash between digit groups.
+fn phone_continues(cs: &[(usize, char)], start: usize, j: usize, digits: usize) -> bool {
+    let ch = cs[j].1;
+    let next = |k: usize| cs.get(k).map(|&(_, c)| c);
+    match ch {
+        '+' => j == start,
+        '(' => digits <= 5,
+        ')' => {
+            next(j + 1).is_some_and(|n| n.is_ascii_digit())
+                || (next(j + 1) == Some(' ') && next(j + 2).is_some_and(|m| m.is_ascii_digit()))
+        }
+        ' ' | '-' | '\u{2013}' => {
+            next(j + 1).is_some_and(|n| n.is_ascii_digit() || n == '(')
+                && (j == start || cs[j - 1].1 != ' ')
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub(crate) fn load(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     };
     let client_view = phrases(&client, "client_view", &mut at);
     let abbreviations = abbreviations(&toml.abbreviations, &mut at);
-    let rules = (diags.len() == before).then(|| WritingRules {
+    let rules = (diags.len() == before).then_some(WritingRules {
         labelling,
         abbreviations,
         agentless,

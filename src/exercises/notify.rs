@@ -89,6 +89,7 @@ pub struct About<'a> {
     pub path: String,
 }
 
+#[expect(clippy::too_many_arguments, reason = "one message's parts, private")]
 fn send(
     conn: &mut AnyConnection,
     msg: &Messaging<'_>,

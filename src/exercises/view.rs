@@ -269,6 +269,17 @@ pub fn for_trainee(
     })
 }
 
+/// review id, status, due, lesson title and slug, cohort id and name.
+type OwedRow = (
+    i64,
+    String,
+    Option<NaiveDateTime>,
+    String,
+    String,
+    i64,
+    String,
+);
+
 /// The peer reviews a trainee owes (open ones first), everywhere or in one exercise.
 pub fn owed_by(
     conn: &mut AnyConnection,
@@ -289,15 +300,7 @@ pub fn owed_by(
             .filter(ee::cohort_id.eq(cohort_id))
             .filter(ee::lesson_id.eq(lesson_id));
     }
-    let rows: Vec<(
-        i64,
-        String,
-        Option<NaiveDateTime>,
-        String,
-        String,
-        i64,
-        String,
-    )> = q
+    let rows: Vec<OwedRow> = q
         .order((er::status, er::due_at, er::id))
         .select((
             er::id,
@@ -422,8 +425,11 @@ pub struct MyEntry {
     pub assessed: bool,
 }
 
+/// entry id, cohort id and name, lesson slug and title, versions, latest.
+type MyEntryRow = (i64, i64, String, String, String, i32, Option<NaiveDateTime>);
+
 pub fn my_entries(conn: &mut AnyConnection, user_id: i64) -> AppResult<Vec<MyEntry>> {
-    let rows: Vec<(i64, i64, String, String, String, i32, Option<NaiveDateTime>)> = ee::table
+    let rows: Vec<MyEntryRow> = ee::table
         .inner_join(lessons::table)
         .inner_join(cohorts::table)
         .filter(ee::user_id.eq(user_id))

@@ -268,6 +268,10 @@ pub async fn moderate_review(
         .see_other_notice(&format!("/harjoitukset/vastaus/{entry_id}#arviot"), key))
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the publish form's parts, private"
+)]
 fn render_publish(
     auth: &Auth,
     status: StatusCode,

@@ -127,7 +127,7 @@ fn every_theme_of_the_basic_course_and_the_refresher_have_writing_exercises() {
             .collect();
         match course.slug.as_str() {
             "kirjaamisvalmennus" => {
-                for m in &course.modules {
+                for m in course.modules.iter().filter(|m| m.theme.is_some()) {
                     assert!(
                         exercises.iter().any(|(ms, _)| *ms == m.slug),
                         "{}: an exercise in every theme",

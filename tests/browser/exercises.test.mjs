@@ -25,7 +25,7 @@ async function assertAccessible(page, where) {
 }
 
 /// Moves the focus to `selector` with Tab (never by clicking), then presses `key` and waits
-/// for the page that answers the form.
+/// for the new page to load.
 async function tabAndPress(page, selector, what, key = 'Enter', limit = 250) {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
@@ -33,8 +33,8 @@ async function tabAndPress(page, selector, what, key = 'Enter', limit = 250) {
     if (here) {
       const f = await focused(page);
       assert.ok(f.focusVisible && f.outline, `${what}: the focus must show`);
-      await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.keyboard.press(key)]);
-      await page.waitForLoadState('load');
+      // The page that answers the form (after a redirect, or the form again with errors).
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press(key)]);
       return;
     }
   }

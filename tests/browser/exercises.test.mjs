@@ -55,6 +55,8 @@ describe('a writing exercise, by keyboard', () => {
     context = await newContext(browser);
     page = await newPage(context);
     await signIn(page, ACCOUNTS.trainee);
+    // Earlier files may have left the demo trainee's language at Swedish.
+    await switchLanguage(page, 'fi');
     cohort = await demoCohort(page);
   });
   after(async () => { await browser?.close(); });
@@ -137,6 +139,7 @@ describe('a writing exercise, by keyboard', () => {
     const trainer = await newPage(trainerContext);
     try {
       await signIn(trainer, ACCOUNTS.trainer);
+      await switchLanguage(trainer, 'fi');
       await visit(trainer, '/keskustelut/valmentaja');
       const row = trainer.locator('section#harjoitukset tbody tr', { hasText: 'verkostopalaverin' });
       assert.ok(await row.count(), 'the new entry waits for the trainer');

@@ -8,8 +8,8 @@
 //!   refresher cases and lapse warnings, lesson progress, enrolments with their status history,
 //!   completions with their certificates (the public verification page then answers "not
 //!   found"), applications made with their address or linked to them, discussion follows, read
-//!   markers, e-mail settings and digest items, and the rate-limit counters keyed by their
-//!   address or id; exercise entries with their versions and the reviews of them, the peer
+//!   markers, e-mail settings and digest items, and the sign-in and rate-limit counters keyed by
+//!   their address or id; exercise entries with their versions and the reviews of them, the peer
 //!   reviews still assigned to them (the exercise job hands nothing on for a deleted reviewer),
 //!   rescued texts and the exercise e-mail choice (the foreign keys cascade);
 //! - **trainings held are deleted**, not kept unlinked: a row names the organisation and the day,
@@ -129,16 +129,13 @@ pub fn delete_account_in(
         "DELETE FROM outbox_messages WHERE lower(recipient_email) = ? AND status <> 'sent'",
         "UPDATE outbox_messages SET recipient_email = '', recipient_name = '', subject = '', \
          body_text = '', body_html = '' WHERE lower(recipient_email) = ?",
-        "DELETE FROM rate_limits WHERE bucket = 'login-account:' || ?",
     ] {
         diesel::sql_query(portable_sql(c, sql))
             .bind::<Text, _>(&email)
             .execute(c)?;
     }
 
-    diesel::sql_query(portable_sql(c, "DELETE FROM rate_limits WHERE bucket = ?"))
-        .bind::<Text, _>(format!("delete-account:{user_id}"))
-        .execute(c)?;
+    super::sign_in::forget_account(c, &email, user_id)?;
 
     let reason = match by {
         DeletedBy::Themselves => "self".to_string(),

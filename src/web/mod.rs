@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod body;
+pub mod client;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
@@ -12,8 +14,10 @@ pub mod discussions;
 pub mod error;
 pub mod exercises;
 pub mod frame;
+pub mod idempotency;
 pub mod knowledge_bank;
 pub mod learning;
+pub mod limits;
 pub mod network;
 pub mod notice;
 pub mod organisations;
@@ -21,6 +25,7 @@ pub mod pages;
 pub mod refresher;
 pub mod rescue;
 pub mod routes;
+pub mod sign_in;
 pub mod surveys;
 pub mod users;
 

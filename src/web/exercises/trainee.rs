@@ -71,13 +71,25 @@ pub async fn lesson_post(
             }
             let (w, s2, t2) = (who.clone(), slug.clone(), text.clone());
             let result = if action == "submit" {
-                auth.0
-                    .state
-                    .db(move |conn| {
+                // A submission sent twice (a double click, a retry after a lost answer) is
+                // made once and answered as the first was: "notice-key location".
+                let answer = auth
+                    .0
+                    .create_once("exercise-submit", move |conn| {
                         let msg = state.messaging();
-                        entries::submit(conn, &msg, &w, cohort_id, &s2, &t2, now).map(Some)
+                        let (number, r) =
+                            entries::submit(conn, &msg, &w, cohort_id, &s2, &t2, now)?;
+                        let page = format!("/ryhmat/{cohort_id}/{s2}#palaute");
+                        Ok(match (r.completed, number) {
+                            (true, _) => {
+                                format!("notice.ex_course_completed /ryhmat/{cohort_id}/")
+                            }
+                            (false, 1) => format!("notice.ex_submitted {page}"),
+                            (false, _) => format!("notice.ex_revision_submitted {page}"),
+                        })
                     })
-                    .await
+                    .await;
+                answer.map(Some)
             } else {
                 auth.0
                     .state
@@ -109,22 +121,11 @@ pub async fn lesson_post(
                     auth.0
                         .see_other_notice(&format!("{url}#harjoitus"), "notice.ex_draft_saved"),
                 )),
-                Ok(Some((_, r))) if r.completed => Ok(clear_rescue(
-                    &auth.0,
-                    auth.0.see_other_notice(
-                        &format!("/ryhmat/{cohort_id}/"),
-                        "notice.ex_course_completed",
-                    ),
-                )),
-                Ok(Some((number, _))) => {
-                    let key = if number == 1 {
-                        "notice.ex_submitted"
-                    } else {
-                        "notice.ex_revision_submitted"
-                    };
+                Ok(Some(answer)) => {
+                    let (key, location) = answer.split_once(' ').unwrap_or(("", &answer));
                     Ok(clear_rescue(
                         &auth.0,
-                        auth.0.see_other_notice(&format!("{url}#palaute"), key),
+                        auth.0.see_other_notice(location, key),
                     ))
                 }
             }
@@ -419,22 +420,25 @@ pub async fn review_send(auth: Auth, path: web::Path<i64>, body: Bytes) -> AppRe
     let now = auth.0.now();
     let state = auth.0.state.clone();
     let g2 = given.clone();
+    let cohort_id = data.1.cohort.id;
+    // Sent twice, a review is stored once and answered as the first was.
     let result = auth
         .0
-        .state
-        .db(move |conn| {
+        .create_once("exercise-review", move |conn| {
             let msg = state.messaging();
-            reviews::peer_review(conn, &msg, &who, review_id, &g2, now)
+            let r = reviews::peer_review(conn, &msg, &who, review_id, &g2, now)?;
+            Ok(if r.completed {
+                format!("notice.ex_course_completed /ryhmat/{cohort_id}/")
+            } else {
+                "notice.ex_review_sent /harjoitukset".to_string()
+            })
         })
         .await;
     match result {
-        Ok(r) if r.completed => Ok(auth.0.see_other_notice(
-            &format!("/ryhmat/{}/", data.1.cohort.id),
-            "notice.ex_course_completed",
-        )),
-        Ok(_) => Ok(auth
-            .0
-            .see_other_notice("/harjoitukset", "notice.ex_review_sent")),
+        Ok(answer) => {
+            let (key, location) = answer.split_once(' ').unwrap_or(("", &answer));
+            Ok(auth.0.see_other_notice(location, key))
+        }
         Err(AppError::Invalid(key)) => {
             let key = leak_key(&key);
             render_review(

@@ -322,3 +322,26 @@ async fn the_exercise_pages_speak_swedish() {
         .body
         .contains("Mina anteckningar"));
 }
+
+#[actix_web::test]
+async fn a_submission_sent_twice_is_made_once() {
+    let (app, cohort) = world();
+    let mut a = app.signed_in(A).await;
+    let url = format!("/ryhmat/{cohort}/{LESSON}");
+    let page = a.get(&url).await.body;
+    let marker = "name=\"idempotency_key\" value=\"";
+    let at = page.find(marker).expect("the form carries a key") + marker.len();
+    let key = page[at..].split('"').next().unwrap().to_string();
+    let fields = [
+        ("action", "submit"),
+        ("body", GOOD),
+        ("idempotency_key", key.as_str()),
+    ];
+    let first = a.post(&url, &fields).await;
+    let second = a.post(&url, &fields).await;
+    assert_eq!((first.status, second.status), (303, 303));
+    assert_eq!(first.location(), second.location());
+    use kirjaamo::db::schema_exercises::exercise_versions as ev;
+    let versions: i64 = ev::table.count().get_result(&mut app.conn()).unwrap();
+    assert_eq!(versions, 1, "one version, not a revision");
+}

@@ -254,6 +254,15 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         years: state.config.attendance_retention_years,
     }
     .spawn(std::time::Duration::from_secs(3600));
+    // Peer reviews past their window go to other peers: safe on every server.
+    let exercises = crate::exercises::jobs::ExerciseJob {
+        pool: state.pool.clone(),
+        templates: state.templates.clone(),
+        base_url: state.config.base_url.clone(),
+        secret: state.config.secret.clone(),
+        clock: state.clock.clone(),
+    }
+    .spawn(std::time::Duration::from_secs(900));
     let housekeeping = housekeeping(state.clone());
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
@@ -289,6 +298,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     digests.abort();
     lapse_check.abort();
     retention.abort();
+    exercises.abort();
     housekeeping.abort();
     if let Some(w) = watcher {
         w.abort();

@@ -378,5 +378,7 @@ fn seed_cohort(
         }
     }
     crate::discussions::demo::seed(conn, cohort_id, now)?;
+    let trainer = accounts::model::find_by_email(conn, TRAINER)?.map(|u| u.id);
+    crate::exercises::demo::seed(conn, cohort_id, TRAINEE, trainer, now)?;
     Ok(())
 }

@@ -9,7 +9,9 @@
 //!   (they carry the name; the public verification page then answers "not found"),
 //!   applications made with their address or linked to them, discussion follows, read markers,
 //!   e-mail settings and digest items, and the sign-in and rate-limit counters keyed by their
-//!   address or id;
+//!   address or id; exercise entries with their versions and the reviews of them, the peer
+//!   reviews still assigned to them (the exercise job hands nothing on for a deleted reviewer),
+//!   rescued texts and the exercise e-mail choice (the foreign keys cascade);
 //! - **a person leaving never rewrites the past**: their trainings held, completions and
 //!   network memberships stay in every statistic, with the user id emptied by the foreign keys
 //!   (`ON DELETE SET NULL`); the pages show "poistettu asiantuntija". A region's registry
@@ -19,8 +21,9 @@
 //!   the same name in their organisation) lose the name and unit;
 //! - enrolments are deleted rather than kept anonymous: a cohort's figures (enrolled, completed,
 //!   capacity) then count the people who are in it, and a freed place can go to the waitlist;
-//! - **discussion posts keep their text** so threads still read sensibly; their author becomes
-//!   NULL (the foreign key's `ON DELETE SET NULL`) and the page shows "Poistettu käyttäjä" /
+//! - **discussion posts keep their text** so threads still read sensibly, and so do the reviews
+//!   they wrote of others' exercise entries (a peer review shows no name anyway); their author
+//!   becomes NULL (the foreign key's `ON DELETE SET NULL`) and the page shows "Poistettu käyttäjä" /
 //!   "Borttagen användare" / "Deleted user". So do the references where someone acted on
 //!   others' data (decided by, hidden by, placed by, published by …);
 //! - the outbox: messages not yet sent to them are deleted; sent ones keep only their status
@@ -126,6 +129,7 @@ pub fn delete_account_in(
         "DELETE FROM discussion_reads WHERE user_id = ?",
         "DELETE FROM discussion_settings WHERE user_id = ?",
         "DELETE FROM discussion_digest_items WHERE user_id = ?",
+        "DELETE FROM exercise_reviews WHERE reviewer_id = ? AND status <> 'done'",
         "DELETE FROM applications WHERE user_id = ?",
         "DELETE FROM outbox_messages WHERE user_id = ? AND status <> 'sent'",
         "UPDATE outbox_messages SET recipient_email = '', recipient_name = '', subject = '', \

@@ -453,6 +453,7 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
             ))
             .load(conn)?;
     let discussions = crate::discussions::export_for_user(conn, user_id)?;
+    let exercises = crate::exercises::export::export_for_user(conn, user_id)?;
     let learning = export_learning(conn, user_id)?;
     // Only answers to surveys that are not anonymous: anonymous ones are tied to nobody.
     let surveys = crate::surveys::answers_for_download(conn, user_id)?;
@@ -465,6 +466,7 @@ pub fn export_my_data(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde
         "memberships": learning.memberships,
         "trainings_held": learning.trainings_held,
         "discussions": discussions,
+        "exercises": exercises,
         "survey_answers": surveys.into_iter().map(|(survey, question, value, text)| serde_json::json!({
             "survey": survey, "question": question, "value": value, "text": text
         })).collect::<Vec<_>>(),

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::exercise_model::WritingRules;
 use super::layout::{scan_course, Layout};
 use super::links::LinkContext;
 use super::meta::{load_course_toml, CourseMeta};
@@ -162,9 +163,30 @@ fn compile_at(dir: &Path) -> Attempt {
     for (rel, src) in &guide_sources {
         hash_inputs.push((rel.clone(), src.text.as_bytes()));
     }
+    let checker = layout
+        .writing_checker
+        .as_deref()
+        .and_then(|p| super::writing::load(p, &mut diags));
+    if let Some(c) = &checker {
+        hash_inputs.push((super::writing::FILE_NAME.into(), c.source.text.as_bytes()));
+    }
+    let has_exercises = modules
+        .iter()
+        .flat_map(|m| &m.lessons)
+        .any(|l| l.exercise.is_some());
+    if has_exercises && checker.is_none() {
+        diags.push(Diagnostic::file(
+            dir.join(super::writing::FILE_NAME),
+            "the course has exercises but no `writing-checker.toml`: add one with the \
+             writing checker's lists (see courses/README.md)",
+        ));
+    }
     let content_hash = content_hash(hash_inputs, &layout, &mut diags);
+    let writing_rules = checker.and_then(|c| c.rules);
     let result = match course_file.meta {
-        Some(meta) if diags.is_empty() => Ok(course(meta, slug, modules, content_hash)),
+        Some(meta) if diags.is_empty() => {
+            Ok(course(meta, slug, modules, writing_rules, content_hash))
+        }
         _ => {
             sort(&mut diags);
             Err(diags)
@@ -180,6 +202,7 @@ fn course(
     meta: CourseMeta,
     slug: String,
     modules: Vec<CompiledModule>,
+    writing_rules: Option<WritingRules>,
     content_hash: String,
 ) -> CompiledCourse {
     CompiledCourse {
@@ -193,6 +216,7 @@ fn course(
         competence_valid_months: meta.competence_valid_months,
         training_activity_months: meta.training_activity_months,
         modules,
+        writing_rules,
         content_hash,
     }
 }

@@ -207,3 +207,43 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_exercise_fixture_compiles_with_its_exercise_and_checker() {
+    use super::exercise_model::{Requirement, ReviewMode};
+    let out = compile_dir(&fixtures().join("exercises"));
+    assert_eq!(lines(&out, &fixtures()), Vec::<String>::new());
+    let course = &out.courses[0];
+    let rules = course.writing_rules.as_ref().expect("writing-checker.toml");
+    assert_eq!(rules.labelling.phrases[0], "hankal*");
+    assert_eq!(rules.abbreviations.list[0].short, "KH");
+    assert!(rules.client_view.quotes);
+    let (_, plain) = course.lesson("lukeminen").expect("lesson");
+    assert!(plain.exercise.is_none());
+    let (_, lesson) = course.lesson("kotikaynti").expect("lesson");
+    let ex = lesson.exercise.as_ref().expect("exercise");
+    assert!(ex.case_html.contains("<p>Aino (84 v.) kertoo"));
+    assert!(
+        !lesson.body_html.contains("rubric"),
+        "the block left the body"
+    );
+    assert_eq!(ex.rubric.len(), 2);
+    assert_eq!(
+        ex.rubric[1].hint.as_deref(),
+        Some("Erottuuko arvio havainnosta?")
+    );
+    assert_eq!(
+        ex.model,
+        "Aino kertoo pärjäävänsä kotona.\nHavaitsin, että jääkaapissa oli vähän ruokaa."
+    );
+    assert_eq!(ex.review, ReviewMode::PeerAndTrainer);
+    assert_eq!((ex.peer_reviews, ex.review_days), (1, 7));
+    assert_eq!(
+        ex.required,
+        vec![
+            Requirement::SelfAssessment,
+            Requirement::PeerReviews,
+            Requirement::TrainerAssessment
+        ]
+    );
+}

@@ -39,6 +39,8 @@ pub(crate) struct Layout {
     pub(crate) modules: Vec<ModuleDir>,
     /// Files in `assets/`, relative to it (`kaavio.png`), with their paths.
     pub(crate) assets: BTreeMap<String, PathBuf>,
+    /// `writing-checker.toml`, when the course has one.
+    pub(crate) writing_checker: Option<PathBuf>,
 }
 
 /// Walks a course folder (whose `course.toml` the caller reads).
@@ -48,6 +50,9 @@ pub(crate) fn scan_course(dir: &Path, diags: &mut Vec<Diagnostic>) -> Layout {
     for entry in list_dir(dir, diags) {
         match (entry.kind, entry.name.as_str()) {
             (EntryKind::File, "course.toml") => {}
+            (EntryKind::File, super::writing::FILE_NAME) => {
+                layout.writing_checker = Some(entry.path.clone());
+            }
             (EntryKind::Dir, "assets") => scan_assets(&entry.path, "", 0, &mut layout, diags),
             (EntryKind::Symlink, _) => diags.push(Diagnostic::file(&entry.path, SYMLINK_MESSAGE)),
             (EntryKind::Dir, name) => match parse_numbered(name) {
@@ -87,8 +92,8 @@ fn course_file_message(name: &str) -> String {
         );
     }
     format!(
-        "unexpected file `{name}`: a course folder holds only `course.toml`, `assets/` and \
-         module folders named `NN-slug/`"
+        "unexpected file `{name}`: a course folder holds only `course.toml`, \
+         `writing-checker.toml`, `assets/` and module folders named `NN-slug/`"
     )
 }
 

@@ -4,13 +4,12 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::frontmatter::{parse_toml, CheckToml};
 use super::links::{resolve_image, resolve_link, LinkContext};
 use super::markdown::{
     assign_heading_ids, options, trusted_event, trusted_html, HtmlBudget, LimitNesting, PlainText,
     MAX_RAW_HTML_TAGS,
 };
-use super::model::{Diagnostic, SelfCheck, TocEntry};
+use super::model::{Diagnostic, TocEntry};
 use super::source::Source;
 
 /// Maps byte offsets of a text that was cut out of a file back to offsets in the file.
@@ -56,7 +55,7 @@ pub(crate) struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn at(&mut self, text_offset: usize, message: impl Into<String>) {
+    pub(crate) fn at(&mut self, text_offset: usize, message: impl Into<String>) {
         let offset = self.map.file_offset(text_offset);
         self.diags.push(self.source.diagnostic(offset, message));
     }
@@ -73,22 +72,44 @@ pub(crate) enum Blocks {
     Plain,
 }
 
-/// A `summary` or `check` block: its text and where that text is in the file.
-struct Block {
-    text: String,
-    map: OffsetMap,
-    fence_offset: usize,
+/// A `summary`, `check` or `exercise` block: its text and where that text is in the file.
+pub(crate) struct Block {
+    pub(crate) text: String,
+    pub(crate) map: OffsetMap,
+    pub(crate) fence_offset: usize,
+}
+
+/// The fenced blocks a lesson lifts out of its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Summary,
+    Check,
+    Exercise,
+}
+
+impl Kind {
+    fn of(info: &str) -> Option<Kind> {
+        match info {
+            "summary" => Some(Kind::Summary),
+            "check" => Some(Kind::Check),
+            "exercise" => Some(Kind::Exercise),
+            _ => None,
+        }
+    }
 }
 
 /// A rendered text.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Rendered {
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) summary_markdown: Option<String>,
     pub(crate) summary_html: Option<String>,
     pub(crate) summary_text: Option<String>,
-    pub(crate) checks: Vec<SelfCheck>,
+    /// The `check` blocks as written (compiled by `check::compile_check`).
+    pub(crate) checks: Vec<Block>,
+    /// The `exercise` blocks as written (compiled by `exercise::compile_exercise`).
+    pub(crate) exercises: Vec<Block>,
     pub(crate) word_count: usize,
 }
 
@@ -106,6 +127,7 @@ pub(crate) fn render(
         capture: None,
         summaries: Vec::new(),
         checks: Vec::new(),
+        exercises: Vec::new(),
         in_metadata: false,
         budget: HtmlBudget::default(),
     };
@@ -123,11 +145,8 @@ pub(crate) fn render(
     };
     if blocks == Blocks::Lesson {
         add_summary(&mut rendered, walk.summaries, ctx, report);
-        rendered.checks = walk
-            .checks
-            .into_iter()
-            .filter_map(|b| compile_check(&b, ctx, report))
-            .collect();
+        rendered.checks = walk.checks;
+        rendered.exercises = walk.exercises;
     }
     rendered
 }
@@ -137,10 +156,11 @@ struct Walk<'e> {
     blocks: Blocks,
     events: Vec<Event<'e>>,
     text: PlainText,
-    /// The `summary` (true) or `check` (false) block being read.
-    capture: Option<(bool, Block)>,
+    /// The lifted block being read.
+    capture: Option<(Kind, Block)>,
     summaries: Vec<Block>,
     checks: Vec<Block>,
+    exercises: Vec<Block>,
     in_metadata: bool,
     budget: HtmlBudget,
 }
@@ -175,11 +195,12 @@ impl<'e> Walk<'e> {
         }
         let event = match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
-                let kind = info.split_whitespace().next().unwrap_or("");
-                if (kind == "summary" || kind == "check") && self.blocks != Blocks::Plain {
+                let name = info.split_whitespace().next().unwrap_or("");
+                let kind = Kind::of(name).filter(|_| self.blocks != Blocks::Plain);
+                if let Some(kind) = kind {
                     if self.blocks == Blocks::Forbidden {
                         let message =
-                            format!("`{kind}` blocks belong in lessons, not in module.md");
+                            format!("`{name}` blocks belong in lessons, not in module.md");
                         report.at(at, message);
                     }
                     let fence_offset = report.map.file_offset(at);
@@ -188,7 +209,7 @@ impl<'e> Walk<'e> {
                         map: OffsetMap::Pieces(vec![(0, fence_offset)]),
                         fence_offset,
                     };
-                    self.capture = Some((kind == "summary", block));
+                    self.capture = Some((kind, block));
                     return;
                 }
                 event
@@ -216,8 +237,9 @@ impl<'e> Walk<'e> {
 
     fn end_block(&mut self) {
         match self.capture.take() {
-            Some((true, block)) => self.summaries.push(block),
-            Some((false, block)) => self.checks.push(block),
+            Some((Kind::Summary, block)) => self.summaries.push(block),
+            Some((Kind::Check, block)) => self.checks.push(block),
+            Some((Kind::Exercise, block)) => self.exercises.push(block),
             None => {}
         }
     }
@@ -309,91 +331,4 @@ fn add_summary(
     rendered.summary_text = Some(super::markdown::plain_text(&markdown));
     rendered.summary_html = Some(html);
     rendered.summary_markdown = Some(markdown);
-}
-
-/// Parses and checks one `check` block; `None` (with diagnostics) when it is wrong.
-fn compile_check(
-    block: &Block,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) -> Option<SelfCheck> {
-    let diag = |report: &mut Report<'_>, offset: usize, message: String| {
-        let offset = block.map.file_offset(offset);
-        report.diags.push(report.source.diagnostic(offset, message));
-    };
-    let check: CheckToml = match parse_toml(&block.text, "check") {
-        Ok(check) => check,
-        Err(e) if e.message.contains("missing required key") => {
-            let message = e.message;
-            report
-                .diags
-                .push(report.source.diagnostic(block.fence_offset, message));
-            return None;
-        }
-        Err(e) => {
-            diag(report, e.offset, e.message);
-            return None;
-        }
-    };
-    let before = report.diags.len();
-    if check.question.get_ref().trim().is_empty() {
-        diag(
-            report,
-            check.question.span().start,
-            "check: 'question' is empty".into(),
-        );
-    }
-    let choices = check.choices.get_ref();
-    let at_choices = check.choices.span().start;
-    if choices.len() < 2 {
-        let message = format!(
-            "check: 'choices' needs at least 2 choices (found {})",
-            choices.len()
-        );
-        diag(report, at_choices, message);
-    }
-    if let Some(i) = choices.iter().position(|c| c.trim().is_empty()) {
-        diag(report, at_choices, format!("check: choice {i} is empty"));
-    }
-    let at_correct = check.correct.span().start;
-    let mut correct = check.correct.get_ref().clone();
-    if correct.is_empty() {
-        let message = "check: 'correct' must list at least one index (zero-based)".into();
-        diag(report, at_correct, message);
-    }
-    for &i in &correct {
-        if i >= choices.len() {
-            let message = format!(
-                "check: 'correct' index {i} is out of range ({} choices)",
-                choices.len()
-            );
-            diag(report, at_correct, message);
-        }
-    }
-    correct.sort_unstable();
-    if let Some(w) = correct.windows(2).find(|w| w.first() == w.get(1)) {
-        let i = w.first().copied().unwrap_or_default();
-        diag(
-            report,
-            at_correct,
-            format!("check: 'correct' lists index {i} twice"),
-        );
-    }
-    let explain = check.explain.get_ref();
-    if explain.trim().is_empty() {
-        let message = "check: 'explain' is empty: say why the answer is right".into();
-        diag(report, check.explain.span().start, message);
-    }
-    let mut inner = Report {
-        source: report.source,
-        map: OffsetMap::Fixed(block.map.file_offset(check.explain.span().start)),
-        diags: &mut *report.diags,
-    };
-    let explain_html = render(explain, ctx, &mut inner, Blocks::Plain).html;
-    (report.diags.len() == before).then(|| SelfCheck {
-        question: check.question.get_ref().trim().to_string(),
-        choices: choices.iter().map(|c| c.trim().to_string()).collect(),
-        correct,
-        explain_html,
-    })
 }

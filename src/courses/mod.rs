@@ -5,7 +5,10 @@
 //! Also home of the crate's Markdown rendering ([`markdown`]): one set of parser options and
 //! the two sanitiser allowlists, for course content and for what users write.
 
+mod check;
 pub mod compile;
+mod exercise;
+pub mod exercise_model;
 mod frontmatter;
 pub mod guide;
 mod layout;
@@ -16,8 +19,10 @@ mod meta;
 pub mod model;
 mod pages;
 pub mod publish;
+mod publish_exercises;
 mod sanitize;
 mod source;
+mod writing;
 
 #[cfg(test)]
 mod compile_tests;

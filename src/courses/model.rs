@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::exercise_model::{Exercise, WritingRules};
+
 /// One problem found in the course sources, pointing at a file, line and column (1-based).
 ///
 /// Problems that concern a whole file or folder (a bad name, a file that is too large) point
@@ -147,6 +149,8 @@ pub struct CompiledCourse {
     /// Refresher courses: a training held within this window keeps an expert active.
     pub training_activity_months: Option<u32>,
     pub modules: Vec<CompiledModule>,
+    /// The writing checker's lists (`writing-checker.toml`), when the course has them.
+    pub writing_rules: Option<WritingRules>,
     /// FNV-1a 64 of every source file (names and bytes, assets included), as 16 hex digits.
     pub content_hash: String,
 }
@@ -227,6 +231,8 @@ pub struct CompiledLesson {
     /// Plain text of the summary, for full-text search.
     pub summary_text: Option<String>,
     pub checks: Vec<SelfCheck>,
+    /// The lesson's writing exercise (an `exercise` block), if it has one.
+    pub exercise: Option<Exercise>,
     /// Words in the body (summary and checks not counted).
     pub word_count: usize,
 }

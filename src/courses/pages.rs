@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use super::check::compile_check;
+use super::exercise::compile_exercise;
 use super::frontmatter::{parse_toml, split_front_matter, LessonFront, ModuleFront, Split};
 use super::layout::{LessonFile, ModuleDir};
 use super::lesson::{render, Blocks, OffsetMap, Report};
@@ -146,6 +148,20 @@ pub(crate) fn compile_lesson(
         &mut body_report(loaded, diags),
         Blocks::Lesson,
     );
+    let checks: Vec<_> = r
+        .checks
+        .iter()
+        .filter_map(|b| compile_check(b, ctx, &mut body_report(loaded, diags)))
+        .collect();
+    let mut exercises = r.exercises.iter();
+    let exercise = exercises
+        .next()
+        .and_then(|b| compile_exercise(b, ctx, &mut body_report(loaded, diags)));
+    for extra in exercises {
+        let message = "a second `exercise` block: a lesson has at most one exercise; put the \
+                       other in a lesson of its own";
+        diags.push(loaded.source.diagnostic(extra.fence_offset, message));
+    }
     let front = loaded.front.as_ref()?;
     let title = non_empty(&front.title, "title", loaded, diags);
     let discussion = front
@@ -175,7 +191,8 @@ pub(crate) fn compile_lesson(
         summary_markdown: r.summary_markdown,
         summary_html: r.summary_html,
         summary_text: r.summary_text,
-        checks: r.checks,
+        checks,
+        exercise,
         word_count: r.word_count,
     })
 }

@@ -90,6 +90,7 @@ fn publish_in_tx(
             .returning(courses::id)
             .get_result(c)?,
     };
+    super::publish_exercises::store_rules(c, course_id, course.writing_rules.as_ref())?;
     // Retire everything first; what is still in the sources comes back below.
     diesel::update(course_modules::table.filter(course_modules::course_id.eq(course_id)))
         .set(course_modules::active.eq(false))
@@ -194,6 +195,7 @@ fn publish_in_tx(
                     .returning(lessons::id)
                     .get_result(c)?,
             };
+            super::publish_exercises::store_exercise(c, lesson_id, lesson.exercise.as_ref())?;
             let key = format!("lesson:{lesson_id}");
             match &lesson.summary_text {
                 Some(text) => search::replace_entry(c, &key, &lesson.title, text)?,

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod idempotency;
 pub mod schema;
 pub mod schema_discussions;
+pub mod schema_exercises;
 pub mod schema_redaction;
 pub mod schema_regions;
 pub mod schema_surveys;

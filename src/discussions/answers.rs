@@ -33,13 +33,23 @@ impl Draft {
         check_title(&self.title, &mut errors);
         let mut q = Vec::new();
         check_body(&self.question, &mut q);
-        if !q.is_empty() {
-            errors.push("disc.bank_question_invalid");
-        }
         let mut a = Vec::new();
         check_body(&self.answer, &mut a);
-        if !a.is_empty() {
-            errors.push("disc.bank_answer_invalid");
+        for (found, key) in [
+            (q, "disc.bank_question_invalid"),
+            (a, "disc.bank_answer_invalid"),
+        ] {
+            // The privacy guard's message names what was found; keep it.
+            let guard: Vec<_> = found.iter().filter(|k| k.starts_with("guard.")).collect();
+            if !guard.is_empty() {
+                for k in guard {
+                    if !errors.contains(k) {
+                        errors.push(*k);
+                    }
+                }
+            } else if !found.is_empty() {
+                errors.push(key);
+            }
         }
         errors
     }

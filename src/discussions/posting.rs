@@ -46,6 +46,7 @@ pub fn check_title(title: &str, errors: &mut Vec<&'static str>) {
     {
         errors.push("disc.title_invalid");
     }
+    crate::privacy_guard::check(t, errors);
 }
 
 pub fn check_body(body: &str, errors: &mut Vec<&'static str>) {
@@ -56,6 +57,8 @@ pub fn check_body(body: &str, errors: &mut Vec<&'static str>) {
     } else if has_bad_control(body) {
         errors.push("disc.body_invalid");
     }
+    // Nothing that identifies a client: the privacy guard exercises use too.
+    crate::privacy_guard::check(body, errors);
 }
 
 /// Every problem with a new thread, as message keys.

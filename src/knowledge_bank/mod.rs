@@ -1,6 +1,7 @@
-//! The open knowledge bank (tietopankki): the lesson summaries of the published courses and
-//! the answer bank's questions and answers (`discussions::answers`), grouped by theme, each on
-//! its own page, and searchable together. Public and free to reuse (CC BY 4.0); nothing else
+//! The open knowledge bank (tietopankki): the lesson summaries of the published courses, the
+//! answer bank's questions and answers (`discussions::answers`) and the example entries of the
+//! writing exercises (`exercises::examples`), grouped by theme, each on its own page, and
+//! searchable together. Public and free to reuse (CC BY 4.0); nothing else
 //! of a course or its discussions is shown here.
 
 pub mod kits;
@@ -8,6 +9,7 @@ pub mod kits;
 use crate::db::schema::{course_modules, courses, lessons};
 use crate::db::{search, AnyConnection};
 use crate::discussions::answers::{self, PublicAnswer};
+use crate::exercises::examples::{self, PublicExample};
 use crate::AppResult;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -36,6 +38,8 @@ pub struct ThemeGroup {
     pub entries: Vec<Entry>,
     /// The answer bank's entries of this theme.
     pub answers: Vec<Entry>,
+    /// The example entries of this theme.
+    pub examples: Vec<Entry>,
 }
 
 /// The order in which themes are shown, as in the basic course.
@@ -109,6 +113,21 @@ fn answer_entry(a: PublicAnswer) -> Entry {
     }
 }
 
+fn example_entry(e: PublicExample) -> Entry {
+    Entry {
+        kind: "example",
+        url: format!("/tietopankki/esimerkit/{}", e.id),
+        id: e.id,
+        course_slug: e.course_slug,
+        course_title: e.course_title,
+        lesson_slug: String::new(),
+        title: e.title,
+        theme: e.theme,
+        summary_html: e.feedback_html,
+        published_at: e.published_at,
+    }
+}
+
 /// The theme group an entry belongs to: its theme if it is one of [`THEMES`], else `other`.
 fn theme_of(e: &Entry) -> String {
     e.theme
@@ -134,6 +153,7 @@ pub fn by_theme(conn: &mut AnyConnection) -> AppResult<Vec<ThemeGroup>> {
             theme: t.to_string(),
             entries: Vec::new(),
             answers: Vec::new(),
+            examples: Vec::new(),
         })
         .collect();
     for r in rows {
@@ -150,7 +170,14 @@ pub fn by_theme(conn: &mut AnyConnection) -> AppResult<Vec<ThemeGroup>> {
             g.answers.push(e);
         }
     }
-    groups.retain(|g| !g.entries.is_empty() || !g.answers.is_empty());
+    for x in examples::public_all(conn)? {
+        let e = example_entry(x);
+        let theme = theme_of(&e);
+        if let Some(g) = groups.iter_mut().find(|g| g.theme == theme) {
+            g.examples.push(e);
+        }
+    }
+    groups.retain(|g| !g.entries.is_empty() || !g.answers.is_empty() || !g.examples.is_empty());
     Ok(groups)
 }
 
@@ -162,7 +189,7 @@ pub fn entry(conn: &mut AnyConnection, course_slug: &str, lesson_slug: &str) -> 
     Ok(to_entry(row))
 }
 
-/// Entries (lessons and answers) matching every word of the query, best first.
+/// Entries (lessons, answers and examples) matching every word of the query, best first.
 pub fn search(conn: &mut AnyConnection, q: &str) -> AppResult<Vec<Entry>> {
     let keys = search::search(conn, q, 50)?;
     let ids = |prefix: &str| -> Vec<i64> {
@@ -178,6 +205,11 @@ pub fn search(conn: &mut AnyConnection, q: &str) -> AppResult<Vec<Entry>> {
         answers::public_by_ids(conn, &ids("answer:"))?
             .into_iter()
             .map(answer_entry),
+    );
+    entries.extend(
+        examples::public_by_ids(conn, &ids("example:"))?
+            .into_iter()
+            .map(example_entry),
     );
     entries.sort_by_key(|e| {
         let key = format!("{}:{}", e.kind, e.id);

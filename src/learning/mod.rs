@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub mod completion;
+pub mod marks;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineLesson {
@@ -270,6 +271,9 @@ pub fn mark_read(
     if !lesson.checks.is_empty() {
         return Err(AppError::invalid("learning.answer_checks_first"));
     }
+    if marks::has_exercise(conn, lesson.id)? {
+        return Err(AppError::invalid("learning.exercise_first"));
+    }
     save(conn, user_id, lesson.id, true, &Answers::new(), now)
 }
 
@@ -342,7 +346,9 @@ pub fn answer_checks(
         return Err(AppError::invalid("learning.no_answer"));
     }
     let outcome = grade(lesson, &answers);
-    save(conn, user_id, lesson.id, outcome.all_correct, &answers, now)?;
+    // A lesson that also has a writing exercise is done when both are (exercises::progress).
+    let done = outcome.all_correct && !marks::has_exercise(conn, lesson.id)?;
+    save(conn, user_id, lesson.id, done, &answers, now)?;
     Ok(outcome)
 }
 

@@ -2,12 +2,13 @@
 //! images (closed like the lessons).
 
 use super::ctx::{see_other, Auth};
+use super::exercises::section::{self, FormState};
 use crate::cohorts::{self, CohortRole};
 use crate::learning::{self, completion};
 use crate::{AppError, AppResult};
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::web::{self, Bytes};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use std::collections::HashMap;
 
 /// Loads the cohort and the caller's role in it; anyone without one gets a 404, so guessing
@@ -80,6 +81,8 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
 pub struct LessonQuery {
     /// Set by the redirect after answers that could not be graded (see `answer_checks`).
     tarkistus: Option<String>,
+    /// Set by the redirect after "check my entry": the page shows the checker's hints.
+    vinkit: Option<String>,
 }
 
 /// The answers-refused flags in the lesson URL, and the message each shows.
@@ -90,6 +93,7 @@ const CHECK_ERRORS: [(&str, &str); 2] = [
 
 pub async fn lesson_page(
     auth: Auth,
+    req: HttpRequest,
     path: web::Path<(i64, String)>,
     q: web::Query<LessonQuery>,
 ) -> AppResult<HttpResponse> {
@@ -99,14 +103,24 @@ pub async fn lesson_page(
         .as_deref()
         .and_then(|flag| CHECK_ERRORS.iter().find(|(f, _)| *f == flag))
         .map(|(_, key)| *key);
-    render_lesson(&auth, cohort_id, &slug, check_error).await
+    let state = FormState {
+        hints: q.vinkit.is_some(),
+        rescue_cookie: req
+            .cookie(super::rescue::COOKIE)
+            .map(|c| c.value().to_string()),
+        ..FormState::default()
+    };
+    render_lesson(&auth, cohort_id, &slug, check_error, state, StatusCode::OK).await
 }
 
-async fn render_lesson(
+/// The lesson page; `exercise` carries what the exercise's forms need (errors, texts kept).
+pub(crate) async fn render_lesson(
     auth: &Auth,
     cohort_id: i64,
     slug: &str,
     check_error: Option<&str>,
+    exercise: FormState,
+    status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (cohort, role, (course_id, course_slug, _)) = cohort_for(auth, cohort_id).await?;
     if role == CohortRole::Trainee && cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
@@ -152,6 +166,7 @@ async fn render_lesson(
         .collect();
     // The result of the last answers, shown after the redirect that follows answering.
     let outcome = learning::stored_outcome(&lesson, &progress);
+    let exercise = section::build(auth, cohort_id, &lesson.slug, lesson.id, role, exercise).await?;
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
     c.insert("role", &role);
@@ -167,7 +182,8 @@ async fn render_lesson(
     c.insert("prev", &index.checked_sub(1).and_then(|i| flat.get(i)));
     c.insert("next", &flat.get(index + 1));
     c.insert("position", &(index + 1));
-    auth.0.render("learning/lesson.html", c)
+    c.insert("exercise", &exercise);
+    auth.0.render_status(status, "learning/lesson.html", c)
 }
 
 /// Only the cohort's own trainees keep progress.
@@ -246,6 +262,7 @@ pub async fn answer_checks(
     }
     let (uid, now) = (auth.principal().user_id, auth.0.now());
     let lesson_url = format!("/ryhmat/{cohort_id}/{slug}");
+    let lesson_id = lesson.id;
     let graded = auth
         .0
         .state
@@ -263,8 +280,20 @@ pub async fn answer_checks(
         }
         Err(e) => return Err(e),
     };
-    if outcome.all_correct && complete(&auth, cohort_id).await? {
-        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+    if outcome.all_correct {
+        // A lesson with a writing exercise too is done when the exercise is.
+        let state = auth.0.state.clone();
+        let refreshed = auth
+            .0
+            .state
+            .db(move |conn| {
+                let msg = state.messaging();
+                crate::exercises::progress::after_checks(conn, &msg, cohort_id, lesson_id, uid, now)
+            })
+            .await?;
+        if refreshed.completed || complete(&auth, cohort_id).await? {
+            return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+        }
     }
     Ok(see_other(&format!("{lesson_url}#tarkistus")))
 }

@@ -76,6 +76,7 @@ impl RouteTable {
 pub fn register(t: &mut RouteTable) {
     use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages, sign_in};
     super::discussions::register(t); // first: its /tietopankki/vastaukset/{id} must win
+    register_exercises(t); // before /tietopankki/{course}/{lesson} too
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
     t.get("/readyz", pages::readyz);
@@ -108,6 +109,11 @@ pub fn register(t: &mut RouteTable) {
     t.get("/ryhmat/{cohort}", learning::cohort_redirect);
     t.get("/ryhmat/{cohort}/", learning::cohort_home);
     t.get("/ryhmat/{cohort}/{lesson}", learning::lesson_page);
+    // The exercise's forms post to the lesson's own address (see web::rescue).
+    t.post(
+        "/ryhmat/{cohort}/{lesson}",
+        super::exercises::trainee::lesson_post,
+    );
     t.post("/ryhmat/{cohort}/{lesson}/luettu", learning::mark_read);
     t.post(
         "/ryhmat/{cohort}/{lesson}/tarkistus",
@@ -190,6 +196,37 @@ pub fn register(t: &mut RouteTable) {
     t.get("/hallinta/posti", admin::outbox);
     t.post("/hallinta/posti/uudelleen", admin::outbox_retry_all);
     t.post("/hallinta/posti/{id}/uudelleen", admin::outbox_retry_one);
+}
+
+/// The writing exercises (`web::exercises`).
+fn register_exercises(t: &mut RouteTable) {
+    use super::exercises::{public, trainee, trainer};
+    t.get("/tietopankki/esimerkit/{id}", public::example_page);
+    t.get("/harjoitukset", trainee::mine);
+    t.post("/harjoitukset/sahkoposti", trainee::set_mail);
+    t.get("/harjoitukset/arvioi/{review}", trainee::review_page);
+    t.post("/harjoitukset/arvioi/{review}", trainee::review_send);
+    t.get("/harjoitukset/ryhma/{cohort}", trainer::cohort_page);
+    t.get("/harjoitukset/vastaus/{entry}", trainer::entry_page);
+    t.post("/harjoitukset/vastaus/{entry}", trainer::assess);
+    t.get(
+        "/harjoitukset/vastaus/{entry}/julkaise",
+        trainer::publish_form,
+    );
+    t.post("/harjoitukset/vastaus/{entry}/julkaise", trainer::publish);
+    t.post(
+        "/harjoitukset/vastaus/{entry}/peru-julkaisu",
+        trainer::withdraw,
+    );
+    t.post(
+        "/harjoitukset/arviot/{review}/{review_action}",
+        trainer::moderate_review,
+    );
+    t.get(
+        "/harjoitukset/peru-tilaus/{token}",
+        public::unsubscribe_page,
+    );
+    t.post("/harjoitukset/peru-tilaus/{token}", public::unsubscribe);
 }
 
 /// The list of routes, for tests and documentation.

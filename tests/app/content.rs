@@ -1,8 +1,11 @@
 //! The real course content in `courses/` compiles without a problem and keeps its promised
 //! shape: the basic course's five themes with at least three lessons each, the refresher with
 //! its lapse settings, and in every lesson real text, self-checks with explanations, a
-//! knowledge-bank summary and a discussion prompt.
+//! knowledge-bank summary and a discussion prompt — or, in a lesson of its own for a writing
+//! exercise, an introduction, the exercise and its sources. Every theme of the basic course
+//! has an exercise, the refresher two, and every model entry passes the course's own checker.
 
+use kirjaamo::courses::exercise_model::Exercise;
 use kirjaamo::courses::{compile_dir, CompiledCourse, CourseKind, Theme};
 
 fn courses() -> Vec<CompiledCourse> {
@@ -39,8 +42,21 @@ fn check_lessons(course: &CompiledCourse) {
         );
         for l in &m.lessons {
             let at = format!("{}/{}/{}", course.slug, m.slug, l.slug);
+            if let Some(ex) = &l.exercise {
+                check_exercise(course, &at, ex);
+                if l.checks.is_empty() {
+                    // An exercise lesson: a short introduction, the exercise, the sources.
+                    assert!(
+                        (80..=600).contains(&l.word_count),
+                        "{at}: an introduction of {} words",
+                        l.word_count
+                    );
+                    assert!(l.body_html.contains("Lähteet"), "{at}: its sources");
+                    continue;
+                }
+            }
             assert!(
-                (400..=900).contains(&l.word_count),
+                (400..=1000).contains(&l.word_count),
                 "{at}: {} words of teaching text",
                 l.word_count
             );
@@ -63,6 +79,70 @@ fn check_lessons(course: &CompiledCourse) {
                     .is_some_and(|d| !d.trim().is_empty()),
                 "{at}: a discussion prompt"
             );
+        }
+    }
+}
+
+/// A writing exercise worth doing: a real case, a rubric, a model entry that passes the
+/// course's own writing checker without a single hint.
+fn check_exercise(course: &CompiledCourse, at: &str, ex: &Exercise) {
+    let case = regex::Regex::new("<[^>]*>")
+        .unwrap()
+        .replace_all(&ex.case_html, " ")
+        .to_string();
+    assert!(
+        words(&case) >= 120,
+        "{at}: a case of {} words",
+        words(&case)
+    );
+    assert!(
+        ex.rubric.len() >= 3,
+        "{at}: a rubric of at least three criteria"
+    );
+    assert!(words(&ex.model) >= 80, "{at}: a model entry");
+    assert!(ex.model_notes_html.is_some(), "{at}: why the model works");
+    let rules = course
+        .writing_rules
+        .as_ref()
+        .expect("the course's writing checker");
+    let hints = kirjaamo::exercises::checker::check(rules, &ex.client_view, &ex.model);
+    assert!(
+        hints.is_empty(),
+        "{at}: the model entry gets hints: {hints:?}"
+    );
+    assert!(
+        kirjaamo::privacy_guard::is_clean(&ex.model) && kirjaamo::privacy_guard::is_clean(&case),
+        "{at}: nothing identifying"
+    );
+}
+
+#[test]
+fn every_theme_of_the_basic_course_and_the_refresher_have_writing_exercises() {
+    let all = courses();
+    for course in &all {
+        let exercises: Vec<(&str, &str)> = course
+            .lessons()
+            .filter(|(_, l)| l.exercise.is_some())
+            .map(|(m, l)| (m.slug.as_str(), l.slug.as_str()))
+            .collect();
+        match course.slug.as_str() {
+            "kirjaamisvalmennus" => {
+                for m in course.modules.iter().filter(|m| m.theme.is_some()) {
+                    assert!(
+                        exercises.iter().any(|(ms, _)| *ms == m.slug),
+                        "{}: an exercise in every theme",
+                        m.slug
+                    );
+                }
+            }
+            "kertaava-valmennus" => {
+                assert!(exercises.len() >= 2, "{exercises:?}");
+                assert!(
+                    exercises.iter().any(|(_, l)| *l == "palaute-kirjauksista"),
+                    "the lesson on feedback has one"
+                );
+            }
+            _ => {}
         }
     }
 }

@@ -15,6 +15,7 @@ mod demo_scale;
 mod discussion_mail;
 mod discussions;
 mod everyday;
+mod exercises;
 mod foundation;
 mod idempotency;
 mod languages;

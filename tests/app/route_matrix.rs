@@ -106,6 +106,7 @@ async fn every_role_gets_what_the_table_says() {
     app.user("admin@example.fi", "Admin", Some(Role::Admin));
     let mut extra = crate::discussions::matrix_fixture(&app, cohort);
     extra.extend(crate::surveys::matrix_fixture(&app, cohort));
+    extra.extend(crate::exercises::matrix_fixture(&app).await);
     let emails = [
         None,
         Some("trainee@example.fi"),

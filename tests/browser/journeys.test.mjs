@@ -5,7 +5,8 @@
 //   1. apply → confirm the e-mail → the manager approves from the e-mailed link → the
 //      coordinator accepts → the trainee sets a password from the e-mailed link;
 //   2. the trainee reads the lessons and passes the self-checks (the right answers come from
-//      the course sources), asks a question; the trainer finds it in the unanswered queue and
+//      the course sources), writes the writing exercises (submits, assesses themselves and
+//      reviews the peers' entries given to them), asks a question; the trainer finds it in the unanswered queue and
 //      answers; the trainee gets the e-mail and marks the best answer;
 //   3. the trainee completes, opens and verifies the certificate, appears in the region's
 //      registry, logs a training held; the coordinator sees the reach change;
@@ -24,7 +25,7 @@ import {
   axe, formatViolations, assertNoProblems,
 } from './lib/kirjaamo.mjs';
 import { waitForMail, linksIn, MAILDIR } from './lib/mail.mjs';
-import { courseChecks } from './lib/course.mjs';
+import { courseChecks, courseExercises } from './lib/course.mjs';
 import { t } from './lib/locale.mjs';
 import { execFileSync } from 'node:child_process';
 
@@ -103,6 +104,7 @@ describe('journeys', { concurrency: false }, () => {
   let certificateUrl;
   let networkBefore;
   const checks = courseChecks(COURSE);
+  const exercises = courseExercises(COURSE);
 
   before(async () => {
     assert.ok(MAILDIR, 'the journeys need the SMTP server of tests/app/browser.rs (KIRJAAMO_BROWSER_MAILDIR)');
@@ -195,6 +197,7 @@ describe('journeys', { concurrency: false }, () => {
   async function finishLesson(page, slug) {
     const expected = checks[slug];
     assert.ok(expected, `lesson ${slug} is not in courses/${COURSE}`);
+    if (exercises[slug]) return finishExercise(page, slug, exercises[slug]);
     if (expected.length === 0) {
       await press(page, page.getByRole('button', { name: t('fi', 'learning.mark_read') }));
     } else {
@@ -213,6 +216,47 @@ describe('journeys', { concurrency: false }, () => {
     assert.equal(path, `/ryhmat/${cohortId}/${slug}`);
     assert.ok((await text(page)).includes(expected.length ? t('fi', 'learning.all_correct') : t('fi', 'learning.lesson_done')),
       `${slug}: the lesson must be done`);
+    return false;
+  }
+
+  /// On an exercise lesson: submits the model entry, assesses it, and reviews every peer's
+  /// entry given to the trainee; returns whether that completed the course.
+  async function finishExercise(page, slug, exercise) {
+    const lessonPath = `/ryhmat/${cohortId}/${slug}`;
+    const completed = () => new URL(page.url()).pathname === `/ryhmat/${cohortId}/`;
+    await page.fill('#ex-body', exercise.model);
+    await press(page, page.locator('form.exercise-form button[value="submit"]'));
+    assert.ok((await text(page)).includes(t('fi', 'notice.ex_submitted')), `${slug}: submitted`);
+    for (let i = 0; i < exercise.levels.length; i++) {
+      await page.locator(`#self-${i}-${exercise.levels[i] - 1}`).check();
+    }
+    await press(page, page.locator('#itsearvio button[type="submit"]'));
+    if (completed()) return true;
+    if (exercise.required.includes('peer')) {
+      for (let round = 0; round < 8; round++) {
+        await visit(page, '/harjoitukset');
+        const open = page.locator('main table a[href^="/harjoitukset/arvioi/"]');
+        if (!(await open.count())) {
+          // Owing reviews with none given yet: ask for one, as the lesson page offers.
+          await visit(page, lessonPath);
+          const ask = page.locator('section#vertaisarviot button');
+          if (!(await ask.count())) break;
+          await press(page, ask);
+          continue;
+        }
+        await visit(page, await open.first().getAttribute('href'));
+        for (let i = 0; i < exercise.levels.length; i++) {
+          await page.locator(`#r-${i}-${exercise.levels[i] - 1}`).check();
+        }
+        await page.fill('#comment', 'Asiakkaan oma näkemys erottuu hyvin. Sovitut asiat voisi vielä koota loppuun.');
+        await press(page, page.locator('main form button[type="submit"]'));
+        if (completed()) return true;
+      }
+      await visit(page, lessonPath);
+    }
+    assert.equal(new URL(page.url()).pathname, lessonPath);
+    assert.ok((await text(page, 'section.exercise-status')).includes(t('fi', 'learning.lesson_done')),
+      `${slug}: the exercise lesson must be done`);
     return false;
   }
 

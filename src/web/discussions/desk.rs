@@ -11,15 +11,16 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-/// Unanswered questions across all the caller's cohorts, oldest first, and open reports.
-/// For people with the trainer role.
+/// Unanswered questions across all the caller's cohorts, oldest first, the exercise entries
+/// waiting for the trainer's assessment (`exercises::desk`), and open reports. For people
+/// with the trainer role.
 pub async fn trainer_desk(auth: Auth) -> AppResult<HttpResponse> {
     if !auth.principal().is_trainer() {
         return Err(AppError::Forbidden);
     }
     let uid = auth.principal().user_id;
     let now = auth.0.now();
-    let (queue, reports, requests) = auth
+    let (queue, reports, requests, entries) = auth
         .0
         .state
         .db(move |conn| {
@@ -27,6 +28,7 @@ pub async fn trainer_desk(auth: Auth) -> AppResult<HttpResponse> {
                 stats::unanswered_for(conn, uid, now)?,
                 stats::open_reports_for(conn, uid)?,
                 discussions::redaction::open_requests_for_trainer(conn, uid)?,
+                crate::exercises::desk::waiting_for(conn, uid, now)?,
             ))
         })
         .await?;
@@ -34,6 +36,7 @@ pub async fn trainer_desk(auth: Auth) -> AppResult<HttpResponse> {
     c.insert("queue", &queue);
     c.insert("reports", &reports);
     c.insert("requests", &requests);
+    c.insert("entries_waiting", &entries);
     auth.0.render("discussions/trainer.html", c)
 }
 

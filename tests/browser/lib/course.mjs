@@ -49,3 +49,34 @@ export function courseChecks(slug) {
   }
   return lessons;
 }
+
+/// The `exercise` block of each lesson that has one, for the course `slug`: lesson slug ->
+/// { model, levels (per criterion, how many), required, peerReviews }. The model entry is a
+/// fine thing for a test trainee to submit: it passes the course's own checker.
+export function courseExercises(slug) {
+  const dir = join(COURSES, slug);
+  const out = {};
+  for (const mod of readdirSync(dir).sort()) {
+    if (!/^\d+-/.test(mod) || !statSync(join(dir, mod)).isDirectory()) continue;
+    for (const file of readdirSync(join(dir, mod)).sort()) {
+      const m = /^\d+-(.+)\.md$/.exec(file);
+      if (!m) continue;
+      const src = readFileSync(join(dir, mod, file), 'utf8');
+      const block = /^```exercise\s*\r?\n([\s\S]*?)^```\s*$/m.exec(src);
+      if (!block) continue;
+      const body = block[1];
+      const model = /^model = """\r?\n?([\s\S]*?)"""/m.exec(body);
+      const levels = [...body.matchAll(/levels = (\[[^\]]*\])/g)].map((l) => JSON.parse(l[1]).length);
+      const required = /^required = (\[[^\]]*\])/m.exec(body);
+      const peer = /^peer_reviews = (\d+)/m.exec(body);
+      const review = /^review = "([^"]+)"/m.exec(body);
+      out[m[1]] = {
+        model: model ? model[1].trim() : '',
+        levels,
+        required: required ? JSON.parse(required[1]) : ['self'],
+        peerReviews: peer ? Number(peer[1]) : (review && review[1].includes('peer') ? 2 : 0),
+      };
+    }
+  }
+  return out;
+}

@@ -43,6 +43,10 @@ const DEMO_COHORT = 'Kevät 2027, Socca (demo)';
 const LESSON = 'asiakkaan-osallisuus';
 /// The demo question in that lesson's discussion, which the demo trainer has answered.
 const DEMO_QUESTION = 'Miten kirjaan asiakkaan näkemyksen';
+/// The demo seeds this exercise: the demo trainee has submitted and has a peer's entry to review.
+const EXERCISE = 'harjoitus-kotikaynti';
+/// …and has not started this one.
+const EXERCISE_NEW = 'harjoitus-palvelutarpeen-arvioinnin-yhteenveto';
 let cohortId = null;
 
 /// The id of the demo cohort, from the public list of open cohorts.
@@ -381,4 +385,65 @@ export const PAGES = [
   { name: 'attendance: type the code', who: ['anonymous'], open: get('/osallistu') },
   { name: 'attendance: a code that does not exist', who: ['anonymous'], open: get('/osallistu?koodi=X', 400) },
   { name: 'network: reach by organisation and profession', who: MANAGERS, open: get('/verkosto/tavoittavuus') },
+  { name: 'exercise lesson, submitted with feedback', who: IN_COHORT, open: inCohort((c) => `/ryhmat/${c}/${EXERCISE}`) },
+  { name: 'exercise lesson, the writing form', who: ['trainee'], open: inCohort((c) => `/ryhmat/${c}/${EXERCISE_NEW}`) },
+  {
+    name: 'exercise lesson, the checker hints',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, `/ryhmat/${await demoCohort(page)}/${EXERCISE_NEW}`);
+      await page.fill('#ex-body', 'Asiakas on hankala. TTT haettu. On sovittu uusi tapaaminen.');
+      await submit(page, 'form.exercise-form', { status: 303 });
+      if (!(await page.locator('section#vinkit li').count())) throw new Error('no checker hints shown');
+    },
+  },
+  {
+    name: 'exercise lesson, refused by the privacy guard',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, `/ryhmat/${await demoCohort(page)}/${EXERCISE_NEW}`);
+      await page.fill('#ex-body', 'Asiakkaan puhelinnumero on 040 123 4567.');
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.status() === 400),
+        page.click('form.exercise-form button[value="save"]'),
+      ]);
+      await page.waitForLoadState('load');
+    },
+  },
+  { name: 'my exercises', who: ['trainee', 'trainer'], open: get('/harjoitukset') },
+  { name: 'peer review page', who: ['trainee'], open: firstLink('/harjoitukset', 'a[href^="/harjoitukset/arvioi/"]') },
+  {
+    name: 'peer review page, with errors',
+    who: ['trainee'],
+    open: async (page) => {
+      await visit(page, '/harjoitukset');
+      const href = await page.getAttribute('main a[href^="/harjoitukset/arvioi/"]', 'href');
+      if (!href) throw new Error('the demo trainee has nothing to review (is the demo seeded?)');
+      await visit(page, href);
+      await page.fill('#comment', 'Lyhyt.');
+      await submit(page, 'main form', { status: 400, noValidate: true });
+    },
+  },
+  { name: 'cohort exercises and figures', who: ['trainer', ...MANAGERS], open: inCohort((c) => `/harjoitukset/ryhma/${c}`) },
+  {
+    name: "a trainee's entry (trainer)",
+    who: ['trainer', 'coordinator'],
+    open: firstLink((c) => `/harjoitukset/ryhma/${c}`, 'a[href^="/harjoitukset/vastaus/"]'),
+  },
+  {
+    name: 'publishing an example',
+    who: ['trainer'],
+    open: async (page) => {
+      await visit(page, `/harjoitukset/ryhma/${await demoCohort(page)}`);
+      const href = await page.getAttribute('main a[href^="/harjoitukset/vastaus/"]', 'href');
+      if (!href) throw new Error('no entries (is the demo seeded?)');
+      await visit(page, `${href}/julkaise`);
+    },
+  },
+  {
+    name: 'knowledge-bank example',
+    who: ['anonymous', 'trainee'],
+    open: firstLink('/tietopankki', 'a[href^="/tietopankki/esimerkit/"]'),
+  },
+  { name: 'exercise e-mail unsubscribe, invalid link', who: ['anonymous'], open: get('/harjoitukset/peru-tilaus/vanha-linkki', 410) },
 ];

@@ -1,10 +1,10 @@
 //! Rendering one Markdown text of a course (a lesson body, a module introduction, a summary,
-//! a check's explanation): lifts out the `summary` and `check` blocks, resolves links and
-//! images, gives headings ids, counts words, and reports problems at file offsets.
+//! a check's explanation): lifts out the `summary`, `check` and `sources` blocks, resolves
+//! links and images, gives headings ids, counts words, and reports problems at file offsets.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::frontmatter::{parse_toml, CheckToml};
+use super::blocks::{add_sources, add_summary, compile_check};
 use super::links::{resolve_image, resolve_link, LinkContext};
 use super::markdown::{
     assign_heading_ids, options, trusted_event, trusted_html, HtmlBudget, LimitNesting, PlainText,
@@ -28,7 +28,7 @@ impl OffsetMap {
         OffsetMap::Pieces(vec![(0, file_offset)])
     }
 
-    fn push(&mut self, text_offset: usize, file_offset: usize) {
+    pub(crate) fn push(&mut self, text_offset: usize, file_offset: usize) {
         if let OffsetMap::Pieces(pieces) = self {
             pieces.push((text_offset, file_offset));
         }
@@ -65,7 +65,7 @@ impl Report<'_> {
 /// Which fenced blocks a text may contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Blocks {
-    /// A lesson body: `summary` and `check` blocks are lifted out.
+    /// A lesson body: `summary`, `check` and `sources` blocks are lifted out.
     Lesson,
     /// `module.md`: they are an error.
     Forbidden,
@@ -73,11 +73,38 @@ pub(crate) enum Blocks {
     Plain,
 }
 
-/// A `summary` or `check` block: its text and where that text is in the file.
-struct Block {
-    text: String,
-    map: OffsetMap,
-    fence_offset: usize,
+/// The fenced blocks a lesson lifts out of its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Summary,
+    Check,
+    Sources,
+}
+
+impl Kind {
+    fn of(info: &str) -> Option<Kind> {
+        match info.split_whitespace().next().unwrap_or("") {
+            "summary" => Some(Kind::Summary),
+            "check" => Some(Kind::Check),
+            "sources" => Some(Kind::Sources),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Summary => "summary",
+            Kind::Check => "check",
+            Kind::Sources => "sources",
+        }
+    }
+}
+
+/// A lifted block: its text and where that text is in the file.
+pub(crate) struct Block {
+    pub(crate) text: String,
+    pub(crate) map: OffsetMap,
+    pub(crate) fence_offset: usize,
 }
 
 /// A rendered text.
@@ -89,6 +116,9 @@ pub(crate) struct Rendered {
     pub(crate) summary_html: Option<String>,
     pub(crate) summary_text: Option<String>,
     pub(crate) checks: Vec<SelfCheck>,
+    /// The `sources` block rendered, `None` when the text has none (the caller decides
+    /// whether that is an error).
+    pub(crate) sources_html: Option<String>,
     pub(crate) word_count: usize,
 }
 
@@ -106,6 +136,7 @@ pub(crate) fn render(
         capture: None,
         summaries: Vec::new(),
         checks: Vec::new(),
+        sources: Vec::new(),
         in_metadata: false,
         budget: HtmlBudget::default(),
     };
@@ -123,6 +154,7 @@ pub(crate) fn render(
     };
     if blocks == Blocks::Lesson {
         add_summary(&mut rendered, walk.summaries, ctx, report);
+        add_sources(&mut rendered, walk.sources, ctx, report);
         rendered.checks = walk
             .checks
             .into_iter()
@@ -137,10 +169,11 @@ struct Walk<'e> {
     blocks: Blocks,
     events: Vec<Event<'e>>,
     text: PlainText,
-    /// The `summary` (true) or `check` (false) block being read.
-    capture: Option<(bool, Block)>,
+    /// The lifted block being read.
+    capture: Option<(Kind, Block)>,
     summaries: Vec<Block>,
     checks: Vec<Block>,
+    sources: Vec<Block>,
     in_metadata: bool,
     budget: HtmlBudget,
 }
@@ -174,12 +207,15 @@ impl<'e> Walk<'e> {
             return;
         }
         let event = match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
-                let kind = info.split_whitespace().next().unwrap_or("");
-                if (kind == "summary" || kind == "check") && self.blocks != Blocks::Plain {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if Kind::of(info).is_some() && self.blocks != Blocks::Plain =>
+            {
+                if let Some(kind) = Kind::of(info) {
                     if self.blocks == Blocks::Forbidden {
-                        let message =
-                            format!("`{kind}` blocks belong in lessons, not in module.md");
+                        let message = format!(
+                            "`{}` blocks belong in lessons, not in module.md",
+                            kind.name()
+                        );
                         report.at(at, message);
                     }
                     let fence_offset = report.map.file_offset(at);
@@ -188,10 +224,9 @@ impl<'e> Walk<'e> {
                         map: OffsetMap::Pieces(vec![(0, fence_offset)]),
                         fence_offset,
                     };
-                    self.capture = Some((kind == "summary", block));
-                    return;
+                    self.capture = Some((kind, block));
                 }
-                event
+                return;
             }
             Event::Start(Tag::MetadataBlock(_)) => {
                 let message =
@@ -216,8 +251,9 @@ impl<'e> Walk<'e> {
 
     fn end_block(&mut self) {
         match self.capture.take() {
-            Some((true, block)) => self.summaries.push(block),
-            Some((false, block)) => self.checks.push(block),
+            Some((Kind::Summary, block)) => self.summaries.push(block),
+            Some((Kind::Check, block)) => self.checks.push(block),
+            Some((Kind::Sources, block)) => self.sources.push(block),
             None => {}
         }
     }
@@ -274,126 +310,4 @@ fn resolve<'e>(tag: Tag<'e>, at: usize, ctx: &LinkContext<'_>, report: &mut Repo
         }
         other => other,
     }
-}
-
-fn add_summary(
-    rendered: &mut Rendered,
-    summaries: Vec<Block>,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) {
-    let mut summaries = summaries.into_iter();
-    let Some(summary) = summaries.next() else {
-        return;
-    };
-    for extra in summaries {
-        let message = "a second `summary` block: a lesson has at most one summary";
-        report
-            .diags
-            .push(report.source.diagnostic(extra.fence_offset, message));
-    }
-    let markdown = summary.text.trim().to_string();
-    if markdown.is_empty() {
-        let message = "the `summary` block is empty: write the condensed lesson in it";
-        report
-            .diags
-            .push(report.source.diagnostic(summary.fence_offset, message));
-        return;
-    }
-    let mut inner = Report {
-        source: report.source,
-        map: summary.map,
-        diags: &mut *report.diags,
-    };
-    let html = render(&summary.text, ctx, &mut inner, Blocks::Plain).html;
-    rendered.summary_text = Some(super::markdown::plain_text(&markdown));
-    rendered.summary_html = Some(html);
-    rendered.summary_markdown = Some(markdown);
-}
-
-/// Parses and checks one `check` block; `None` (with diagnostics) when it is wrong.
-fn compile_check(
-    block: &Block,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) -> Option<SelfCheck> {
-    let diag = |report: &mut Report<'_>, offset: usize, message: String| {
-        let offset = block.map.file_offset(offset);
-        report.diags.push(report.source.diagnostic(offset, message));
-    };
-    let check: CheckToml = match parse_toml(&block.text, "check") {
-        Ok(check) => check,
-        Err(e) if e.message.contains("missing required key") => {
-            let message = e.message;
-            report
-                .diags
-                .push(report.source.diagnostic(block.fence_offset, message));
-            return None;
-        }
-        Err(e) => {
-            diag(report, e.offset, e.message);
-            return None;
-        }
-    };
-    let before = report.diags.len();
-    if check.question.get_ref().trim().is_empty() {
-        diag(
-            report,
-            check.question.span().start,
-            "check: 'question' is empty".into(),
-        );
-    }
-    let choices = check.choices.get_ref();
-    let at_choices = check.choices.span().start;
-    if choices.len() < 2 {
-        let message = format!(
-            "check: 'choices' needs at least 2 choices (found {})",
-            choices.len()
-        );
-        diag(report, at_choices, message);
-    }
-    if let Some(i) = choices.iter().position(|c| c.trim().is_empty()) {
-        diag(report, at_choices, format!("check: choice {i} is empty"));
-    }
-    let at_correct = check.correct.span().start;
-    let mut correct = check.correct.get_ref().clone();
-    if correct.is_empty() {
-        let message = "check: 'correct' must list at least one index (zero-based)".into();
-        diag(report, at_correct, message);
-    }
-    for &i in &correct {
-        if i >= choices.len() {
-            let message = format!(
-                "check: 'correct' index {i} is out of range ({} choices)",
-                choices.len()
-            );
-            diag(report, at_correct, message);
-        }
-    }
-    correct.sort_unstable();
-    if let Some(w) = correct.windows(2).find(|w| w.first() == w.get(1)) {
-        let i = w.first().copied().unwrap_or_default();
-        diag(
-            report,
-            at_correct,
-            format!("check: 'correct' lists index {i} twice"),
-        );
-    }
-    let explain = check.explain.get_ref();
-    if explain.trim().is_empty() {
-        let message = "check: 'explain' is empty: say why the answer is right".into();
-        diag(report, check.explain.span().start, message);
-    }
-    let mut inner = Report {
-        source: report.source,
-        map: OffsetMap::Fixed(block.map.file_offset(check.explain.span().start)),
-        diags: &mut *report.diags,
-    };
-    let explain_html = render(explain, ctx, &mut inner, Blocks::Plain).html;
-    (report.diags.len() == before).then(|| SelfCheck {
-        question: check.question.get_ref().trim().to_string(),
-        choices: choices.iter().map(|c| c.trim().to_string()).collect(),
-        correct,
-        explain_html,
-    })
 }

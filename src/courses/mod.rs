@@ -5,15 +5,18 @@
 //! Also home of the crate's Markdown rendering ([`markdown`]): one set of parser options and
 //! the two sanitiser allowlists, for course content and for what users write.
 
+mod blocks;
 pub mod compile;
 mod frontmatter;
 mod layout;
 mod lesson;
 pub mod links;
+mod lint;
 pub mod markdown;
 mod meta;
 pub mod model;
 mod pages;
+mod pairing;
 pub mod publish;
 mod sanitize;
 mod source;

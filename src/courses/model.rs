@@ -146,6 +146,9 @@ pub struct CompiledCourse {
     pub competence_valid_months: Option<u32>,
     /// Refresher courses: a training held within this window keeps an expert active.
     pub training_activity_months: Option<u32>,
+    /// The course this one is a translation of (`translation_of` in `course.toml`): the same
+    /// modules, lessons and checks in another language, whose completion counts the same.
+    pub translation_of: Option<String>,
     pub modules: Vec<CompiledModule>,
     /// FNV-1a 64 of every source file (names and bytes, assets included), as 16 hex digits.
     pub content_hash: String,
@@ -202,6 +205,9 @@ pub struct CompiledLesson {
     /// Plain text of the summary, for full-text search.
     pub summary_text: Option<String>,
     pub checks: Vec<SelfCheck>,
+    /// The `sources` block (required in every lesson), sanitised HTML: shown under the lesson
+    /// and on its knowledge-bank page.
+    pub sources_html: String,
     /// Words in the body (summary and checks not counted).
     pub word_count: usize,
 }
@@ -218,6 +224,9 @@ pub struct TocEntry {
 /// One self-check question (a `check` block).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SelfCheck {
+    /// The line of the block's opening fence, for warnings about the check.
+    #[serde(skip)]
+    pub line: usize,
     /// Plain text (escape it in templates).
     pub question: String,
     /// Plain text (escape them in templates).

@@ -145,6 +145,9 @@ pub(crate) fn compile_lesson(
         &mut body_report(loaded, diags),
         Blocks::Lesson,
     );
+    if r.sources_html.is_none() {
+        diags.push(Diagnostic::file(&loaded.source.path, MISSING_SOURCES));
+    }
     let front = loaded.front.as_ref()?;
     let title = non_empty(&front.title, "title", loaded, diags);
     let discussion = front
@@ -175,9 +178,15 @@ pub(crate) fn compile_lesson(
         summary_html: r.summary_html,
         summary_text: r.summary_text,
         checks: r.checks,
+        sources_html: r.sources_html.unwrap_or_default(),
         word_count: r.word_count,
     })
 }
+
+/// Every lesson names its own sources: its summary is published on its own.
+const MISSING_SOURCES: &str = "missing `sources` block: every lesson lists its own sources \
+    (the act and section, or the page and the date you checked it) in a fenced block \
+    ```` ```sources ```` with one list item per source; see courses/README.md";
 
 /// The trimmed value of a string key, with a diagnostic when it is empty.
 fn non_empty<T>(

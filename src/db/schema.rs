@@ -133,6 +133,7 @@ diesel::table! {
         content_hash -> Text,
         published_at -> Timestamp,
         active -> Bool,
+        translation_of -> Nullable<Text>,
     }
 }
 
@@ -169,6 +170,7 @@ diesel::table! {
         word_count -> Integer,
         active -> Bool,
         published_at -> Timestamp,
+        sources_html -> Text,
     }
 }
 

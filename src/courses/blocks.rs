@@ -71,6 +71,8 @@ pub(crate) fn add_sources(
         report
             .diags
             .push(report.source.diagnostic(block.fence_offset, message));
+        // The block is there, only wrong: do not also report it missing.
+        rendered.sources_html = Some(String::new());
         return;
     }
     let mut inner = Report {

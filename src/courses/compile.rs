@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::layout::{scan_course, Layout};
-use super::lint::longest_answer_warnings;
-use super::pairing::{check_translation, CourseFiles, ModuleFiles};
 use super::links::LinkContext;
+use super::lint::longest_answer_warnings;
 use super::meta::{load_course_toml, CourseMeta};
 use super::model::{CompiledCourse, CompiledModule, CourseKind, Diagnostic};
 use super::pages::{compile_lesson, compile_module_intro, load_module};
+use super::pairing::{check_translation, CourseFiles, ModuleFiles};
 use super::source::{hash_file, is_slug, list_dir, EntryKind, Fnv64};
 
 /// The result of compiling a folder of courses.
@@ -142,7 +142,9 @@ fn translation_problems(attempts: &[Attempt]) -> HashMap<usize, Diagnostic> {
                     ),
                     ..at.clone()
                 }),
-                Ok(orig) => check_translation(orig, &original.files, translation, &attempt.files, at),
+                Ok(orig) => {
+                    check_translation(orig, &original.files, translation, &attempt.files, at)
+                }
             },
         };
         if let Some(diag) = problem {

@@ -79,10 +79,19 @@ mod tests {
     fn only_a_strictly_longest_right_answer_counts() {
         let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(right_is_longest(&c(&["a", "bbb", "cc"]), 1));
-        assert!(!right_is_longest(&c(&["aaa", "bbb", "cc"]), 1), "a tie is not longest");
+        assert!(
+            !right_is_longest(&c(&["aaa", "bbb", "cc"]), 1),
+            "a tie is not longest"
+        );
         assert!(!right_is_longest(&c(&["aaaa", "bbb"]), 1));
-        assert!(!right_is_longest(&c(&["a"]), 3), "out of range is not longest");
-        assert!(right_is_longest(&c(&["ää", "a"]), 0), "characters, not bytes");
+        assert!(
+            !right_is_longest(&c(&["a"]), 3),
+            "out of range is not longest"
+        );
+        assert!(
+            right_is_longest(&c(&["ää", "a"]), 0),
+            "characters, not bytes"
+        );
         assert!(!right_is_longest(&c(&["ää", "abc"]), 0));
     }
 }

@@ -47,7 +47,10 @@ pub(crate) fn load_course_toml(dir: &Path, slug: &str, diags: &mut Vec<Diagnosti
     };
     let at = |v: &Spanned<String>| {
         let (line, column) = src.position(v.span().start);
-        (v.get_ref().clone(), Diagnostic::new(&src.path, line, column, ""))
+        (
+            v.get_ref().clone(),
+            Diagnostic::new(&src.path, line, column, ""),
+        )
     };
     file.refreshes_at = toml.refreshes.as_ref().map(at);
     file.translation_at = toml.translation_of.as_ref().map(at);

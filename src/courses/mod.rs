@@ -25,6 +25,8 @@ mod source;
 mod compile_tests;
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod pairing_tests;
 
 pub use compile::{compile_course, compile_dir, CompileOutput};
 pub use model::*;

@@ -185,8 +185,8 @@ pub(crate) fn compile_lesson(
 
 /// Every lesson names its own sources: its summary is published on its own.
 const MISSING_SOURCES: &str = "missing `sources` block: every lesson lists its own sources \
-    (the act and section, or the page and the date you checked it) in a fenced block \
-    ```` ```sources ```` with one list item per source; see courses/README.md";
+    (the act and section, or the page and the date you checked it) in a block that starts \
+    with the line ```sources, one list item per source; see courses/README.md";
 
 /// The trimmed value of a string key, with a diagnostic when it is empty.
 fn non_empty<T>(

@@ -95,7 +95,11 @@ pub(crate) fn check_translation(
             original.modules.len()
         )));
     }
-    let pairs = original.modules.iter().zip(&translation.modules).enumerate();
+    let pairs = original
+        .modules
+        .iter()
+        .zip(&translation.modules)
+        .enumerate();
     for (m, (orig, tr)) in pairs {
         let here = files.module(m).unwrap_or(&files.course_toml);
         let there = original_files.show(original_files.module(m));

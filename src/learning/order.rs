@@ -9,7 +9,13 @@ use crate::accounts::tokens::{derive_key, hmac};
 /// by a keyed hash (HMAC-SHA256 under a key derived from the server secret) of user, lesson,
 /// check and choice. Without the secret the order cannot be predicted; with it, it is the
 /// same on every server and every visit.
-pub fn choice_order(secret: &[u8], user_id: i64, lesson_id: i64, check: usize, n: usize) -> Vec<usize> {
+pub fn choice_order(
+    secret: &[u8],
+    user_id: i64,
+    lesson_id: i64,
+    check: usize,
+    n: usize,
+) -> Vec<usize> {
     let key = derive_key(secret, "choice-order");
     let mut keyed: Vec<(Vec<u8>, usize)> = (0..n)
         .map(|choice| {
@@ -35,26 +41,39 @@ mod tests {
             let mut sorted = order.clone();
             sorted.sort_unstable();
             assert_eq!(sorted, vec![0, 1, 2, 3]);
-            assert_eq!(order, choice_order(SECRET, user, 7, 0, 4), "stable for the trainee");
+            assert_eq!(
+                order,
+                choice_order(SECRET, user, 7, 0, 4),
+                "stable for the trainee"
+            );
         }
         assert!(choice_order(SECRET, 1, 1, 0, 0).is_empty());
     }
 
     #[test]
     fn trainees_checks_and_secrets_get_different_orders() {
-        let orders: HashSet<Vec<usize>> =
-            (1..40).map(|user| choice_order(SECRET, user, 7, 0, 4)).collect();
-        assert!(orders.len() > 5, "trainees see different orders: {orders:?}");
+        let orders: HashSet<Vec<usize>> = (1..40)
+            .map(|user| choice_order(SECRET, user, 7, 0, 4))
+            .collect();
+        assert!(
+            orders.len() > 5,
+            "trainees see different orders: {orders:?}"
+        );
         // The first choice shown is not always the same one.
         let firsts: HashSet<usize> = orders.iter().map(|o| o[0]).collect();
         assert_eq!(firsts.len(), 4, "each choice comes first for someone");
-        let per_check: HashSet<Vec<usize>> =
-            (0..20).map(|check| choice_order(SECRET, 1, 7, check, 4)).collect();
+        let per_check: HashSet<Vec<usize>> = (0..20)
+            .map(|check| choice_order(SECRET, 1, 7, check, 4))
+            .collect();
         assert!(per_check.len() > 3, "one trainee's checks differ too");
-        let other_secret: Vec<Vec<usize>> =
-            (1..20).map(|u| choice_order(b"another", u, 7, 0, 4)).collect();
+        let other_secret: Vec<Vec<usize>> = (1..20)
+            .map(|u| choice_order(b"another", u, 7, 0, 4))
+            .collect();
         let this_secret: Vec<Vec<usize>> =
             (1..20).map(|u| choice_order(SECRET, u, 7, 0, 4)).collect();
-        assert_ne!(other_secret, this_secret, "the order depends on the server secret");
+        assert_ne!(
+            other_secret, this_secret,
+            "the order depends on the server secret"
+        );
     }
 }

@@ -41,7 +41,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Serialize)]
 pub struct Counterpart {
     pub language: String,
-    pub url: String,
+    pub course_slug: String,
+    pub lesson_slug: String,
     pub title: String,
 }
 
@@ -250,7 +251,8 @@ pub fn counterparts(conn: &mut AnyConnection, entry: &Entry) -> AppResult<Vec<Co
         .map(to_entry)
         .map(|e| Counterpart {
             language: e.language,
-            url: e.url,
+            course_slug: e.course_slug,
+            lesson_slug: e.lesson_slug,
             title: e.title,
         })
         .collect())

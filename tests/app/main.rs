@@ -6,6 +6,7 @@ mod accounts;
 mod browser;
 mod cohorts;
 mod content;
+mod content_pages;
 mod course_snapshots;
 mod courses;
 mod demo_scale;

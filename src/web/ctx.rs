@@ -3,6 +3,7 @@
 
 use super::csrf;
 use super::frame::RequestInfo;
+use super::notice::{self, Notice};
 use crate::accounts::Principal;
 use crate::i18n::Lang;
 use crate::{AppError, AppResult, AppState};
@@ -22,7 +23,7 @@ pub struct Ctx {
     pub request_id: String,
     pub path: String,
     /// The one-time notice of the action before the redirect ([`super::notice`]).
-    pub notice: Option<super::notice::Notice>,
+    pub notice: Option<Notice>,
 }
 
 impl FromRequest for Ctx {
@@ -52,7 +53,7 @@ impl Ctx {
             principal: info.principal,
             request_id: info.request_id,
             path: req.path().to_string(),
-            notice: super::notice::Notice::of(req),
+            notice: Notice::of(req),
         })
     }
 
@@ -79,8 +80,30 @@ impl Ctx {
         c.insert("request_id", &self.request_id);
         c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
         c.insert("user", &self.principal);
-        c.insert("flash", &self.notice_text());
+        let notice = self
+            .notice
+            .as_ref()
+            .and_then(|n| n.text(self.state.templates.catalog(self.lang), self.lang));
+        c.insert("flash", &notice);
         c
+    }
+
+    /// 303 to `location`, where the page says what `key` (`notice.…`) says.
+    pub fn see_other_notice(&self, location: &str, key: &str) -> HttpResponse {
+        Notice {
+            key: key.to_string(),
+            n: None,
+        }
+        .see_other(location, self.state.config.secure_cookies)
+    }
+
+    /// Like [`Ctx::see_other_notice`], with `{n}` filled in (and `.one`/`.other` chosen).
+    pub fn see_other_notice_n(&self, location: &str, key: &str, n: i64) -> HttpResponse {
+        Notice {
+            key: key.to_string(),
+            n: Some(n),
+        }
+        .see_other(location, self.state.config.secure_cookies)
     }
 
     pub fn render(&self, template: &str, ctx: tera::Context) -> AppResult<HttpResponse> {
@@ -100,7 +123,9 @@ impl Ctx {
         let mut res = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(html);
-        self.clear_notice(&mut res);
+        if self.notice.is_some() {
+            notice::clear(&mut res, self.state.config.secure_cookies);
+        }
         Ok(res)
     }
 }

@@ -3,7 +3,7 @@
 //! content in a `role="alert"` region (announced by screen readers on load), then it is gone.
 //! Carried in a short-lived cookie; a forged value can only pick another `notice.` text.
 
-use super::ctx::Ctx;
+use crate::i18n::{Catalog, Lang};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse};
 
@@ -46,75 +46,48 @@ impl Notice {
     }
 }
 
-fn cookie(ctx: &Ctx, value: String) -> Cookie<'static> {
+fn cookie(secure: bool, value: String) -> Cookie<'static> {
     Cookie::build(COOKIE, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(ctx.state.config.secure_cookies)
+        .secure(secure)
         .max_age(CookieDuration::seconds(120))
         .finish()
 }
 
-impl Ctx {
-    /// 303 to `location`, where the page says what `key` (`notice.…`) says.
-    pub fn see_other_notice(&self, location: &str, key: &str) -> HttpResponse {
-        self.see_other_with(
-            location,
-            Notice {
-                key: key.to_string(),
-                n: None,
-            },
-        )
-    }
-
-    /// Like [`Ctx::see_other_notice`], with `{n}` filled in (and `.one`/`.other` chosen).
-    pub fn see_other_notice_n(&self, location: &str, key: &str, n: i64) -> HttpResponse {
-        self.see_other_with(
-            location,
-            Notice {
-                key: key.to_string(),
-                n: Some(n),
-            },
-        )
-    }
-
-    fn see_other_with(&self, location: &str, notice: Notice) -> HttpResponse {
-        let mut res = super::ctx::see_other(location);
-        let _ = res.add_cookie(&cookie(self, notice.encode()));
+impl Notice {
+    /// A 303 to `location` carrying this notice to the next page.
+    pub fn see_other(self, location: &str, secure: bool) -> HttpResponse {
+        let mut res = HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, location))
+            .finish();
+        let _ = res.add_cookie(&cookie(secure, self.encode()));
         res
     }
 
-    /// The text of the notice this request carries, in the page's language.
-    pub fn notice_text(&self) -> Option<String> {
-        let notice = self.notice.as_ref()?;
-        let catalog = self.state.templates.catalog(self.lang);
-        let key = match notice.n {
-            Some(1) if catalog.strings.contains_key(&format!("{}.one", notice.key)) => {
-                format!("{}.one", notice.key)
+    /// The notice's text in a catalogue (`.one`/`.other` chosen by `n`); an unknown key shows
+    /// nothing rather than the key itself.
+    pub fn text(&self, catalog: &Catalog, lang: Lang) -> Option<String> {
+        let key = match self.n {
+            Some(1) if catalog.strings.contains_key(&format!("{}.one", self.key)) => {
+                format!("{}.one", self.key)
             }
-            Some(_)
-                if catalog
-                    .strings
-                    .contains_key(&format!("{}.other", notice.key)) =>
-            {
-                format!("{}.other", notice.key)
+            Some(_) if catalog.strings.contains_key(&format!("{}.other", self.key)) => {
+                format!("{}.other", self.key)
             }
-            _ => notice.key.clone(),
+            _ => self.key.clone(),
         };
-        // An unknown key shows nothing rather than the key itself.
         catalog.strings.contains_key(&key).then(|| {
-            let n = notice.n.map(|n| crate::i18n::format::integer(self.lang, n));
+            let n = self.n.map(|n| crate::i18n::format::integer(lang, n));
             catalog.format(&key, &[("n", n.as_deref().unwrap_or(""))])
         })
     }
+}
 
-    /// Clears the notice once a page has shown it.
-    pub fn clear_notice(&self, res: &mut HttpResponse) {
-        if self.notice.is_some() {
-            let _ = res.add_removal_cookie(&cookie(self, String::new()));
-        }
-    }
+/// Clears the notice once a page has shown it.
+pub fn clear(res: &mut HttpResponse, secure: bool) {
+    let _ = res.add_removal_cookie(&cookie(secure, String::new()));
 }
 
 #[cfg(test)]

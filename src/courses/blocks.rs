@@ -1,60 +1,105 @@
-//! The fenced blocks a lesson lifts out of its text: the `summary` (the knowledge-bank page),
-//! the `sources` (required: the lesson's own sources) and each `check` (a self-check in TOML).
+//! The fenced blocks a lesson lifts out of its text — the `summary` (the knowledge-bank page),
+//! the `sources` (required: the lesson's own sources) and each `check` (a self-check in TOML) —
+//! checked here, rendered by `lesson`; and where a cut-out text is in its file (`OffsetMap`,
+//! `Report`), so every problem is reported at its file, line and column.
 
 use pulldown_cmark::{Event, Parser, Tag};
 
 use super::frontmatter::{parse_toml, CheckToml};
-use super::lesson::{render, Block, Blocks, OffsetMap, Rendered, Report};
-use super::links::LinkContext;
 use super::markdown::options;
-use super::model::SelfCheck;
+use super::model::Diagnostic;
+use super::source::Source;
 
-pub(crate) fn add_summary(
-    rendered: &mut Rendered,
-    summaries: Vec<Block>,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) {
+/// Maps byte offsets of a text that was cut out of a file back to offsets in the file.
+#[derive(Debug, Clone)]
+pub(crate) enum OffsetMap {
+    /// Pieces of the text, each (offset in the text, offset in the file) where it begins.
+    Pieces(Vec<(usize, usize)>),
+    /// The whole text stands for one place in the file (a TOML string value).
+    Fixed(usize),
+}
+
+impl OffsetMap {
+    /// A text that is one contiguous piece of the file, starting at `file_offset`.
+    pub(crate) fn contiguous(file_offset: usize) -> OffsetMap {
+        OffsetMap::Pieces(vec![(0, file_offset)])
+    }
+
+    pub(crate) fn push(&mut self, text_offset: usize, file_offset: usize) {
+        if let OffsetMap::Pieces(pieces) = self {
+            pieces.push((text_offset, file_offset));
+        }
+    }
+
+    pub(crate) fn file_offset(&self, text_offset: usize) -> usize {
+        match self {
+            OffsetMap::Fixed(at) => *at,
+            OffsetMap::Pieces(pieces) => {
+                let i = pieces.partition_point(|&(t, _)| t <= text_offset);
+                match i.checked_sub(1).and_then(|i| pieces.get(i)) {
+                    Some(&(t, f)) => f + (text_offset - t),
+                    None => pieces.first().map_or(0, |&(_, f)| f),
+                }
+            }
+        }
+    }
+}
+
+/// Where diagnostics for one text go.
+pub(crate) struct Report<'a> {
+    pub(crate) source: &'a Source,
+    pub(crate) map: OffsetMap,
+    pub(crate) diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    pub(crate) fn at(&mut self, text_offset: usize, message: impl Into<String>) {
+        let offset = self.map.file_offset(text_offset);
+        self.diags.push(self.source.diagnostic(offset, message));
+    }
+}
+
+/// A lifted block: its text and where that text is in the file.
+pub(crate) struct Block {
+    pub(crate) text: String,
+    pub(crate) map: OffsetMap,
+    pub(crate) fence_offset: usize,
+}
+
+/// The `summary` block: at most one, not empty. The one to render, if any.
+pub(crate) fn pick_summary(summaries: Vec<Block>, report: &mut Report<'_>) -> Option<Block> {
     let mut summaries = summaries.into_iter();
-    let Some(summary) = summaries.next() else {
-        return;
-    };
+    let summary = summaries.next()?;
     for extra in summaries {
         let message = "a second `summary` block: a lesson has at most one summary";
         report
             .diags
             .push(report.source.diagnostic(extra.fence_offset, message));
     }
-    let markdown = summary.text.trim().to_string();
-    if markdown.is_empty() {
+    if summary.text.trim().is_empty() {
         let message = "the `summary` block is empty: write the condensed lesson in it";
         report
             .diags
             .push(report.source.diagnostic(summary.fence_offset, message));
-        return;
+        return None;
     }
-    let mut inner = Report {
-        source: report.source,
-        map: summary.map,
-        diags: &mut *report.diags,
-    };
-    let html = render(&summary.text, ctx, &mut inner, Blocks::Plain).html;
-    rendered.summary_text = Some(super::markdown::plain_text(&markdown));
-    rendered.summary_html = Some(html);
-    rendered.summary_markdown = Some(markdown);
+    Some(summary)
+}
+
+/// What a lesson's text has for sources.
+pub(crate) enum Sources {
+    Missing,
+    /// There, but wrong (reported).
+    Invalid,
+    Valid(Block),
 }
 
 /// The `sources` block: at most one, and a Markdown list with at least one item (each item
 /// one source: the act and section, or a page with the date it was checked).
-pub(crate) fn add_sources(
-    rendered: &mut Rendered,
-    blocks: Vec<Block>,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) {
+pub(crate) fn pick_sources(blocks: Vec<Block>, report: &mut Report<'_>) -> Sources {
     let mut blocks = blocks.into_iter();
     let Some(block) = blocks.next() else {
-        return;
+        return Sources::Missing;
     };
     for extra in blocks {
         let message = "a second `sources` block: list every source of the lesson in one block";
@@ -71,24 +116,28 @@ pub(crate) fn add_sources(
         report
             .diags
             .push(report.source.diagnostic(block.fence_offset, message));
-        // The block is there, only wrong: do not also report it missing.
-        rendered.sources_html = Some(String::new());
-        return;
+        return Sources::Invalid;
     }
-    let mut inner = Report {
-        source: report.source,
-        map: block.map,
-        diags: &mut *report.diags,
-    };
-    rendered.sources_html = Some(render(&block.text, ctx, &mut inner, Blocks::Plain).html);
+    Sources::Valid(block)
 }
 
-/// Parses and checks one `check` block; `None` (with diagnostics) when it is wrong.
-pub(crate) fn compile_check(
-    block: &Block,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) -> Option<SelfCheck> {
+/// A parsed `check` block before its explanation is rendered.
+pub(crate) struct CheckDraft {
+    /// False when a diagnostic was reported (the explanation is still rendered, so its
+    /// problems are reported too).
+    pub(crate) valid: bool,
+    pub(crate) line: usize,
+    pub(crate) question: String,
+    pub(crate) choices: Vec<String>,
+    pub(crate) correct: Vec<usize>,
+    pub(crate) explain: String,
+    /// Where the explanation's value starts in the file.
+    pub(crate) explain_offset: usize,
+}
+
+/// Parses and checks one `check` block; `None` (with a diagnostic) when its TOML cannot be
+/// read at all.
+pub(crate) fn parse_check(block: &Block, report: &mut Report<'_>) -> Option<CheckDraft> {
     let diag = |report: &mut Report<'_>, offset: usize, message: String| {
         let offset = block.map.file_offset(offset);
         report.diags.push(report.source.diagnostic(offset, message));
@@ -156,18 +205,14 @@ pub(crate) fn compile_check(
         let message = "check: 'explain' is empty: say why the answer is right".into();
         diag(report, check.explain.span().start, message);
     }
-    let mut inner = Report {
-        source: report.source,
-        map: OffsetMap::Fixed(block.map.file_offset(check.explain.span().start)),
-        diags: &mut *report.diags,
-    };
-    let explain_html = render(explain, ctx, &mut inner, Blocks::Plain).html;
     let (line, _) = report.source.position(block.fence_offset);
-    (report.diags.len() == before).then(|| SelfCheck {
+    Some(CheckDraft {
+        valid: report.diags.len() == before,
         line,
         question: check.question.get_ref().trim().to_string(),
         choices: choices.iter().map(|c| c.trim().to_string()).collect(),
         correct,
-        explain_html,
+        explain: explain.clone(),
+        explain_offset: block.map.file_offset(check.explain.span().start),
     })
 }

@@ -4,63 +4,13 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::blocks::{add_sources, add_summary, compile_check};
+use super::blocks::{parse_check, pick_sources, pick_summary, Block, OffsetMap, Report, Sources};
 use super::links::{resolve_image, resolve_link, LinkContext};
 use super::markdown::{
     assign_heading_ids, options, trusted_event, trusted_html, HtmlBudget, LimitNesting, PlainText,
     MAX_RAW_HTML_TAGS,
 };
-use super::model::{Diagnostic, SelfCheck, TocEntry};
-use super::source::Source;
-
-/// Maps byte offsets of a text that was cut out of a file back to offsets in the file.
-#[derive(Debug, Clone)]
-pub(crate) enum OffsetMap {
-    /// Pieces of the text, each (offset in the text, offset in the file) where it begins.
-    Pieces(Vec<(usize, usize)>),
-    /// The whole text stands for one place in the file (a TOML string value).
-    Fixed(usize),
-}
-
-impl OffsetMap {
-    /// A text that is one contiguous piece of the file, starting at `file_offset`.
-    pub(crate) fn contiguous(file_offset: usize) -> OffsetMap {
-        OffsetMap::Pieces(vec![(0, file_offset)])
-    }
-
-    pub(crate) fn push(&mut self, text_offset: usize, file_offset: usize) {
-        if let OffsetMap::Pieces(pieces) = self {
-            pieces.push((text_offset, file_offset));
-        }
-    }
-
-    pub(crate) fn file_offset(&self, text_offset: usize) -> usize {
-        match self {
-            OffsetMap::Fixed(at) => *at,
-            OffsetMap::Pieces(pieces) => {
-                let i = pieces.partition_point(|&(t, _)| t <= text_offset);
-                match i.checked_sub(1).and_then(|i| pieces.get(i)) {
-                    Some(&(t, f)) => f + (text_offset - t),
-                    None => pieces.first().map_or(0, |&(_, f)| f),
-                }
-            }
-        }
-    }
-}
-
-/// Where diagnostics for one text go.
-pub(crate) struct Report<'a> {
-    pub(crate) source: &'a Source,
-    pub(crate) map: OffsetMap,
-    pub(crate) diags: &'a mut Vec<Diagnostic>,
-}
-
-impl Report<'_> {
-    fn at(&mut self, text_offset: usize, message: impl Into<String>) {
-        let offset = self.map.file_offset(text_offset);
-        self.diags.push(self.source.diagnostic(offset, message));
-    }
-}
+use super::model::{SelfCheck, TocEntry};
 
 /// Which fenced blocks a text may contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,13 +48,6 @@ impl Kind {
             Kind::Sources => "sources",
         }
     }
-}
-
-/// A lifted block: its text and where that text is in the file.
-pub(crate) struct Block {
-    pub(crate) text: String,
-    pub(crate) map: OffsetMap,
-    pub(crate) fence_offset: usize,
 }
 
 /// A rendered text.
@@ -153,15 +96,66 @@ pub(crate) fn render(
         ..Rendered::default()
     };
     if blocks == Blocks::Lesson {
-        add_summary(&mut rendered, walk.summaries, ctx, report);
-        add_sources(&mut rendered, walk.sources, ctx, report);
+        if let Some(summary) = pick_summary(walk.summaries, report) {
+            let markdown = summary.text.trim().to_string();
+            let html = render_block(&summary.text, summary.map, ctx, report);
+            rendered.summary_text = Some(super::markdown::plain_text(&markdown));
+            rendered.summary_html = Some(html);
+            rendered.summary_markdown = Some(markdown);
+        }
+        rendered.sources_html = match pick_sources(walk.sources, report) {
+            Sources::Missing => None,
+            // There, only wrong (reported): not also reported missing.
+            Sources::Invalid => Some(String::new()),
+            Sources::Valid(block) => Some(render_block(&block.text, block.map, ctx, report)),
+        };
         rendered.checks = walk
             .checks
-            .into_iter()
-            .filter_map(|b| compile_check(&b, ctx, report))
+            .iter()
+            .filter_map(|b| compile_check(b, ctx, report))
             .collect();
     }
     rendered
+}
+
+/// Renders the Markdown of a lifted block (a summary, the sources, an explanation) as plain
+/// course text: its own blocks are ordinary code blocks.
+fn render_block(
+    text: &str,
+    map: OffsetMap,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+) -> String {
+    let mut inner = Report {
+        source: report.source,
+        map,
+        diags: &mut *report.diags,
+    };
+    render(text, ctx, &mut inner, Blocks::Plain).html
+}
+
+/// A `check` block as a self-check with its explanation rendered; `None` (with diagnostics)
+/// when anything in it is wrong.
+fn compile_check(
+    block: &Block,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+) -> Option<SelfCheck> {
+    let before = report.diags.len();
+    let draft = parse_check(block, report)?;
+    let explain_html = render_block(
+        &draft.explain,
+        OffsetMap::Fixed(draft.explain_offset),
+        ctx,
+        report,
+    );
+    (draft.valid && report.diags.len() == before).then_some(SelfCheck {
+        line: draft.line,
+        question: draft.question,
+        choices: draft.choices,
+        correct: draft.correct,
+        explain_html,
+    })
 }
 
 /// The state of one pass over the events of a text.

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
+use super::blocks::{OffsetMap, Report};
 use super::frontmatter::{parse_toml, split_front_matter, LessonFront, ModuleFront, Split};
 use super::layout::{LessonFile, ModuleDir};
-use super::lesson::{render, Blocks, OffsetMap, Report};
+use super::lesson::{render, Blocks};
 use super::links::LinkContext;
 use super::model::{CompiledLesson, CompiledModule, Diagnostic, Theme};
 use super::source::{read_source, Source};

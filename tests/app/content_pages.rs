@@ -220,6 +220,27 @@ async fn coordinators_choose_the_swedish_course_for_a_cohort() {
 }
 
 #[actix_web::test]
+async fn the_demo_world_has_a_swedish_cohort_open_for_applications() {
+    let app = TestApp::new();
+    publish_real_basic_courses(&app);
+    let first =
+        kirjaamo::demo::seed(&mut app.conn(), crate::support::PASSWORD, app.clock.now()).unwrap();
+    assert_eq!(
+        first.cohorts, 3,
+        "basic course, refresher, Swedish basic course"
+    );
+    let open = app.browser().await.get("/haku").await;
+    assert!(
+        open.body.contains(kirjaamo::demo::DEMO_SWEDISH_COHORT),
+        "{}",
+        open.body
+    );
+    let again =
+        kirjaamo::demo::seed(&mut app.conn(), crate::support::PASSWORD, app.clock.now()).unwrap();
+    assert_eq!(again.cohorts, 0, "idempotent");
+}
+
+#[actix_web::test]
 async fn completing_the_swedish_course_counts_for_the_network_and_the_refresher_rule() {
     let app = TestApp::new();
     publish_real_basic_courses(&app);

@@ -287,6 +287,19 @@ fn the_corrections_stay_corrected() {
         ] {
             assert!(!text.contains(wrong), "{}: still says “{wrong}”", c.slug);
         }
+        // Legal protection is strengthened, not "secured" (“turvaa … oikeusturvaa”).
+        for sentence in text
+            .split(['.', '!', '?'])
+            .filter(|s| s.contains("oikeusturva"))
+        {
+            assert!(
+                !sentence
+                    .split_whitespace()
+                    .any(|w| w.starts_with("turvaa") || w.starts_with("turvata")),
+                "{}: “turvaa … oikeusturvaa”: {sentence}",
+                c.slug
+            );
+        }
         // The old name of the client data repository only where the lesson says it is old.
         for old in [
             "asiakastiedon arkisto",

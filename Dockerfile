@@ -29,6 +29,9 @@ WORKDIR /app
 COPY --from=builder /src/target/release/kirjaamo /usr/local/bin/kirjaamo
 # Courses stay files, so authors can update them without a rebuild (mount over /app/courses).
 COPY courses /app/courses
+# Give at run time: KIRJAAMO_SECRET, KIRJAAMO_BASE_URL (the public https:// address; production
+# refuses to serve or send mail without it), KIRJAAMO_DATABASE_URL, and KIRJAAMO_TRUSTED_PROXIES
+# (the load balancer's addresses, so limits see the client's address).
 ENV KIRJAAMO_ENV=production \
     KIRJAAMO_BIND=0.0.0.0:8080 \
     KIRJAAMO_DATA_DIR=/data \

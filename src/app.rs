@@ -98,6 +98,15 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut actix_web::web::ServiceCon
                 .limit(web::frame::FORM_LIMIT)
                 .error_handler(|err, _req| AppError::invalid(format!("form: {err}")).into()),
         );
+        // A path that does not parse (a letter where an id goes) names no page: the normal 404
+        // page; a query that does not parse is bad input (400), never actix's plain text.
+        cfg.app_data(
+            actix_web::web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
+        );
+        cfg.app_data(
+            actix_web::web::QueryConfig::default()
+                .error_handler(|err, _req| AppError::invalid(format!("form: {err}")).into()),
+        );
         let mut table = web::routes::RouteTable::default();
         web::routes::register(&mut table);
         table.apply(cfg);
@@ -161,6 +170,31 @@ fn watch_courses(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Hourly: forgets rate-limit windows, sign-in failures and idempotency keys long past (each
+/// a plain DELETE, harmless on every server at once).
+fn housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let s = state.clone();
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = s.pool.get()?;
+                let now = s.clock.now();
+                Ok(crate::accounts::rate_limit::prune(&mut conn, now)?
+                    + crate::accounts::throttle::prune(&mut conn, now)?
+                    + crate::db::idempotency::prune(&mut conn, now)?)
+            })
+            .await;
+            match done {
+                Ok(Ok(n)) => tracing::debug!(rows = n, "old counters and keys forgotten"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping panicked"),
+            }
+        }
+    })
+}
+
 /// Waits for SIGTERM or SIGINT (Ctrl-C); says which.
 async fn stop_signal() -> &'static str {
     #[cfg(unix)]
@@ -212,6 +246,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
         clock: state.clock.clone(),
     }
     .spawn(std::time::Duration::from_secs(3600));
+    let housekeeping = housekeeping(state.clone());
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -245,6 +280,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     worker.abort();
     digests.abort();
     lapse_check.abort();
+    housekeeping.abort();
     if let Some(w) = watcher {
         w.abort();
     }

@@ -38,9 +38,39 @@ pub struct Config {
     /// On SIGTERM, how long `/readyz` answers 503 while requests are still served, before the
     /// server stops accepting connections (then in-flight requests get 20 s to finish).
     pub drain_secs: u64,
+    /// Whether `KIRJAAMO_BASE_URL` was given (else it is made from the bind address).
+    pub base_url_given: bool,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client
+    /// (`KIRJAAMO_TRUSTED_PROXIES`); from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<crate::net::IpRange>,
+    /// A request body must arrive within this many seconds (a client trickling its body is cut
+    /// off, as one trickling its headers is).
+    pub body_timeout_secs: u64,
 }
 
 pub const DEFAULT_DEMO_PASSWORD: &str = "kirjaamo-demo-2026";
+/// How long a request body may take to arrive (a 1 MiB form on a slow mobile link fits).
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+
+/// Whether a URL's host is this machine only (localhost, 127.0.0.0/8, ::1, 0.0.0.0).
+pub fn is_loopback_url(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match u.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        None => true,
+    }
+}
 
 impl Config {
     /// Reads the environment (and `.env` when present).
@@ -82,7 +112,19 @@ impl Config {
                 .context("KIRJAAMO_DRAIN_SECS must be a number of seconds")?,
             None => 5,
         };
+        let trusted_proxies = match var("KIRJAAMO_TRUSTED_PROXIES") {
+            Some(list) => crate::net::parse_ranges(&list).map_err(|bad| {
+                anyhow::anyhow!(
+                    "KIRJAAMO_TRUSTED_PROXIES: {bad:?} is not an address or a CIDR range \
+                     (e.g. 10.0.0.5, 10.0.0.0/8, 2001:db8::/32)"
+                )
+            })?,
+            None => Vec::new(),
+        };
         Ok(Config {
+            base_url_given: var("KIRJAAMO_BASE_URL").is_some(),
+            trusted_proxies,
+            body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
             secure_cookies: base_url.starts_with("https://"),
             env,
             bind,
@@ -121,7 +163,34 @@ impl Config {
             secure_cookies: false,
             mail_worker_interval_secs: 5,
             drain_secs: 0,
+            base_url_given: true,
+            trusted_proxies: Vec::new(),
+            body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
         }
+    }
+
+    /// For commands that queue e-mail: in production the links must point at the public
+    /// address, so `KIRJAAMO_BASE_URL` must be given and must not be a loopback address.
+    /// The error is the message to show.
+    pub fn check_mail_links(&self) -> Result<(), String> {
+        if self.env != Environment::Production {
+            return Ok(());
+        }
+        if !self.base_url_given {
+            return Err(format!(
+                "KIRJAAMO_BASE_URL is required when KIRJAAMO_ENV=production: e-mailed links \
+                 would point at {} (set it to the public address, e.g. https://kirjaamo.example.fi)",
+                self.base_url
+            ));
+        }
+        if is_loopback_url(&self.base_url) {
+            return Err(format!(
+                "KIRJAAMO_BASE_URL is {}, a loopback address nobody else can open: in \
+                 production e-mailed links need the public address (e.g. https://kirjaamo.example.fi)",
+                self.base_url
+            ));
+        }
+        Ok(())
     }
 
     pub fn mail_dir(&self) -> PathBuf {
@@ -168,6 +237,39 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_addresses_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "https://LOCALHOST",
+            "http://app.localhost",
+            "http://[::1]:8080",
+            "http://0.0.0.0:8080",
+            "http://127.3.4.5",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in ["https://kirjaamo.example.fi", "http://10.0.0.5:8080"] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn production_mail_needs_the_public_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Config::for_data_dir(dir.path(), None);
+        c.base_url = "http://127.0.0.1:8080".into();
+        assert!(c.check_mail_links().is_ok(), "development accepts anything");
+        c.env = Environment::Production;
+        assert!(c.check_mail_links().unwrap_err().contains("loopback"));
+        c.base_url_given = false;
+        assert!(c.check_mail_links().unwrap_err().contains("required"));
+        c.base_url_given = true;
+        c.base_url = "https://kirjaamo.example.fi".into();
+        assert!(c.check_mail_links().is_ok());
+    }
 
     #[test]
     fn generated_secret_is_private_and_stable() {

@@ -33,6 +33,13 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // PostgreSQL cannot store a NUL in text: bad input a form let through, not a fault.
+            diesel::result::Error::DatabaseError(_, ref info)
+                if info.message().contains("invalid byte sequence")
+                    && info.message().contains("0x00") =>
+            {
+                AppError::invalid("errors.odd_bytes")
+            }
             other => AppError::Internal(other.into()),
         }
     }

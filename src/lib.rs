@@ -1,7 +1,8 @@
 //! Kirjaamo: a closed learning platform for client-documentation training in Finnish social welfare.
 //!
 //! The crate map (see ARCHITECTURE.md for the walkthroughs):
-//! - [`config`], [`clock`], [`error`]: the settings, the time rules see, the error types.
+//! - [`config`], [`clock`], [`error`]: the settings, the time rules see, the error types;
+//!   [`net`]: client addresses behind trusted proxies.
 //! - [`db`]: one connection type over SQLite and PostgreSQL, the pool, migrations, the schema.
 //! - Contexts, free of HTTP: [`accounts`], [`network`], [`courses`], [`mail`].
 //! - [`web`]: the only place that speaks HTTP; [`app`] wires state and routes together.
@@ -21,6 +22,7 @@ pub mod i18n;
 pub mod knowledge_bank;
 pub mod learning;
 pub mod mail;
+pub mod net;
 pub mod network;
 pub mod spreadsheet;
 pub mod surveys;

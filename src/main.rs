@@ -57,6 +57,12 @@ enum Command {
         #[command(subcommand)]
         command: NetworkCommand,
     },
+    /// Write a consistent copy of the SQLite database to FILE, also while the server runs
+    /// (never overwrites a file). On PostgreSQL, use pg_dump.
+    Backup { file: std::path::PathBuf },
+    /// Put a backup made by `backup` in place of the SQLite database, with every server
+    /// stopped; the replaced database is kept beside it. On PostgreSQL, use pg_restore.
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -135,8 +141,44 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Refused before anything is done (bad setting, a file that must not be touched).
+const REFUSED: u8 = 2;
+
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let config = Config::from_env()?;
+    // Commands that queue e-mail put the public address in its links.
+    let queues_mail = matches!(
+        cli.command,
+        None | Some(Command::Serve { .. })
+            | Some(Command::Demo { .. })
+            | Some(Command::Network {
+                command: NetworkCommand::CheckLapsed { dry_run: false, .. }
+            })
+            | Some(Command::Outbox {
+                command: OutboxCommand::Retry { .. }
+            })
+    );
+    if queues_mail {
+        if let Err(why) = config.check_mail_links() {
+            eprintln!("kirjaamo: {why}");
+            return Ok(std::process::ExitCode::from(REFUSED));
+        }
+    }
+    use kirjaamo::db::backup;
+    match &cli.command {
+        Some(Command::Backup { file }) => {
+            return Ok(refusable(
+                backup::backup(&config.database_url, file).map(|r| r.to_string()),
+            ))
+        }
+        Some(Command::Restore { file }) => {
+            let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
+            return Ok(refusable(
+                backup::restore(&config.database_url, file, &stamp).map(|r| r.to_string()),
+            ));
+        }
+        _ => {}
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -155,6 +197,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     }) {
         Command::Serve { watch_courses } => {
             let config = config.clone();
+            // Held while serving: `restore` refuses to replace the database under us.
+            let _serving = kirjaamo::db::backup::server_lock(&config.database_url)?;
             actix_web::rt::System::new().block_on(async move {
                 let transport = Transport::from_config(&config)?;
                 let state = AppState::build(config, Clock::System, transport)?;
@@ -324,6 +368,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 ),
             }
         }
+        Command::Backup { .. } | Command::Restore { .. } => {}
         Command::Outbox { command } => {
             let state = state()?;
             match command {
@@ -356,6 +401,25 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Prints what was done, or why it was refused (exit 2) or failed.
+fn refusable(result: Result<String, kirjaamo::db::backup::OpError>) -> std::process::ExitCode {
+    use kirjaamo::db::backup::OpError;
+    match result {
+        Ok(done) => {
+            println!("{done}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(OpError::Refused(why)) => {
+            eprintln!("kirjaamo: {why}");
+            std::process::ExitCode::from(REFUSED)
+        }
+        Err(OpError::Failed(e)) => {
+            eprintln!("kirjaamo: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 fn parse_role(conn: &mut kirjaamo::db::AnyConnection, spec: &str) -> anyhow::Result<Option<Role>> {

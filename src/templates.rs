@@ -86,6 +86,14 @@ impl Templates {
             ] {
                 tera.register_filter(name, Formatted { lang, kind });
             }
+            // A fresh idempotency key per rendered creating form (`partials_idempotency.html`).
+            tera.register_function("idempotency_key", |_: &HashMap<String, Value>| {
+                use base64::Engine;
+                Ok(Value::String(
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .encode(rand::random::<[u8; 18]>()),
+                ))
+            });
             tera.register_function(
                 "asset",
                 AssetUrl {

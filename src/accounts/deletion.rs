@@ -8,8 +8,8 @@
 //!   refresher cases and lapse warnings, lesson progress, enrolments with their status history,
 //!   completions with their certificates (the public verification page then answers "not
 //!   found"), applications made with their address or linked to them, discussion follows, read
-//!   markers, e-mail settings and digest items, and the rate-limit counters keyed by their
-//!   address or id;
+//!   markers, e-mail settings and digest items, and the sign-in and rate-limit counters keyed by
+//!   their address or id;
 //! - **trainings held are deleted**, not kept unlinked: a row names the organisation and the day,
 //!   which in a small county identifies the expert as surely as a name, and its notes are free
 //!   text written by them. The registry's reach figures are computed from current rows, so the
@@ -125,16 +125,13 @@ pub fn delete_account_in(
         "DELETE FROM outbox_messages WHERE lower(recipient_email) = ? AND status <> 'sent'",
         "UPDATE outbox_messages SET recipient_email = '', recipient_name = '', subject = '', \
          body_text = '', body_html = '' WHERE lower(recipient_email) = ?",
-        "DELETE FROM rate_limits WHERE bucket = 'login-account:' || ?",
     ] {
         diesel::sql_query(portable_sql(c, sql))
             .bind::<Text, _>(&email)
             .execute(c)?;
     }
 
-    diesel::sql_query(portable_sql(c, "DELETE FROM rate_limits WHERE bucket = ?"))
-        .bind::<Text, _>(format!("delete-account:{user_id}"))
-        .execute(c)?;
+    super::sign_in::forget_account(c, &email, user_id)?;
 
     let reason = match by {
         DeletedBy::Themselves => "self".to_string(),

@@ -4,11 +4,14 @@
 
 pub mod audit;
 pub mod deletion;
+pub mod device;
 pub mod model;
 pub mod password;
 pub mod policy;
 pub mod rate_limit;
 pub mod session;
+pub mod sign_in;
+pub mod throttle;
 pub mod tokens;
 
 use crate::db::schema::{account_tokens, outbox_messages, role_assignments, users};
@@ -21,6 +24,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 pub use model::User;
 pub use policy::{Principal, Role};
+pub use sign_in::{login, LoginOutcome};
 
 /// How long a password-reset link works.
 pub const RESET_TTL_MINUTES: i64 = 60;
@@ -234,82 +238,61 @@ pub fn principal_for(
     }))
 }
 
-#[derive(Debug)]
-pub enum LoginOutcome {
-    SignedIn(User),
-    /// Unknown address, wrong password or inactive account: one answer for all.
-    Invalid,
-    RateLimited,
-}
-
-/// Checks a password, counting attempts per address and per account. Slow on purpose
-/// (argon2id): call it off the async executor.
-pub fn login(
-    conn: &mut AnyConnection,
-    email: &str,
-    password: &str,
-    client_ip: &str,
-    now: NaiveDateTime,
-) -> AppResult<LoginOutcome> {
-    let email = email.trim().to_lowercase();
-    let ip_bucket = format!("login-ip:{client_ip}");
-    let account_bucket = format!("login-account:{email}");
-    if !rate_limit::hit(conn, &ip_bucket, rate_limit::LOGIN_PER_ADDRESS, now)?
-        || rate_limit::exceeded(conn, &account_bucket, rate_limit::LOGIN_PER_ACCOUNT, now)?
-    {
-        return Ok(LoginOutcome::RateLimited);
-    }
-    let user = model::find_by_email(conn, &email)?;
-    let stored = user
-        .as_ref()
-        .and_then(|u| u.password_hash.as_deref())
-        .unwrap_or_else(|| password::dummy_hash());
-    let matches = password::verify(password, stored);
-    match user {
-        Some(u) if matches && u.active && u.password_hash.is_some() => {
-            diesel::update(users::table.find(u.id))
-                .set(users::last_login_at.eq(now))
-                .execute(conn)?;
-            Ok(LoginOutcome::SignedIn(u))
-        }
-        _ => {
-            rate_limit::hit(conn, &account_bucket, rate_limit::LOGIN_PER_ACCOUNT, now)?;
-            Ok(LoginOutcome::Invalid)
-        }
-    }
-}
-
 /// Ends every session of the user (on every server).
 pub fn logout(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> AppResult<()> {
     Ok(model::revoke_sessions(conn, user_id, now)?)
 }
 
-/// Sets a new password after checking the current one; ends all other sessions.
+/// What a password change came to.
+#[derive(Debug)]
+pub enum PasswordChange {
+    Changed(User),
+    /// Too many wrong current passwords: try again at `until`.
+    Held {
+        until: NaiveDateTime,
+    },
+}
+
+/// Sets a new password after checking the current one (throttled as a sign-in is, from the
+/// client `address`); ends all other sessions and spends every unused reset or invitation link,
+/// so a link mailed before the change no longer sets a password.
 pub fn change_password(
     conn: &mut AnyConnection,
     user_id: i64,
     current: &str,
     new: &str,
+    address: &str,
     now: NaiveDateTime,
-) -> AppResult<User> {
+) -> AppResult<PasswordChange> {
     password::validate(new).map_err(AppError::invalid)?;
-    let user = model::find(conn, user_id)?;
-    if !user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify(current, h))
-    {
-        return Err(AppError::invalid("account.current_password_wrong"));
+    match sign_in::confirm_password(conn, user_id, current, address, now)? {
+        sign_in::Confirmed::Yes => {}
+        sign_in::Confirmed::WrongPassword => {
+            return Err(AppError::invalid("account.current_password_wrong"))
+        }
+        sign_in::Confirmed::Held { until } => return Ok(PasswordChange::Held { until }),
     }
     let hash = password::hash(new)?;
     write_tx(conn, |c| {
         diesel::update(users::table.find(user_id))
             .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
             .execute(c)?;
+        spend_links(c, user_id, now)?;
         model::revoke_sessions(c, user_id, now)?;
         Ok::<_, AppError>(())
     })?;
-    Ok(model::find(conn, user_id)?)
+    Ok(PasswordChange::Changed(model::find(conn, user_id)?))
+}
+
+/// Marks every unused link token of the user used (the password was set another way).
+fn spend_links(c: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user_id))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(now))
+    .execute(c)
 }
 
 pub fn set_language(
@@ -420,13 +403,7 @@ pub fn use_account_token(
         let Some((user_id, _)) = check_account_token(c, token, now)? else {
             return Err(AppError::invalid("reset.link_invalid"));
         };
-        diesel::update(
-            account_tokens::table
-                .filter(account_tokens::user_id.eq(user_id))
-                .filter(account_tokens::used_at.is_null()),
-        )
-        .set(account_tokens::used_at.eq(now))
-        .execute(c)?;
+        spend_links(c, user_id, now)?;
         diesel::update(users::table.find(user_id))
             .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
             .execute(c)?;

@@ -19,26 +19,91 @@ pub struct Limit {
     pub window_minutes: i64,
 }
 
-pub const LOGIN_PER_ADDRESS: Limit = Limit {
-    max: 30,
+/// Wrong passwords (at sign-in and on the forms that ask for the current one) from one
+/// address. Only failures count, and a browser with a device cookie for the account is not held
+/// by it: a limit no shared office ever meets, which only a guessing machine reaches.
+pub const PASSWORD_FAILURES_PER_ADDRESS: Limit = Limit {
+    max: 500,
     window_minutes: 15,
 };
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
-    max: 10,
-    window_minutes: 15,
+/// Reset links asked for one address (the target: its owner's inbox).
+pub const RESET_PER_EMAIL: Limit = Limit {
+    max: 5,
+    window_minutes: 60,
 };
+/// Reset links asked from one client address, whatever the target: only mass abuse meets it.
 pub const RESET_PER_ADDRESS: Limit = Limit {
-    max: 10,
+    max: 300,
+    window_minutes: 60,
+};
+/// Applications for one e-mail address (each sends it a confirmation mail).
+pub const APPLY_PER_EMAIL: Limit = Limit {
+    max: 5,
+    window_minutes: 60,
+};
+/// Applications from one client address: a municipality's whole staff applying after an
+/// announcement stays far below it.
+pub const APPLY_PER_ADDRESS: Limit = Limit {
+    max: 300,
+    window_minutes: 60,
+};
+/// Feedback messages from one sender (a signed-in user, else one browser); each e-mails every
+/// admin.
+pub const FEEDBACK_PER_SENDER: Limit = Limit {
+    max: 5,
+    window_minutes: 60,
+};
+/// Feedback messages from one client address, whoever sends them.
+pub const FEEDBACK_PER_ADDRESS: Limit = Limit {
+    max: 30,
     window_minutes: 60,
 };
 
-/// Applications sent from one address (the form is open to everyone and sends e-mail).
-pub const APPLY_PER_ADDRESS: Limit = Limit {
-    max: 10,
-    window_minutes: 60,
-};
-/// Wrong passwords on the account-deletion form, per account (as at sign-in).
-pub const DELETE_PER_ACCOUNT: Limit = LOGIN_PER_ACCOUNT;
+/// A target such as an e-mail address as it appears in a bucket name: hashed, so the counters
+/// hold no addresses.
+pub fn hashed(value: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(value.trim().to_lowercase().as_bytes())[..16])
+}
+
+/// When the window that `now` falls in ends: a limit reached now is lifted then.
+pub fn window_end(now: NaiveDateTime, limit: Limit) -> NaiveDateTime {
+    window_start(now, limit) + Duration::minutes(limit.window_minutes.max(1))
+}
+
+/// When the first of these buckets already over its limit opens again (None: all are within
+/// their limits); counts nothing.
+pub fn held_until(
+    conn: &mut AnyConnection,
+    buckets: &[(&str, Limit)],
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    let mut until: Option<NaiveDateTime> = None;
+    for (bucket, limit) in buckets {
+        if exceeded(conn, bucket, *limit, now)? {
+            let end = window_end(now, *limit);
+            until = Some(until.map_or(end, |u| u.max(end)));
+        }
+    }
+    Ok(until)
+}
+
+/// Counts one hit on each bucket and tells when the first one over its limit opens again (None:
+/// every bucket is within its limit). Every bucket counts the hit even when one is over.
+pub fn hit_all(
+    conn: &mut AnyConnection,
+    buckets: &[(&str, Limit)],
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    let mut until: Option<NaiveDateTime> = None;
+    for (bucket, limit) in buckets {
+        if !hit(conn, bucket, *limit, now)? {
+            let end = window_end(now, *limit);
+            until = Some(until.map_or(end, |u| u.max(end)));
+        }
+    }
+    Ok(until)
+}
 
 fn window_start(now: NaiveDateTime, limit: Limit) -> NaiveDateTime {
     let minutes = now.and_utc().timestamp() / 60;

@@ -63,6 +63,21 @@ pub fn find_application(conn: &mut AnyConnection, id: i64) -> AppResult<Applicat
         .first(conn)?)
 }
 
+/// The application a signed link was made for: 404 when it is gone, or when its id now belongs
+/// to a later application (SQLite may reuse the id of a deleted row).
+pub fn find_linked(conn: &mut AnyConnection, link: (i64, i64)) -> AppResult<Application> {
+    let app = find_application(conn, link.0)?;
+    if stamp(app.created_at) == link.1 {
+        Ok(app)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn stamp(created_at: NaiveDateTime) -> i64 {
+    created_at.and_utc().timestamp_micros()
+}
+
 /// The application form as submitted.
 #[derive(Debug, Clone, Default)]
 pub struct ApplicationForm {
@@ -175,33 +190,36 @@ pub fn validate(
     Ok(errors)
 }
 
+/// A signed link to an application, naming it by id and creation time (see [`find_linked`]).
 fn signed_link(
     msg: &Messaging<'_>,
     path: &str,
     purpose: &str,
-    id: i64,
+    app: (i64, NaiveDateTime),
     until: NaiveDateTime,
 ) -> String {
     let token = tokens::sign(
         msg.secret,
         purpose,
-        &format!("application:{id}"),
+        &format!("application:{}:{}", app.0, stamp(app.1)),
         until.and_utc().timestamp(),
     );
     format!("{}/{path}/{token}", msg.base_url)
 }
 
-/// Reads an application id from a signed link token.
+/// Reads an application's id and creation stamp from a signed link token; open the application
+/// with [`find_linked`].
 pub fn application_from_token(
     secret: &[u8],
     purpose: &str,
     token: &str,
     now: NaiveDateTime,
-) -> Result<i64, tokens::SignedError> {
+) -> Result<(i64, i64), tokens::SignedError> {
     let payload = tokens::verify_signed(secret, purpose, token, now.and_utc().timestamp())?;
     payload
         .strip_prefix("application:")
-        .and_then(|id| id.parse().ok())
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(id, stamp)| Some((id.parse().ok()?, stamp.parse().ok()?)))
         .ok_or(tokens::SignedError::Malformed)
 }
 
@@ -254,7 +272,7 @@ pub fn apply(
             return Ok(id);
         }
         let other = f.organisation_other.trim();
-        let id: i64 = diesel::insert_into(applications::table)
+        let (id, created_at): (i64, NaiveDateTime) = diesel::insert_into(applications::table)
             .values((
                 applications::cohort_id.eq(cohort.id),
                 applications::name.eq(accounts::clean_name(&f.name)?),
@@ -270,7 +288,7 @@ pub fn apply(
                 applications::decision.eq("pending"),
                 applications::created_at.eq(now),
             ))
-            .returning(applications::id)
+            .returning((applications::id, applications::created_at))
             .get_result(c)?;
         let mut ctx = cohort_context(c, cohort)?;
         ctx.insert("name", f.name.trim());
@@ -280,7 +298,7 @@ pub fn apply(
                 msg,
                 "vahvista",
                 CONFIRM_PURPOSE,
-                id,
+                (id, created_at),
                 now + Duration::days(CONFIRM_DAYS),
             ),
         );
@@ -329,7 +347,7 @@ pub fn confirm(
                     msg,
                     "esihenkilo",
                     MANAGER_PURPOSE,
-                    id,
+                    (id, app.created_at),
                     now + Duration::days(MANAGER_DAYS),
                 ),
             );

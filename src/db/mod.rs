@@ -2,9 +2,12 @@
 //! migrations, and the few things that differ between the two engines. Anything
 //! backend-specific stays in this folder.
 
+pub mod backup;
+pub mod idempotency;
 pub mod schema;
 pub mod schema_discussions;
 pub mod schema_surveys;
+pub mod schema_trust;
 pub mod search;
 
 use anyhow::Context;
@@ -174,12 +177,19 @@ pub fn migrate(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
 
 /// Runs `f` in a transaction that takes the write lock at once. On SQLite this is
 /// `BEGIN IMMEDIATE`, so a read-then-write never fails half-way with "database is locked";
-/// on PostgreSQL an ordinary transaction. Rolls back on error.
+/// on PostgreSQL an ordinary transaction. Rolls back on error. Inside a transaction already
+/// (a caller that must commit more with it, e.g. an idempotency key) it is a savepoint.
 pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let depth =
+        <AnyConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?;
+    if depth.is_some() {
+        return conn.transaction(f);
+    }
     match conn {
         AnyConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?

@@ -190,7 +190,12 @@ fn digest_one(
     if count == 0 {
         return Ok(false);
     }
-    let token = unsubscribe_token(msg.secret, Unsubscribe::All { user_id }, now);
+    let token = unsubscribe_token(
+        msg.secret,
+        Unsubscribe::All { user_id },
+        super::notify::stamp_for(tx, user_id)?,
+        now,
+    );
     let mut c = tera::Context::new();
     c.insert("name", &p.name);
     c.insert("count", &count);

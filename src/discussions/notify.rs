@@ -111,15 +111,33 @@ impl Unsubscribe {
     }
 }
 
-pub fn unsubscribe_token(secret: &[u8], target: Unsubscribe, now: NaiveDateTime) -> String {
+/// A link that carries out `target`. It names the account by id and creation stamp
+/// ([`crate::accounts::sign_in::stamp`]): an account that is deleted and whose id a new account
+/// is given later is not the one the link was made for.
+pub fn unsubscribe_token(
+    secret: &[u8],
+    target: Unsubscribe,
+    stamp: i64,
+    now: NaiveDateTime,
+) -> String {
     let expires = (now + chrono::Duration::days(UNSUBSCRIBE_DAYS))
         .and_utc()
         .timestamp();
-    tokens::sign(secret, UNSUBSCRIBE_PURPOSE, &target.payload(), expires)
+    tokens::sign(
+        secret,
+        UNSUBSCRIBE_PURPOSE,
+        &format!("{}:{stamp}", target.payload()),
+        expires,
+    )
 }
 
-/// The target of a valid token, or None (forged, another purpose, expired).
-pub fn check_unsubscribe(secret: &[u8], token: &str, now: NaiveDateTime) -> Option<Unsubscribe> {
+/// The target and account stamp of a valid token, or None (forged, another purpose, expired).
+/// Check the stamp with [`still_theirs`] before acting.
+pub fn check_unsubscribe(
+    secret: &[u8],
+    token: &str,
+    now: NaiveDateTime,
+) -> Option<(Unsubscribe, i64)> {
     let payload = tokens::verify_signed(
         secret,
         UNSUBSCRIBE_PURPOSE,
@@ -127,7 +145,25 @@ pub fn check_unsubscribe(secret: &[u8], token: &str, now: NaiveDateTime) -> Opti
         now.and_utc().timestamp(),
     )
     .ok()?;
-    Unsubscribe::parse(&payload)
+    let (target, stamp) = payload.rsplit_once(':')?;
+    Some((Unsubscribe::parse(target)?, stamp.parse().ok()?))
+}
+
+/// Whether the account a link was made for still exists (and is not a new account that was
+/// given its id).
+pub fn still_theirs(conn: &mut AnyConnection, target: Unsubscribe, stamp: i64) -> AppResult<bool> {
+    let user_id = match target {
+        Unsubscribe::Thread { user_id, .. } | Unsubscribe::All { user_id } => user_id,
+    };
+    Ok(crate::accounts::sign_in::is_same_account(
+        conn, user_id, stamp,
+    )?)
+}
+
+/// The stamp of the account a link is made for (0 for an account that is gone: such a link
+/// never works).
+pub fn stamp_for(conn: &mut AnyConnection, user_id: i64) -> AppResult<i64> {
+    Ok(crate::accounts::sign_in::stamp_of(conn, user_id)?.unwrap_or(0))
 }
 
 /// What the confirmation page says: the thread's title (None for "all e-mail").
@@ -208,6 +244,7 @@ pub fn on_new_post(
                         thread_id: thread.id,
                         user_id,
                     },
+                    stamp_for(conn, user_id)?,
                     now,
                 );
                 c.insert(
@@ -262,20 +299,23 @@ mod tests {
             thread_id: 7,
             user_id: 3,
         };
-        let t = unsubscribe_token(secret, target, now);
-        assert_eq!(check_unsubscribe(secret, &t, now), Some(target));
+        let t = unsubscribe_token(secret, target, 1234, now);
+        assert_eq!(check_unsubscribe(secret, &t, now), Some((target, 1234)));
         assert_eq!(
             check_unsubscribe(b"another-secret-another-secret-xx", &t, now),
             None
         );
         let later = now + chrono::Duration::days(UNSUBSCRIBE_DAYS + 1);
         assert_eq!(check_unsubscribe(secret, &t, later), None);
-        let other = tokens::sign(secret, "manager-approval", "all:3", i64::MAX);
+        let other = tokens::sign(secret, "manager-approval", "all:3:1234", i64::MAX);
         assert_eq!(check_unsubscribe(secret, &other, now), None);
-        let all = unsubscribe_token(secret, Unsubscribe::All { user_id: 3 }, now);
+        // A link made before links named the account's creation is not accepted.
+        let old = tokens::sign(secret, UNSUBSCRIBE_PURPOSE, "all:3", i64::MAX);
+        assert_eq!(check_unsubscribe(secret, &old, now), None);
+        let all = unsubscribe_token(secret, Unsubscribe::All { user_id: 3 }, 99, now);
         assert_eq!(
             check_unsubscribe(secret, &all, now),
-            Some(Unsubscribe::All { user_id: 3 })
+            Some((Unsubscribe::All { user_id: 3 }, 99))
         );
     }
 

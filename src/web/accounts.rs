@@ -1,88 +1,16 @@
-//! Sign-in, sign-out, password reset and the account page.
+//! Password reset, the account page (password, language), downloading and deleting one's data.
+//! Signing in and out is in [`super::sign_in`].
 
-use super::ctx::{safe_next, see_other, Auth, Ctx};
+use super::ctx::{see_other, Auth, Ctx};
 use super::frame::session_cookie;
-use crate::accounts::{self, session, LoginOutcome};
+use super::{client, limits};
+use crate::accounts::{self, device, rate_limit, session, sign_in};
 use crate::i18n::Lang;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct NextQuery {
-    pub next: Option<String>,
-}
-
-pub async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
-    if ctx.principal.is_some() {
-        return Ok(see_other(&safe_next(q.next.as_deref())));
-    }
-    let mut c = tera::Context::new();
-    c.insert("next", &safe_next(q.next.as_deref()));
-    c.insert("email", "");
-    ctx.render("accounts/login.html", c)
-}
-
-#[derive(Deserialize)]
-pub struct LoginForm {
-    pub email: String,
-    pub password: String,
-    #[serde(default)]
-    pub next: String,
-}
-
-pub async fn login(
-    ctx: Ctx,
-    req: HttpRequest,
-    form: web::Form<LoginForm>,
-) -> AppResult<HttpResponse> {
-    let form = form.into_inner();
-    // The connection's own address: a forwarded header could be forged.
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let now = ctx.now();
-    let (email, password) = (form.email.clone(), form.password.clone());
-    let outcome = ctx
-        .state
-        .db(move |conn| accounts::login(conn, &email, &password, &ip, now))
-        .await?;
-    let mut c = tera::Context::new();
-    c.insert("next", &safe_next(Some(&form.next)));
-    c.insert("email", form.email.trim());
-    match outcome {
-        LoginOutcome::SignedIn(user) => {
-            let claims = session::Claims::new(user.id, user.session_version, now);
-            let token = session::issue(&claims, &ctx.state.config.secret)?;
-            let mut res = see_other(&safe_next(Some(&form.next)));
-            let _ = res.add_cookie(&session_cookie(&ctx.state, token));
-            Ok(res)
-        }
-        LoginOutcome::Invalid => {
-            c.insert("error", &ctx.t("login.invalid"));
-            ctx.render_status(StatusCode::UNAUTHORIZED, "accounts/login.html", c)
-        }
-        LoginOutcome::RateLimited => {
-            c.insert("error", &ctx.t("login.rate_limited"));
-            ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "accounts/login.html", c)
-        }
-    }
-}
-
-pub async fn logout(ctx: Ctx) -> AppResult<HttpResponse> {
-    if let Some(p) = &ctx.principal {
-        let (uid, now) = (p.user_id, ctx.now());
-        ctx.state
-            .db(move |conn| accounts::logout(conn, uid, now))
-            .await?;
-    }
-    let mut res = see_other("/");
-    let _ = res.add_removal_cookie(&session_cookie(&ctx.state, String::new()));
-    Ok(res)
-}
 
 pub async fn forgot_form(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.render("accounts/forgot.html", tera::Context::new())
@@ -98,33 +26,53 @@ pub async fn forgot(
     req: HttpRequest,
     form: web::Form<ForgotForm>,
 ) -> AppResult<HttpResponse> {
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let email = form.into_inner().email;
+    let mut c = tera::Context::new();
+    c.insert("email", email.trim());
+    if accounts::normalize_email(&email).is_err() {
+        c.insert("error", &ctx.t("form.email_invalid"));
+        return ctx.render_status(StatusCode::BAD_REQUEST, "accounts/forgot.html", c);
+    }
+    let address = client::address_key(&req, &ctx.state);
     let now = ctx.now();
     let templates = ctx.state.templates.clone();
     let base = ctx.state.config.base_url.clone();
-    let email = form.into_inner().email;
-    let allowed = ctx
+    let e2 = email.clone();
+    let held = ctx
         .state
         .db(move |conn| {
-            if !accounts::rate_limit::hit(
+            // Per inbox (its owner is not flooded) and, much higher, per client address. Both
+            // hold every address alike, so the answer reveals nobody's account.
+            let target = format!("reset-email:{}", rate_limit::hashed(&e2));
+            let source = format!("reset-ip:{address}");
+            let held = rate_limit::hit_all(
                 conn,
-                &format!("reset-ip:{ip}"),
-                accounts::rate_limit::RESET_PER_ADDRESS,
+                &[
+                    (target.as_str(), rate_limit::RESET_PER_EMAIL),
+                    (source.as_str(), rate_limit::RESET_PER_ADDRESS),
+                ],
                 now,
-            )? {
-                return Ok(false);
+            )?;
+            if held.is_none() {
+                accounts::request_password_reset(conn, &templates, &base, &e2, now)?;
             }
-            accounts::request_password_reset(conn, &templates, &base, &email, now)?;
-            Ok(true)
+            Ok(held)
         })
         .await?;
-    if !allowed {
-        return Err(AppError::TooManyRequests);
+    if let Some(until) = held {
+        c.insert(
+            "error",
+            &limits::retry_message(
+                &ctx.state.templates,
+                ctx.lang,
+                ctx.now(),
+                "limits.reset_held",
+                until,
+            ),
+        );
+        let res = ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "accounts/forgot.html", c)?;
+        return Ok(limits::retry_after(res, now, until));
     }
-    let mut c = tera::Context::new();
     // The same answer whether or not the address has an account.
     c.insert("sent", &true);
     ctx.render("accounts/forgot.html", c)
@@ -161,6 +109,7 @@ pub struct ResetForm {
 
 pub async fn reset(
     ctx: Ctx,
+    req: HttpRequest,
     token: web::Path<String>,
     form: web::Form<ResetForm>,
 ) -> AppResult<HttpResponse> {
@@ -180,11 +129,11 @@ pub async fn reset(
         .await
     {
         Ok(user) => {
-            // Signed in straight away: the link proved the address.
-            let claims = session::Claims::new(user.id, user.session_version, now);
-            let cookie = session::issue(&claims, &ctx.state.config.secret)?;
+            // Signed in straight away: the link proved the address (and this browser is now
+            // one the account signs in from).
             let mut res = see_other("/");
-            let _ = res.add_cookie(&session_cookie(&ctx.state, cookie));
+            let devices = req.cookie(device::COOKIE).map(|c| c.value().to_string());
+            super::sign_in::signed_in(&ctx, &mut res, &user, devices.as_deref())?;
             Ok(res)
         }
         Err(AppError::Invalid(key)) => {
@@ -217,7 +166,11 @@ pub struct PasswordForm {
     pub password_again: String,
 }
 
-pub async fn change_password(auth: Auth, form: web::Form<PasswordForm>) -> AppResult<HttpResponse> {
+pub async fn change_password(
+    auth: Auth,
+    req: HttpRequest,
+    form: web::Form<PasswordForm>,
+) -> AppResult<HttpResponse> {
     let ctx = &auth.0;
     let form = form.into_inner();
     let mut c = tera::Context::new();
@@ -226,18 +179,35 @@ pub async fn change_password(auth: Auth, form: web::Form<PasswordForm>) -> AppRe
         return account_page(ctx, StatusCode::BAD_REQUEST, c);
     }
     let (uid, now) = (auth.principal().user_id, ctx.now());
+    let address = client::address_key(&req, &ctx.state);
     match ctx
         .state
-        .db(move |conn| accounts::change_password(conn, uid, &form.current, &form.password, now))
+        .db(move |conn| {
+            accounts::change_password(conn, uid, &form.current, &form.password, &address, now)
+        })
         .await
     {
-        Ok(user) => {
+        Ok(accounts::PasswordChange::Changed(user)) => {
             // Every other session has ended; this one carries on with a fresh token.
             let claims = session::Claims::new(user.id, user.session_version, now);
             let token = session::issue(&claims, &ctx.state.config.secret)?;
             let mut res = see_other("/tili?salasana=vaihdettu");
             let _ = res.add_cookie(&session_cookie(&ctx.state, token));
             Ok(res)
+        }
+        Ok(accounts::PasswordChange::Held { until }) => {
+            c.insert(
+                "password_error",
+                &limits::retry_message(
+                    &ctx.state.templates,
+                    ctx.lang,
+                    ctx.now(),
+                    "limits.confirm_held",
+                    until,
+                ),
+            );
+            let res = account_page(ctx, StatusCode::TOO_MANY_REQUESTS, c)?;
+            Ok(limits::retry_after(res, now, until))
         }
         Err(AppError::Invalid(key)) => {
             c.insert("password_error", &ctx.t(&key));
@@ -288,10 +258,11 @@ pub async fn delete_form(auth: Auth) -> AppResult<HttpResponse> {
     delete_page(&auth, StatusCode::OK, None).await
 }
 
+/// The deletion page, with `error` (already in the page's language) if any.
 async fn delete_page(
     auth: &Auth,
     status: StatusCode,
-    error: Option<&str>,
+    error: Option<String>,
 ) -> AppResult<HttpResponse> {
     let uid = auth.principal().user_id;
     let last_admin = auth
@@ -301,8 +272,8 @@ async fn delete_page(
         .await?;
     let mut c = tera::Context::new();
     c.insert("last_admin", &last_admin);
-    if let Some(key) = error {
-        c.insert("error", &auth.0.t(key));
+    if let Some(text) = error {
+        c.insert("error", &text);
     }
     auth.0.render_status(status, "accounts/delete.html", c)
 }
@@ -320,48 +291,24 @@ pub async fn delete_account(
     req: HttpRequest,
     form: web::Form<DeleteForm>,
 ) -> AppResult<HttpResponse> {
-    use accounts::rate_limit;
     let form = form.into_inner();
     if form.confirm != "1" {
-        return delete_page(
-            &auth,
-            StatusCode::BAD_REQUEST,
-            Some("privacy.confirm_missing"),
-        )
-        .await;
+        let text = auth.0.t("privacy.confirm_missing");
+        return delete_page(&auth, StatusCode::BAD_REQUEST, Some(text)).await;
     }
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let address = client::address_key(&req, &auth.0.state);
     let (uid, now) = (auth.principal().user_id, auth.0.now());
     let secret = auth.0.state.config.secret.clone();
     let outcome = auth
         .0
         .state
         .db(move |conn| {
-            let account_bucket = format!("delete-account:{uid}");
-            if !rate_limit::hit(
-                conn,
-                &format!("login-ip:{ip}"),
-                rate_limit::LOGIN_PER_ADDRESS,
-                now,
-            )? || rate_limit::exceeded(
-                conn,
-                &account_bucket,
-                rate_limit::DELETE_PER_ACCOUNT,
-                now,
-            )? {
-                return Ok(Err(AppError::TooManyRequests));
-            }
-            let user = accounts::model::find(conn, uid)?;
-            let ok = user
-                .password_hash
-                .as_deref()
-                .is_some_and(|h| accounts::password::verify(&form.password, h));
-            if !ok {
-                rate_limit::hit(conn, &account_bucket, rate_limit::DELETE_PER_ACCOUNT, now)?;
-                return Ok(Err(AppError::invalid("account.current_password_wrong")));
+            match sign_in::confirm_password(conn, uid, &form.password, &address, now)? {
+                sign_in::Confirmed::Yes => {}
+                sign_in::Confirmed::WrongPassword => {
+                    return Ok(Err(Refused::Key("account.current_password_wrong")))
+                }
+                sign_in::Confirmed::Held { until } => return Ok(Err(Refused::Held(until))),
             }
             match accounts::deletion::delete_account(
                 conn,
@@ -371,7 +318,7 @@ pub async fn delete_account(
                 now,
             ) {
                 Ok(()) => Ok(Ok(())),
-                Err(AppError::Invalid(k)) => Ok(Err(AppError::Invalid(k))),
+                Err(AppError::Invalid(k)) => Ok(Err(Refused::Invalid(k))),
                 Err(e) => Err(e),
             }
         })
@@ -382,19 +329,31 @@ pub async fn delete_account(
             let _ = res.add_removal_cookie(&session_cookie(&auth.0.state, String::new()));
             Ok(res)
         }
-        Err(AppError::TooManyRequests) => {
-            delete_page(
-                &auth,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some("privacy.rate_limited"),
-            )
-            .await
+        Err(Refused::Held(until)) => {
+            let text = limits::retry_message(
+                &auth.0.state.templates,
+                auth.0.lang,
+                auth.0.now(),
+                "limits.confirm_held",
+                until,
+            );
+            let res = delete_page(&auth, StatusCode::TOO_MANY_REQUESTS, Some(text)).await?;
+            Ok(limits::retry_after(res, now, until))
         }
-        Err(AppError::Invalid(key)) => {
-            delete_page(&auth, StatusCode::BAD_REQUEST, Some(&key)).await
+        Err(Refused::Key(key)) => {
+            delete_page(&auth, StatusCode::BAD_REQUEST, Some(auth.0.t(key))).await
         }
-        Err(e) => Err(e),
+        Err(Refused::Invalid(key)) => {
+            delete_page(&auth, StatusCode::BAD_REQUEST, Some(auth.0.t(&key))).await
+        }
     }
+}
+
+/// Why the deletion form is shown again.
+enum Refused {
+    Key(&'static str),
+    Invalid(String),
+    Held(chrono::NaiveDateTime),
 }
 
 /// Where a deleted account's browser lands: the account and its data are gone.

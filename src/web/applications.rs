@@ -4,6 +4,7 @@
 //! nothing).
 
 use super::ctx::Ctx;
+use crate::accounts::rate_limit;
 use crate::accounts::tokens::SignedError;
 use crate::cohorts::{self, applications, Cohort};
 use crate::i18n::Lang;
@@ -88,6 +89,19 @@ async fn render_form(
     form: &ApplyForm,
     errors: &[&str],
 ) -> AppResult<HttpResponse> {
+    render_form_held(ctx, status, cohort, course, form, errors, None).await
+}
+
+/// The form, with the sentence saying when a limit lets this address apply again.
+async fn render_form_held(
+    ctx: &Ctx,
+    status: StatusCode,
+    cohort: Cohort,
+    course: String,
+    form: &ApplyForm,
+    errors: &[&str],
+    held: Option<String>,
+) -> AppResult<HttpResponse> {
     let c2 = cohort.clone();
     let (organisations, counties) = ctx
         .state
@@ -113,6 +127,7 @@ async fn render_form(
     c.insert("counties", &counties);
     c.insert("form", form);
     c.insert("errors", errors);
+    c.insert("held", &held);
     ctx.render_status(status, "applications/form.html", c)
 }
 
@@ -136,26 +151,7 @@ pub async fn submit(
     form: web::Form<ApplyForm>,
 ) -> AppResult<HttpResponse> {
     let (cohort, course) = open_cohort(&ctx, path.into_inner()).await?;
-    // Counted per address before anything else: the form is public and sends e-mail.
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
     let now = ctx.now();
-    let allowed = ctx
-        .state
-        .db(move |conn| {
-            Ok(crate::accounts::rate_limit::hit(
-                conn,
-                &format!("apply-ip:{ip}"),
-                crate::accounts::rate_limit::APPLY_PER_ADDRESS,
-                now,
-            )?)
-        })
-        .await?;
-    if !allowed {
-        return Err(AppError::TooManyRequests);
-    }
     let form = form.into_inner();
     let typed = form.typed(ctx.lang);
     let c2 = cohort.clone();
@@ -175,13 +171,60 @@ pub async fn submit(
         )
         .await;
     }
-    let state = ctx.state.clone();
-    ctx.state
+    // The form is public and sends e-mail: limited per applicant address and, far higher, per
+    // client address (a whole municipality applying from one network stays below it).
+    let target = format!("apply-email:{}", rate_limit::hashed(&form.email));
+    let source = format!("apply-ip:{}", super::client::address_key(&req, &ctx.state));
+    let (t1, s1) = (target.clone(), source.clone());
+    let held = ctx
+        .state
         .db(move |conn| {
-            let msg = state.messaging();
-            applications::apply(conn, &msg, &cohort, &typed, now)
+            Ok(rate_limit::held_until(
+                conn,
+                &[
+                    (t1.as_str(), rate_limit::APPLY_PER_EMAIL),
+                    (s1.as_str(), rate_limit::APPLY_PER_ADDRESS),
+                ],
+                now,
+            )?)
         })
         .await?;
+    if let Some(until) = held {
+        let text = super::limits::retry_message(
+            &ctx.state.templates,
+            ctx.lang,
+            ctx.now(),
+            "limits.apply_held",
+            until,
+        );
+        let res = render_form_held(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            cohort,
+            course,
+            &form,
+            &[],
+            Some(text),
+        )
+        .await?;
+        return Ok(super::limits::retry_after(res, now, until));
+    }
+    let state = ctx.state.clone();
+    // Once per form: a retry after a lost answer sends no second confirmation.
+    ctx.create_once("apply", move |conn| {
+        rate_limit::hit_all(
+            conn,
+            &[
+                (target.as_str(), rate_limit::APPLY_PER_EMAIL),
+                (source.as_str(), rate_limit::APPLY_PER_ADDRESS),
+            ],
+            now,
+        )?;
+        let msg = state.messaging();
+        applications::apply(conn, &msg, &cohort, &typed, now)?;
+        Ok("sent".into())
+    })
+    .await?;
     let mut c = tera::Context::new();
     c.insert("email", form.email.trim());
     ctx.render("applications/sent.html", c)
@@ -208,10 +251,10 @@ pub async fn confirm_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpR
         ctx.now(),
     ) {
         Err(e) => link_error(&ctx, e),
-        Ok(id) => {
+        Ok(link) => {
             let app = ctx
                 .state
-                .db(move |conn| applications::find_application(conn, id))
+                .db(move |conn| applications::find_linked(conn, link))
                 .await?;
             let mut c = tera::Context::new();
             c.insert("token", &token);
@@ -224,14 +267,14 @@ pub async fn confirm_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpR
 
 pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let token = token.into_inner();
-    let id = match applications::application_from_token(
+    let link = match applications::application_from_token(
         &ctx.state.config.secret,
         applications::CONFIRM_PURPOSE,
         &token,
         ctx.now(),
     ) {
         Err(e) => return link_error(&ctx, e),
-        Ok(id) => id,
+        Ok(link) => link,
     };
     let now = ctx.now();
     let state = ctx.state.clone();
@@ -239,6 +282,7 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
         .state
         .db(move |conn| {
             let msg = state.messaging();
+            let id = applications::find_linked(conn, link)?.id;
             let app = applications::confirm(conn, &msg, id, now)?;
             let cohort = cohorts::find(conn, app.cohort_id)?;
             Ok((app, cohort))
@@ -253,11 +297,11 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
     ctx.render("applications/confirm.html", c)
 }
 
-async fn manager_context(ctx: &Ctx, id: i64) -> AppResult<tera::Context> {
+async fn manager_context(ctx: &Ctx, link: (i64, i64)) -> AppResult<tera::Context> {
     let (app, cohort, course) = ctx
         .state
         .db(move |conn| {
-            let app = applications::find_application(conn, id)?;
+            let app = applications::find_linked(conn, link)?;
             let cohort = cohorts::find(conn, app.cohort_id)?;
             let course = cohorts::course_of(conn, &cohort)?.2;
             Ok((app, cohort, course))
@@ -279,8 +323,8 @@ pub async fn manager_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpR
         ctx.now(),
     ) {
         Err(e) => link_error(&ctx, e),
-        Ok(id) => {
-            let mut c = manager_context(&ctx, id).await?;
+        Ok(link) => {
+            let mut c = manager_context(&ctx, link).await?;
             c.insert("token", &token);
             ctx.render("applications/manager.html", c)
         }
@@ -300,14 +344,14 @@ pub async fn manager_decide(
     form: web::Form<ManagerForm>,
 ) -> AppResult<HttpResponse> {
     let token = token.into_inner();
-    let id = match applications::application_from_token(
+    let link = match applications::application_from_token(
         &ctx.state.config.secret,
         applications::MANAGER_PURPOSE,
         &token,
         ctx.now(),
     ) {
         Err(e) => return link_error(&ctx, e),
-        Ok(id) => id,
+        Ok(link) => link,
     };
     let approve = match form.decision.as_str() {
         "approve" => true,
@@ -317,9 +361,12 @@ pub async fn manager_decide(
     let (now, note) = (ctx.now(), form.into_inner().note);
     let result = ctx
         .state
-        .db(move |conn| applications::manager_decide(conn, id, approve, &note, now))
+        .db(move |conn| {
+            let id = applications::find_linked(conn, link)?.id;
+            applications::manager_decide(conn, id, approve, &note, now)
+        })
         .await;
-    let mut c = manager_context(&ctx, id).await?;
+    let mut c = manager_context(&ctx, link).await?;
     c.insert("token", &token);
     match result {
         Ok(_) => {

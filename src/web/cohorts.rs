@@ -258,19 +258,17 @@ pub async fn create(auth: Auth, form: web::Form<CohortForm>) -> AppResult<HttpRe
     }
     let now = auth.0.now();
     let owned = form.clone();
-    let cohort = auth
+    // Once per form: a retry after a lost answer opens the cohort the first one created.
+    let location = auth
         .0
-        .state
-        .db(move |conn| {
+        .create_once("cohort", move |conn| {
             let (new, _) = owned.parse();
-            cohorts::create(conn, new, now)
+            let cohort = cohorts::create(conn, new, now)?;
+            Ok(format!("/hallinta/ryhmat/{}", cohort.id))
         })
         .await?;
     drain_refresher_queue(&auth).await;
-    Ok(auth.0.see_other_notice(
-        &format!("/hallinta/ryhmat/{}", cohort.id),
-        "notice.cohort_created",
-    ))
+    Ok(auth.0.see_other_notice(&location, "notice.cohort_created"))
 }
 
 /// A new or changed refresher cohort takes the experts waiting for one. The cohort is saved

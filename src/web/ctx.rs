@@ -24,6 +24,8 @@ pub struct Ctx {
     pub path: String,
     /// The one-time notice of the action before the redirect ([`super::notice`]).
     pub notice: Option<Notice>,
+    /// The idempotency key a creating form carried ([`super::idempotency`]).
+    pub idempotency_token: Option<String>,
 }
 
 impl FromRequest for Ctx {
@@ -54,6 +56,7 @@ impl Ctx {
             request_id: info.request_id,
             path: req.path().to_string(),
             notice: Notice::of(req),
+            idempotency_token: info.idempotency_token,
         })
     }
 
@@ -187,23 +190,40 @@ impl Auth {
     }
 }
 
-/// A redirect after a successful form (Post/Redirect/Get).
+/// A redirect after a successful form (Post/Redirect/Get). A location that is not a valid
+/// header value (it never is when made by [`safe_next`]) goes to the home page.
 pub fn see_other(location: &str) -> HttpResponse {
+    let value = actix_web::http::header::HeaderValue::from_str(location)
+        .unwrap_or(actix_web::http::header::HeaderValue::from_static("/"));
     HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location))
+        .insert_header((actix_web::http::header::LOCATION, value))
         .finish()
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only local paths are followed after login or a language switch, never another site. Any
+/// control character or whitespace makes the target `/` (browsers drop a tab or newline, so
+/// `/<TAB>/evil.example` would be read as `//evil.example`), and so does a backslash, which
+/// browsers read as a slash; non-ASCII letters are percent-encoded for the header.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
         {
-            n.to_string()
+            let mut out = String::with_capacity(n.len());
+            for c in n.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            out
         }
         _ => "/".to_string(),
     }
@@ -220,5 +240,20 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        for odd in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{0b}/x",
+            "/\u{0}",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}x",
+            "/x\\y",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(odd)), "/", "{odd:?}");
+        }
+        assert_eq!(safe_next(Some("/haku?q=a&b=1#x")), "/haku?q=a&b=1#x");
+        assert_eq!(safe_next(Some("/tietopankki/ä")), "/tietopankki/%C3%A4");
     }
 }

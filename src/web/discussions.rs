@@ -294,11 +294,11 @@ pub async fn start_thread(
     let now = auth.0.now();
     let state = auth.0.state.clone();
     let lesson_id = lesson.id;
-    let thread_id = auth
+    // Once per form: a retry after a lost answer goes to the thread the first one started.
+    let location = auth
         .0
-        .state
-        .db(move |conn| {
-            posting::start_thread(
+        .create_once("thread", move |conn| {
+            let thread_id = posting::start_thread(
                 conn,
                 Some(&state.messaging()),
                 &who,
@@ -310,10 +310,11 @@ pub async fn start_thread(
                     body: &form.body,
                 },
                 now,
-            )
+            )?;
+            Ok(format!("/keskustelut/ketju/{thread_id}"))
         })
         .await?;
-    Ok(see_other(&format!("/keskustelut/ketju/{thread_id}")))
+    Ok(see_other(&location))
 }
 
 #[derive(Deserialize, Default)]
@@ -432,10 +433,9 @@ pub async fn reply(
     }
     let now = auth.0.now();
     let state = auth.0.state.clone();
-    let (post_id, answer_id, count) = auth
+    let location = auth
         .0
-        .state
-        .db(move |conn| {
+        .create_once("reply", move |conn| {
             let id = posting::reply(
                 conn,
                 Some(&state.messaging()),
@@ -446,10 +446,15 @@ pub async fn reply(
                 now,
             )?;
             let (post, thread, ..) = discussions::post_access(conn, &who, id)?;
-            Ok((id, post.parent_id.unwrap_or(id), thread.post_count))
+            Ok(post_url(
+                thread_id,
+                thread.post_count,
+                post.parent_id.unwrap_or(id),
+                id,
+            ))
         })
         .await?;
-    Ok(see_other(&post_url(thread_id, count, answer_id, post_id)))
+    Ok(see_other(&location))
 }
 
 #[derive(Deserialize)]

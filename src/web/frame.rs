@@ -9,16 +9,14 @@ use crate::i18n::Lang;
 use crate::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::web::{Bytes, BytesMut, Data};
+use actix_web::web::Data;
 use actix_web::{Error, HttpMessage, HttpResponse};
-use futures_util::StreamExt;
 use std::time::Instant;
 
-/// The largest form body read (a bulk CSV goes as multipart and is limited where read).
-pub const FORM_LIMIT: usize = 1024 * 1024;
+pub use super::body::FORM_LIMIT;
 pub const LANG_COOKIE: &str = "kirjaamo_lang";
 
 /// What the frame learnt about the request, for handlers and templates.
@@ -29,6 +27,8 @@ pub struct RequestInfo {
     pub principal: Option<Principal>,
     /// The value CSRF tokens are bound to (session id or pre-session cookie).
     pub csrf_binding: String,
+    /// The idempotency key the form carried, if any ([`super::idempotency`]).
+    pub idempotency_token: Option<String>,
 }
 
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -87,35 +87,58 @@ pub async fn frame(
         }
     };
 
+    // Every body must arrive in time.
+    let body_read = super::body::limit_time(&mut req, state.config.body_timeout_secs);
+    // Early answers (a refused form, an odd address) still get the headers and the log line.
+    let early = |req: &ServiceRequest, mut resp: HttpResponse| {
+        super::body::close_if_unread(&mut resp, &body_read);
+        finish(
+            req.request().clone(),
+            &state,
+            request_id.clone(),
+            lang,
+            None,
+            resp,
+            started,
+        )
+    };
+    // A NUL in the address is nothing we could ever store.
+    if super::body::url_has_nul(&req) {
+        let resp =
+            actix_web::ResponseError::error_response(&crate::AppError::invalid("errors.odd_bytes"));
+        return Ok(early(&req, resp));
+    }
+
     // CSRF: every request that may change something carries a token bound to this browser,
     // and comes from our own origin. The token API (/api/) uses bearer tokens, not cookies.
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut idempotency_token = None;
     if unsafe_method && !path.starts_with("/api/") {
-        match check_csrf(&mut req, &state, &csrf_binding).await {
-            Ok(true) => {}
-            Ok(false) => {
-                let resp = actix_web::ResponseError::error_response(&crate::AppError::Csrf);
-                return Ok(finish(
-                    req.request().clone(),
-                    &state,
-                    request_id,
-                    lang,
-                    None,
-                    resp,
-                    started,
-                ));
+        let form = if super::body::is_multipart(&req) {
+            None
+        } else {
+            match super::body::buffer(&mut req).await {
+                Ok(body) => Some(body),
+                Err(e) => {
+                    let resp = match e {
+                        super::body::BodyError::TooLarge => HttpResponse::PayloadTooLarge(),
+                        super::body::BodyError::TimedOut => HttpResponse::RequestTimeout(),
+                        super::body::BodyError::Broken => HttpResponse::BadRequest(),
+                    }
+                    .finish();
+                    return Ok(early(&req, resp));
+                }
             }
-            Err(resp) => {
-                return Ok(finish(
-                    req.request().clone(),
-                    &state,
-                    request_id,
-                    lang,
-                    None,
-                    resp,
-                    started,
-                ))
-            }
+        };
+        idempotency_token = match &form {
+            Some(body) => super::body::field(body, super::body::IDEMPOTENCY_FIELD).pop(),
+            None => url::form_urlencoded::parse(req.query_string().as_bytes())
+                .find(|(k, _)| k == super::body::IDEMPOTENCY_FIELD)
+                .map(|(_, v)| v.into_owned()),
+        };
+        if !check_csrf(&req, &state, &csrf_binding, form.as_deref()) {
+            let resp = actix_web::ResponseError::error_response(&crate::AppError::Csrf);
+            return Ok(early(&req, resp));
         }
     }
 
@@ -124,10 +147,12 @@ pub async fn frame(
         lang,
         principal: principal.clone(),
         csrf_binding,
+        idempotency_token,
     });
 
     let res = next.call(req).await?.map_into_boxed_body();
     let (req, mut response) = res.into_parts();
+    super::body::close_if_unread(&mut response, &body_read);
 
     // Sliding idle expiry: re-issue the token now and then while it is in use.
     if let Some(c) = &claims {
@@ -313,20 +338,16 @@ fn choose_lang(req: &ServiceRequest, principal: Option<&Principal>) -> Lang {
         .unwrap_or_default()
 }
 
-/// Reads the token from the form body (put back for the handler), a header, or — for
-/// multipart uploads — the query string; checks the Origin too.
-async fn check_csrf(
-    req: &mut ServiceRequest,
-    state: &AppState,
-    binding: &str,
-) -> Result<bool, HttpResponse> {
+/// Checks the token from a header, the form body, or — for multipart uploads — the query
+/// string; and the Origin.
+fn check_csrf(req: &ServiceRequest, state: &AppState, binding: &str, form: Option<&[u8]>) -> bool {
     if let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
     {
         if origin != "null" && !same_origin(origin, &state.config.base_url, req) {
-            return Ok(false);
+            return false;
         }
     }
     let secret = &state.config.secret;
@@ -335,38 +356,13 @@ async fn check_csrf(
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok())
     {
-        return Ok(csrf::check(secret, binding, t));
+        return csrf::check(secret, binding, t);
     }
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if content_type.starts_with("multipart/form-data") {
-        let offered = url::form_urlencoded::parse(req.query_string().as_bytes())
-            .find(|(k, _)| k == csrf::FIELD)
-            .map(|(_, v)| v.into_owned());
-        return Ok(offered.is_some_and(|t| csrf::check(secret, binding, &t)));
-    }
-    // Buffer the body (bounded), look for the field, and hand the same bytes on.
-    let (_, payload) = req.parts_mut();
-    let mut payload = payload.take();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| HttpResponse::BadRequest().finish())?;
-        if body.len() + chunk.len() > FORM_LIMIT {
-            return Err(HttpResponse::PayloadTooLarge().finish());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body: Bytes = body.freeze();
-    let offered: Vec<String> = url::form_urlencoded::parse(&body)
-        .filter(|(k, _)| k == csrf::FIELD)
-        .map(|(_, v)| v.into_owned())
-        .collect();
-    req.set_payload(Payload::from(body));
-    Ok(!offered.is_empty() && offered.iter().all(|t| csrf::check(secret, binding, t)))
+    let offered = match form {
+        Some(body) => super::body::field(body, csrf::FIELD),
+        None => super::body::field(req.query_string().as_bytes(), csrf::FIELD),
+    };
+    !offered.is_empty() && offered.iter().all(|t| csrf::check(secret, binding, t))
 }
 
 fn same_origin(origin: &str, base_url: &str, req: &ServiceRequest) -> bool {

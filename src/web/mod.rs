@@ -5,20 +5,25 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod body;
+pub mod client;
 pub mod cohorts;
 pub mod csrf;
 pub mod ctx;
 pub mod discussions;
 pub mod error;
 pub mod frame;
+pub mod idempotency;
 pub mod knowledge_bank;
 pub mod learning;
+pub mod limits;
 pub mod network;
 pub mod notice;
 pub mod organisations;
 pub mod pages;
 pub mod refresher;
 pub mod routes;
+pub mod sign_in;
 pub mod surveys;
 pub mod users;
 

@@ -151,7 +151,7 @@ pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResul
     let (uid, now) = (auth.principal().user_id, auth.0.now());
     if let (Some(held_on), Some(participants)) = (held_on, participants) {
         let f = form.clone();
-        let result = auth
+        let more = auth
             .0
             .state
             .db(move |conn| {
@@ -162,17 +162,29 @@ pub async fn log_training(auth: Auth, form: web::Form<TrainingForm>) -> AppResul
                     participants,
                     notes: &f.notes,
                 };
-                let errors = trainings::validate(conn, uid, &t, now.date())?;
-                if !errors.is_empty() {
-                    return Ok(Err(errors));
-                }
-                trainings::log(conn, uid, t, now).map(Ok)
+                trainings::validate(conn, uid, &t, now.date())
             })
             .await?;
-        match result {
-            Ok(_) => return Ok(see_other("/asiantuntija#koulutukset")),
-            Err(more) => errors.extend(more),
+        if more.is_empty() {
+            // Once per form: a retry after a lost answer logs the training once.
+            let f = form.clone();
+            let location = auth
+                .0
+                .create_once("training", move |conn| {
+                    let t = NewTraining {
+                        organisation_id,
+                        held_on,
+                        theme: f.theme.trim(),
+                        participants,
+                        notes: &f.notes,
+                    };
+                    trainings::log(conn, uid, t, now)?;
+                    Ok("/asiantuntija#koulutukset".to_string())
+                })
+                .await?;
+            return Ok(see_other(&location));
         }
+        errors.extend(more);
     }
     expert_page(&auth, StatusCode::BAD_REQUEST, &form, &errors).await
 }
@@ -470,14 +482,17 @@ pub async fn announce(
     let (author, now) = (auth.principal().user_id, auth.0.now());
     let state = auth.0.state.clone();
     let (title, body) = (form.title.clone(), form.body.clone());
+    // Once per form: a retry after a lost answer sends nothing again and says what the first
+    // one sent.
     let result = auth
         .0
-        .state
-        .db(move |conn| {
+        .create_once("announcement", move |conn| {
             let msg = state.messaging();
             crate::network::announcements::publish(conn, &msg, author, scope, &title, &body, now)
+                .map(|n| n.to_string())
         })
-        .await;
+        .await
+        .map(|n| n.parse::<usize>().unwrap_or(0));
     match result {
         Ok(n) => {
             render_announcements(

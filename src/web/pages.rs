@@ -3,7 +3,7 @@
 
 use super::ctx::{safe_next, see_other, Ctx};
 use super::frame::LANG_COOKIE;
-use crate::accounts::{self, Principal};
+use crate::accounts::{self, rate_limit, Principal};
 use crate::db::schema::{role_assignments, users};
 use crate::i18n::Lang;
 use crate::mail::{self, Envelope};
@@ -121,12 +121,17 @@ pub struct FeedbackForm {
 
 /// The feedback channel the law on digital services requires: the message reaches every
 /// admin by e-mail through the outbox.
-pub async fn feedback_send(ctx: Ctx, form: web::Form<FeedbackForm>) -> AppResult<HttpResponse> {
+pub async fn feedback_send(
+    ctx: Ctx,
+    req: HttpRequest,
+    form: web::Form<FeedbackForm>,
+) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let message = form.message.trim().to_string();
     let reply_to = form.email.trim().to_string();
     let mut errors = Vec::new();
-    if message.is_empty() || message.chars().count() > 5000 {
+    let odd = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if message.is_empty() || message.chars().count() > 5000 || message.chars().any(odd) {
         errors.push("feedback.message_invalid");
     }
     if !reply_to.is_empty() && accounts::normalize_email(&reply_to).is_err() {
@@ -139,45 +144,95 @@ pub async fn feedback_send(ctx: Ctx, form: web::Form<FeedbackForm>) -> AppResult
         c.insert("email", &reply_to);
         return ctx.render_status(StatusCode::BAD_REQUEST, "pages/feedback.html", c);
     }
-    let templates = ctx.state.templates.clone();
+    // Each message mails every admin: limited per sender (the signed-in user, else this
+    // browser) and per client address.
     let now = ctx.now();
-    let page = form.page.chars().take(300).collect::<String>();
-    let sender = ctx.principal.as_ref().map(|p: &Principal| p.email.clone());
-    ctx.state
+    let by_sender = match &ctx.principal {
+        Some(p) => format!("feedback-user:{}", p.user_id),
+        None => format!("feedback-browser:{}", rate_limit::hashed(&ctx.csrf_token)),
+    };
+    let by_address = format!(
+        "feedback-ip:{}",
+        super::client::address_key(&req, &ctx.state)
+    );
+    let (s1, a1) = (by_sender.clone(), by_address.clone());
+    let held = ctx
+        .state
         .db(move |conn| {
-            let admins: Vec<(i64, String, String, String)> = users::table
-                .inner_join(role_assignments::table)
-                .filter(role_assignments::role.eq("admin"))
-                .filter(users::active.eq(true))
-                .select((users::id, users::email, users::name, users::language))
-                .load(conn)?;
-            let key = hex::encode(rand::random::<[u8; 8]>());
-            crate::db::write_tx(conn, |c| {
-                for (id, email, name, language) in &admins {
-                    let mut t = tera::Context::new();
-                    t.insert("message", &message);
-                    t.insert("reply_to", &reply_to);
-                    t.insert("page", &page);
-                    t.insert("sender", &sender);
-                    mail::queue(
-                        c,
-                        &templates,
-                        now,
-                        Envelope {
-                            to_email: email,
-                            to_name: name,
-                            language: Lang::parse(language).unwrap_or_default(),
-                            user_id: Some(*id),
-                            dedupe_key: format!("feedback:{key}:{id}"),
-                            template: "feedback",
-                            context: t,
-                        },
-                    )?;
-                }
-                Ok::<_, AppError>(())
-            })
+            Ok(rate_limit::held_until(
+                conn,
+                &[
+                    (s1.as_str(), rate_limit::FEEDBACK_PER_SENDER),
+                    (a1.as_str(), rate_limit::FEEDBACK_PER_ADDRESS),
+                ],
+                now,
+            )?)
         })
         .await?;
+    if let Some(until) = held {
+        let mut c = tera::Context::new();
+        c.insert("message", &message);
+        c.insert("email", &reply_to);
+        c.insert(
+            "held",
+            &super::limits::retry_message(
+                &ctx.state.templates,
+                ctx.lang,
+                ctx.now(),
+                "limits.feedback_held",
+                until,
+            ),
+        );
+        let res = ctx.render_status(StatusCode::TOO_MANY_REQUESTS, "pages/feedback.html", c)?;
+        return Ok(super::limits::retry_after(res, now, until));
+    }
+    let templates = ctx.state.templates.clone();
+    let page = form.page.chars().take(300).collect::<String>();
+    let sender = ctx.principal.as_ref().map(|p: &Principal| p.email.clone());
+    // Once per form: a retry after a lost answer mails nobody again.
+    ctx.create_once("feedback", move |conn| {
+        rate_limit::hit_all(
+            conn,
+            &[
+                (by_sender.as_str(), rate_limit::FEEDBACK_PER_SENDER),
+                (by_address.as_str(), rate_limit::FEEDBACK_PER_ADDRESS),
+            ],
+            now,
+        )?;
+        let admins: Vec<(i64, String, String, String)> = users::table
+            .inner_join(role_assignments::table)
+            .filter(role_assignments::role.eq("admin"))
+            .filter(users::active.eq(true))
+            .select((users::id, users::email, users::name, users::language))
+            .load(conn)?;
+        let key = hex::encode(rand::random::<[u8; 8]>());
+        crate::db::write_tx(conn, |c| {
+            for (id, email, name, language) in &admins {
+                let mut t = tera::Context::new();
+                t.insert("message", &message);
+                t.insert("reply_to", &reply_to);
+                t.insert("page", &page);
+                t.insert("sender", &sender);
+                mail::queue(
+                    c,
+                    &templates,
+                    now,
+                    Envelope {
+                        to_email: email,
+                        to_name: name,
+                        language: Lang::parse(language).unwrap_or_default(),
+                        user_id: Some(*id),
+                        dedupe_key: format!("feedback:{key}:{id}"),
+                        template: "feedback",
+                        context: t,
+                    },
+                )?;
+            }
+            Ok::<_, AppError>(())
+        })?;
+        Ok("sent".to_string())
+    })
+    .await?;
     let mut c = tera::Context::new();
     c.insert("sent", &true);
     ctx.render("pages/feedback.html", c)
@@ -235,7 +290,7 @@ pub fn error_page(
     let catalog = state.templates.catalog(lang);
     let code = status.as_u16();
     let key = match code {
-        400 | 403 | 404 | 405 | 409 | 413 | 429 => format!("errors.{code}"),
+        400 | 403 | 404 | 405 | 408 | 409 | 413 | 429 => format!("errors.{code}"),
         _ => "errors.500".to_string(),
     };
     let mut c = tera::Context::new();

@@ -16,10 +16,16 @@ impl RouteTable {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        let route = web::method(method.clone()).to(handler);
+        let mut routes = Vec::new();
+        if method == Method::GET {
+            // HEAD is answered like GET, without the body (actix drops it): uptime monitors
+            // and link checkers use it.
+            routes.push((Method::HEAD, web::method(Method::HEAD).to(handler.clone())));
+        }
+        routes.push((method.clone(), web::method(method).to(handler)));
         match self.entries.iter_mut().find(|(p, _)| p == path) {
-            Some((_, routes)) => routes.push((method, route)),
-            None => self.entries.push((path.to_string(), vec![(method, route)])),
+            Some((_, existing)) => existing.extend(routes),
+            None => self.entries.push((path.to_string(), routes)),
         }
     }
 
@@ -41,11 +47,16 @@ impl RouteTable {
         self.add(Method::POST, path, handler)
     }
 
-    /// Every (method, path pattern) pair.
+    /// Every (method, path pattern) pair (HEAD, which every GET route answers, left out).
     pub fn list(&self) -> Vec<(String, String)> {
         self.entries
             .iter()
-            .flat_map(|(p, routes)| routes.iter().map(move |(m, _)| (m.to_string(), p.clone())))
+            .flat_map(|(p, routes)| {
+                routes
+                    .iter()
+                    .filter(|(m, _)| *m != Method::HEAD)
+                    .map(move |(m, _)| (m.to_string(), p.clone()))
+            })
             .collect()
     }
 
@@ -63,7 +74,7 @@ impl RouteTable {
 
 /// The whole route table of the application.
 pub fn register(t: &mut RouteTable) {
-    use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages};
+    use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages, sign_in};
     super::discussions::register(t); // first: its /tietopankki/vastaukset/{id} must win
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
@@ -74,9 +85,9 @@ pub fn register(t: &mut RouteTable) {
     t.post("/palaute", pages::feedback_send);
     t.post("/kieli", pages::switch_language);
 
-    t.get("/login", accounts::login_form);
-    t.post("/login", accounts::login);
-    t.post("/logout", accounts::logout);
+    t.get("/login", sign_in::login_form);
+    t.post("/login", sign_in::login);
+    t.post("/logout", sign_in::logout);
     t.get("/salasana/unohtunut", accounts::forgot_form);
     t.post("/salasana/unohtunut", accounts::forgot);
     t.get("/salasana/uusi/{token}", accounts::reset_form);

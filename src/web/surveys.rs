@@ -274,13 +274,16 @@ pub async fn create(auth: Auth, form: web::Form<SurveyForm>) -> AppResult<HttpRe
     };
     let who = auth.principal().clone();
     let now = auth.0.now();
+    // Once per form: a retry after a lost answer opens the survey the first one created.
     let result = auth
         .0
-        .state
-        .db(move |conn| surveys::create(conn, &who, &new, now))
+        .create_once("survey", move |conn| {
+            let id = surveys::create(conn, &who, &new, now)?;
+            Ok(format!("/kyselyt/{id}/tulokset"))
+        })
         .await;
     match result {
-        Ok(id) => Ok(see_other(&format!("/kyselyt/{id}/tulokset"))),
+        Ok(location) => Ok(see_other(&location)),
         Err(AppError::Forbidden) => {
             render_new(
                 &auth,

@@ -400,30 +400,36 @@ fn outbox_count(app: &TestApp) -> i64 {
 }
 
 #[actix_web::test]
-async fn password_reset_requests_are_limited_per_address() {
+async fn password_reset_requests_are_limited_per_inbox_not_per_office() {
     let app = TestApp::new();
     app.user(ME, MY_NAME, None);
+    app.user("kollega@example.fi", "Kaisa Kollega", None);
     let mut b = app.browser().await;
-    for i in 0..10 {
+    for i in 0..kirjaamo::accounts::rate_limit::RESET_PER_EMAIL.max {
         let res = b.post("/salasana/unohtunut", &[("email", ME)]).await;
         assert_eq!(res.status, 200, "request {i}");
     }
     let mails = outbox_count(&app);
-    assert_eq!(mails, 10);
+    assert_eq!(mails, 5);
     let res = b.post("/salasana/unohtunut", &[("email", ME)]).await;
     assert_eq!(res.status, 429);
-    assert!(res.body.contains("Liian monta yritystä"), "{}", res.body);
+    assert!(
+        res.body
+            .contains("Salasanan palautuslinkkejä on pyydetty liian monta kertaa"),
+        "{}",
+        res.body
+    );
+    assert!(res.header("retry-after").parse::<i64>().unwrap() > 0);
+    assert!(res.body.contains(ME), "the address stays in the form");
     assert_eq!(outbox_count(&app), mails, "no mail after the limit");
-    // Another browser from the same address is limited too.
+    // A colleague at the same office address asks for their own link: not held.
     let mut other = app.browser().await;
     other.peer = b.peer;
-    assert_eq!(
-        other
-            .post("/salasana/unohtunut", &[("email", ME)])
-            .await
-            .status,
-        429
-    );
+    let res = other
+        .post("/salasana/unohtunut", &[("email", "kollega@example.fi")])
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(outbox_count(&app), mails + 1);
     // An hour later the window is new.
     app.clock.advance(chrono::Duration::minutes(61));
     assert_eq!(
@@ -456,14 +462,17 @@ async fn apply(
 }
 
 #[actix_web::test]
-async fn applications_are_limited_per_address() {
+async fn applications_are_limited_per_applicant_not_per_office() {
     let app = TestApp::new();
     crate::cohorts::coordinator(&app);
     let org = crate::cohorts::organisation(&app, "Vantaan sosiaalipalvelut", "vantaa-kerava");
     let cohort = crate::cohorts::open_cohort(&app, "100", false).await;
+    // Twenty colleagues apply from one office address: nobody is held.
     let mut b = app.browser().await;
-    for n in 0..10 {
-        let res = apply(&mut b, cohort, org, n).await;
+    for n in 0..20 {
+        let mut colleague = app.browser().await;
+        colleague.peer = b.peer;
+        let res = apply(&mut colleague, cohort, org, n).await;
         assert_eq!(res.status, 200, "application {n}: {}", res.body);
     }
     let count = || {
@@ -472,21 +481,34 @@ async fn applications_are_limited_per_address() {
             .get_result::<i64>(&mut app.conn())
             .unwrap()
     };
-    assert_eq!(count(), 10);
+    assert_eq!(count(), 20);
+    // One address sent again and again is held after a few.
+    for _ in 1..kirjaamo::accounts::rate_limit::APPLY_PER_EMAIL.max {
+        assert_eq!(apply(&mut b, cohort, org, 0).await.status, 200);
+    }
     let mails = outbox_count(&app);
-    let res = apply(&mut b, cohort, org, 10).await;
+    let res = apply(&mut b, cohort, org, 0).await;
     assert_eq!(res.status, 429);
-    assert!(res.body.contains("Liian monta yritystä"), "{}", res.body);
-    assert_eq!(count(), 10, "no application after the limit");
+    assert!(
+        res.body.contains("Hakemuksia on lähetetty liian monta"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains("hakija0@example.fi"),
+        "the form keeps its input"
+    );
+    assert!(res.header("retry-after").parse::<i64>().unwrap() > 0);
+    assert_eq!(count(), 20, "no application after the limit");
     assert_eq!(outbox_count(&app), mails, "no mail after the limit");
 }
 
 #[actix_web::test]
-async fn wrong_passwords_on_the_deletion_form_are_limited() {
+async fn wrong_passwords_on_the_deletion_form_are_slowed_not_locked() {
     let app = TestApp::new();
     app.user(ME, MY_NAME, None);
     let mut me = app.signed_in(ME).await;
-    for i in 0..10 {
+    for i in 0..5 {
         let res = me
             .post(
                 "/tili/poista",
@@ -495,13 +517,24 @@ async fn wrong_passwords_on_the_deletion_form_are_limited() {
             .await;
         assert_eq!(res.status, 400, "attempt {i}");
     }
-    // Now even the right password waits.
+    // Now even the right password waits, and the page says until when.
     let res = me
         .post("/tili/poista", &[("password", PASSWORD), ("confirm", "1")])
         .await;
     assert_eq!(res.status, 429);
-    assert!(res.body.contains("Liian monta väärää salasanaa"));
+    assert!(res
+        .body
+        .contains("Liian monta väärää salasanaa. Voit yrittää uudelleen klo"));
+    let wait: i64 = res.header("retry-after").parse().unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
     assert!(user_id(&app, ME).is_some());
+    // The delay passes: the right password works.
+    app.clock.advance(chrono::Duration::seconds(wait));
+    let res = me
+        .post("/tili/poista", &[("password", PASSWORD), ("confirm", "1")])
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(user_id(&app, ME).is_none());
 }
 
 #[actix_web::test]

@@ -190,12 +190,18 @@ pub async fn stats(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> 
 pub async fn unsubscribe_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let token = token.into_inner();
     let now = ctx.now();
-    let Some(target) = notify::check_unsubscribe(&ctx.state.config.secret, &token, now) else {
+    let Some((target, stamp)) = notify::check_unsubscribe(&ctx.state.config.secret, &token, now)
+    else {
         return unsubscribe_gone(&ctx);
     };
     let title = ctx
         .state
-        .db(move |conn| notify::describe(conn, target))
+        .db(move |conn| {
+            if !notify::still_theirs(conn, target, stamp)? {
+                return Err(AppError::NotFound);
+            }
+            notify::describe(conn, target)
+        })
         .await;
     let title = match title {
         Ok(t) => t,
@@ -222,12 +228,16 @@ fn unsubscribe_gone(ctx: &Ctx) -> AppResult<HttpResponse> {
 pub async fn unsubscribe(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let token = token.into_inner();
     let now = ctx.now();
-    let Some(target) = notify::check_unsubscribe(&ctx.state.config.secret, &token, now) else {
+    let Some((target, stamp)) = notify::check_unsubscribe(&ctx.state.config.secret, &token, now)
+    else {
         return unsubscribe_gone(&ctx);
     };
     let result = ctx
         .state
         .db(move |conn| {
+            if !notify::still_theirs(conn, target, stamp)? {
+                return Err(AppError::NotFound);
+            }
             let title = notify::describe(conn, target)?;
             notify::unsubscribe(conn, target, now)?;
             Ok(title)

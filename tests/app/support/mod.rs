@@ -42,10 +42,16 @@ pub fn t0() -> chrono::NaiveDateTime {
 
 impl TestApp {
     pub fn new() -> TestApp {
+        TestApp::with_config(|_| {})
+    }
+
+    /// A test app whose configuration `adjust` changes first (trusted proxies, time-outs).
+    pub fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let pg = pg::TestDatabase::create();
         let mut config = Config::for_data_dir(dir.path(), pg.as_ref().map(|d| d.url.clone()));
         config.courses_dir = dir.path().join("courses");
+        adjust(&mut config);
         let clock = Clock::fixed(t0());
         let (transport, sent) = Transport::memory();
         let state = AppState::build(config, clock.clone(), transport).unwrap();

@@ -82,6 +82,25 @@ export const PAGES = [
       await submit(page, 'form[action="/login"]', { status: 401 });
     },
   },
+  {
+    name: 'login, held after repeated failures',
+    who: ['anonymous'],
+    open: async (page) => {
+      // Five wrong passwords hold an account: 429, and the page says when to try again.
+      for (let i = 0; i < 6; i += 1) {
+        await visit(page, '/login');
+        await page.fill('#email', 'held@demo.kirjaamo.test');
+        await page.fill('#password', `not the password ${i}`);
+        const [res] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST'),
+          page.click('form[action="/login"] button[type="submit"]'),
+        ]);
+        await page.waitForLoadState('load');
+        if (res.status() === 429) return;
+      }
+      throw new Error('six wrong passwords did not hold the account');
+    },
+  },
   { name: 'forgotten password', who: ['anonymous'], open: get('/salasana/unohtunut') },
   {
     name: 'forgotten password, sent',

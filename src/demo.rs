@@ -9,7 +9,10 @@ use crate::network::{self, NewOrganisation};
 use crate::AppResult;
 use chrono::NaiveDateTime;
 
+mod languages;
 pub mod scale;
+
+pub use languages::DEMO_SWEDISH_COHORT;
 
 pub const ADMIN: &str = "admin@demo.kirjaamo.test";
 pub const COORDINATOR: &str = "coordinator@demo.kirjaamo.test";
@@ -126,6 +129,7 @@ pub fn seed(
     seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;
     seed_network(conn, &mut report, &hash, now)?;
     seed_refresher_cohort(conn, &mut report, now)?;
+    languages::seed_swedish_cohort(conn, &mut report, now)?;
     crate::surveys::demo::seed(conn, socca.id, now)?;
     Ok(report)
 }

@@ -220,16 +220,21 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             for d in &out.diagnostics {
                 println!("{d}");
             }
+            // Warnings are advice: they are printed but do not fail the check.
+            for w in &out.warnings {
+                println!("{w}");
+            }
             let lessons: usize = out
                 .courses
                 .iter()
                 .map(|c| c.modules.iter().map(|m| m.lessons.len()).sum::<usize>())
                 .sum();
             println!(
-                "{} courses, {} lessons compiled; {} problems",
+                "{} courses, {} lessons compiled; {} problems, {} warnings",
                 out.courses.len(),
                 lessons,
-                out.diagnostics.len()
+                out.diagnostics.len(),
+                out.warnings.len()
             );
             if !out.diagnostics.is_empty() {
                 return Ok(std::process::ExitCode::FAILURE);

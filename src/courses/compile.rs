@@ -8,9 +8,11 @@ use std::path::Path;
 use super::exercise_model::WritingRules;
 use super::layout::{scan_course, Layout};
 use super::links::LinkContext;
+use super::lint::longest_answer_warnings;
 use super::meta::{load_course_toml, CourseMeta};
 use super::model::{CompiledCourse, CompiledModule, CourseKind, Diagnostic};
 use super::pages::{compile_lesson, compile_module_intro, load_module};
+use super::pairing::{check_translation, CourseFiles, ModuleFiles};
 use super::source::{hash_file, is_slug, list_dir, EntryKind, Fnv64};
 
 /// The result of compiling a folder of courses.
@@ -20,6 +22,9 @@ pub struct CompileOutput {
     pub courses: Vec<CompiledCourse>,
     /// Every diagnostic of every course, sorted by path, line and column.
     pub diagnostics: Vec<Diagnostic>,
+    /// Advice that does not stop publishing (e.g. the right answers of a course's checks are
+    /// systematically the longest choice), sorted like the diagnostics.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl CompileOutput {
@@ -61,8 +66,18 @@ pub fn compile_dir(root: &Path) -> CompileOutput {
             (e.name.as_str(), compiled)
         })
         .collect();
-    for attempt in attempts {
+    let translations = translation_problems(&attempts);
+    for (i, attempt) in attempts.into_iter().enumerate() {
         let mut result = attempt.result;
+        if let Some(diag) = translations.get(&i).cloned() {
+            result = match result {
+                Ok(_) => Err(vec![diag]),
+                Err(mut diags) => {
+                    diags.push(diag);
+                    Err(diags)
+                }
+            };
+        }
         if let Some((target, at)) = attempt.refreshes {
             let problem = match folders.get(target.as_str()) {
                 None => Some(format!(
@@ -87,12 +102,57 @@ pub fn compile_dir(root: &Path) -> CompileOutput {
             }
         }
         match result {
-            Ok(course) => out.courses.push(course),
+            Ok(course) => {
+                out.warnings
+                    .extend(longest_answer_warnings(&course, &attempt.files));
+                out.courses.push(course);
+            }
             Err(diags) => out.diagnostics.extend(diags),
         }
     }
     sort(&mut out.diagnostics);
+    sort(&mut out.warnings);
     out
+}
+
+/// For every course that declares `translation_of`, the first reason it does not pair with
+/// the course it names (by the index of its attempt). Both must have compiled to be compared.
+fn translation_problems(attempts: &[Attempt]) -> HashMap<usize, Diagnostic> {
+    let by_slug: HashMap<&str, &Attempt> = attempts.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let mut problems = HashMap::new();
+    for (i, attempt) in attempts.iter().enumerate() {
+        let Some((target, at)) = &attempt.translation else {
+            continue;
+        };
+        let Ok(translation) = &attempt.result else {
+            continue;
+        };
+        let problem = match by_slug.get(target.as_str()) {
+            None => Some(Diagnostic {
+                message: format!(
+                    "`translation_of = \"{target}\"`: there is no course folder `{target}` next \
+                     to this one"
+                ),
+                ..at.clone()
+            }),
+            Some(original) => match &original.result {
+                Err(_) => Some(Diagnostic {
+                    message: format!(
+                        "`translation_of = \"{target}\"`: that course has problems (listed \
+                         above); fix them so the two courses can be compared"
+                    ),
+                    ..at.clone()
+                }),
+                Ok(orig) => {
+                    check_translation(orig, &original.files, translation, &attempt.files, at)
+                }
+            },
+        };
+        if let Some(diag) = problem {
+            problems.insert(i, diag);
+        }
+    }
+    problems
 }
 
 /// Compiles one course folder (its name is the course slug).
@@ -100,10 +160,14 @@ pub fn compile_course(dir: &Path) -> Result<CompiledCourse, Vec<Diagnostic>> {
     compile_at(dir).result
 }
 
-/// One course's result, plus where its `refreshes` key is (checked against the other courses).
+/// One course's result, plus what is checked against the other courses: where its
+/// `refreshes` and `translation_of` keys are, and its files (for diagnostics that compare).
 struct Attempt {
+    slug: String,
     result: Result<CompiledCourse, Vec<Diagnostic>>,
     refreshes: Option<(String, Diagnostic)>,
+    translation: Option<(String, Diagnostic)>,
+    files: CourseFiles,
 }
 
 fn compile_at(dir: &Path) -> Attempt {
@@ -183,18 +247,36 @@ fn compile_at(dir: &Path) -> Attempt {
     }
     let content_hash = content_hash(hash_inputs, &layout, &mut diags);
     let writing_rules = checker.and_then(|c| c.rules);
+    let files = CourseFiles {
+        course_toml: dir.join("course.toml"),
+        modules: layout
+            .modules
+            .iter()
+            .map(|m| ModuleFiles {
+                module_md: m.module_md.clone().unwrap_or_else(|| m.path.clone()),
+                lessons: m.lessons.iter().map(|l| l.path.clone()).collect(),
+            })
+            .collect(),
+    };
     let result = match course_file.meta {
-        Some(meta) if diags.is_empty() => {
-            Ok(course(meta, slug, modules, writing_rules, content_hash))
-        }
+        Some(meta) if diags.is_empty() => Ok(course(
+            meta,
+            slug.clone(),
+            modules,
+            writing_rules,
+            content_hash,
+        )),
         _ => {
             sort(&mut diags);
             Err(diags)
         }
     };
     Attempt {
+        slug,
         result,
         refreshes: course_file.refreshes_at,
+        translation: course_file.translation_at,
+        files,
     }
 }
 
@@ -215,6 +297,7 @@ fn course(
         refreshes: meta.refreshes,
         competence_valid_months: meta.competence_valid_months,
         training_activity_months: meta.training_activity_months,
+        translation_of: meta.translation_of,
         modules,
         writing_rules,
         content_hash,

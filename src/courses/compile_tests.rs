@@ -8,7 +8,10 @@ use super::*;
 const COURSE: &str = "title = \"T\"\nkind = \"basic\"\nlanguage = \"fi\"\nversion = \"1\"\n\
                       summary = \"S\"\n";
 const MODULE: &str = "+++\ntitle = \"Alku\"\n+++\nJohdanto.\n";
-const LESSON: &str = "+++\ntitle = \"Eka\"\n+++\nTeksti.\n";
+const LESSON: &str = "+++\ntitle = \"Eka\"\n+++\nTeksti.\n\n```sources\n- Lähde\n```\n";
+/// Every lesson needs its sources; the tests' lessons end with this block, so the lines
+/// above it keep their numbers.
+const SOURCES: &str = "\n\n```sources\n- Lähde\n```\n";
 
 /// Writes course `c` (a minimal valid course, with `files` added or replacing) into a temp
 /// root, compiles the root and returns the output and diagnostics relative to the root.
@@ -43,7 +46,7 @@ fn relative(out: &CompileOutput, base: &Path) -> Vec<String> {
 }
 
 fn lesson(body: &str) -> String {
-    format!("+++\ntitle = \"Eka\"\n+++\n{body}")
+    format!("+++\ntitle = \"Eka\"\n+++\n{body}{SOURCES}")
 }
 
 fn diags_for_lesson(body: &str) -> Vec<String> {
@@ -77,7 +80,9 @@ fn nul_bytes_and_bad_utf8_are_located() {
 
 #[test]
 fn crlf_and_byte_order_mark_are_fine() {
-    let text = "\u{feff}+++\r\ntitle = \"Eka\"\r\nminutes = 3\r\n+++\r\n## Osa\r\n\r\nTeksti.\r\n";
+    let text =
+        "\u{feff}+++\r\ntitle = \"Eka\"\r\nminutes = 3\r\n+++\r\n## Osa\r\n\r\nTeksti.\r\n\r\n\
+                ```sources\r\n- Lähde\r\n```\r\n";
     let (out, lines) = compile(&[("c/01-alku/01-eka.md", text.as_bytes())]);
     assert_eq!(lines, Vec::<String>::new());
     let (_, l) = out.courses[0].lessons().next().expect("lesson");
@@ -259,7 +264,8 @@ fn front_matter_values_are_checked() {
         ),
         (
             "c/01-alku/01-eka.md",
-            b"+++\ntitle = \" \"\nminutes = 0\ndiscussion = \"\"\n+++\n",
+            "+++\ntitle = \" \"\nminutes = 0\ndiscussion = \"\"\n+++\n```sources\n- L\n```\n"
+                .as_bytes(),
         ),
     ]);
     assert_eq!(

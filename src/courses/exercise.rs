@@ -6,9 +6,10 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::blocks::{Block, OffsetMap, Report};
 use super::exercise_model::{parse_phrase, Criterion, Exercise, Requirement, ReviewMode};
 use super::frontmatter::parse_toml;
-use super::lesson::{render, Block, Blocks, OffsetMap, Report};
+use super::lesson::{render, Blocks};
 use super::links::LinkContext;
 
 /// Limits that keep a rubric readable on a phone.

@@ -18,6 +18,7 @@ pub(crate) struct CourseToml {
     pub(crate) refreshes: Option<Spanned<String>>,
     pub(crate) competence_valid_months: Option<Spanned<u32>>,
     pub(crate) training_activity_months: Option<Spanned<u32>>,
+    pub(crate) translation_of: Option<Spanned<String>>,
 }
 
 /// The front matter of `module.md`.

@@ -14,8 +14,9 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::blocks::{OffsetMap, Report};
 use super::frontmatter::{parse_toml, split_front_matter};
-use super::lesson::{render, Blocks, OffsetMap, Report};
+use super::lesson::{render, Blocks};
 use super::links::LinkContext;
 use super::markdown::options;
 use super::model::{CompiledGuide, Diagnostic, PlanStep};

@@ -1,70 +1,21 @@
 //! Rendering one Markdown text of a course (a lesson body, a module introduction, a summary,
-//! a check's explanation): lifts out the `summary` and `check` blocks, resolves links and
-//! images, gives headings ids, counts words, and reports problems at file offsets.
+//! a check's explanation): lifts out the `summary`, `check`, `sources` and `exercise` blocks, resolves
+//! links and images, gives headings ids, counts words, and reports problems at file offsets.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
+use super::blocks::{parse_check, pick_sources, pick_summary, Block, OffsetMap, Report, Sources};
 use super::links::{resolve_image, resolve_link, LinkContext};
 use super::markdown::{
     assign_heading_ids, options, trusted_event, trusted_html, HtmlBudget, LimitNesting, PlainText,
     MAX_RAW_HTML_TAGS,
 };
-use super::model::{Diagnostic, TocEntry};
-use super::source::Source;
-
-/// Maps byte offsets of a text that was cut out of a file back to offsets in the file.
-#[derive(Debug, Clone)]
-pub(crate) enum OffsetMap {
-    /// Pieces of the text, each (offset in the text, offset in the file) where it begins.
-    Pieces(Vec<(usize, usize)>),
-    /// The whole text stands for one place in the file (a TOML string value).
-    Fixed(usize),
-}
-
-impl OffsetMap {
-    /// A text that is one contiguous piece of the file, starting at `file_offset`.
-    pub(crate) fn contiguous(file_offset: usize) -> OffsetMap {
-        OffsetMap::Pieces(vec![(0, file_offset)])
-    }
-
-    fn push(&mut self, text_offset: usize, file_offset: usize) {
-        if let OffsetMap::Pieces(pieces) = self {
-            pieces.push((text_offset, file_offset));
-        }
-    }
-
-    pub(crate) fn file_offset(&self, text_offset: usize) -> usize {
-        match self {
-            OffsetMap::Fixed(at) => *at,
-            OffsetMap::Pieces(pieces) => {
-                let i = pieces.partition_point(|&(t, _)| t <= text_offset);
-                match i.checked_sub(1).and_then(|i| pieces.get(i)) {
-                    Some(&(t, f)) => f + (text_offset - t),
-                    None => pieces.first().map_or(0, |&(_, f)| f),
-                }
-            }
-        }
-    }
-}
-
-/// Where diagnostics for one text go.
-pub(crate) struct Report<'a> {
-    pub(crate) source: &'a Source,
-    pub(crate) map: OffsetMap,
-    pub(crate) diags: &'a mut Vec<Diagnostic>,
-}
-
-impl Report<'_> {
-    pub(crate) fn at(&mut self, text_offset: usize, message: impl Into<String>) {
-        let offset = self.map.file_offset(text_offset);
-        self.diags.push(self.source.diagnostic(offset, message));
-    }
-}
+use super::model::{SelfCheck, TocEntry};
 
 /// Which fenced blocks a text may contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Blocks {
-    /// A lesson body: `summary` and `check` blocks are lifted out.
+    /// A lesson body: `summary`, `check`, `sources` and `exercise` blocks are lifted out.
     Lesson,
     /// `module.md`: they are an error.
     Forbidden,
@@ -72,28 +23,32 @@ pub(crate) enum Blocks {
     Plain,
 }
 
-/// A `summary`, `check` or `exercise` block: its text and where that text is in the file.
-pub(crate) struct Block {
-    pub(crate) text: String,
-    pub(crate) map: OffsetMap,
-    pub(crate) fence_offset: usize,
-}
-
 /// The fenced blocks a lesson lifts out of its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Summary,
     Check,
+    Sources,
     Exercise,
 }
 
 impl Kind {
     fn of(info: &str) -> Option<Kind> {
-        match info {
+        match info.split_whitespace().next().unwrap_or("") {
             "summary" => Some(Kind::Summary),
             "check" => Some(Kind::Check),
+            "sources" => Some(Kind::Sources),
             "exercise" => Some(Kind::Exercise),
             _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Summary => "summary",
+            Kind::Check => "check",
+            Kind::Sources => "sources",
+            Kind::Exercise => "exercise",
         }
     }
 }
@@ -106,8 +61,10 @@ pub(crate) struct Rendered {
     pub(crate) summary_markdown: Option<String>,
     pub(crate) summary_html: Option<String>,
     pub(crate) summary_text: Option<String>,
-    /// The `check` blocks as written (compiled by `check::compile_check`).
-    pub(crate) checks: Vec<Block>,
+    pub(crate) checks: Vec<SelfCheck>,
+    /// The `sources` block rendered, `None` when the text has none (the caller decides
+    /// whether that is an error).
+    pub(crate) sources_html: Option<String>,
     /// The `exercise` blocks as written (compiled by `exercise::compile_exercise`).
     pub(crate) exercises: Vec<Block>,
     pub(crate) word_count: usize,
@@ -127,6 +84,7 @@ pub(crate) fn render(
         capture: None,
         summaries: Vec::new(),
         checks: Vec::new(),
+        sources: Vec::new(),
         exercises: Vec::new(),
         in_metadata: false,
         budget: HtmlBudget::default(),
@@ -144,11 +102,67 @@ pub(crate) fn render(
         ..Rendered::default()
     };
     if blocks == Blocks::Lesson {
-        add_summary(&mut rendered, walk.summaries, ctx, report);
-        rendered.checks = walk.checks;
+        if let Some(summary) = pick_summary(walk.summaries, report) {
+            let markdown = summary.text.trim().to_string();
+            let html = render_block(&summary.text, summary.map, ctx, report);
+            rendered.summary_text = Some(super::markdown::plain_text(&markdown));
+            rendered.summary_html = Some(html);
+            rendered.summary_markdown = Some(markdown);
+        }
+        rendered.sources_html = match pick_sources(walk.sources, report) {
+            Sources::Missing => None,
+            // There, only wrong (reported): not also reported missing.
+            Sources::Invalid => Some(String::new()),
+            Sources::Valid(block) => Some(render_block(&block.text, block.map, ctx, report)),
+        };
+        rendered.checks = walk
+            .checks
+            .iter()
+            .filter_map(|b| compile_check(b, ctx, report))
+            .collect();
         rendered.exercises = walk.exercises;
     }
     rendered
+}
+
+/// Renders the Markdown of a lifted block (a summary, the sources, an explanation) as plain
+/// course text: its own blocks are ordinary code blocks.
+fn render_block(
+    text: &str,
+    map: OffsetMap,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+) -> String {
+    let mut inner = Report {
+        source: report.source,
+        map,
+        diags: &mut *report.diags,
+    };
+    render(text, ctx, &mut inner, Blocks::Plain).html
+}
+
+/// A `check` block as a self-check with its explanation rendered; `None` (with diagnostics)
+/// when anything in it is wrong.
+fn compile_check(
+    block: &Block,
+    ctx: &LinkContext<'_>,
+    report: &mut Report<'_>,
+) -> Option<SelfCheck> {
+    let before = report.diags.len();
+    let draft = parse_check(block, report)?;
+    let explain_html = render_block(
+        &draft.explain,
+        OffsetMap::Fixed(draft.explain_offset),
+        ctx,
+        report,
+    );
+    (draft.valid && report.diags.len() == before).then_some(SelfCheck {
+        line: draft.line,
+        question: draft.question,
+        choices: draft.choices,
+        correct: draft.correct,
+        explain_html,
+    })
 }
 
 /// The state of one pass over the events of a text.
@@ -160,6 +174,7 @@ struct Walk<'e> {
     capture: Option<(Kind, Block)>,
     summaries: Vec<Block>,
     checks: Vec<Block>,
+    sources: Vec<Block>,
     exercises: Vec<Block>,
     in_metadata: bool,
     budget: HtmlBudget,
@@ -194,13 +209,15 @@ impl<'e> Walk<'e> {
             return;
         }
         let event = match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
-                let name = info.split_whitespace().next().unwrap_or("");
-                let kind = Kind::of(name).filter(|_| self.blocks != Blocks::Plain);
-                if let Some(kind) = kind {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if Kind::of(info).is_some() && self.blocks != Blocks::Plain =>
+            {
+                if let Some(kind) = Kind::of(info) {
                     if self.blocks == Blocks::Forbidden {
-                        let message =
-                            format!("`{name}` blocks belong in lessons, not in module.md");
+                        let message = format!(
+                            "`{}` blocks belong in lessons, not in module.md",
+                            kind.name()
+                        );
                         report.at(at, message);
                     }
                     let fence_offset = report.map.file_offset(at);
@@ -210,9 +227,8 @@ impl<'e> Walk<'e> {
                         fence_offset,
                     };
                     self.capture = Some((kind, block));
-                    return;
                 }
-                event
+                return;
             }
             Event::Start(Tag::MetadataBlock(_)) => {
                 let message =
@@ -239,6 +255,7 @@ impl<'e> Walk<'e> {
         match self.capture.take() {
             Some((Kind::Summary, block)) => self.summaries.push(block),
             Some((Kind::Check, block)) => self.checks.push(block),
+            Some((Kind::Sources, block)) => self.sources.push(block),
             Some((Kind::Exercise, block)) => self.exercises.push(block),
             None => {}
         }
@@ -296,39 +313,4 @@ fn resolve<'e>(tag: Tag<'e>, at: usize, ctx: &LinkContext<'_>, report: &mut Repo
         }
         other => other,
     }
-}
-
-fn add_summary(
-    rendered: &mut Rendered,
-    summaries: Vec<Block>,
-    ctx: &LinkContext<'_>,
-    report: &mut Report<'_>,
-) {
-    let mut summaries = summaries.into_iter();
-    let Some(summary) = summaries.next() else {
-        return;
-    };
-    for extra in summaries {
-        let message = "a second `summary` block: a lesson has at most one summary";
-        report
-            .diags
-            .push(report.source.diagnostic(extra.fence_offset, message));
-    }
-    let markdown = summary.text.trim().to_string();
-    if markdown.is_empty() {
-        let message = "the `summary` block is empty: write the condensed lesson in it";
-        report
-            .diags
-            .push(report.source.diagnostic(summary.fence_offset, message));
-        return;
-    }
-    let mut inner = Report {
-        source: report.source,
-        map: summary.map,
-        diags: &mut *report.diags,
-    };
-    let html = render(&summary.text, ctx, &mut inner, Blocks::Plain).html;
-    rendered.summary_text = Some(super::markdown::plain_text(&markdown));
-    rendered.summary_html = Some(html);
-    rendered.summary_markdown = Some(markdown);
 }

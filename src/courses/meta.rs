@@ -20,6 +20,7 @@ pub(crate) struct CourseMeta {
     pub(crate) refreshes: Option<String>,
     pub(crate) competence_valid_months: Option<u32>,
     pub(crate) training_activity_months: Option<u32>,
+    pub(crate) translation_of: Option<String>,
 }
 
 const REFRESHER_KEYS: &str =
@@ -33,6 +34,8 @@ pub(crate) struct CourseFile {
     /// The `refreshes` value and a diagnostic template pointing at it, also when other keys
     /// are wrong (the other courses are needed to check it).
     pub(crate) refreshes_at: Option<(String, Diagnostic)>,
+    /// The `translation_of` value and a diagnostic template pointing at it.
+    pub(crate) translation_at: Option<(String, Diagnostic)>,
     pub(crate) source: Option<Source>,
 }
 
@@ -42,11 +45,15 @@ pub(crate) fn load_course_toml(dir: &Path, slug: &str, diags: &mut Vec<Diagnosti
     let Some((toml, src)) = read_course_toml(dir, diags) else {
         return file;
     };
-    file.refreshes_at = toml.refreshes.as_ref().map(|r| {
-        let (line, column) = src.position(r.span().start);
-        let at = Diagnostic::new(&src.path, line, column, "");
-        (r.get_ref().clone(), at)
-    });
+    let at = |v: &Spanned<String>| {
+        let (line, column) = src.position(v.span().start);
+        (
+            v.get_ref().clone(),
+            Diagnostic::new(&src.path, line, column, ""),
+        )
+    };
+    file.refreshes_at = toml.refreshes.as_ref().map(at);
+    file.translation_at = toml.translation_of.as_ref().map(at);
     file.meta = check_course_toml(&toml, &src, slug, diags);
     file.source = Some(src);
     file
@@ -93,6 +100,15 @@ fn check_course_toml(
             format!("`language = \"{language}\"`: use a language code such as \"fi\" or \"sv\"");
         diags.push(src.diagnostic(toml.language.span().start, message));
     }
+    if let Some(t) = &toml.translation_of {
+        if !is_slug(t.get_ref()) || t.get_ref() == slug {
+            let message = format!(
+                "`translation_of = \"{}\"`: name the folder of the course this one translates",
+                t.get_ref()
+            );
+            diags.push(src.diagnostic(t.span().start, message));
+        }
+    }
     let kind = CourseKind::parse(toml.kind.get_ref());
     match kind {
         None => {
@@ -114,6 +130,7 @@ fn check_course_toml(
         refreshes: toml.refreshes.as_ref().map(|r| r.get_ref().clone()),
         competence_valid_months: toml.competence_valid_months.as_ref().map(|v| *v.get_ref()),
         training_activity_months: toml.training_activity_months.as_ref().map(|v| *v.get_ref()),
+        translation_of: toml.translation_of.as_ref().map(|v| v.get_ref().clone()),
     };
     (diags.len() == before).then_some(meta)
 }

@@ -5,7 +5,7 @@
 //! Also home of the crate's Markdown rendering ([`markdown`]): one set of parser options and
 //! the two sanitiser allowlists, for course content and for what users write.
 
-mod check;
+mod blocks;
 pub mod compile;
 mod exercise;
 pub mod exercise_model;
@@ -14,10 +14,12 @@ pub mod guide;
 mod layout;
 mod lesson;
 pub mod links;
+mod lint;
 pub mod markdown;
 mod meta;
 pub mod model;
 mod pages;
+mod pairing;
 pub mod publish;
 mod publish_exercises;
 mod sanitize;
@@ -28,6 +30,8 @@ mod writing;
 mod compile_tests;
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod pairing_tests;
 
 pub use compile::{compile_course, compile_dir, CompileOutput};
 pub use model::*;

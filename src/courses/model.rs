@@ -148,6 +148,9 @@ pub struct CompiledCourse {
     pub competence_valid_months: Option<u32>,
     /// Refresher courses: a training held within this window keeps an expert active.
     pub training_activity_months: Option<u32>,
+    /// The course this one is a translation of (`translation_of` in `course.toml`): the same
+    /// modules, lessons and checks in another language, whose completion counts the same.
+    pub translation_of: Option<String>,
     pub modules: Vec<CompiledModule>,
     /// The writing checker's lists (`writing-checker.toml`), when the course has them.
     pub writing_rules: Option<WritingRules>,
@@ -233,6 +236,9 @@ pub struct CompiledLesson {
     pub checks: Vec<SelfCheck>,
     /// The lesson's writing exercise (an `exercise` block), if it has one.
     pub exercise: Option<Exercise>,
+    /// The `sources` block (required in every lesson), sanitised HTML: shown under the lesson
+    /// and on its knowledge-bank page.
+    pub sources_html: String,
     /// Words in the body (summary and checks not counted).
     pub word_count: usize,
 }
@@ -249,6 +255,9 @@ pub struct TocEntry {
 /// One self-check question (a `check` block).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SelfCheck {
+    /// The line of the block's opening fence, for warnings about the check.
+    #[serde(skip)]
+    pub line: usize,
     /// Plain text (escape it in templates).
     pub question: String,
     /// Plain text (escape them in templates).

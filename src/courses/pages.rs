@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use super::check::compile_check;
+use super::blocks::{OffsetMap, Report};
 use super::exercise::compile_exercise;
 use super::frontmatter::{parse_toml, split_front_matter, LessonFront, ModuleFront, Split};
 use super::layout::{LessonFile, ModuleDir};
-use super::lesson::{render, Blocks, OffsetMap, Report};
+use super::lesson::{render, Blocks};
 use super::links::LinkContext;
 use super::model::{CompiledLesson, CompiledModule, Diagnostic, Theme};
 use super::source::{read_source, Source};
@@ -148,11 +148,9 @@ pub(crate) fn compile_lesson(
         &mut body_report(loaded, diags),
         Blocks::Lesson,
     );
-    let checks: Vec<_> = r
-        .checks
-        .iter()
-        .filter_map(|b| compile_check(b, ctx, &mut body_report(loaded, diags)))
-        .collect();
+    if r.sources_html.is_none() {
+        diags.push(Diagnostic::file(&loaded.source.path, MISSING_SOURCES));
+    }
     let mut exercises = r.exercises.iter();
     let exercise = exercises
         .next()
@@ -191,11 +189,17 @@ pub(crate) fn compile_lesson(
         summary_markdown: r.summary_markdown,
         summary_html: r.summary_html,
         summary_text: r.summary_text,
-        checks,
+        checks: r.checks,
         exercise,
+        sources_html: r.sources_html.unwrap_or_default(),
         word_count: r.word_count,
     })
 }
+
+/// Every lesson names its own sources: its summary is published on its own.
+const MISSING_SOURCES: &str = "missing `sources` block: every lesson lists its own sources \
+    (the act and section, or the page and the date you checked it) in a block that starts \
+    with the line ```sources, one list item per source; see courses/README.md";
 
 /// The trimmed value of a string key, with a diagnostic when it is empty.
 fn non_empty<T>(

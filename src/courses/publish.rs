@@ -74,6 +74,7 @@ fn publish_in_tx(
         courses::refreshes.eq(&course.refreshes),
         courses::competence_valid_months.eq(course.competence_valid_months.map(|m| m as i32)),
         courses::training_activity_months.eq(course.training_activity_months.map(|m| m as i32)),
+        courses::translation_of.eq(&course.translation_of),
         courses::content_hash.eq(&course.content_hash),
         courses::published_at.eq(now),
         courses::active.eq(true),
@@ -169,6 +170,7 @@ fn publish_in_tx(
                 lessons::summary_markdown.eq(&lesson.summary_markdown),
                 lessons::summary_html.eq(&lesson.summary_html),
                 lessons::summary_text.eq(&lesson.summary_text),
+                lessons::sources_html.eq(&lesson.sources_html),
                 lessons::word_count.eq(lesson.word_count as i32),
                 lessons::active.eq(true),
                 lessons::published_at.eq(now),
@@ -198,7 +200,9 @@ fn publish_in_tx(
             super::publish_exercises::store_exercise(c, lesson_id, lesson.exercise.as_ref())?;
             let key = format!("lesson:{lesson_id}");
             match &lesson.summary_text {
-                Some(text) => search::replace_entry(c, &key, &lesson.title, text)?,
+                Some(text) => {
+                    search::replace_entry_in(c, &key, &course.language, &lesson.title, text)?
+                }
                 None => search::remove_entry(c, &key)?,
             }
             live.push(lesson_id);

@@ -136,6 +136,7 @@ diesel::table! {
         content_hash -> Text,
         published_at -> Timestamp,
         active -> Bool,
+        translation_of -> Nullable<Text>,
     }
 }
 
@@ -172,6 +173,7 @@ diesel::table! {
         word_count -> Integer,
         active -> Bool,
         published_at -> Timestamp,
+        sources_html -> Text,
     }
 }
 

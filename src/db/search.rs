@@ -1,7 +1,8 @@
 //! The knowledge bank's full-text index, one of the few places where the engines differ:
 //! SQLite FTS5 (no Finnish stemmer: terms are matched as prefixes, long terms shortened a
 //! little so inflected forms still meet) and PostgreSQL `tsvector` with the `finnish`
-//! configuration.
+//! configuration (`swedish` for Swedish entries). Every entry has a language (`fi`, `sv`),
+//! and a search looks in one language.
 
 use super::{AnyConnection, Backend};
 use diesel::prelude::*;
@@ -13,23 +14,52 @@ struct Hit {
     entry_key: String,
 }
 
-/// Adds or replaces one entry (`lesson:42`, later `answer:7`).
+/// Adds or replaces one Finnish entry (`lesson:42`, `answer:7`).
 pub fn replace_entry(
     conn: &mut AnyConnection,
     key: &str,
     title: &str,
     body: &str,
 ) -> QueryResult<()> {
+    replace_entry_in(conn, key, "fi", title, body)
+}
+
+/// The PostgreSQL text-search configuration of a language (a fixed name, never input).
+fn pg_config(language: &str) -> &'static str {
+    match language {
+        "fi" => "finnish",
+        "sv" => "swedish",
+        "en" => "english",
+        _ => "simple",
+    }
+}
+
+/// Adds or replaces one entry in the given language.
+pub fn replace_entry_in(
+    conn: &mut AnyConnection,
+    key: &str,
+    language: &str,
+    title: &str,
+    body: &str,
+) -> QueryResult<()> {
     remove_entry(conn, key)?;
     let sql = match conn.backend() {
-        Backend::Sqlite => "INSERT INTO knowledge_search (entry_key, title, body) VALUES (?, ?, ?)",
+        Backend::Sqlite => {
+            "INSERT INTO knowledge_search (entry_key, language, title, body) VALUES (?, ?, ?, ?)"
+                .to_string()
+        }
         Backend::Postgres => {
-            "INSERT INTO knowledge_search (entry_key, title, body, document) VALUES ($1, $2, $3, \
-             setweight(to_tsvector('finnish', $2), 'A') || to_tsvector('finnish', $3))"
+            let cfg = pg_config(language);
+            format!(
+                "INSERT INTO knowledge_search (entry_key, language, title, body, document) \
+                 VALUES ($1, $2, $3, $4, \
+                 setweight(to_tsvector('{cfg}', $3), 'A') || to_tsvector('{cfg}', $4))"
+            )
         }
     };
     diesel::sql_query(sql)
         .bind::<Text, _>(key)
+        .bind::<Text, _>(language)
         .bind::<Text, _>(title)
         .bind::<Text, _>(body)
         .execute(conn)?;
@@ -76,8 +106,18 @@ fn prefix(term: &str) -> String {
     }
 }
 
-/// Entry keys matching every word of the query, best first.
+/// Finnish entry keys matching every word of the query, best first.
 pub fn search(conn: &mut AnyConnection, query: &str, limit: i64) -> QueryResult<Vec<String>> {
+    search_in(conn, query, "fi", limit)
+}
+
+/// Entry keys in `language` matching every word of the query, best first.
+pub fn search_in(
+    conn: &mut AnyConnection,
+    query: &str,
+    language: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
     let terms = terms(query);
     if terms.is_empty() {
         return Ok(Vec::new());
@@ -91,9 +131,10 @@ pub fn search(conn: &mut AnyConnection, query: &str, limit: i64) -> QueryResult<
                 .join(" ");
             diesel::sql_query(
                 "SELECT entry_key FROM knowledge_search WHERE knowledge_search MATCH ? \
-                 ORDER BY rank LIMIT ?",
+                 AND language = ? ORDER BY rank LIMIT ?",
             )
             .bind::<Text, _>(q)
+            .bind::<Text, _>(language)
             .bind::<BigInt, _>(limit)
             .load(conn)?
         }
@@ -103,11 +144,14 @@ pub fn search(conn: &mut AnyConnection, query: &str, limit: i64) -> QueryResult<
                 .map(|t| format!("{t}:*"))
                 .collect::<Vec<_>>()
                 .join(" & ");
-            diesel::sql_query(
-                "SELECT entry_key FROM knowledge_search, to_tsquery('finnish', $1) q \
-                 WHERE document @@ q ORDER BY ts_rank(document, q) DESC, entry_key LIMIT $2",
-            )
+            let cfg = pg_config(language);
+            diesel::sql_query(format!(
+                "SELECT entry_key FROM knowledge_search, to_tsquery('{cfg}', $1) q \
+                 WHERE document @@ q AND language = $2 \
+                 ORDER BY ts_rank(document, q) DESC, entry_key LIMIT $3"
+            ))
             .bind::<Text, _>(q)
+            .bind::<Text, _>(language)
             .bind::<BigInt, _>(limit)
             .load(conn)?
         }

@@ -269,7 +269,12 @@ pub fn publish(
             plain_text(&draft.question),
             plain_text(&draft.answer)
         );
-        search::replace_entry(tx, &format!("answer:{id}"), title, &text)?;
+        // Indexed in its course's language, so a Swedish page's search finds it.
+        let language: String = crate::db::schema::courses::table
+            .find(course_id)
+            .select(crate::db::schema::courses::language)
+            .first(tx)?;
+        search::replace_entry_in(tx, &format!("answer:{id}"), &language, title, &text)?;
         Ok(id)
     })
 }

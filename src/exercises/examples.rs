@@ -190,7 +190,12 @@ pub fn publish(
                 .get_result(tx)?,
         };
         let text = format!("{}\n{}", draft.entry_text, plain_text(&draft.feedback));
-        search::replace_entry(tx, &format!("example:{id}"), &draft.title, &text)?;
+        // Indexed in its course's language, so a Swedish page's search finds it.
+        let language: String = crate::db::schema::courses::table
+            .find(course_id)
+            .select(crate::db::schema::courses::language)
+            .first(tx)?;
+        search::replace_entry_in(tx, &format!("example:{id}"), &language, &draft.title, &text)?;
         Ok(id)
     })
 }

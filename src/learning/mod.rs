@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub mod completion;
 pub mod marks;
+pub mod order;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineLesson {
@@ -156,18 +157,28 @@ pub struct Lesson {
     pub body_html: String,
     pub toc: Vec<StoredTocEntry>,
     pub checks: Vec<StoredCheck>,
+    /// The lesson's own sources (sanitised HTML).
+    pub sources_html: String,
+    /// The course's language: the lesson's text is in it.
+    pub language: String,
 }
 
+/// A lesson row: id, title, minutes, discussion, body, toc, checks, sources, language.
+type LessonRow = (
+    i64,
+    String,
+    i32,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
 pub fn lesson(conn: &mut AnyConnection, course_id: i64, slug: &str) -> AppResult<Lesson> {
-    let (id, title, minutes, discussion, body_html, toc_json, checks_json): (
-        i64,
-        String,
-        i32,
-        Option<String>,
-        String,
-        String,
-        String,
-    ) = lessons::table
+    let (id, title, minutes, discussion, body_html, toc_json, checks_json, sources_html, language): LessonRow = lessons::table
+        .inner_join(courses::table.on(courses::id.eq(lessons::course_id)))
         .filter(lessons::course_id.eq(course_id))
         .filter(lessons::slug.eq(slug))
         .filter(lessons::active.eq(true))
@@ -179,6 +190,8 @@ pub fn lesson(conn: &mut AnyConnection, course_id: i64, slug: &str) -> AppResult
             lessons::body_html,
             lessons::toc_json,
             lessons::checks_json,
+            lessons::sources_html,
+            courses::language,
         ))
         .first(conn)?;
     Ok(Lesson {
@@ -191,6 +204,8 @@ pub fn lesson(conn: &mut AnyConnection, course_id: i64, slug: &str) -> AppResult
         body_html,
         toc: serde_json::from_str(&toc_json).map_err(anyhow::Error::from)?,
         checks: serde_json::from_str(&checks_json).map_err(anyhow::Error::from)?,
+        sources_html,
+        language,
     })
 }
 

@@ -165,29 +165,45 @@ impl CohortForm {
     }
 }
 
-/// The choices of the cohort form: published courses and the regions the caller manages.
+/// The choices of the cohort form: published courses (each named with its language, so a
+/// coordinator can open a Swedish cohort of the basic course) and the regions the caller
+/// manages.
 async fn form_choices(auth: &Auth) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
     let who = auth.principal().clone();
     let lang = auth.0.lang;
-    auth.0
+    let (courses, regions) = auth
+        .0
         .state
         .db(move |conn| {
-            let courses: Vec<(i64, String)> = courses::table
+            let courses: Vec<(i64, String, String)> = courses::table
                 .filter(courses::active.eq(true))
-                .order(courses::title)
-                .select((courses::id, courses::title))
+                .order((courses::title, courses::language))
+                .select((courses::id, courses::title, courses::language))
                 .load(conn)?;
             let regions: Vec<(i64, String)> = regions::table
                 .order(regions::position)
                 .select((regions::id, crate::network::names::region(lang)))
                 .load(conn)?;
-            let regions = regions
+            let regions: Vec<(i64, String)> = regions
                 .into_iter()
                 .filter(|(id, _)| who.manages_region(*id))
                 .collect();
             Ok((courses, regions))
         })
-        .await
+        .await?;
+    let courses = courses
+        .into_iter()
+        .map(|(id, title, language)| {
+            let name = match language.as_str() {
+                // The languages' own names (Suomi, Svenska), lower-case as in running text.
+                "fi" | "sv" => auth.0.t(&format!("lang.{language}")).to_lowercase(),
+                "en" => auth.0.t("lang.en"),
+                _ => language,
+            };
+            (id, format!("{title} ({name})"))
+        })
+        .collect();
+    Ok((courses, regions))
 }
 
 pub async fn render_form(

@@ -23,19 +23,19 @@ pub async fn index(ctx: Ctx, query: web::Query<SearchQuery>) -> AppResult<HttpRe
         .trim()
         .to_string();
     let q2 = q.clone();
-    let (groups, results, handouts) = ctx
+    let page_language = ctx.lang.code();
+    let (groups, results, language, handouts) = ctx
         .state
         .db(move |conn| {
+            let language = knowledge_bank::content_language(conn, page_language)?;
             // Each theme's printable handout (training kits), public like the entries.
             let handouts = knowledge_bank::kits::handouts_for(conn)?;
             if q2.is_empty() {
-                Ok((knowledge_bank::by_theme(conn)?, None, handouts))
+                let groups = knowledge_bank::by_theme(conn, &language)?;
+                Ok((groups, None, language, handouts))
             } else {
-                Ok((
-                    Vec::new(),
-                    Some(knowledge_bank::search(conn, &q2)?),
-                    handouts,
-                ))
+                let found = knowledge_bank::search(conn, &q2, &language)?;
+                Ok((Vec::new(), Some(found), language, handouts))
             }
         })
         .await?;
@@ -44,17 +44,23 @@ pub async fn index(ctx: Ctx, query: web::Query<SearchQuery>) -> AppResult<HttpRe
     c.insert("groups", &groups);
     c.insert("results", &results);
     c.insert("q", &q);
+    c.insert("content_language", &language);
     ctx.render("knowledge_bank/index.html", c)
 }
 
 pub async fn entry(ctx: Ctx, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
     let (course, lesson) = path.into_inner();
-    let entry = ctx
+    let (entry, counterparts) = ctx
         .state
-        .db(move |conn| knowledge_bank::entry(conn, &course, &lesson))
+        .db(move |conn| {
+            let entry = knowledge_bank::entry(conn, &course, &lesson)?;
+            let counterparts = knowledge_bank::counterparts(conn, &entry)?;
+            Ok((entry, counterparts))
+        })
         .await?;
     let mut c = tera::Context::new();
     c.insert("entry", &entry);
+    c.insert("counterparts", &counterparts);
     c.insert(
         "url",
         &format!(

@@ -167,6 +167,23 @@ pub(crate) async fn render_lesson(
     // The result of the last answers, shown after the redirect that follows answering.
     let outcome = learning::stored_outcome(&lesson, &progress);
     let exercise = section::build(auth, cohort_id, &lesson.slug, lesson.id, role, exercise).await?;
+    // Each check's choices in this user's own, stable order; the form still sends each
+    // choice's own index, so grading and the stored answers do not depend on the order.
+    let secret = &auth.0.state.config.secret;
+    let shown: Vec<Vec<ShownChoice>> = lesson
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(qi, check)| {
+            learning::order::choice_order(secret, uid, lesson.id, qi, check.choices.len())
+                .into_iter()
+                .filter_map(|index| {
+                    let text = check.choices.get(index)?.clone();
+                    Some(ShownChoice { index, text })
+                })
+                .collect()
+        })
+        .collect();
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
     c.insert("role", &role);
@@ -177,6 +194,7 @@ pub(crate) async fn render_lesson(
     c.insert("progress", &progress);
     c.insert("answered", &answered);
     c.insert("chosen", &chosen);
+    c.insert("shown", &shown);
     c.insert("outcome", &outcome);
     c.insert("check_error", &check_error);
     c.insert("prev", &index.checked_sub(1).and_then(|i| flat.get(i)));
@@ -184,6 +202,13 @@ pub(crate) async fn render_lesson(
     c.insert("position", &(index + 1));
     c.insert("exercise", &exercise);
     auth.0.render_status(status, "learning/lesson.html", c)
+}
+
+/// A choice as the lesson page shows it: its own index (what the form sends) and its text.
+#[derive(serde::Serialize)]
+struct ShownChoice {
+    index: usize,
+    text: String,
 }
 
 /// Only the cohort's own trainees keep progress.

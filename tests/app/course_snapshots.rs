@@ -1,6 +1,6 @@
 //! Snapshots of the compiled demo course (`tests/fixtures/courses/valid/demo-course`): for
 //! every lesson, its body HTML in `tests/fixtures/snapshots/<lesson-slug>.html` and its table
-//! of contents, self-checks and summary in `<lesson-slug>.json`. A change in rendering or
+//! of contents, self-checks, summary and sources in `<lesson-slug>.json`. A change in rendering or
 //! sanitising shows up here as a diff to review.
 //!
 //! After a deliberate change, rewrite the files and review the diff before committing:
@@ -31,6 +31,7 @@ fn snapshot_files(lesson: &CompiledLesson) -> Vec<(String, String)> {
         "toc": lesson.toc,
         "checks": lesson.checks,
         "summary_html": lesson.summary_html,
+        "sources_html": lesson.sources_html,
     });
     let mut json = serde_json::to_string_pretty(&meta).expect("serialise snapshot");
     json.push('\n');

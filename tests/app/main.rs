@@ -9,6 +9,7 @@ mod cohort_life;
 mod cohorts;
 mod confirm;
 mod content;
+mod content_pages;
 mod course_snapshots;
 mod courses;
 mod demo_scale;

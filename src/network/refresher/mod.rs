@@ -43,11 +43,20 @@ pub struct Rule {
 }
 
 /// The rule of the active refresher course; `None` when no refresher course is published.
+/// A refresher's translation (`translation_of`) has the same numbers (the compiler checks),
+/// so the original is read first and a translation only when it stands alone.
+///
+/// Which completions count: every completion of a basic or refresher course. The basic
+/// course's translations are basic courses of the same structure (`courses::pairing`), so a
+/// completion in either language keeps an expert current alike.
 pub fn rule(conn: &mut AnyConnection) -> AppResult<Option<Rule>> {
     let row: Option<(Option<i32>, Option<i32>)> = courses::table
         .filter(courses::kind.eq("refresher"))
         .filter(courses::active.eq(true))
-        .order(courses::published_at.desc())
+        .order((
+            courses::translation_of.is_not_null(),
+            courses::published_at.desc(),
+        ))
         .select((
             courses::competence_valid_months,
             courses::training_activity_months,

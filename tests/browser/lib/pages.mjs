@@ -142,6 +142,12 @@ export const PAGES = [
     },
   },
   { name: 'knowledge bank', who: ['anonymous', 'trainee'], open: get('/tietopankki') },
+  { name: 'knowledge bank, /kunskapsbank', who: ['anonymous'], open: get('/kunskapsbank') },
+  {
+    name: 'knowledge bank entry of the Swedish course (sources, the Finnish lesson)',
+    who: ['anonymous'],
+    open: get('/tietopankki/dokumentationsutbildning/klientens-delaktighet'),
+  },
   {
     name: 'knowledge-bank entry',
     who: ['anonymous', 'trainee'],

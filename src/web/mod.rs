@@ -5,9 +5,11 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod assets;
 pub mod body;
 pub mod client;
 pub mod cohorts;
+pub mod compress;
 pub mod csrf;
 pub mod ctx;
 pub mod discussions;

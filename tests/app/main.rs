@@ -23,5 +23,6 @@ mod route_matrix;
 mod security;
 mod shutdown;
 mod signed_links;
+mod speed;
 mod surveys;
 mod throttle;

@@ -233,31 +233,52 @@ pub fn set_active(
 }
 
 /// The signed-in user behind a session token, if the token's version is still current and the
-/// account active.
+/// account active. One round trip: this runs on every signed-in request, so the user row and
+/// the roles come in one query (one row per role; a user without roles gives one row).
 pub fn principal_for(
     conn: &mut AnyConnection,
     user_id: i64,
     version: i32,
 ) -> AppResult<Option<Principal>> {
-    let user = match users::table
-        .find(user_id)
-        .select(User::as_select())
-        .first(conn)
-        .optional()?
-    {
-        Some(u) if u.active && u.session_version == version => u,
-        _ => return Ok(None),
+    type Row = (
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = users::table
+        .left_join(role_assignments::table)
+        .filter(users::id.eq(user_id))
+        .filter(users::session_version.eq(version))
+        .filter(users::active.eq(true))
+        .order(role_assignments::id.nullable())
+        .select((
+            users::name,
+            users::email,
+            users::language,
+            users::organisation_id,
+            role_assignments::role.nullable(),
+            role_assignments::region_id.nullable(),
+            role_assignments::county_id.nullable(),
+        ))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((name, email, language, organisation_id, role, region, county)) = rows.next() else {
+        return Ok(None);
     };
-    let roles = model::roles_of(conn, user.id)?
-        .iter()
-        .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
+    let roles = std::iter::once((role, region, county))
+        .chain(rows.map(|r| (r.4, r.5, r.6)))
+        .filter_map(|(role, region, county)| Role::from_row(role.as_deref()?, region, county))
         .collect();
     Ok(Some(Principal {
-        user_id: user.id,
-        name: user.name,
-        email: user.email,
-        language: user.language,
-        organisation_id: user.organisation_id,
+        user_id,
+        name,
+        email,
+        language,
+        organisation_id,
         roles,
     }))
 }

@@ -10,10 +10,11 @@
 //! Nothing is sent twice: an immediate message has the dedupe key
 //! `discussion-post:<post>:<user>`; the daily digests (`digest`) have their own.
 
-use super::{policy, principal_of, Thread};
-use crate::accounts::tokens;
-use crate::cohorts::{self, Cohort};
+use super::{policy, Thread};
+use crate::accounts::{tokens, Principal};
+use crate::cohorts::{self, Cohort, CohortRole};
 use crate::courses::markdown::plain_text;
+use crate::db::schema::{cohort_trainers, enrolments, users};
 use crate::db::schema_discussions::{
     discussion_digest_items as di, discussion_settings as ds, discussion_subscriptions as dsub,
     discussion_threads as dt,
@@ -25,6 +26,7 @@ use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use std::collections::HashSet;
 
 /// The purpose of unsubscribe tokens (a token for another purpose is worthless here).
 pub const UNSUBSCRIBE_PURPOSE: &str = "discussion-unsubscribe";
@@ -204,6 +206,107 @@ fn lang_of(p: &crate::accounts::Principal) -> Lang {
     Lang::parse(&p.language).unwrap_or_default()
 }
 
+/// A follower who may still read the thread, with what they chose to receive.
+struct Follower {
+    user_id: i64,
+    /// Name, address and language; roles are loaded only for those who need them.
+    principal: Principal,
+    role: CohortRole,
+    email_mode: String,
+}
+
+/// The thread's followers other than the author who may still read it (members of the cohort),
+/// in user order. A few queries for all of them, not a few per follower: this runs inside
+/// every posting transaction.
+fn followers(
+    conn: &mut AnyConnection,
+    thread: &Thread,
+    cohort: &Cohort,
+    author_id: i64,
+) -> AppResult<Vec<Follower>> {
+    let rows: Vec<(
+        i64,
+        i32,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    )> = dsub::table
+        .inner_join(users::table.on(users::id.eq(dsub::user_id)))
+        .left_join(ds::table.on(ds::user_id.eq(dsub::user_id)))
+        .filter(dsub::thread_id.eq(thread.id))
+        .filter(dsub::following.eq(true))
+        .filter(dsub::user_id.ne(author_id))
+        .filter(users::active.eq(true))
+        .order(dsub::user_id)
+        .select((
+            users::id,
+            users::session_version,
+            users::name,
+            users::email,
+            users::language,
+            users::organisation_id,
+            ds::email_mode.nullable(),
+        ))
+        .load(conn)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let trainees: HashSet<i64> = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort.id))
+        .filter(enrolments::user_id.eq_any(&ids))
+        .filter(enrolments::status.ne("withdrawn"))
+        .select(enrolments::user_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let trainers: HashSet<i64> = cohort_trainers::table
+        .filter(cohort_trainers::cohort_id.eq(cohort.id))
+        .filter(cohort_trainers::user_id.eq_any(&ids))
+        .select(cohort_trainers::user_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for (user_id, version, name, email, language, organisation_id, mode) in rows {
+        // The same order as `cohorts::role_in`; an overseer (a coordinator, an admin) is rare
+        // among followers and is looked up in full.
+        let (principal, role) = if trainees.contains(&user_id) || trainers.contains(&user_id) {
+            let role = if trainees.contains(&user_id) {
+                CohortRole::Trainee
+            } else {
+                CohortRole::Trainer
+            };
+            let p = Principal {
+                user_id,
+                name,
+                email,
+                language,
+                organisation_id,
+                roles: Vec::new(),
+            };
+            (p, role)
+        } else {
+            let Some(p) = crate::accounts::principal_for(conn, user_id, version)? else {
+                continue;
+            };
+            let Some(role) = cohorts::role_in(conn, &p, cohort)? else {
+                continue;
+            };
+            (p, role)
+        };
+        out.push(Follower {
+            user_id,
+            principal,
+            role,
+            email_mode: mode.unwrap_or_else(|| "immediate".to_string()),
+        });
+    }
+    Ok(out)
+}
+
 /// Tells the thread's followers about a new post, in the poster's transaction.
 pub fn on_new_post(
     conn: &mut AnyConnection,
@@ -213,26 +316,17 @@ pub fn on_new_post(
     post: NewPost<'_>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let followers: Vec<i64> = dsub::table
-        .filter(dsub::thread_id.eq(thread.id))
-        .filter(dsub::following.eq(true))
-        .filter(dsub::user_id.ne(post.author_id))
-        .order(dsub::user_id)
-        .select(dsub::user_id)
-        .load(conn)?;
-    for user_id in followers {
-        // Only people who may still read the thread: members of the cohort, and for a hidden
-        // thread its author and the moderators.
-        let Some(p) = principal_of(conn, user_id)? else {
-            continue;
-        };
-        let Some(role) = cohorts::role_in(conn, &p, cohort)? else {
-            continue;
-        };
+    for Follower {
+        user_id,
+        principal: p,
+        role,
+        email_mode,
+    } in followers(conn, thread, cohort, post.author_id)?
+    {
         if thread.hidden && !policy::can_moderate(role) && thread.author_id != Some(user_id) {
             continue;
         }
-        match settings(conn, user_id)?.0.as_str() {
+        match email_mode.as_str() {
             "immediate" => {
                 let mut c = tera::Context::new();
                 c.insert("name", &p.name);

@@ -18,7 +18,7 @@ use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Integer, Timestamp};
 
 pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
@@ -167,8 +167,9 @@ pub(crate) fn mark_read(
     Ok(())
 }
 
-/// What a new post sets off, in the poster's transaction: the thread's counters, the
-/// answered mark, the poster follows and has read it, the followers are told.
+/// What a new post sets off, in the poster's transaction: the poster follows and has read it,
+/// the followers are told, then the thread's counters and the answered mark. Returns the
+/// thread's new post count.
 #[expect(clippy::too_many_arguments, reason = "what a post sets off, private")]
 fn after_post(
     tx: &mut AnyConnection,
@@ -180,26 +181,11 @@ fn after_post(
     post_id: i64,
     body: &str,
     now: NaiveDateTime,
-) -> AppResult<()> {
-    diesel::update(dt::table.find(thread.id))
-        .set((
-            dt::post_count.eq(dt::post_count + 1),
-            dt::last_post_id.eq(post_id),
-            dt::last_post_at.eq(now),
-        ))
-        .execute(tx)?;
-    if viewer.role == CohortRole::Trainer
-        && thread.is_question()
-        && thread.opening_post_id.is_some_and(|o| o != post_id)
-    {
-        diesel::update(dt::table.find(thread.id).filter(dt::answered_at.is_null()))
-            .set(dt::answered_at.eq(now))
-            .execute(tx)?;
-    }
+) -> AppResult<i32> {
     auto_follow(tx, thread.id, viewer.user_id, now)?;
     mark_read(tx, thread.id, viewer.user_id, post_id)?;
-    match msg {
-        Some(msg) => notify::on_new_post(
+    if let Some(msg) = msg {
+        notify::on_new_post(
             tx,
             msg,
             thread,
@@ -211,9 +197,50 @@ fn after_post(
                 body,
             },
             now,
-        ),
-        None => Ok(()),
+        )?;
     }
+    let answers = viewer.role == CohortRole::Trainer
+        && thread.is_question()
+        && thread.opening_post_id.is_some_and(|o| o != post_id);
+    Ok(count_post(tx, thread.id, post_id, answers, now)?)
+}
+
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = Integer)]
+    post_count: i32,
+}
+
+/// Counts a new post on its thread's row: one statement, the last of the posting transaction.
+/// On PostgreSQL the row stays locked from this update to the commit, so everyone posting into
+/// the same busy thread waits for that short moment only, not for the e-mails queued before
+/// it. Two posts committing out of id order never move `last_post_id` back. `answers` sets the
+/// answered mark of a question (a trainer's answer) when it is not set yet.
+fn count_post(
+    tx: &mut AnyConnection,
+    thread_id: i64,
+    post_id: i64,
+    answers: bool,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    let sql = portable_sql(
+        tx,
+        "UPDATE discussion_threads SET post_count = post_count + 1, \
+         last_post_at = CASE WHEN last_post_id < ? THEN ? ELSE last_post_at END, \
+         last_post_id = CASE WHEN last_post_id < ? THEN ? ELSE last_post_id END, \
+         answered_at = CASE WHEN ? AND answered_at IS NULL THEN ? ELSE answered_at END \
+         WHERE id = ? RETURNING post_count",
+    );
+    let row: Counted = diesel::sql_query(sql)
+        .bind::<BigInt, _>(post_id)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(post_id)
+        .bind::<BigInt, _>(post_id)
+        .bind::<Bool, _>(answers)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(thread_id)
+        .get_result(tx)?;
+    Ok(row.post_count)
 }
 
 /// A thread as its author starts it.
@@ -303,7 +330,7 @@ pub fn start_thread(
 
 /// Replies in a thread: to the thread itself (`parent` None or the opening post), or to an
 /// answer. Replies to a reply go under the same answer: threads are one level deep. With
-/// `msg` None nobody is e-mailed.
+/// `msg` None nobody is e-mailed. Returns the new post's id.
 pub fn reply(
     conn: &mut AnyConnection,
     msg: Option<&Messaging<'_>>,
@@ -313,6 +340,29 @@ pub fn reply(
     body: &str,
     now: NaiveDateTime,
 ) -> AppResult<i64> {
+    reply_placed(conn, msg, who, thread_id, parent, body, now).map(|p| p.post_id)
+}
+
+/// Where a new reply landed: what the page it is shown on depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub post_id: i64,
+    /// The answer it is under (itself when it is an answer).
+    pub answer_id: i64,
+    /// The thread's post count with it.
+    pub post_count: i32,
+}
+
+/// [`reply`], telling where the reply landed.
+pub fn reply_placed(
+    conn: &mut AnyConnection,
+    msg: Option<&Messaging<'_>>,
+    who: &Principal,
+    thread_id: i64,
+    parent: Option<i64>,
+    body: &str,
+    now: NaiveDateTime,
+) -> AppResult<Placed> {
     write_tx(conn, |tx| {
         let (thread, cohort, viewer) = thread_access(tx, who, thread_id)?;
         if !policy::can_post(viewer.role) {
@@ -349,10 +399,14 @@ pub fn reply(
             body,
             now,
         )?;
-        after_post(
+        let post_count = after_post(
             tx, msg, &thread, &cohort, &viewer, &who.name, post_id, body, now,
         )?;
-        Ok(post_id)
+        Ok(Placed {
+            post_id,
+            answer_id: parent.unwrap_or(post_id),
+            post_count,
+        })
     })
 }
 

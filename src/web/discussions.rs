@@ -419,46 +419,20 @@ pub async fn reply(
     let form = form.into_inner();
     let body = normalise(&form.body);
     let parent: Option<i64> = form.parent_id.trim().parse().ok();
-    let who = auth.principal().clone();
-    let w2 = who.clone();
-    let (thread, viewer) = auth
-        .0
-        .state
-        .db(move |conn| {
-            let (thread, _, viewer) = discussions::thread_access(conn, &w2, thread_id)?;
-            Ok((thread, viewer))
-        })
-        .await?;
-    if !discussions::policy::can_post(viewer.role) {
-        return Err(AppError::Forbidden);
-    }
     let mut errors = Vec::new();
     posting::check_body(&body, &mut errors);
-    if !discussions::policy::can_post_in(viewer.role, thread.locked) {
-        errors.push("disc.locked");
-    }
-    let url = format!("/keskustelut/ketju/{thread_id}");
     if form.action == "preview" || !errors.is_empty() {
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        let f = ThreadForm {
-            body,
-            ..Default::default()
-        };
-        let heading = format!("{}: {}", auth.0.t("disc.reply_heading"), thread.title);
-        return render_compose(
-            &auth, status, "reply", &url, &url, &heading, &f, parent, &errors, true,
-        );
+        return reply_form(&auth, thread_id, body, parent, errors).await;
     }
+    // The usual case in one transaction: `posting::reply_placed` checks the caller's rights
+    // and the lock itself.
+    let who = auth.principal().clone();
     let now = auth.0.now();
     let state = auth.0.state.clone();
-    let location = auth
+    let created = auth
         .0
         .create_once("reply", move |conn| {
-            let id = posting::reply(
+            let placed = posting::reply_placed(
                 conn,
                 Some(&state.messaging()),
                 &who,
@@ -467,16 +441,61 @@ pub async fn reply(
                 &body,
                 now,
             )?;
-            let (post, thread, ..) = discussions::post_access(conn, &who, id)?;
             Ok(post_url(
                 thread_id,
-                thread.post_count,
-                post.parent_id.unwrap_or(id),
-                id,
+                placed.post_count,
+                placed.answer_id,
+                placed.post_id,
             ))
         })
+        .await;
+    match created {
+        Ok(location) => Ok(see_other(&location)),
+        // Locked meanwhile: the form again, saying so.
+        Err(AppError::Invalid(key)) if key == "disc.locked" => {
+            reply_form(&auth, thread_id, normalise(&form.body), parent, Vec::new()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The reply form again: a preview, or the text back with what is wrong with it.
+async fn reply_form(
+    auth: &Auth,
+    thread_id: i64,
+    body: String,
+    parent: Option<i64>,
+    mut errors: Vec<&'static str>,
+) -> AppResult<HttpResponse> {
+    let who = auth.principal().clone();
+    let (thread, viewer) = auth
+        .0
+        .state
+        .db(move |conn| {
+            let (thread, _, viewer) = discussions::thread_access(conn, &who, thread_id)?;
+            Ok((thread, viewer))
+        })
         .await?;
-    Ok(see_other(&location))
+    if !discussions::policy::can_post(viewer.role) {
+        return Err(AppError::Forbidden);
+    }
+    if !discussions::policy::can_post_in(viewer.role, thread.locked) {
+        errors.push("disc.locked");
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let url = format!("/keskustelut/ketju/{thread_id}");
+    let f = ThreadForm {
+        body,
+        ..Default::default()
+    };
+    let heading = format!("{}: {}", auth.0.t("disc.reply_heading"), thread.title);
+    render_compose(
+        auth, status, "reply", &url, &url, &heading, &f, parent, &errors, true,
+    )
 }
 
 #[derive(Deserialize)]

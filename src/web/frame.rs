@@ -82,7 +82,10 @@ pub async fn frame(
         (None, Some(v)) if v.len() >= 16 => v,
         (None, _) => {
             let v = hex::encode(rand::random::<[u8; 16]>());
-            new_anon_cookie = Some(v.clone());
+            // An asset is cached and shared: it never sets a cookie.
+            if !is_asset {
+                new_anon_cookie = Some(v.clone());
+            }
             v
         }
     };
@@ -275,20 +278,17 @@ fn finish(
     if let Ok(v) = header::HeaderValue::from_str(&request_id) {
         h.insert(header::HeaderName::from_static("x-request-id"), v);
     }
-    if path.starts_with("/assets/") && status.is_success() {
-        // Asset names carry their content hash: they never change.
-        set(
-            h,
-            header::CACHE_CONTROL,
-            "public, max-age=31536000, immutable",
-        );
-    } else if signed_in.unwrap_or(false) || !h.contains_key(header::CACHE_CONTROL) {
-        set(h, header::CACHE_CONTROL, "no-store");
+    let asset = path.starts_with("/assets/") && (status.is_success() || status.as_u16() == 304);
+    if asset {
+        // The asset handler says how long (a hashed name: a year; a plain name: revalidate);
+        // an asset is the same for everyone.
+        set(h, header::VARY, "Accept-Encoding");
+    } else {
+        if signed_in.unwrap_or(false) || !h.contains_key(header::CACHE_CONTROL) {
+            set(h, header::CACHE_CONTROL, "no-store");
+        }
+        set(h, header::VARY, "Cookie, Accept-Language, Accept-Encoding");
     }
-    h.insert(
-        header::VARY,
-        header::HeaderValue::from_static("Cookie, Accept-Language"),
-    );
     // No query string in the log: it may carry tokens. No user data either.
     tracing::info!(
         request_id = %request_id,
@@ -298,6 +298,7 @@ fn finish(
         ms = started.elapsed().as_millis() as u64,
         "request"
     );
+    let response = super::compress::maybe_gzip(&req, response);
     ServiceResponse::new(req, response)
 }
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod assets;
 pub mod attendance;
 pub mod audit;
 pub mod body;
@@ -13,6 +14,7 @@ pub mod client;
 pub mod cohort_form;
 pub mod cohort_queue;
 pub mod cohorts;
+pub mod compress;
 pub mod csrf;
 pub mod ctx;
 pub mod discussions;

@@ -7,7 +7,6 @@ use crate::accounts::{self, rate_limit, Principal};
 use crate::db::schema::{role_assignments, users};
 use crate::i18n::Lang;
 use crate::mail::{self, Envelope};
-use crate::templates::AssetFiles;
 use crate::{AppError, AppResult, AppState};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -81,31 +80,6 @@ pub async fn readyz(state: Data<AppState>) -> HttpResponse {
             .content_type("text/plain; charset=utf-8")
             .body("database unavailable"),
     }
-}
-
-/// Static files by their hashed name (or plain name, uncached).
-pub async fn asset(state: Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
-    let requested = path.into_inner();
-    let name = state
-        .templates
-        .assets
-        .by_hashed
-        .get(&requested)
-        .cloned()
-        .unwrap_or(requested);
-    let file = AssetFiles::get(&name).ok_or(AppError::NotFound)?;
-    let mime = match name.rsplit('.').next() {
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        Some("woff2") => "font/woff2",
-        _ => "application/octet-stream",
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(mime)
-        .body(file.data.into_owned()))
 }
 
 pub async fn accessibility(ctx: Ctx) -> AppResult<HttpResponse> {

@@ -80,7 +80,7 @@ pub fn register(t: &mut RouteTable) {
     t.get("/", pages::home);
     t.get("/healthz", pages::healthz);
     t.get("/readyz", pages::readyz);
-    t.get("/assets/{file:.*}", pages::asset);
+    t.get("/assets/{file:.*}", super::assets::asset);
     t.get("/saavutettavuus", pages::accessibility);
     t.get("/palaute", pages::feedback_form);
     t.post("/palaute", pages::feedback_send);

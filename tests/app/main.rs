@@ -35,6 +35,7 @@ mod route_matrix;
 mod security;
 mod shutdown;
 mod signed_links;
+mod speed;
 mod surveys;
 mod throttle;
 mod trainings;

@@ -215,6 +215,17 @@ struct Follower {
     email_mode: String,
 }
 
+/// (user, session version, name, e-mail, language, organisation, e-mail mode)
+type FollowerRow = (
+    i64,
+    i32,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+);
+
 /// The thread's followers other than the author who may still read it (members of the cohort),
 /// in user order. A few queries for all of them, not a few per follower: this runs inside
 /// every posting transaction.
@@ -224,15 +235,7 @@ fn followers(
     cohort: &Cohort,
     author_id: i64,
 ) -> AppResult<Vec<Follower>> {
-    let rows: Vec<(
-        i64,
-        i32,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-    )> = dsub::table
+    let rows: Vec<FollowerRow> = dsub::table
         .inner_join(users::table.on(users::id.eq(dsub::user_id)))
         .left_join(ds::table.on(ds::user_id.eq(dsub::user_id)))
         .filter(dsub::thread_id.eq(thread.id))

@@ -237,6 +237,8 @@ const DAYS = {
     assert.ok(await page.locator(`main :text-is("${DEMO_COHORT}")`).count(), "the region's cohorts are listed");
     assert.equal(await page.locator('main a[href="/hallinta/ryhmat/uusi"]').count(), 0, 'followed, not run: no new cohort');
     await day.follow(day.nav('/hallinta/organisaatiot'));
+    // The staff count as it is written: a non-breaking space between thousands ("2 100").
+    assert.match(await page.locator('main td.numeric').first().innerText(), /^\d{1,3}(\u00a0\d{3})+$/);
     await day.follow(page.locator('main a[href$="/muokkaa"]').first());
     await day.press(page.locator('main form button[type="submit"]'));
     await day.notice('notice.organisation_saved');

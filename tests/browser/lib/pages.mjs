@@ -345,6 +345,8 @@ export const PAGES = [
       const href = await page.getAttribute('main article.post-trainer a[href$="/poista-teksti"]', 'href');
       if (!href) throw new Error('no post of the trainer on the thread page');
       await visit(page, href.replace(/poista-teksti$/, 'poistopyynto'));
+    },
+  },
   { name: 'admin: regions and counties', who: ['admin'], open: get('/hallinta/alueet') },
   { name: 'admin: a region\'s names', who: ['admin'], open: firstLink('/hallinta/alueet', 'a[href^="/hallinta/alueet/"]') },
   { name: 'admin: a county', who: ['admin'], open: firstLink('/hallinta/alueet', 'a[href^="/hallinta/hyvinvointialueet/"]') },

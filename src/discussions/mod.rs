@@ -14,6 +14,7 @@
 //! - [`moderation`]: pinning, locking, hiding and restoring, the best answer, reports;
 //! - [`view`]: thread lists (keyset pages), the thread page, read markers;
 //! - [`search`]: search within a cohort;
+//! - `follows`: the subscription rows (following, auto-follow) posting and notify share;
 //! - [`notify`]: e-mail to followers at once, the e-mail settings, unsubscribing;
 //! - [`digest`]: the daily digest and the job that sends it;
 //! - [`answers`]: the answer bank (vastauspankki) in the open knowledge bank;
@@ -24,6 +25,7 @@
 pub mod answers;
 pub mod demo;
 pub mod digest;
+mod follows;
 pub mod moderation;
 pub mod notify;
 pub mod policy;

@@ -37,6 +37,7 @@ pub mod qr;
 pub mod reach;
 pub mod refresher;
 pub mod rescue;
+pub mod route_table;
 pub mod routes;
 pub mod sign_in;
 pub mod surveys;

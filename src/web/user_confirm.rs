@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 /// The confirmation pages' routes, and the deletion itself (the other actions are in `users`).
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/hallinta/kayttajat/{id}/roolit", grant_page);
     t.get("/hallinta/kayttajat/{id}/roolit/poista", revoke_page);
     t.get("/hallinta/kayttajat/{id}/poista", delete_page);

@@ -1,25 +1,26 @@
-//! The thread page and posting at realistic size: a database of 100,000 users in 1,000 cohorts
-//! and a million posts (about 19,600 threads of 50 posts, plus one thread of 20,000), loaded
-//! with bulk inserts in transactions; then requests through the real application (the frame
-//! middleware included) on several in-process actix services, one per worker thread, as
-//! `serve` runs one per core. A measurement, not a test: it prints figures.
+//! The thread page and posting at realistic size: the dataset of `kirjaamo demo --scale N`
+//! (built by the same generator, `kirjaamo::demo::scale`), by default N = 100,000 users in
+//! cohorts of 25 and a million posts (most threads short, one in a hundred long, and one of
+//! 20,000 posts in the bench cohort), on top of the demo world; then requests through the real
+//! application (the frame middleware included) on several in-process actix services, one per
+//! worker thread, as `serve` runs one per core. A measurement, not a test: it prints figures.
 //!
 //! `cargo bench --bench discussions` (SQLite); `KIRJAAMO_BENCH_DATABASE_URL=postgres://…` for
-//! PostgreSQL. `KIRJAAMO_BENCH_USERS`, `KIRJAAMO_BENCH_POSTS`, `KIRJAAMO_BENCH_REQUESTS`,
+//! PostgreSQL. `KIRJAAMO_BENCH_USERS` (ten posts each), `KIRJAAMO_BENCH_REQUESTS`,
 //! `KIRJAAMO_BENCH_WORKERS` and `KIRJAAMO_BENCH_CONCURRENCY` change the sizes.
 
 use actix_web::http::header;
 use actix_web::test;
-use chrono::{Duration as Days, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use futures_util::StreamExt;
 use kirjaamo::accounts::session;
 use kirjaamo::clock::Clock;
-use kirjaamo::cohorts::{self, NewCohort};
-use kirjaamo::courses::markdown::{plain_text, render_user};
-use kirjaamo::db::schema::{courses, lessons};
-use kirjaamo::db::{AnyConnection, Backend};
+use kirjaamo::db::schema::{cohort_trainers, cohorts, enrolments, users};
+use kirjaamo::db::schema_discussions::{discussion_posts as dp, discussion_threads as dt};
+use kirjaamo::db::AnyConnection;
+use kirjaamo::demo::scale;
 use kirjaamo::mail::transport::Transport;
 use kirjaamo::{AppState, Config};
 use std::path::Path;
@@ -33,14 +34,8 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-struct Sizes {
-    users: usize,
-    posts: usize,
-    trainers: usize,
-    cohort_size: usize,
-    long_thread: usize,
-    posts_per_thread: usize,
-}
+/// The password of the bench's accounts (the demo world's and the scaled ones).
+const PASSWORD: &str = "bench-password-2026";
 
 /// What the load created, for choosing requests.
 struct World {
@@ -77,360 +72,97 @@ fn xorshift(mut state: u64) -> impl FnMut() -> usize {
     }
 }
 
-fn q(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-fn ts(t: NaiveDateTime) -> String {
-    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S"))
-}
-
-fn opt(v: Option<i64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "NULL".into())
-}
-
-/// Inserts rows in statements of 500, in transactions of 50,000 rows, as they come; ids given
-/// explicitly (PostgreSQL needs `OVERRIDING SYSTEM VALUE` for that, and its sequence moved
-/// after).
-struct Bulk<'a> {
-    conn: &'a mut AnyConnection,
-    insert: String,
-    explicit_id: bool,
-    table: &'static str,
-    stmt: Vec<String>,
-    tx: String,
-    rows: usize,
-}
-
-impl<'a> Bulk<'a> {
-    fn new(
-        conn: &'a mut AnyConnection,
-        table: &'static str,
-        columns: &str,
-        explicit_id: bool,
-    ) -> Bulk<'a> {
-        let overriding = if conn.backend() == Backend::Postgres && explicit_id {
-            " OVERRIDING SYSTEM VALUE"
-        } else {
-            ""
-        };
-        Bulk {
-            insert: format!("INSERT INTO {table} ({columns}){overriding} VALUES "),
-            conn,
-            explicit_id,
-            table,
-            stmt: Vec::with_capacity(500),
-            tx: String::new(),
-            rows: 0,
-        }
-    }
-
-    fn end_statement(&mut self) {
-        if !self.stmt.is_empty() {
-            self.tx.push_str(&self.insert);
-            self.tx.push_str(&self.stmt.join(","));
-            self.tx.push_str(";\n");
-            self.stmt.clear();
-        }
-    }
-
-    fn commit(&mut self) -> anyhow::Result<()> {
-        self.end_statement();
-        if !self.tx.is_empty() {
-            self.conn
-                .batch_execute(&format!("BEGIN;\n{}COMMIT;", self.tx))?;
-            self.tx.clear();
-        }
-        Ok(())
-    }
-
-    fn push(&mut self, row: String) -> anyhow::Result<()> {
-        self.stmt.push(format!("({row})"));
-        self.rows += 1;
-        if self.stmt.len() == 500 {
-            self.end_statement();
-        }
-        if self.rows.is_multiple_of(50_000) {
-            self.commit()?;
-        }
-        Ok(())
-    }
-
-    fn finish(mut self) -> anyhow::Result<usize> {
-        self.commit()?;
-        if self.conn.backend() == Backend::Postgres && self.explicit_id {
-            self.conn.batch_execute(&format!(
-                "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT max(id) FROM {0}));",
-                self.table
-            ))?;
-        }
-        Ok(self.rows)
-    }
-}
-
-fn bulk(
-    conn: &mut AnyConnection,
-    table: &'static str,
-    columns: &str,
-    rows: impl Iterator<Item = String>,
-    explicit_id: bool,
-) -> anyhow::Result<usize> {
-    let mut b = Bulk::new(conn, table, columns, explicit_id);
-    for row in rows {
-        b.push(row)?;
-    }
-    b.finish()
-}
-
-/// A few post texts (Markdown, its sanitised HTML, its search text) with `#N` to fill in.
-fn texts() -> Vec<(String, String, String)> {
-    [
-        "Kiitos hyvästä kysymyksestä #N. Kirjaa **asiakkaan oma näkemys** erikseen ja perustele oma arviosi.",
-        "Meillä on sovittu, että lyhenteet kirjoitetaan auki, kun asiakas voi lukea tekstin (#N).",
-        "Voisiko tässä käyttää palvelutehtävän mukaista asiakirjatyyppiä?\n\n- asiakaskertomus\n- palvelusuunnitelma\n- päätös\n\nViesti #N.",
-        "Hyvä huomio #N! Tiedonkulku on helpompaa, kun *kaikki* kirjaavat samaan paikkaan.",
-        "Lisäisin vielä, että [Kanta-palvelujen ohjeet](https://www.kanta.fi/) kannattaa lukea ennen arkistointia. #N",
-        "Meidän yksikössämme asiakas saa nähdä kirjauksen heti tapaamisen jälkeen. Se on muuttanut kirjoitustapaa paljon: lauseet ovat lyhyempiä ja arvioinnit perustellaan. #N",
-    ]
-    .iter()
-    .map(|md| {
-        (
-            md.to_string(),
-            render_user(md),
-            plain_text(md).to_lowercase(),
-        )
-    })
-    .collect()
-}
-
-fn load(state: &AppState, sizes: &Sizes) -> anyhow::Result<World> {
+/// Seeds the demo world and the scaled dataset of `users` users with the one generator
+/// (`kirjaamo::demo::scale`, as `kirjaamo demo --scale` does), then reads back what the requests
+/// need: the cohorts now studying (their discussions take posts) with a trainee and a trainer,
+/// their threads, and the long thread with its answers.
+fn load(state: &AppState, users: usize) -> anyhow::Result<World> {
     let mut conn = state.pool.get()?;
     let conn: &mut AnyConnection = &mut conn;
     let now = state.clock.now();
-    let course_id: i64 = courses::table
-        .filter(courses::slug.eq("demo-course"))
-        .select(courses::id)
-        .first(conn)?;
-    let lesson_ids: Vec<i64> = lessons::table
-        .filter(lessons::course_id.eq(course_id))
-        .select(lessons::id)
-        .order(lessons::id)
-        .load(conn)?;
-    let hash = kirjaamo::accounts::password::hash("bench-password-2026")?;
     let started = Instant::now();
-    // Users 1..=trainers are trainers; the rest trainees.
-    bulk(
-        conn,
-        "users",
-        "id, email, name, language, password_hash, session_version, active, created_at, updated_at",
-        (1..=sizes.users).map(|i| {
-            format!(
-                "{i}, 'user{i}@bench.example', 'Käyttäjä {i}', 'fi', {}, 1, TRUE, {}, {}",
-                q(&hash),
-                ts(now),
-                ts(now)
-            )
-        }),
-        true,
-    )?;
-    bulk(
-        conn,
-        "role_assignments",
-        "user_id, role, created_at",
-        (1..=sizes.trainers).map(|i| format!("{i}, 'trainer', {}", ts(now))),
-        false,
-    )?;
-    let trainees = sizes.users - sizes.trainers;
-    let n_cohorts = trainees.div_ceil(sizes.cohort_size);
-    let region: i64 = kirjaamo::network::region_by_code(conn, "socca")
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .id;
-    let mut cohort_ids = Vec::with_capacity(n_cohorts);
-    conn.batch_execute("BEGIN")?;
-    for c in 0..n_cohorts {
-        let name = format!("Ryhmä {c}");
-        let cohort = cohorts::create(
-            conn,
-            NewCohort {
-                course_id,
-                name: &name,
-                region_id: Some(region),
-                work_hours: 20,
-                ..Default::default()
-            },
-            now,
-        )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        cohort_ids.push(cohort.id);
-    }
-    conn.batch_execute("COMMIT")?;
-    let trainee_of = |c: usize, k: usize| (sizes.trainers + 1 + c * sizes.cohort_size + k) as i64;
-    let cohort_len = |c: usize| sizes.cohort_size.min(trainees - c * sizes.cohort_size);
-    let trainer_of = |c: usize| (c % sizes.trainers + 1) as i64;
-    let ids = &cohort_ids;
-    bulk(
-        conn,
-        "enrolments",
-        "cohort_id, user_id, status, created_at, updated_at",
-        (0..n_cohorts).flat_map(|c| {
-            (0..cohort_len(c)).map(move |k| {
-                format!(
-                    "{}, {}, 'active', {}, {}",
-                    ids[c],
-                    trainee_of(c, k),
-                    ts(now),
-                    ts(now)
-                )
-            })
-        }),
-        false,
-    )?;
-    bulk(
-        conn,
-        "cohort_trainers",
-        "cohort_id, user_id",
-        (0..n_cohorts).map(|c| format!("{}, {}", cohort_ids[c], trainer_of(c))),
-        false,
-    )?;
-    let people = started.elapsed();
-
-    // Threads first (everything about them follows from their post count: post k = 1 is
-    // always the trainer's, so a question is answered 74 s after it was asked), then their
-    // posts, streamed. Thread 1 is the long one, in cohort 0.
-    let texts = texts();
-    let started = Instant::now();
-    let mut rng = xorshift(0x2545_f491_4f6c_dd1d);
-    struct ThreadRow {
-        id: i64,
-        cohort: usize,
-        kind: &'static str,
-        author: i64,
-        first_post: i64,
-        count: usize,
-        created: NaiveDateTime,
-    }
-    let step = Days::seconds(37);
-    let regular = (sizes.posts - sizes.long_thread) / sizes.posts_per_thread;
-    let mut thread_rows: Vec<ThreadRow> = Vec::with_capacity(regular + 1);
-    let mut next_post: i64 = 1;
-    for t in 0..=regular {
-        let (cohort, count) = if t == 0 {
-            (0, sizes.long_thread)
-        } else {
-            (rng() % n_cohorts, sizes.posts_per_thread)
-        };
-        thread_rows.push(ThreadRow {
-            id: (t + 1) as i64,
-            cohort,
-            kind: if t % 2 == 0 { "question" } else { "discussion" },
-            author: trainee_of(cohort, rng() % cohort_len(cohort)),
-            first_post: next_post,
-            count,
-            created: now - Days::days(60) + Days::minutes((t as i64 * 3) % (60 * 24 * 59)),
-        });
-        next_post += count as i64;
-    }
-    bulk(
-        conn,
-        "discussion_threads",
-        "id, cohort_id, lesson_id, kind, title, author_id, opening_post_id, pinned, locked, hidden, \
-         answered_at, post_count, last_post_id, last_post_at, created_at",
-        thread_rows.iter().map(|t| {
-            let answered = (t.kind == "question" && t.count > 1).then(|| t.created + step * 2);
-            format!(
-                "{}, {}, {}, '{}', {}, {}, {}, FALSE, FALSE, FALSE, {}, {}, {}, {}, {}",
-                t.id,
-                cohort_ids[t.cohort],
-                lesson_ids[(t.id as usize) % lesson_ids.len()],
-                t.kind,
-                q(&format!("Ketju {}: miten kirjaan tämän?", t.id)),
-                t.author,
-                t.first_post,
-                answered.map(ts).unwrap_or_else(|| "NULL".into()),
-                t.count,
-                t.first_post + t.count as i64 - 1,
-                ts(t.created + step * t.count as i32),
-                ts(t.created)
-            )
-        }),
-        true,
-    )?;
-    let mut world = World {
-        cohorts: (0..n_cohorts)
-            .map(|c| (cohort_ids[c], trainee_of(c, 0), trainer_of(c)))
-            .collect(),
-        threads: thread_rows[1..].iter().map(|t| (t.id, t.cohort)).collect(),
-        long_thread: 1,
-        long_answers: Vec::new(),
-    };
-    let mut posts_out = Bulk::new(
-        conn,
-        "discussion_posts",
-        "id, thread_id, parent_id, author_id, by_trainer, body_markdown, body_html, search_text, \
-         created_at",
-        true,
-    );
-    for t in &thread_rows {
-        let mut answers: Vec<i64> = Vec::new();
-        for k in 0..t.count {
-            let post_id = t.first_post + k as i64;
-            let at = t.created + step * (k as i32 + 1);
-            let trainer = k % 7 == 1;
-            let who = match k {
-                0 => t.author,
-                _ if trainer => trainer_of(t.cohort),
-                _ => trainee_of(t.cohort, rng() % cohort_len(t.cohort)),
-            };
-            // A third of the posts reply to an earlier answer.
-            let parent = (k > 0 && k % 3 == 0 && !answers.is_empty())
-                .then(|| answers[rng() % answers.len()]);
-            if k > 0 && parent.is_none() {
-                answers.push(post_id);
-            }
-            let (md, html, search) = &texts[(post_id as usize) % texts.len()];
-            let n = post_id.to_string();
-            posts_out.push(format!(
-                "{post_id}, {}, {}, {who}, {}, {}, {}, {}, {}",
-                t.id,
-                opt(parent),
-                if trainer { "TRUE" } else { "FALSE" },
-                q(&md.replace("#N", &n)),
-                q(&html.replace("#N", &n)),
-                q(&search.replace("#n", &n)),
-                ts(at)
-            ))?;
-        }
-        if t.id == 1 {
-            world.long_answers = answers;
-        }
-    }
-    let posts = posts_out.finish()?;
-    let threads = thread_rows.len();
-    bulk(
-        conn,
-        "discussion_subscriptions",
-        "thread_id, user_id, following, created_at",
-        thread_rows.iter().flat_map(|t| {
-            let mut v = vec![format!("{}, {}, TRUE, {}", t.id, t.author, ts(t.created))];
-            if t.kind == "question" {
-                v.push(format!(
-                    "{}, {}, TRUE, {}",
-                    t.id,
-                    trainer_of(t.cohort),
-                    ts(t.created)
-                ));
-            }
-            v
-        }),
-        false,
-    )?;
+    kirjaamo::demo::seed(conn, PASSWORD, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = kirjaamo::accounts::password::hash(PASSWORD)?;
+    let r = scale::seed(conn, users, &hash, now).map_err(|e| anyhow::anyhow!("{e}"))?;
     conn.batch_execute("ANALYZE")?;
     println!(
-        "loaded {} users, {} cohorts in {:.1} s; {threads} threads, {posts} posts in {:.1} s",
-        sizes.users,
-        n_cohorts,
-        people.as_secs_f64(),
+        "loaded {} users, {} cohorts, {} threads, {} posts in {:.1} s",
+        r.users,
+        r.cohorts,
+        r.threads,
+        r.posts,
         started.elapsed().as_secs_f64()
+    );
+
+    let long_cohort: i64 = dt::table
+        .find(r.long_thread)
+        .select(dt::cohort_id)
+        .first(conn)?;
+    let bench_trainee: i64 = users::table
+        .filter(users::email.eq(scale::BENCH_TRAINEE))
+        .select(users::id)
+        .first(conn)?;
+    // One active trainee and one trainer per studying cohort (the bench cohort first).
+    let trainees: Vec<(i64, Option<i64>)> = enrolments::table
+        .inner_join(cohorts::table)
+        .filter(cohorts::name.like("Skaalaryhmä %"))
+        .filter(enrolments::status.eq("active"))
+        .group_by(enrolments::cohort_id)
+        .select((enrolments::cohort_id, diesel::dsl::min(enrolments::user_id)))
+        .order(enrolments::cohort_id)
+        .load(conn)?;
+    let mut world = World {
+        cohorts: Vec::new(),
+        threads: Vec::new(),
+        long_thread: r.long_thread,
+        long_answers: Vec::new(),
+    };
+    for (cohort, trainee) in trainees {
+        let trainer: Option<i64> = cohort_trainers::table
+            .filter(cohort_trainers::cohort_id.eq(cohort))
+            .select(cohort_trainers::user_id)
+            .order(cohort_trainers::user_id)
+            .first(conn)
+            .optional()?;
+        let (Some(trainee), Some(trainer)) = (trainee, trainer) else {
+            continue;
+        };
+        if cohort == long_cohort {
+            world.cohorts.insert(0, (cohort, bench_trainee, trainer));
+        } else {
+            world.cohorts.push((cohort, trainee, trainer));
+        }
+    }
+    let index: std::collections::HashMap<i64, usize> = world
+        .cohorts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.0, i))
+        .collect();
+    let threads: Vec<(i64, i64)> = dt::table
+        .filter(dt::cohort_id.eq_any(index.keys().copied().collect::<Vec<_>>()))
+        .filter(dt::id.ne(r.long_thread))
+        .filter(dt::kind.ne("prompt"))
+        .select((dt::id, dt::cohort_id))
+        .order(dt::id)
+        .load(conn)?;
+    world.threads = threads.into_iter().map(|(t, c)| (t, index[&c])).collect();
+    // The long thread's answers (posts after the opening one that reply to nobody): the
+    // keyset positions of its pages.
+    let opening: Option<i64> = dt::table
+        .find(r.long_thread)
+        .select(dt::opening_post_id)
+        .first(conn)?;
+    world.long_answers = dp::table
+        .filter(dp::thread_id.eq(r.long_thread))
+        .filter(dp::parent_id.is_null())
+        .filter(dp::id.nullable().ne(opening))
+        .select(dp::id)
+        .order(dp::id)
+        .load(conn)?;
+    anyhow::ensure!(
+        !world.cohorts.is_empty() && !world.threads.is_empty() && !world.long_answers.is_empty(),
+        "the scaled dataset has no studying cohort with threads"
     );
     Ok(world)
 }
@@ -581,14 +313,7 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let sizes = Sizes {
-        users: env_usize("KIRJAAMO_BENCH_USERS", 100_000),
-        posts: env_usize("KIRJAAMO_BENCH_POSTS", 1_000_000),
-        trainers: 100,
-        cohort_size: 100,
-        long_thread: 20_000.min(env_usize("KIRJAAMO_BENCH_POSTS", 1_000_000) / 50),
-        posts_per_thread: 50,
-    };
+    let users = env_usize("KIRJAAMO_BENCH_USERS", 100_000);
     let requests = env_usize("KIRJAAMO_BENCH_REQUESTS", 2_000);
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -608,18 +333,19 @@ fn main() -> anyhow::Result<()> {
     } else {
         "SQLite"
     };
+    // The scaled dataset runs the basic course, as `kirjaamo demo --scale` does.
     copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/courses/valid"),
-        &config.courses_dir,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("courses/kirjaamisvalmennus"),
+        &config.courses_dir.join("kirjaamisvalmennus"),
     )?;
     let (transport, _sent) = Transport::memory();
     let state = AppState::build(config, Clock::System, transport)?;
     kirjaamo::app::publish_courses(&state)?;
     println!(
-        "discussions bench on {backend}: {} users, {} posts; {workers} workers × {concurrency} in flight",
-        sizes.users, sizes.posts
+        "discussions bench on {backend}: {users} users, {} posts; {workers} workers × {concurrency} in flight",
+        users * scale::POSTS_PER_USER
     );
-    let world = load(&state, &sizes)?;
+    let world = load(&state, users)?;
     if backend == "SQLite" {
         let size = std::fs::metadata(dir.path().join("kirjaamo.sqlite3"))
             .map(|m| m.len())
@@ -657,7 +383,7 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     let (t, tally) = run(&state, jobs, workers, concurrency);
-    report("thread page (50-post threads)", t, tally);
+    report("thread page (scaled threads)", t, tally);
 
     // (b) Any page of the 20,000-post thread (keyset: ?jalkeen=<answer id>).
     let (_, trainee0, _) = world.cohorts[0];

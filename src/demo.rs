@@ -130,7 +130,8 @@ pub fn seed(
     seed_network(conn, &mut report, &hash, now)?;
     seed_refresher_cohort(conn, &mut report, now)?;
     languages::seed_swedish_cohort(conn, &mut report, now)?;
-    crate::surveys::demo::seed(conn, socca.id, now)?;
+    let coordinator = accounts::model::find_by_email(conn, COORDINATOR)?.map(|u| u.id);
+    crate::surveys::demo::seed(conn, socca.id, coordinator, now)?;
     Ok(report)
 }
 
@@ -381,7 +382,7 @@ fn seed_cohort(
             report.enrolments += 1;
         }
     }
-    crate::discussions::demo::seed(conn, cohort_id, now)?;
+    crate::discussions::demo::seed(conn, cohort_id, TRAINER, TRAINEE, now)?;
     let trainer = accounts::model::find_by_email(conn, TRAINER)?.map(|u| u.id);
     crate::exercises::demo::seed(conn, cohort_id, TRAINEE, trainer, now)?;
     Ok(())

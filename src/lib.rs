@@ -5,6 +5,7 @@
 //!   [`net`]: client addresses behind trusted proxies.
 //! - [`db`]: one connection type over SQLite and PostgreSQL, the pool, migrations, the schema.
 //! - Contexts, free of HTTP: [`accounts`], [`network`], [`courses`], [`mail`].
+//! - [`privacy`]: personal data across contexts (the data download, account erasure), above them.
 //! - [`web`]: the only place that speaks HTTP; [`app`] wires state and routes together.
 //! - [`demo`]: the demo world seeded by `kirjaamo demo`.
 
@@ -25,6 +26,7 @@ pub mod learning;
 pub mod mail;
 pub mod net;
 pub mod network;
+pub mod privacy;
 pub mod privacy_guard;
 pub mod spreadsheet;
 pub mod surveys;

@@ -52,8 +52,15 @@ fn lesson_id(conn: &mut AnyConnection, course_id: i64, slug: &str) -> AppResult<
         .optional()?)
 }
 
-/// Seeds the demo cohort's discussions. Returns the number of threads started.
-pub fn seed(conn: &mut AnyConnection, cohort_id: i64, now: NaiveDateTime) -> AppResult<usize> {
+/// Seeds the demo cohort's discussions, with the demo's trainer and trainee (their e-mail
+/// addresses, from `demo`) among the writers. Returns the number of threads started.
+pub fn seed(
+    conn: &mut AnyConnection,
+    cohort_id: i64,
+    trainer_email: &str,
+    trainee_email: &str,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
     let started: i64 = dt::table
         .filter(dt::cohort_id.eq(cohort_id))
         .filter(dt::kind.ne(super::PROMPT))
@@ -70,7 +77,7 @@ pub fn seed(conn: &mut AnyConnection, cohort_id: i64, now: NaiveDateTime) -> App
                 None => Ok(None),
             }
         };
-    let Some(trainer) = who(conn, crate::demo::TRAINER)? else {
+    let Some(trainer) = who(conn, trainer_email)? else {
         return Ok(0);
     };
     let mut ids = Vec::new();
@@ -142,7 +149,7 @@ pub fn seed(conn: &mut AnyConnection, cohort_id: i64, now: NaiveDateTime) -> App
         .select(dt::id)
         .first(conn)
         .optional()?;
-    if let (Some(prompt), Some(matti)) = (prompt, who(conn, crate::demo::TRAINEE)?) {
+    if let (Some(prompt), Some(matti)) = (prompt, who(conn, trainee_email)?) {
         posting::reply(
             conn,
             None,

@@ -14,6 +14,7 @@
 //! - [`moderation`]: pinning, locking, hiding and restoring, the best answer, reports;
 //! - [`view`]: thread lists (keyset pages), the thread page, read markers;
 //! - [`search`]: search within a cohort;
+//! - `follows`: the subscription rows (following, auto-follow) posting and notify share;
 //! - [`notify`]: e-mail to followers at once, the e-mail settings, unsubscribing;
 //! - [`digest`]: the daily digest and the job that sends it;
 //! - [`answers`]: the answer bank (vastauspankki) in the open knowledge bank;
@@ -24,6 +25,7 @@
 pub mod answers;
 pub mod demo;
 pub mod digest;
+mod follows;
 pub mod moderation;
 pub mod notify;
 pub mod policy;
@@ -184,7 +186,7 @@ pub fn time_label(t: NaiveDateTime) -> String {
         .to_string()
 }
 
-/// The user's posts, for the personal-data download (`accounts::export_my_data` may add it).
+/// The user's posts, for the personal-data download (`privacy::download`).
 pub fn export_for_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<serde_json::Value> {
     let rows: Vec<(i64, String, String, NaiveDateTime, Option<NaiveDateTime>)> =
         discussion_posts::table
@@ -209,4 +211,21 @@ pub fn export_for_user(conn: &mut AnyConnection, user_id: i64) -> AppResult<serd
             })
             .collect(),
     ))
+}
+
+/// The discussions' part of erasing a person (`privacy::erasure`), in the caller's
+/// transaction: what they follow, have read, chose for e-mail and were to get in a digest.
+/// Their posts stay, their author emptied by the foreign key when the user row goes.
+pub fn forget_reader(c: &mut AnyConnection, user_id: i64) -> AppResult<()> {
+    for sql in [
+        "DELETE FROM discussion_subscriptions WHERE user_id = ?",
+        "DELETE FROM discussion_reads WHERE user_id = ?",
+        "DELETE FROM discussion_settings WHERE user_id = ?",
+        "DELETE FROM discussion_digest_items WHERE user_id = ?",
+    ] {
+        diesel::sql_query(crate::db::portable_sql(c, sql))
+            .bind::<diesel::sql_types::BigInt, _>(user_id)
+            .execute(c)?;
+    }
+    Ok(())
 }

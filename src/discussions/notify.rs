@@ -195,7 +195,7 @@ pub fn unsubscribe(
 ) -> AppResult<()> {
     match target {
         Unsubscribe::Thread { thread_id, user_id } => {
-            super::posting::set_following_unchecked(conn, thread_id, user_id, false, now)?
+            super::follows::set_following_unchecked(conn, thread_id, user_id, false, now)?
         }
         Unsubscribe::All { user_id } => set_email_mode(conn, user_id, "off")?,
     }

@@ -4,6 +4,7 @@
 //! e-mails queued to followers), and checks the caller's rights itself — the web layer's
 //! checks are not the only ones.
 
+use super::follows::{auto_follow, set_following_unchecked};
 use super::{notify, policy, post_access, thread_access, Thread, Viewer};
 use super::{DISCUSSION, PROMPT, QUESTION};
 use crate::accounts::Principal;
@@ -123,27 +124,6 @@ fn insert_post(
         ))
         .returning(dp::id)
         .get_result(conn)
-}
-
-/// Follows a thread, unless the user once unfollowed it (that choice stays).
-pub(crate) fn auto_follow(
-    conn: &mut AnyConnection,
-    thread_id: i64,
-    user_id: i64,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    let sql = portable_sql(
-        conn,
-        "INSERT INTO discussion_subscriptions (thread_id, user_id, following, created_at) \
-         VALUES (?, ?, ?, ?) ON CONFLICT (thread_id, user_id) DO NOTHING",
-    );
-    diesel::sql_query(sql)
-        .bind::<BigInt, _>(thread_id)
-        .bind::<BigInt, _>(user_id)
-        .bind::<Bool, _>(true)
-        .bind::<Timestamp, _>(now)
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Moves the user's read marker forward to `post_id` (never back).
@@ -523,25 +503,4 @@ pub fn set_following(
         set_following_unchecked(tx, thread.id, who.user_id, follow, now)?;
         Ok(())
     })
-}
-
-pub(crate) fn set_following_unchecked(
-    conn: &mut AnyConnection,
-    thread_id: i64,
-    user_id: i64,
-    follow: bool,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    let sql = portable_sql(
-        conn,
-        "INSERT INTO discussion_subscriptions (thread_id, user_id, following, created_at) \
-         VALUES (?, ?, ?, ?) ON CONFLICT (thread_id, user_id) DO UPDATE SET following = excluded.following",
-    );
-    diesel::sql_query(sql)
-        .bind::<BigInt, _>(thread_id)
-        .bind::<BigInt, _>(user_id)
-        .bind::<Bool, _>(follow)
-        .bind::<Timestamp, _>(now)
-        .execute(conn)?;
-    Ok(())
 }

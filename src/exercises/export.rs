@@ -1,6 +1,6 @@
-//! The user's exercises for the personal-data download (`accounts::export_my_data`): their
+//! The user's exercises for the personal-data download (`privacy::download`): their
 //! entries (drafts and versions), the reviews of them (peers without names), and the reviews
-//! they wrote. Reads only the database, so the accounts context can call it without a loop.
+//! they wrote.
 
 use crate::db::schema::{cohorts, lessons};
 use crate::db::schema_exercises::{

@@ -48,7 +48,12 @@ const ANSWERS: [(&str, [i32; 11], &str, &str); 7] = [
     ("vantaa-kerava", [4, 0, 3, 4, 0, 3, 4, 4, 3, 0, 2], "", ""),
 ];
 
-pub fn seed(conn: &mut AnyConnection, socca: i64, now: NaiveDateTime) -> AppResult<()> {
+pub fn seed(
+    conn: &mut AnyConnection,
+    socca: i64,
+    editor_id: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let exists: i64 = surveys::table
         .filter(surveys::title.eq(DEMO_SURVEY))
         .count()
@@ -138,11 +143,10 @@ pub fn seed(conn: &mut AnyConnection, socca: i64, now: NaiveDateTime) -> AppResu
                 .into(),
         });
     }
-    let editor = crate::accounts::model::find_by_email(conn, crate::demo::COORDINATOR)?;
     let key = format!("county:{}", helsinki.id);
     let who = Respondent {
         key: &key,
-        user_id: editor.map(|u| u.id),
+        user_id: editor_id,
         region_id: Some(socca),
         county_id: Some(helsinki.id),
     };

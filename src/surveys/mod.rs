@@ -29,6 +29,7 @@
 
 pub mod assessment;
 pub mod demo;
+pub mod erasure;
 pub mod overview;
 pub mod results;
 pub mod templates;

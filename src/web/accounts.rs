@@ -243,7 +243,7 @@ pub async fn download_my_data(auth: Auth) -> AppResult<HttpResponse> {
         .0
         .state
         .db(move |conn| {
-            let mut data = accounts::export_my_data(conn, uid)?;
+            let mut data = crate::privacy::export_my_data(conn, uid)?;
             // Sign-ins to colleagues' trainings that match this account (name and
             // organisation; see `network::trainings::privacy`). Participants' names leaving
             // the system are audit-logged, these included.
@@ -288,7 +288,7 @@ async fn delete_page(
     let last_admin = auth
         .0
         .state
-        .db(move |conn| accounts::deletion::is_last_admin(conn, uid))
+        .db(move |conn| crate::privacy::erasure::is_last_admin(conn, uid))
         .await?;
     let mut c = tera::Context::new();
     c.insert("last_admin", &last_admin);
@@ -330,11 +330,11 @@ pub async fn delete_account(
                 }
                 sign_in::Confirmed::Held { until } => return Ok(Err(Refused::Held(until))),
             }
-            match accounts::deletion::delete_account(
+            match crate::privacy::erasure::delete_account(
                 conn,
                 &secret,
                 uid,
-                &accounts::deletion::DeletedBy::Themselves,
+                &crate::privacy::erasure::DeletedBy::Themselves,
                 now,
             ) {
                 Ok(()) => Ok(Ok(())),

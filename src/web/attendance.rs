@@ -25,7 +25,7 @@ pub const SIGN_INS_PER_ADDRESS: Limit = Limit {
 /// feedback link), so coming back to the code's page does not look like a failure.
 const COOKIE: &str = "kirjaamo_osallistuminen";
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/osallistu", enter_code);
     t.get("/osallistu/{code}", form);
     t.post("/osallistu/{code}", sign_in);

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/hallinta/loki", page);
     t.get("/hallinta/loki.csv", export_csv);
 }

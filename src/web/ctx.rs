@@ -3,6 +3,7 @@
 
 use super::csrf;
 use super::frame::RequestInfo;
+use super::nav::Nav;
 use super::notice::{self, Notice};
 use crate::accounts::Principal;
 use crate::i18n::Lang;
@@ -11,7 +12,6 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
-use serde::Serialize;
 use std::future::{ready, Ready};
 
 #[derive(Clone)]
@@ -137,34 +137,6 @@ impl Ctx {
             notice::clear(&mut res, self.state.config.secure_cookies);
         }
         Ok(res)
-    }
-}
-
-/// The navigation a role sees.
-#[derive(Serialize, Default)]
-pub struct Nav {
-    pub signed_in: bool,
-    pub trainer: bool,
-    pub coordinator: bool,
-    pub admin: bool,
-    /// The cohort list: those who open cohorts (admins, regional coordinators), county
-    /// coordinators (who follow their region's cohorts) and trainers (the cohorts they teach,
-    /// with the trainee lists).
-    pub cohorts: bool,
-}
-
-impl Nav {
-    pub fn for_principal(p: Option<&Principal>) -> Nav {
-        match p {
-            None => Nav::default(),
-            Some(p) => Nav {
-                signed_in: true,
-                trainer: p.is_trainer(),
-                coordinator: p.is_coordinator(),
-                admin: p.is_admin(),
-                cohorts: p.manages_anything() || p.is_trainer(),
-            },
-        }
     }
 }
 

@@ -15,7 +15,7 @@ mod posts;
 mod redaction;
 
 use super::ctx::{see_other, Auth};
-use super::routes::RouteTable;
+use super::route_table::RouteTable;
 use crate::discussions::{self, moderation, posting, view, Viewer};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;

@@ -238,7 +238,7 @@ fn finish(
             .get::<ErrorDetail>()
             .map(|d| d.0.clone())
             .unwrap_or_default();
-        response = super::pages::error_page(
+        response = super::error_page::error_page(
             state,
             &req,
             lang,

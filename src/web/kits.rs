@@ -7,7 +7,7 @@ use crate::knowledge_bank::kits;
 use crate::{AppError, AppResult};
 use actix_web::{web, HttpResponse};
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/valmennuspaketit", index);
     t.get("/valmennuspaketit/{course}/{module}", guide);
     t.get("/valmennuspaketit/{course}/{module}/diat", slides);

@@ -4,7 +4,7 @@
 //! region, a county coordinator their county; the rules are in `network::organisations`.
 
 use super::ctx::Auth;
-use super::routes::RouteTable;
+use super::route_table::RouteTable;
 use crate::network::organisations::{self as orgs, FormInput};
 use crate::network::{County, Organisation, ORGANISATION_KINDS};
 use crate::{AppError, AppResult};

@@ -10,7 +10,7 @@ use crate::AppResult;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/verkosto/tavoittavuus", reach_page);
     t.get("/kalenteri/{token}", feed);
 }

@@ -12,7 +12,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/verkosto/kertaus", page);
     t.post("/verkosto/kertaus/{id}/ilmoita", enrol);
     t.post("/verkosto/kertaus/{id}/vapauta", excuse);

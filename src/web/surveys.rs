@@ -15,7 +15,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/kyselyt", list);
     t.post("/kyselyt", create);
     t.get("/kyselyt/uusi", new_form);

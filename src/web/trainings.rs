@@ -12,7 +12,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.post("/asiantuntija/koulutukset", log);
     t.get("/asiantuntija/koulutukset/uusi", new_form);
     t.post("/asiantuntija/koulutukset/uusi", plan);

@@ -11,7 +11,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/verkosto/siirto", transfer_page);
     t.post("/verkosto/siirto", transfer);
     t.get("/verkosto/siirto/vahvista", confirm_page);

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 /// The confirmation pages' routes, and the deletion itself (the other actions are in `users`).
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/hallinta/kayttajat/{id}/roolit", grant_page);
     t.get("/hallinta/kayttajat/{id}/roolit/poista", revoke_page);
     t.get("/hallinta/kayttajat/{id}/poista", delete_page);
@@ -172,7 +172,7 @@ pub(super) async fn render_delete(
                 user,
                 roles,
                 footprint,
-                accounts::deletion::is_last_admin(conn, id)?,
+                crate::privacy::erasure::is_last_admin(conn, id)?,
             ))
         })
         .await?;
@@ -219,11 +219,11 @@ pub async fn delete(
         .state
         .db(move |conn| {
             accounts::model::find(conn, id)?;
-            accounts::deletion::delete_account(
+            crate::privacy::erasure::delete_account(
                 conn,
                 &secret,
                 id,
-                &accounts::deletion::DeletedBy::Admin { actor, reason },
+                &crate::privacy::erasure::DeletedBy::Admin { actor, reason },
                 now,
             )
         })

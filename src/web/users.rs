@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-pub fn register(t: &mut super::routes::RouteTable) {
+pub fn register(t: &mut super::route_table::RouteTable) {
     t.get("/hallinta/kayttajat", list);
     t.get("/hallinta/kayttajat/{id}", show);
     t.post("/hallinta/kayttajat/{id}/roolit", grant);

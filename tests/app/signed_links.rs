@@ -3,8 +3,8 @@
 //! open the new person's account.
 
 use crate::support::{TestApp, PASSWORD};
-use kirjaamo::accounts::deletion::{delete_account, DeletedBy};
 use kirjaamo::discussions::notify::{self, Unsubscribe};
+use kirjaamo::privacy::erasure::{delete_account, DeletedBy};
 use std::net::SocketAddr;
 
 #[actix_web::test]

@@ -866,11 +866,11 @@ async fn a_person_leaving_never_rewrites_the_past() {
         (4, 37, 3)
     );
 
-    kirjaamo::accounts::deletion::delete_account(
+    kirjaamo::privacy::erasure::delete_account(
         &mut app.conn(),
         &app.state.config.secret,
         uid,
-        &kirjaamo::accounts::deletion::DeletedBy::Themselves,
+        &kirjaamo::privacy::erasure::DeletedBy::Themselves,
         app.clock.now(),
     )
     .unwrap();

@@ -262,11 +262,11 @@ async fn the_writers_data_is_in_the_download_and_goes_with_the_account() {
         .unwrap()
         .contains("Ainon ääni kuuluu"));
     let a_id = user_id(&app, A).unwrap();
-    kirjaamo::accounts::deletion::delete_account(
+    kirjaamo::privacy::erasure::delete_account(
         &mut app.conn(),
         &app.state.config.secret,
         a_id,
-        &kirjaamo::accounts::deletion::DeletedBy::Themselves,
+        &kirjaamo::privacy::erasure::DeletedBy::Themselves,
         app.clock.now(),
     )
     .unwrap();

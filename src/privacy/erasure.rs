@@ -38,7 +38,7 @@
 //!   refused even if its id comes back: a new account starts at a random session version
 //!   (`create_user`).
 
-use super::{audit, model, policy::Role};
+use crate::accounts::{audit, model, policy::Role};
 use crate::db::{portable_sql, write_tx, AnyConnection};
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
@@ -125,10 +125,6 @@ pub fn delete_account_in(
         "DELETE FROM cohort_trainers WHERE user_id = ?",
         "DELETE FROM account_tokens WHERE user_id = ?",
         "DELETE FROM role_assignments WHERE user_id = ?",
-        "DELETE FROM discussion_subscriptions WHERE user_id = ?",
-        "DELETE FROM discussion_reads WHERE user_id = ?",
-        "DELETE FROM discussion_settings WHERE user_id = ?",
-        "DELETE FROM discussion_digest_items WHERE user_id = ?",
         "DELETE FROM exercise_reviews WHERE reviewer_id = ? AND status <> 'done'",
         "DELETE FROM applications WHERE user_id = ?",
         "DELETE FROM outbox_messages WHERE user_id = ? AND status <> 'sent'",
@@ -141,6 +137,7 @@ pub fn delete_account_in(
             .bind::<BigInt, _>(user_id)
             .execute(c)?;
     }
+    crate::discussions::forget_reader(c, user_id)?;
     for sql in [
         "DELETE FROM applications WHERE lower(email) = ?",
         "DELETE FROM outbox_messages WHERE lower(recipient_email) = ? AND status <> 'sent'",
@@ -152,7 +149,7 @@ pub fn delete_account_in(
             .execute(c)?;
     }
 
-    super::sign_in::forget_account(c, &email, user_id)?;
+    crate::accounts::sign_in::forget_account(c, &email, user_id)?;
 
     let reason = match by {
         DeletedBy::Themselves => "self".to_string(),
@@ -211,37 +208,7 @@ pub fn delete_account_in(
         }
     }
 
-    // Surveys: a named response is the person's and goes; a county's assessment stays the
-    // county's (its last editor becomes NULL through the foreign key). An anonymous response
-    // keeps its answers for the figures, but its key (an HMAC of survey and user id) is replaced
-    // by a random one, so nothing can tie it to this id again (SQLite may reuse the id).
-    diesel::sql_query(portable_sql(
-        c,
-        "DELETE FROM survey_responses WHERE user_id = ? AND respondent_key NOT LIKE 'county:%'",
-    ))
-    .bind::<BigInt, _>(user_id)
-    .execute(c)?;
-    let keys: Vec<(i64, String)> = crate::db::schema_surveys::survey_responses::table
-        .filter(crate::db::schema_surveys::survey_responses::respondent_key.not_like("county:%"))
-        .select((
-            crate::db::schema_surveys::survey_responses::survey_id,
-            crate::db::schema_surveys::survey_responses::respondent_key,
-        ))
-        .load(c)?;
-    for (survey_id, key) in keys {
-        if key == crate::surveys::respondent_key(secret, survey_id, user_id) {
-            diesel::update(
-                crate::db::schema_surveys::survey_responses::table
-                    .filter(crate::db::schema_surveys::survey_responses::survey_id.eq(survey_id))
-                    .filter(crate::db::schema_surveys::survey_responses::respondent_key.eq(&key)),
-            )
-            .set(
-                crate::db::schema_surveys::survey_responses::respondent_key
-                    .eq(format!("deleted:{}", super::tokens::random_token())),
-            )
-            .execute(c)?;
-        }
-    }
+    crate::surveys::erasure::forget_respondent(c, secret, user_id)?;
     // The audit log names the deleted person as `deleted-user:<id>`, so an id SQLite might hand
     // to a new account is never read as theirs.
     let id = user_id.to_string();

@@ -2,7 +2,8 @@
 //! a page's round trips are a figure the speed work keeps down, and a test can name it
 //! without timing anything. Every connection of the process gets a counter that remembers the
 //! URL it was opened with, so tests running side by side (each with its own database) count
-//! only their own statements.
+//! only their own statements. `KIRJAAMO_TEST_PRINT_SQL=1` prints each statement (the start of
+//! it) to stderr, to see which ones a page sends.
 
 use diesel::connection::{set_default_instrumentation, Instrumentation, InstrumentationEvent};
 use std::collections::HashMap;
@@ -21,7 +22,7 @@ impl Instrumentation for Counter {
                 self.url = Some(key(url));
             }
             InstrumentationEvent::StartQuery { query, .. } => {
-                if std::env::var_os("PRINT_SQL").is_some() {
+                if std::env::var_os("KIRJAAMO_TEST_PRINT_SQL").is_some() {
                     eprintln!(
                         "SQL {}",
                         query.to_string().chars().take(150).collect::<String>()

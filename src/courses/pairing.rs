@@ -173,6 +173,9 @@ fn lesson_difference(
             ),
         ));
     }
+    if let Some(message) = exercise_difference(orig, tr, there) {
+        return Some((1, message));
+    }
     for (k, (oc, tc)) in orig.checks.iter().zip(&tr.checks).enumerate() {
         let n = k + 1;
         if oc.choices.len() != tc.choices.len() {
@@ -197,4 +200,43 @@ fn lesson_difference(
         }
     }
     None
+}
+
+/// A writing exercise in one lesson and not the other, or one that is done or assessed
+/// differently: completing either course must ask the same of a trainee.
+fn exercise_difference(orig: &CompiledLesson, tr: &CompiledLesson, there: &str) -> Option<String> {
+    let (o, t) = match (&orig.exercise, &tr.exercise) {
+        (None, None) => return None,
+        (Some(o), Some(t)) => (o, t),
+        (Some(_), None) => {
+            return Some(format!(
+                "this lesson has no `exercise` block but the lesson it translates (`{there}`) \
+                 has one"
+            ))
+        }
+        (None, Some(_)) => {
+            return Some(format!(
+                "this lesson has an `exercise` block but the lesson it translates (`{there}`) \
+                 has none"
+            ))
+        }
+    };
+    let same_required =
+        o.required.len() == t.required.len() && o.required.iter().all(|r| t.required.contains(r));
+    if o.review != t.review || !same_required || o.peer_reviews != t.peer_reviews {
+        return Some(format!(
+            "exercise: `review`, `peer_reviews` and `required` must be as in `{there}` \
+             (review = \"{}\", peer_reviews = {}, required = {:?})",
+            o.review.as_str(),
+            o.peer_reviews,
+            o.required.iter().map(|r| r.as_str()).collect::<Vec<_>>()
+        ));
+    }
+    (o.rubric.len() != t.rubric.len()).then(|| {
+        format!(
+            "exercise: the rubric has {} criteria and the rubric of `{there}` has {}",
+            t.rubric.len(),
+            o.rubric.len()
+        )
+    })
 }

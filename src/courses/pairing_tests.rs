@@ -258,3 +258,64 @@ fn systematically_longest_right_answers_are_a_warning_not_an_error() {
     let (_, _, warnings) = compile(&files);
     assert_eq!(warnings, Vec::<String>::new());
 }
+
+const CHECKER: &str = "[labelling]\nreason = \"R\"\nphrases = [\"x*\"]\n\n[abbreviations]\n\
+     reason = \"R\"\nlist = []\n\n[agentless]\nreason = \"R\"\nphrases = [\"y\"]\n\n\
+     [client_view]\nreason = \"R\"\nphrases = [\"z\"]\n";
+
+/// A lesson with only a writing exercise, assessed as `review` and done when `required`.
+fn exercise_lesson(title: &str, review: &str, required: &str, criteria: usize) -> String {
+    let rubric: Vec<String> = (0..criteria)
+        .map(|i| format!("{{ criterion = \"C{i}\", levels = [\"a\", \"b\"] }}"))
+        .collect();
+    format!(
+        "+++\ntitle = \"{title}\"\n+++\nTeksti.\n\n```exercise\ncase = \"Tapaus.\"\n\
+         task = \"Kirjaa.\"\nrubric = [{}]\nmodel = \"Malli.\"\nreview = \"{review}\"\n\
+         required = {required}\n```\n{SOURCES}",
+        rubric.join(", ")
+    )
+}
+
+#[test]
+fn a_translation_keeps_the_exercises_and_what_they_ask() {
+    let with_exercise = |sv: String| {
+        let mut files = pair("", None);
+        files.push(("fi/writing-checker.toml", CHECKER.to_string()));
+        files.push(("sv/writing-checker.toml", CHECKER.to_string()));
+        files.push((
+            "fi/01-m/03-harjoitus.md",
+            exercise_lesson("Harjoitus", "peer", "[\"self\", \"peer\"]", 2),
+        ));
+        files.push(("sv/01-m/03-ovning.md", sv));
+        compile(&files).1
+    };
+    // The same exercise, the requirements listed in another order: they pair.
+    let same = exercise_lesson("Övning", "peer", "[\"peer\", \"self\"]", 2);
+    assert_eq!(with_exercise(same), Vec::<String>::new());
+    // No exercise where the original has one.
+    assert_eq!(
+        with_exercise(format!("+++\ntitle = \"Övning\"\n+++\nText.\n{SOURCES}")),
+        [
+            "sv/01-m/03-ovning.md:1:1: this lesson has no `exercise` block but the lesson it \
+          translates (`fi/01-m/03-harjoitus.md`) has one"
+        ]
+    );
+    // Done differently: completing either course must ask the same.
+    let other = exercise_lesson("Övning", "peer", "[\"self\"]", 2);
+    assert_eq!(
+        with_exercise(other),
+        [
+            "sv/01-m/03-ovning.md:1:1: exercise: `review`, `peer_reviews` and `required` must be \
+          as in `fi/01-m/03-harjoitus.md` (review = \"peer\", peer_reviews = 2, required = \
+          [\"self\", \"peer\"])"
+        ]
+    );
+    let fewer = exercise_lesson("Övning", "peer", "[\"self\", \"peer\"]", 1);
+    assert_eq!(
+        with_exercise(fewer),
+        [
+            "sv/01-m/03-ovning.md:1:1: exercise: the rubric has 1 criteria and the rubric of \
+          `fi/01-m/03-harjoitus.md` has 2"
+        ]
+    );
+}

@@ -147,8 +147,9 @@ pub struct Nav {
     pub trainer: bool,
     pub coordinator: bool,
     pub admin: bool,
-    /// The cohort list: those who open cohorts (admins, regional coordinators) and trainers
-    /// (the cohorts they teach, with the trainee lists).
+    /// The cohort list: those who open cohorts (admins, regional coordinators), county
+    /// coordinators (who follow their region's cohorts) and trainers (the cohorts they teach,
+    /// with the trainee lists).
     pub cohorts: bool,
 }
 
@@ -161,7 +162,7 @@ impl Nav {
                 trainer: p.is_trainer(),
                 coordinator: p.is_coordinator(),
                 admin: p.is_admin(),
-                cohorts: p.is_admin() || !p.regions_managed().is_empty() || p.is_trainer(),
+                cohorts: p.manages_anything() || p.is_trainer(),
             },
         }
     }

@@ -336,7 +336,7 @@ pub async fn start_thread(
             Ok(format!("/keskustelut/ketju/{thread_id}"))
         })
         .await?;
-    Ok(see_other(&location))
+    Ok(auth.0.see_other_notice(&location, "notice.post_published"))
 }
 
 #[derive(Deserialize, Default)]
@@ -450,7 +450,7 @@ pub async fn reply(
         })
         .await;
     match created {
-        Ok(location) => Ok(see_other(&location)),
+        Ok(location) => Ok(auth.0.see_other_notice(&location, "notice.post_published")),
         // Locked meanwhile: the form again, saying so.
         Err(AppError::Invalid(key)) if key == "disc.locked" => {
             reply_form(&auth, thread_id, normalise(&form.body), parent, Vec::new()).await

@@ -4,8 +4,8 @@
 //! the Finnish one, and in every lesson real text, self-checks with explanations, a
 //! knowledge-bank summary, a discussion prompt and its own sources — or, in a lesson of its
 //! own for a writing exercise, an introduction, the exercise and its sources. Every theme of
-//! the basic course has an exercise, the refresher two, and every model entry passes the
-//! course's own checker. The corrections of issue 18 are checked here too, so the old wording
+//! the basic course, in Finnish and in Swedish, has an exercise, the refresher two, and every
+//! model entry passes its course's own checker without a hint. The corrections of issue 18 are checked here too, so the old wording
 //! cannot come back unnoticed.
 
 use kirjaamo::courses::exercise_model::Exercise;
@@ -187,14 +187,17 @@ fn every_theme_of_the_basic_course_and_the_refresher_have_writing_exercises() {
             .map(|(m, l)| (m.slug.as_str(), l.slug.as_str()))
             .collect();
         match course.slug.as_str() {
-            "kirjaamisvalmennus" => {
+            // The Finnish basic course and its Swedish translation alike.
+            "kirjaamisvalmennus" | "dokumentationsutbildning" => {
                 for m in course.modules.iter().filter(|m| m.theme.is_some()) {
                     assert!(
                         exercises.iter().any(|(ms, _)| *ms == m.slug),
-                        "{}: an exercise in every theme",
+                        "{}/{}: an exercise in every theme",
+                        course.slug,
                         m.slug
                     );
                 }
+                check_lessons(course);
             }
             "kertaava-valmennus" => {
                 assert!(exercises.len() >= 2, "{exercises:?}");
@@ -289,6 +292,11 @@ fn the_swedish_basic_course_pairs_with_the_finnish_one() {
             }
             assert_eq!(fl.summary_html.is_some(), sl.summary_html.is_some());
             assert_eq!(fl.discussion.is_some(), sl.discussion.is_some());
+            assert_eq!(
+                fl.exercise.is_some(),
+                sl.exercise.is_some(),
+                "{at}: an exercise in both or in neither"
+            );
             assert_ne!(fl.title, sl.title, "{at}: translated");
         }
     }

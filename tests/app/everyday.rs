@@ -401,3 +401,36 @@ async fn every_cohort_action_answers_on_the_next_page() {
         .body
         .contains(r#"role="alert">Organisaatio on lisätty.</div>"#));
 }
+
+#[actix_web::test]
+async fn a_coordinators_home_leads_to_their_work_not_to_an_empty_cohort_list() {
+    let app = TestApp::new();
+    crate::cohorts::coordinator(&app);
+    app.user("tiina@example.fi", "Tiina Trainee", None);
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let home = kaisa.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<h2 id=\"work-h\">Työsi</h2>"));
+    assert!(home.body.contains(r#"<a href="/verkosto">Verkosto:"#));
+    assert!(home
+        .body
+        .contains(r#"<a href="/hallinta/ryhmat">Valmennusryhmät:"#));
+    assert!(
+        !home.body.contains("Et ole vielä mukana"),
+        "a coordinator is not told they are in no cohort"
+    );
+    // Each of those links opens for them.
+    for path in [
+        "/hallinta/yleiskuva",
+        "/verkosto",
+        "/hallinta/ryhmat",
+        "/hallinta/loki",
+    ] {
+        assert_eq!(kaisa.get(path).await.status, 200, "{path}");
+    }
+    // A trainee's home still says where they stand.
+    let mut tiina = app.signed_in("tiina@example.fi").await;
+    let home = tiina.get("/").await;
+    assert!(home.body.contains("Et ole vielä mukana"));
+    assert!(!home.body.contains("work-h"));
+}

@@ -7,36 +7,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ACCOUNTS, launch, newContext, newPage, signIn, switchLanguage, visit, axe, formatViolations,
-  assertNoProblems,
+  ACCOUNTS, launch, newContext, newPage, signIn, switchLanguage, visit, assertAccessible, helsinki,
 } from './lib/kirjaamo.mjs';
 import { demoCohort } from './lib/pages.mjs';
 import { t } from './lib/locale.mjs';
 
 const LESSON = 'asiakkaan-osallisuus';
 
-async function assertAccessible(page, where) {
-  const r = await axe(page);
-  assert.ok(r.violations.length === 0, formatViolations(where, r.violations));
-  assertNoProblems(page, where);
-}
-
 async function press(page, locator) {
   await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), locator.click()]);
   await page.waitForLoadState('load');
-}
-
-/// How a Finn (or a Swede) writes the Helsinki wall-clock time of an instant.
-function helsinki(date, lang) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Helsinki', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(date).map((p) => [p.type, p.value]),
-  );
-  const day = `${Number(parts.day)}.${Number(parts.month)}.${parts.year}`;
-  const time = `${Number(parts.hour)}.${parts.minute}`;
-  return lang === 'sv' ? `${day} kl. ${time}` : `${day} klo ${time}`;
 }
 
 describe('the everyday path', () => {

@@ -31,6 +31,10 @@ export const ACCOUNTS = {
   trainee: 'trainee@demo.kirjaamo.test',
   // A documentation expert of the demo network (Helsinki), who holds trainings.
   expert: 'helmi.heikkinen@demo.kirjaamo.test',
+  // A county coordinator (Vantaa and Kerava): not in the demo world, tests/app/browser.rs
+  // adds it (by hand: `kirjaamo user add --email county@demo.kirjaamo.test --name "Kerttu
+  // Kirjaamiskoordinaattori" --role county-coordinator:vantaa-kerava`).
+  county: 'county@demo.kirjaamo.test',
 };
 
 /// The languages the pages are checked in (the UI is Finnish first, then Swedish).
@@ -177,4 +181,25 @@ export function formatViolations(where, violations) {
 export function assertNoProblems(page, where) {
   const p = page.kirjaamoProblems || [];
   if (p.length) throw new Error(`${where}:\n  ${p.join('\n  ')}`);
+}
+
+/// Fails when the page has axe violations (WCAG 2.1 A/AA) or recorded problems.
+export async function assertAccessible(page, where) {
+  const r = await axe(page);
+  if (r.violations.length) throw new Error(formatViolations(where, r.violations));
+  assertNoProblems(page, where);
+}
+
+/// How a Finn (or a Swede) writes the Helsinki wall-clock time of an instant: "6.12.2026 klo
+/// 9.05" ("kl." in Swedish), whatever zone the machine or the browser runs in.
+export function helsinki(date, lang) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Helsinki', year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  const day = `${Number(parts.day)}.${Number(parts.month)}.${parts.year}`;
+  const time = `${Number(parts.hour)}.${parts.minute}`;
+  return lang === 'sv' ? `${day} kl. ${time}` : `${day} klo ${time}`;
 }

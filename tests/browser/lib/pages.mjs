@@ -7,7 +7,7 @@
 // demo trainer teaches it, the demo coordinator's region runs it); pages that only exist after
 // a completion (the certificate) are checked by journeys.test.mjs.
 
-import { visit } from './kirjaamo.mjs';
+import { htmlLang, switchLanguage, visit } from './kirjaamo.mjs';
 
 const EVERYONE = ['anonymous', 'trainee', 'trainer', 'coordinator', 'admin'];
 
@@ -345,6 +345,8 @@ export const PAGES = [
       const href = await page.getAttribute('main article.post-trainer a[href$="/poista-teksti"]', 'href');
       if (!href) throw new Error('no post of the trainer on the thread page');
       await visit(page, href.replace(/poista-teksti$/, 'poistopyynto'));
+    },
+  },
   { name: 'admin: regions and counties', who: ['admin'], open: get('/hallinta/alueet') },
   { name: 'admin: a region\'s names', who: ['admin'], open: firstLink('/hallinta/alueet', 'a[href^="/hallinta/alueet/"]') },
   { name: 'admin: a county', who: ['admin'], open: firstLink('/hallinta/alueet', 'a[href^="/hallinta/hyvinvointialueet/"]') },
@@ -449,7 +451,23 @@ export const PAGES = [
   {
     name: 'knowledge-bank example',
     who: ['anonymous', 'trainee'],
-    open: firstLink('/tietopankki', 'a[href^="/tietopankki/esimerkit/"]'),
+    open: async (page) => {
+      const selector = 'main a[href^="/tietopankki/esimerkit/"]';
+      await visit(page, '/tietopankki');
+      // Not waiting: on a Swedish page the list may rightly have no example.
+      let href = await (await page.$(selector))?.getAttribute('href');
+      if (!href) {
+        // The bank lists the content of the page's language; the demo's example is in the
+        // Finnish course. Find it there, then read it on a page in the original language.
+        const lang = await htmlLang(page);
+        await switchLanguage(page, 'fi');
+        await visit(page, '/tietopankki');
+        href = await page.getAttribute(selector, 'href');
+        await switchLanguage(page, lang);
+      }
+      if (!href) throw new Error('no example in the knowledge bank (is the demo seeded?)');
+      await visit(page, href);
+    },
   },
   { name: 'exercise e-mail unsubscribe, invalid link', who: ['anonymous'], open: get('/harjoitukset/peru-tilaus/vanha-linkki', 410) },
 ];

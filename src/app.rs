@@ -23,6 +23,8 @@ pub struct AppState {
     /// Set when the server is asked to stop: `/readyz` fails from then on, so a load balancer
     /// stops sending traffic while the requests in flight finish.
     pub draining: Arc<AtomicBool>,
+    /// The published courses the lesson pages read, per course version (`learning::cache`).
+    pub lessons: Arc<crate::learning::cache::LessonCache>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             clock,
             transport,
             draining: Arc::new(AtomicBool::new(false)),
+            lessons: Arc::new(crate::learning::cache::LessonCache::new()),
         })
     }
 

@@ -9,6 +9,7 @@
 pub mod applications;
 pub mod invite;
 pub mod lifecycle;
+pub mod reader;
 pub mod rules;
 pub mod teaching;
 
@@ -442,8 +443,18 @@ pub fn role_in(
     if trainer > 0 {
         return Ok(Some(CohortRole::Trainer));
     }
+    Ok(oversees(conn, who, cohort)?.then_some(CohortRole::Overseer))
+}
+
+/// Whether `who` oversees the cohort without being in it: an admin, a coordinator of its
+/// region, or a county coordinator whose county's people study in it.
+pub(crate) fn oversees(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    cohort: &Cohort,
+) -> AppResult<bool> {
     if who.is_admin() || cohort.region_id.is_some_and(|r| who.manages_region(r)) {
-        return Ok(Some(CohortRole::Overseer));
+        return Ok(true);
     }
     // A county coordinator oversees a regional cohort in which their county's people study.
     let counties = who.counties_managed();
@@ -454,11 +465,9 @@ pub fn role_in(
             .filter(counties::id.eq_any(&counties))
             .count()
             .get_result(conn)?;
-        if n > 0 {
-            return Ok(Some(CohortRole::Overseer));
-        }
+        return Ok(n > 0);
     }
-    Ok(None)
+    Ok(false)
 }
 
 /// The course a cohort runs: (id, slug, title).

@@ -213,6 +213,28 @@ where
     }
 }
 
+/// Runs `f` as reads from one snapshot of the database: a read transaction on SQLite (WAL keeps
+/// its snapshot), REPEATABLE READ on PostgreSQL (READ COMMITTED would let each statement see a
+/// different commit). Inside a transaction already, `f` runs in it as it is.
+pub fn read_snapshot<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let depth =
+        <AnyConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?;
+    if depth.is_some() {
+        return f(conn);
+    }
+    conn.transaction(|c| {
+        if let AnyConnection::Postgresql(pg) = c {
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        f(c)
+    })
+}
+
 /// Rewrites `?` placeholders to `$1, $2, …` for PostgreSQL, so hand-written SQL (used only
 /// where diesel's DSL lacks a portable form, e.g. `ON CONFLICT`) is written once.
 pub fn portable_sql(conn: &AnyConnection, sql: &str) -> String {

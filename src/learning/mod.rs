@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod cache;
 pub mod completion;
 pub mod marks;
 pub mod order;
@@ -127,6 +128,15 @@ pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppRes
     for m in &mut modules {
         m.percent = percent(m.done, m.total);
     }
+    Ok(finish_outline(course_title, course_language, modules))
+}
+
+/// The outline's totals and next lesson, from its modules.
+fn finish_outline(
+    course_title: String,
+    course_language: String,
+    modules: Vec<OutlineModule>,
+) -> Outline {
     let total: usize = modules.iter().map(|m| m.total).sum();
     let done_n: usize = modules.iter().map(|m| m.done).sum();
     let next_slug = modules
@@ -134,7 +144,7 @@ pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppRes
         .flat_map(|m| &m.lessons)
         .find(|l| !l.done)
         .map(|l| l.slug.clone());
-    Ok(Outline {
+    Outline {
         course_title,
         course_language,
         modules,
@@ -142,7 +152,7 @@ pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppRes
         total,
         percent: percent(done_n, total),
         next_slug,
-    })
+    }
 }
 
 /// One lesson as its page shows it.

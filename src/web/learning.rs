@@ -2,31 +2,34 @@
 //! images (closed like the lessons).
 
 use super::ctx::{see_other, Auth};
-use super::exercises::section::{self, FormState};
+use crate::accounts::Principal;
+use crate::cohorts::reader::CourseHead;
 use crate::cohorts::{self, CohortRole};
+use crate::learning::cache::{CachedLesson, CourseVersion, LessonCache};
 use crate::learning::{self, completion};
 use crate::{AppError, AppResult};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Loads the cohort and the caller's role in it; anyone without one gets a 404, so guessing
-/// ids reveals nothing.
-async fn cohort_for(
-    auth: &Auth,
+pub use super::lesson_page::lesson_page;
+pub(crate) use super::lesson_page::render_lesson;
+
+/// The cohort, the caller's role in it, its course's published version and that version from
+/// the cache (one statement while the cache holds it); anyone without a role gets a 404, so
+/// guessing ids reveals nothing.
+pub(super) fn open_in(
+    conn: &mut crate::db::AnyConnection,
+    cache: &LessonCache,
+    who: &Principal,
     cohort_id: i64,
-) -> AppResult<(cohorts::Cohort, CohortRole, (i64, String, String))> {
-    let who = auth.principal().clone();
-    auth.0
-        .state
-        .db(move |conn| {
-            let cohort = cohorts::find(conn, cohort_id)?;
-            let role = cohorts::role_in(conn, &who, &cohort)?.ok_or(AppError::NotFound)?;
-            let course = cohorts::course_of(conn, &cohort)?;
-            Ok((cohort, role, course))
-        })
-        .await
+) -> AppResult<(cohorts::Cohort, CohortRole, CourseHead, Arc<CourseVersion>)> {
+    let (cohort, role, head) =
+        cohorts::reader::open_for(conn, who, cohort_id)?.ok_or(AppError::NotFound)?;
+    let course = cache.course(conn, head.id, &head.content_hash)?;
+    Ok((cohort, role, head, course))
 }
 
 pub async fn cohort_redirect(path: web::Path<i64>) -> HttpResponse {
@@ -37,28 +40,30 @@ pub async fn cohort_redirect(path: web::Path<i64>) -> HttpResponse {
 
 pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
     let cohort_id = path.into_inner();
-    let (cohort, role, (course_id, _, _)) = cohort_for(&auth, cohort_id).await?;
-    let uid = auth.principal().user_id;
+    let who = auth.principal().clone();
+    let uid = who.user_id;
     let secret = auth.0.state.config.secret.clone();
     let now = auth.0.now();
-    let trainee = role == cohorts::CohortRole::Trainee;
-    let c2 = cohort.clone();
-    let (outline, certificate, feedback) = auth
+    let cache = auth.0.state.lessons.clone();
+    let (cohort, role, outline, certificate, feedback) = auth
         .0
         .state
         .db(move |conn| {
-            let outline = learning::outline(conn, course_id, uid)?;
+            let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
+            let (done, _) = learning::cache::progress_in(conn, uid, &course, None)?;
+            let outline = course.outline(&done);
             let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
-            let feedback = if trainee {
+            let feedback = if role == CohortRole::Trainee {
                 Some(crate::surveys::course_feedback_for(
-                    conn, &secret, &c2, uid, now,
+                    conn, &secret, &cohort, uid, now,
                 )?)
             } else {
                 None
             };
-            Ok((outline, certificate, feedback))
+            Ok((cohort, role, outline, certificate, feedback))
         })
         .await?;
+    let trainee = role == CohortRole::Trainee;
     let opens_on = if trainee {
         cohort.lessons_open_on(auth.0.state.clock.today())
     } else {
@@ -77,153 +82,30 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     auth.0.render("learning/cohort.html", c)
 }
 
-#[derive(serde::Deserialize)]
-pub struct LessonQuery {
-    /// Set by the redirect after answers that could not be graded (see `answer_checks`).
-    tarkistus: Option<String>,
-    /// Set by the redirect after "check my entry": the page shows the checker's hints.
-    vinkit: Option<String>,
-}
-
 /// The answers-refused flags in the lesson URL, and the message each shows.
-const CHECK_ERRORS: [(&str, &str); 2] = [
+pub(super) const CHECK_ERRORS: [(&str, &str); 2] = [
     ("tyhja", "learning.no_answer"),
     ("virhe", "learning.unknown_answer"),
 ];
 
-pub async fn lesson_page(
-    auth: Auth,
-    req: HttpRequest,
-    path: web::Path<(i64, String)>,
-    q: web::Query<LessonQuery>,
-) -> AppResult<HttpResponse> {
-    let (cohort_id, slug) = path.into_inner();
-    let check_error = q
-        .tarkistus
-        .as_deref()
-        .and_then(|flag| CHECK_ERRORS.iter().find(|(f, _)| *f == flag))
-        .map(|(_, key)| *key);
-    let state = FormState {
-        hints: q.vinkit.is_some(),
-        rescue_cookie: req
-            .cookie(super::rescue::COOKIE)
-            .map(|c| c.value().to_string()),
-        ..FormState::default()
-    };
-    render_lesson(&auth, cohort_id, &slug, check_error, state, StatusCode::OK).await
-}
-
-/// The lesson page; `exercise` carries what the exercise's forms need (errors, texts kept).
-pub(crate) async fn render_lesson(
-    auth: &Auth,
-    cohort_id: i64,
-    slug: &str,
-    check_error: Option<&str>,
-    exercise: FormState,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let (cohort, role, (course_id, course_slug, _)) = cohort_for(auth, cohort_id).await?;
-    if role == CohortRole::Trainee && cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
-        // The cohort page says when the lessons open.
-        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
-    }
-    let uid = auth.principal().user_id;
-    let slug = slug.to_string();
-    let (lesson, outline, progress) = auth
-        .0
-        .state
-        .db(move |conn| {
-            let lesson = learning::lesson(conn, course_id, &slug)?;
-            let outline = learning::outline(conn, course_id, uid)?;
-            let progress = learning::progress(conn, uid, lesson.id)?;
-            Ok((lesson, outline, progress))
-        })
-        .await?;
-    let flat: Vec<&learning::OutlineLesson> =
-        outline.modules.iter().flat_map(|m| &m.lessons).collect();
-    let index = flat.iter().position(|l| l.id == lesson.id).unwrap_or(0);
-    let module = outline
-        .modules
-        .iter()
-        .find(|m| m.lessons.iter().any(|l| l.id == lesson.id));
-    // Per check: what the trainee chose last, and whether it was right (-1: not answered).
-    let chosen: Vec<Vec<usize>> = (0..lesson.checks.len())
-        .map(|i| progress.answers.get(&i).cloned().unwrap_or_default())
-        .collect();
-    let answered: Vec<i8> = lesson
-        .checks
-        .iter()
-        .zip(&chosen)
-        .map(|(check, chosen)| {
-            let mut right = check.correct.clone();
-            right.sort_unstable();
-            match (chosen.is_empty(), *chosen == right) {
-                (true, _) => -1,
-                (false, true) => 1,
-                (false, false) => 0,
-            }
-        })
-        .collect();
-    // The result of the last answers, shown after the redirect that follows answering.
-    let outcome = learning::stored_outcome(&lesson, &progress);
-    let exercise = section::build(auth, cohort_id, &lesson.slug, lesson.id, role, exercise).await?;
-    // Each check's choices in this user's own, stable order; the form still sends each
-    // choice's own index, so grading and the stored answers do not depend on the order.
-    let secret = &auth.0.state.config.secret;
-    let shown: Vec<Vec<ShownChoice>> = lesson
-        .checks
-        .iter()
-        .enumerate()
-        .map(|(qi, check)| {
-            learning::order::choice_order(secret, uid, lesson.id, qi, check.choices.len())
-                .into_iter()
-                .filter_map(|index| {
-                    let text = check.choices.get(index)?.clone();
-                    Some(ShownChoice { index, text })
-                })
-                .collect()
-        })
-        .collect();
-    let mut c = tera::Context::new();
-    c.insert("cohort", &cohort);
-    c.insert("role", &role);
-    c.insert("course_slug", &course_slug);
-    c.insert("lesson", &lesson);
-    c.insert("outline", &outline);
-    c.insert("module", &module);
-    c.insert("progress", &progress);
-    c.insert("answered", &answered);
-    c.insert("chosen", &chosen);
-    c.insert("shown", &shown);
-    c.insert("outcome", &outcome);
-    c.insert("check_error", &check_error);
-    c.insert("prev", &index.checked_sub(1).and_then(|i| flat.get(i)));
-    c.insert("next", &flat.get(index + 1));
-    c.insert("position", &(index + 1));
-    c.insert("exercise", &exercise);
-    auth.0.render_status(status, "learning/lesson.html", c)
-}
-
-/// A choice as the lesson page shows it: its own index (what the form sends) and its text.
-#[derive(serde::Serialize)]
-struct ShownChoice {
-    index: usize,
-    text: String,
-}
-
 /// Only the cohort's own trainees keep progress.
-async fn trainee_lesson(auth: &Auth, cohort_id: i64, slug: &str) -> AppResult<learning::Lesson> {
-    let (cohort, role, (course_id, _, _)) = cohort_for(auth, cohort_id).await?;
-    if role != CohortRole::Trainee {
-        return Err(AppError::Forbidden);
-    }
-    if cohort.lessons_open_on(auth.0.state.clock.today()).is_some() {
-        return Err(AppError::Conflict("learning.not_open_yet".into()));
-    }
+async fn trainee_lesson(auth: &Auth, cohort_id: i64, slug: &str) -> AppResult<Arc<CachedLesson>> {
+    let who = auth.principal().clone();
+    let cache = auth.0.state.lessons.clone();
+    let today = auth.0.state.clock.today();
     let slug = slug.to_string();
     auth.0
         .state
-        .db(move |conn| learning::lesson(conn, course_id, &slug))
+        .db(move |conn| {
+            let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
+            if role != CohortRole::Trainee {
+                return Err(AppError::Forbidden);
+            }
+            if cohort.lessons_open_on(today).is_some() {
+                return Err(AppError::Conflict("learning.not_open_yet".into()));
+            }
+            course.lesson(&slug).ok_or(AppError::NotFound)
+        })
         .await
 }
 
@@ -233,7 +115,7 @@ pub async fn mark_read(auth: Auth, path: web::Path<(i64, String)>) -> AppResult<
     let (uid, now) = (auth.principal().user_id, auth.0.now());
     auth.0
         .state
-        .db(move |conn| learning::mark_read(conn, uid, &lesson, now))
+        .db(move |conn| learning::mark_read(conn, uid, &lesson.lesson, now))
         .await?;
     if complete(&auth, cohort_id).await? {
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
@@ -287,11 +169,11 @@ pub async fn answer_checks(
     }
     let (uid, now) = (auth.principal().user_id, auth.0.now());
     let lesson_url = format!("/ryhmat/{cohort_id}/{slug}");
-    let lesson_id = lesson.id;
+    let lesson_id = lesson.lesson.id;
     let graded = auth
         .0
         .state
-        .db(move |conn| learning::answer_checks(conn, uid, &lesson, &given, now))
+        .db(move |conn| learning::answer_checks(conn, uid, &lesson.lesson, &given, now))
         .await;
     let outcome = match graded {
         Ok(outcome) => outcome,

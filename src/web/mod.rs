@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod kits;
 pub mod knowledge_bank;
 pub mod learning;
+pub mod lesson_page;
 pub mod limits;
 pub mod nav;
 pub mod network;

@@ -20,6 +20,7 @@ mod exercises;
 mod foundation;
 mod idempotency;
 mod languages;
+mod lesson_cache;
 mod mail;
 mod navigation;
 mod network;

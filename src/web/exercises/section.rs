@@ -6,7 +6,7 @@
 use crate::cohorts::CohortRole;
 use crate::courses::exercise_model::Exercise;
 use crate::exercises::view::{self, TraineeView};
-use crate::exercises::{access, model, notify, rescue};
+use crate::exercises::{access, notify, rescue};
 use crate::web::ctx::Auth;
 use crate::AppResult;
 use serde::Serialize;
@@ -41,47 +41,47 @@ pub struct Section {
     pub mail_off: bool,
 }
 
-/// The section for the lesson, or None when the lesson has no exercise.
+/// The section for the lesson, or None when the lesson has no exercise (`exercise` comes with
+/// the published lesson; only the trainee's own state is read here).
 pub async fn build(
     auth: &Auth,
     cohort_id: i64,
     slug: &str,
     lesson_id: i64,
+    exercise: Option<&Exercise>,
     role: CohortRole,
     state: FormState,
 ) -> AppResult<Option<Section>> {
+    let Some(exercise) = exercise.cloned() else {
+        return Ok(None);
+    };
     let who = auth.principal().clone();
     let uid = who.user_id;
     let now = auth.0.now();
     let slug2 = slug.to_string();
     let st = state.clone();
-    let loaded = auth
-        .0
-        .state
-        .db(move |conn| {
-            let Some(exercise) = model::exercise_of(conn, lesson_id)? else {
-                return Ok(None);
-            };
-            if role != CohortRole::Trainee {
-                return Ok(Some((exercise, None, false, false)));
-            }
-            let place = access::place(conn, &who, cohort_id, &slug2)?;
-            let rescued = match &st.rescue_cookie {
-                Some(token) if st.text.is_none() => {
-                    rescue::find(conn, token, uid, cohort_id, lesson_id, now)?
-                }
-                _ => None,
-            };
-            let was_rescued = rescued.is_some();
-            let text = st.text.clone().or(rescued);
-            let trainee = view::for_trainee(conn, &place, uid, text, st.hints)?;
-            let mail_off = notify::opted_out(conn, uid)?;
-            Ok(Some((exercise, Some(trainee), was_rescued, mail_off)))
-        })
-        .await?;
-    let Some((exercise, trainee, rescued, mail_off)) = loaded else {
-        return Ok(None);
+    let loaded = if role != CohortRole::Trainee {
+        (None, false, false)
+    } else {
+        auth.0
+            .state
+            .db(move |conn| {
+                let place = access::place(conn, &who, cohort_id, &slug2)?;
+                let rescued = match &st.rescue_cookie {
+                    Some(token) if st.text.is_none() => {
+                        rescue::find(conn, token, uid, cohort_id, lesson_id, now)?
+                    }
+                    _ => None,
+                };
+                let was_rescued = rescued.is_some();
+                let text = st.text.clone().or(rescued);
+                let trainee = view::for_trainee(conn, &place, uid, text, st.hints)?;
+                let mail_off = notify::opted_out(conn, uid)?;
+                Ok((Some(trainee), was_rescued, mail_off))
+            })
+            .await?
     };
+    let (trainee, rescued, mail_off) = loaded;
     let self_levels = if state.self_levels.is_empty() {
         trainee
             .as_ref()

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod pg;
+pub mod statements;
 
 use chrono::NaiveDate;
 use kirjaamo::accounts::{self, password, NewAccount, Role, User};

@@ -1,0 +1,249 @@
+//! The lesson page's cache of the published course (`learning::cache`): what it must never do
+//! (serve a lesson a publish has replaced, on any server; show one trainee's progress, answers
+//! or name to another; change a trainee's own order of a check's choices) and how few
+//! statements the page sends.
+
+use crate::courses::{cohort, publish_fixture};
+use crate::support::{statements, Browser, TestApp};
+use kirjaamo::mail::transport::Transport;
+use kirjaamo::AppState;
+
+const LESSON: &str = "asiakkaan-osallisuus";
+
+/// A second server on the same database (the same SQLite file, or the same PostgreSQL
+/// database): its own pool, templates and lesson cache, as another process would have.
+fn second_server(app: &TestApp) -> AppState {
+    let (transport, _) = Transport::memory();
+    AppState::build((*app.state.config).clone(), app.clock.clone(), transport).unwrap()
+}
+
+/// A browser on `state` with the cookies of `b` (the same signed-in person; every server
+/// accepts the session it signed).
+async fn same_person_on(state: AppState, b: &Browser) -> Browser {
+    let mut other = Browser::new(state).await;
+    other.cookies = b.cookies.clone();
+    other
+}
+
+/// The choices of check `qi` in the order the page shows them (their own indexes).
+fn shown_order(body: &str, qi: usize) -> Vec<usize> {
+    let marker = format!("id=\"c{qi}-");
+    body.match_indices(&marker)
+        .map(|(at, _)| {
+            let rest = &body[at + marker.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+fn edit(app: &TestApp, file: &str, from: &str, to: &str) {
+    let path = app.state.config.courses_dir.join("demo-course").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} in {file}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[actix_web::test]
+async fn a_publish_on_one_server_shows_on_the_others_next_request() {
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let url = format!("/ryhmat/{cohort_id}/{LESSON}");
+    let mut on_a = app.signed_in("trainee@example.fi").await;
+    let server_b = second_server(&app);
+    let mut on_b = same_person_on(server_b.clone(), &on_a).await;
+    // Both servers have served (and so hold) the lesson as first published.
+    for b in [&mut on_a, &mut on_b] {
+        let page = b.get(&url).await;
+        assert_eq!(page.status, 200);
+        assert!(page
+            .body
+            .contains("Lyhyt lainaus välittää asiakkaan näkemyksen tarkasti."));
+        assert!(page.body.contains(">Juorut</label>"));
+    }
+    assert_eq!(server_b.lessons.held(), (1, 4));
+    let order_before = shown_order(&on_b.get(&url).await.body, 0);
+
+    // Server A publishes a changed text, a changed choice, and drops a lesson.
+    edit(
+        &app,
+        "01-perusteet/02-asiakkaan-osallisuus.md",
+        "Lyhyt lainaus välittää asiakkaan näkemyksen tarkasti.",
+        "Lyhyt suora lainaus kertoo asiakkaan näkemyksen sellaisenaan.",
+    );
+    edit(
+        &app,
+        "01-perusteet/02-asiakkaan-osallisuus.md",
+        "\"Juorut\"",
+        "\"Naapurin arvailut\"",
+    );
+    std::fs::remove_file(
+        app.state
+            .config
+            .courses_dir
+            .join("demo-course/02-kaytanto/02-harjoitus.md"),
+    )
+    .unwrap();
+    let all = kirjaamo::app::publish_courses(&app.state).unwrap();
+    assert!(all.published[0].changed, "{:?}", all.diagnostics);
+
+    // Server B's next request: the new text, nothing of the old.
+    let page = on_b.get(&url).await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Lyhyt suora lainaus kertoo asiakkaan näkemyksen sellaisenaan."));
+    assert!(!page.body.contains("välittää asiakkaan näkemyksen tarkasti"));
+    assert!(page.body.contains(">Naapurin arvailut</label>"));
+    assert!(!page.body.contains("Juorut"));
+    assert_eq!(
+        shown_order(&page.body, 0),
+        order_before,
+        "the trainee's order of the choices is kept"
+    );
+    // The dropped lesson is gone from B's pages and from its outline.
+    let gone = on_b.get(&format!("/ryhmat/{cohort_id}/harjoitus")).await;
+    assert_eq!(gone.status, 404);
+    let home = on_b.get(&format!("/ryhmat/{cohort_id}/")).await;
+    assert!(home.body.contains("0/3 oppituntia tehty"), "{}", home.body);
+    // B now holds only the new version.
+    assert_eq!(server_b.lessons.held(), (1, 3));
+    // And A, which published, shows it too.
+    let page = on_a.get(&url).await;
+    assert!(page
+        .body
+        .contains("Lyhyt suora lainaus kertoo asiakkaan näkemyksen sellaisenaan."));
+    // Answers are graded against the new checks on either server.
+    let res = on_b
+        .post(
+            &format!("{url}/tarkistus"),
+            &[("c0", "0"), ("c0", "1"), ("c1", "0")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let page = on_a.get(&url).await;
+    assert!(
+        page.body.contains("Kaikki vastaukset ovat oikein"),
+        "{}",
+        page.body
+    );
+}
+
+#[actix_web::test]
+async fn one_trainees_progress_and_answers_never_show_to_another() {
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let other = app.user("toinen@example.fi", "Toni Toinen", None);
+    kirjaamo::cohorts::enrol(&mut app.conn(), cohort_id, other.id, app.clock.now()).unwrap();
+    let url = format!("/ryhmat/{cohort_id}/{LESSON}");
+    let mut tiina = app.signed_in("trainee@example.fi").await;
+    // Tiina answers (one right, one wrong) and marks the first lesson read.
+    let res = tiina
+        .post(&format!("{url}/tarkistus"), &[("c0", "2"), ("c1", "0")])
+        .await;
+    assert_eq!(res.status, 303);
+    let read = tiina
+        .post(&format!("/ryhmat/{cohort_id}/asiakirjatyypit/luettu"), &[])
+        .await;
+    assert_eq!(read.status, 303);
+    let mine = tiina.get(&url).await;
+    assert!(mine.body.contains(r#"value="2" checked"#));
+    assert!(mine.body.contains("Osa vastauksista ei ole vielä oikein"));
+    assert!(
+        mine.body.contains("1/4"),
+        "Tiina's outline counts her lesson"
+    );
+
+    // Toni, served from the same cache right after, on this server and on another.
+    let mut toni = app.signed_in("toinen@example.fi").await;
+    let server_b = second_server(&app);
+    let toni_b = same_person_on(server_b, &toni).await;
+    for mut b in [toni, toni_b] {
+        let page = b.get(&url).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("checked"), "none of Tiina's answers");
+        assert!(!page.body.contains("Osa vastauksista"));
+        assert!(!page.body.contains("feedback-wrong") && !page.body.contains("feedback-right"));
+        assert!(!page.body.contains("1/4"), "Tiina's progress is not Toni's");
+        assert!(!page.body.contains("Tiina") && !page.body.contains("trainee@example.fi"));
+        let read = b.get(&format!("/ryhmat/{cohort_id}/asiakirjatyypit")).await;
+        assert!(
+            read.body.contains("/asiakirjatyypit/luettu"),
+            "Toni may still mark it read"
+        );
+        let home = b.get(&format!("/ryhmat/{cohort_id}/")).await;
+        assert!(home.body.contains("0/4 oppituntia tehty"));
+        assert!(!home.body.contains("Tiina"));
+    }
+    // And Tiina's page still shows hers.
+    toni = app.signed_in("toinen@example.fi").await;
+    assert!(!toni.get(&url).await.body.contains("checked"));
+    assert!(tiina.get(&url).await.body.contains(r#"value="2" checked"#));
+}
+
+#[actix_web::test]
+async fn each_trainee_keeps_their_own_order_of_the_choices() {
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let url = format!("/ryhmat/{cohort_id}/{LESSON}");
+    let server_b = second_server(&app);
+    let mut orders = Vec::new();
+    for n in 0..6 {
+        let email = format!("t{n}@example.fi");
+        let u = app.user(&email, &format!("Trainee {n}"), None);
+        kirjaamo::cohorts::enrol(&mut app.conn(), cohort_id, u.id, app.clock.now()).unwrap();
+        let mut b = app.signed_in(&email).await;
+        let first = shown_order(&b.get(&url).await.body, 0);
+        let mut sorted = first.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2], "every choice shown once");
+        assert_eq!(shown_order(&b.get(&url).await.body, 0), first, "stable");
+        let mut on_b = same_person_on(server_b.clone(), &b).await;
+        assert_eq!(
+            shown_order(&on_b.get(&url).await.body, 0),
+            first,
+            "the same on another server"
+        );
+        orders.push(first);
+    }
+    orders.sort();
+    orders.dedup();
+    assert!(
+        orders.len() > 1,
+        "trainees see different orders: {orders:?}"
+    );
+}
+
+/// Statements one request sends, after a first request warmed whatever may be warmed.
+async fn statements_of(app: &TestApp, b: &mut Browser, url: &str) -> usize {
+    assert_eq!(b.get(url).await.status, 200, "{url}");
+    let before = statements::sent(&app.state.config.database_url);
+    let res = b.get(url).await;
+    assert_eq!(res.status, 200, "{url}");
+    statements::sent(&app.state.config.database_url) - before
+}
+
+/// The round trips are the page's cost that grows with the database's distance (PostgreSQL);
+/// benches/README.md records the figures before and after the cache.
+#[actix_web::test]
+async fn the_lesson_page_reads_only_the_cohort_and_the_progress() {
+    statements::install();
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let mut b = app.signed_in("trainee@example.fi").await;
+    let lesson = statements_of(&app, &mut b, &format!("/ryhmat/{cohort_id}/{LESSON}")).await;
+    let home = statements_of(&app, &mut b, &format!("/ryhmat/{cohort_id}/")).await;
+    let mut t = app.signed_in("trainer@example.fi").await;
+    let trainer = statements_of(&app, &mut t, &format!("/ryhmat/{cohort_id}/{LESSON}")).await;
+    eprintln!(
+        "statements: trainee lesson {lesson}, trainee cohort home {home}, trainer lesson {trainer}"
+    );
+    // Two pool check-outs (the session's, the page's), each checked with `SELECT 1`; the
+    // session; the cohort with the role and the course's version; the progress.
+    assert_eq!(lesson, 5, "a trainee's lesson page");
+    assert!(trainer <= 5, "a trainer's lesson page: {trainer}");
+    assert!(home <= 8, "the cohort page: {home}");
+}

@@ -14,9 +14,6 @@ use actix_web::HttpResponse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use super::lesson_page::lesson_page;
-pub(crate) use super::lesson_page::render_lesson;
-
 /// The cohort, the caller's role in it, its course's published version and that version from
 /// the cache (one statement while the cache holds it); anyone without a role gets a 404, so
 /// guessing ids reveals nothing.

@@ -11,8 +11,9 @@ pub struct Nav {
     pub trainer: bool,
     pub coordinator: bool,
     pub admin: bool,
-    /// The cohort list: those who open cohorts (admins, regional coordinators) and trainers
-    /// (the cohorts they teach, with the trainee lists).
+    /// The cohort list: those who open cohorts (admins, regional coordinators), county
+    /// coordinators (who follow their region's cohorts) and trainers (the cohorts they teach,
+    /// with the trainee lists).
     pub cohorts: bool,
 }
 

@@ -39,7 +39,7 @@ pub fn register(t: &mut RouteTable) {
 
     t.get("/ryhmat/{cohort}", learning::cohort_redirect);
     t.get("/ryhmat/{cohort}/", learning::cohort_home);
-    t.get("/ryhmat/{cohort}/{lesson}", learning::lesson_page);
+    t.get("/ryhmat/{cohort}/{lesson}", super::lesson_page::lesson_page);
     // The exercise's forms post to the lesson's own address (see web::rescue).
     t.post(
         "/ryhmat/{cohort}/{lesson}",

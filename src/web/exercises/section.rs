@@ -1,7 +1,7 @@
 //! The exercise section of a lesson page: for a trainee the case, the task, the rubric, the
 //! writing form with the checker's hints, and after submitting the model entry, the
 //! self-assessment, the reviews as they arrive and the revision; for trainers and overseers
-//! the exercise itself and a link to the cohort's entries. `learning::render_lesson` asks for it.
+//! the exercise itself and a link to the cohort's entries. `lesson_page::render_lesson` asks for it.
 
 use crate::cohorts::CohortRole;
 use crate::courses::exercise_model::Exercise;

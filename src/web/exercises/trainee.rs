@@ -8,7 +8,7 @@ use super::Fields;
 use crate::exercises::reviews::{self, Given};
 use crate::exercises::{access, entries, model, notify, rescue, view};
 use crate::web::ctx::{see_other, Auth, Ctx};
-use crate::web::learning::render_lesson;
+use crate::web::lesson_page::render_lesson;
 use crate::{AppError, AppResult};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;

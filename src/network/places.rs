@@ -262,32 +262,25 @@ pub fn rename_region(
     name_sv: &str,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    if !may_edit(who) {
-        return Err(AppError::Forbidden);
-    }
-    first_error(check_names(name_fi, name_sv))?;
-    let (name_fi, name_sv) = (name_fi.trim(), name_sv.trim());
-    write_tx(conn, |tx| {
-        let (old_fi, old_sv): (String, String) = regions::table
-            .find(region_id)
-            .select((regions::name_fi, regions::name_sv))
-            .first(tx)?;
-        if (old_fi.as_str(), old_sv.as_str()) == (name_fi, name_sv) {
-            return Ok(());
-        }
-        diesel::update(regions::table.find(region_id))
-            .set((regions::name_fi.eq(name_fi), regions::name_sv.eq(name_sv)))
-            .execute(tx)?;
-        audit::record(
-            tx,
-            Some(who.user_id),
-            "region.rename",
-            &format!("region:{region_id}"),
-            &format!("fi: {old_fi} -> {name_fi}; sv: {old_sv} -> {name_sv}"),
-            now,
-        )?;
-        Ok(())
-    })
+    let names = (name_fi, name_sv);
+    rename(
+        conn,
+        who,
+        ("region", region_id),
+        names,
+        now,
+        |tx| {
+            regions::table
+                .find(region_id)
+                .select((regions::name_fi, regions::name_sv))
+                .first(tx)
+        },
+        |tx, (fi, sv)| {
+            diesel::update(regions::table.find(region_id))
+                .set((regions::name_fi.eq(fi), regions::name_sv.eq(sv)))
+                .execute(tx)
+        },
+    )
 }
 
 /// Renames a county (both languages), audit-logged.
@@ -299,27 +292,54 @@ pub fn rename_county(
     name_sv: &str,
     now: NaiveDateTime,
 ) -> AppResult<()> {
+    let names = (name_fi, name_sv);
+    rename(
+        conn,
+        who,
+        ("county", county_id),
+        names,
+        now,
+        |tx| {
+            counties::table
+                .find(county_id)
+                .select((counties::name_fi, counties::name_sv))
+                .first(tx)
+        },
+        |tx, (fi, sv)| {
+            diesel::update(counties::table.find(county_id))
+                .set((counties::name_fi.eq(fi), counties::name_sv.eq(sv)))
+                .execute(tx)
+        },
+    )
+}
+
+/// The one renaming of a place (`kind` "region" or "county"): checked, unchanged names left
+/// alone, the new ones stored and the change audit-logged in one transaction.
+fn rename(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    (kind, id): (&str, i64),
+    (name_fi, name_sv): (&str, &str),
+    now: NaiveDateTime,
+    load: impl Fn(&mut AnyConnection) -> QueryResult<(String, String)>,
+    store: impl Fn(&mut AnyConnection, (&str, &str)) -> QueryResult<usize>,
+) -> AppResult<()> {
     if !may_edit(who) {
         return Err(AppError::Forbidden);
     }
     first_error(check_names(name_fi, name_sv))?;
     let (name_fi, name_sv) = (name_fi.trim(), name_sv.trim());
     write_tx(conn, |tx| {
-        let (old_fi, old_sv): (String, String) = counties::table
-            .find(county_id)
-            .select((counties::name_fi, counties::name_sv))
-            .first(tx)?;
+        let (old_fi, old_sv) = load(tx)?;
         if (old_fi.as_str(), old_sv.as_str()) == (name_fi, name_sv) {
             return Ok(());
         }
-        diesel::update(counties::table.find(county_id))
-            .set((counties::name_fi.eq(name_fi), counties::name_sv.eq(name_sv)))
-            .execute(tx)?;
+        store(tx, (name_fi, name_sv))?;
         audit::record(
             tx,
             Some(who.user_id),
-            "county.rename",
-            &format!("county:{county_id}"),
+            &format!("{kind}.rename"),
+            &format!("{kind}:{id}"),
             &format!("fi: {old_fi} -> {name_fi}; sv: {old_sv} -> {name_sv}"),
             now,
         )?;

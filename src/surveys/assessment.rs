@@ -4,7 +4,8 @@
 //! (and an admin) may edit it too; the last editor is kept. The answers of the counties can be
 //! compared side by side, with the year before beside each figure.
 
-use super::{questions, store_in, Answer, NewSurvey, Question, Respondent, Survey};
+use super::answering::{store_in, Respondent};
+use super::{questions, Answer, NewSurvey, Question, Survey};
 use crate::accounts::Principal;
 use crate::db::schema::counties;
 use crate::db::schema_surveys::{survey_answers as sa, survey_responses as sr, surveys};
@@ -51,7 +52,7 @@ pub fn ensure_year(conn: &mut AnyConnection, year: i32, now: NaiveDateTime) -> A
     };
     write_tx(conn, |tx| {
         insert_unless_duplicate(tx, |t| {
-            super::create_in(t, "assessment", &new, None, Some(year), now)
+            super::creation::create_in(t, "assessment", &new, None, Some(year), now)
         })
         .map_err(AppError::from)
     })?;
@@ -110,7 +111,8 @@ pub fn county_answers(
         return Ok(CountyAnswers::default());
     };
     Ok(CountyAnswers {
-        answers: super::answers_of(conn, survey.id, &county_key(county_id))?.unwrap_or_default(),
+        answers: super::answering::answers_of(conn, survey.id, &county_key(county_id))?
+            .unwrap_or_default(),
         editor,
         updated_at,
     })
@@ -136,7 +138,7 @@ pub fn save(
         return Err(AppError::Conflict("survey.closed".into()));
     }
     let qs = questions(conn, survey.id)?;
-    let clean = super::check_answers(&qs, answers).map_err(AppError::invalid)?;
+    let clean = super::answering::check_answers(&qs, answers).map_err(AppError::invalid)?;
     if clean.is_empty() {
         return Err(AppError::invalid("survey.answer_empty"));
     }

@@ -1,7 +1,9 @@
 //! The demo world's surveys: Socca's network feedback survey with answers enough to show its
 //! results, and Helsinki's current-state assessment. Seeded once (found by title).
 
-use super::{create_in, store_in, Answer, Audience, NewSurvey, Respondent};
+use super::answering::{store_in, Respondent};
+use super::creation::create_in;
+use super::{Answer, Audience, NewSurvey};
 use crate::db::schema_surveys::surveys;
 use crate::db::{write_tx, AnyConnection};
 use crate::network::registry::Scope;

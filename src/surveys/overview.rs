@@ -7,7 +7,7 @@
 //! To add a figure: a field on [`Overview`], one aggregate query in [`overview`], and one
 //! `<div>` in the `<dl class="figures">` of `templates/surveys/overview.html`.
 
-use super::Summary;
+use super::lists::Summary;
 use crate::accounts::Principal;
 use crate::db::schema::{applications, cohorts, enrolments, memberships, organisations, users};
 use crate::db::schema_discussions::discussion_threads as dt;
@@ -154,6 +154,6 @@ pub fn overview(
         // From the running totals: the cost does not grow with the trainings held.
         reach: crate::network::reach::reach(conn, scope, chrono::Datelike::year(&today), lang)?,
         blind_spots,
-        surveys: super::managed(conn, who, Some(scope), today, 5)?,
+        surveys: super::lists::managed(conn, who, Some(scope), today, 5)?,
     })
 }

@@ -6,7 +6,9 @@
 //! area's coordinators read the results on the ordinary results page, with the small-group
 //! rule: nothing is shown below [`super::results::MIN_GROUP`] responses.
 
-use super::{check_answers, create_in, store_in, Answer, Audience, NewSurvey, Respondent, Survey};
+use super::answering::{check_answers, store_in, Respondent};
+use super::creation::create_in;
+use super::{Answer, Audience, NewSurvey, Survey};
 use crate::accounts::tokens::{derive_key, hmac, sign, verify_signed};
 use crate::db::schema::{counties, organisations};
 use crate::db::schema_surveys::{survey_responses, surveys};
@@ -113,7 +115,7 @@ pub fn for_participant(
     let training = trainings::find(conn, training_id)?;
     let survey = ensure(conn, &training, now)?;
     let key = respondent_key(secret, survey.id, attendance_id);
-    let previous = super::answers_of(conn, survey.id, &key)?;
+    let previous = super::answering::answers_of(conn, survey.id, &key)?;
     Ok(ForParticipant {
         training,
         answered: previous.is_some(),

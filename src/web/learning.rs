@@ -51,7 +51,7 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
             let outline = course.outline(&done);
             let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
             let feedback = if role == CohortRole::Trainee {
-                Some(crate::surveys::course_feedback_for(
+                Some(crate::surveys::lists::course_feedback_for(
                     conn, &secret, &cohort, uid, now,
                 )?)
             } else {

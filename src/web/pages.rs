@@ -34,7 +34,7 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
                 Ok((
                     crate::learning::my_cohorts(conn, uid, today)?,
                     crate::network::announcements::for_member(conn, uid, 5)?,
-                    crate::surveys::for_user(conn, &secret, uid, now)?,
+                    crate::surveys::lists::for_user(conn, &secret, uid, now)?,
                 ))
             })
             .await?;

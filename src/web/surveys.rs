@@ -37,9 +37,9 @@ pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
         .0
         .state
         .db(move |conn| {
-            let mine = surveys::for_user(conn, &secret, who.user_id, now)?;
+            let mine = surveys::lists::for_user(conn, &secret, who.user_id, now)?;
             let managed = if who.manages_anything() {
-                surveys::managed(conn, &who, None, now.date(), 100)?
+                surveys::lists::managed(conn, &who, None, now.date(), 100)?
             } else {
                 Vec::new()
             };
@@ -181,7 +181,7 @@ impl SurveyForm {
             closes_on,
             questions,
         };
-        errors.extend(surveys::validate(&new));
+        errors.extend(surveys::creation::validate(&new));
         errors.dedup();
         (audience.map(|_| new), errors)
     }
@@ -298,7 +298,7 @@ pub async fn create(auth: Auth, form: web::Form<SurveyForm>) -> AppResult<HttpRe
     let result = auth
         .0
         .create_once("survey", move |conn| {
-            let id = surveys::create(conn, &who, &new, now)?;
+            let id = surveys::creation::create(conn, &who, &new, now)?;
             Ok(format!("/kyselyt/{id}/tulokset"))
         })
         .await;
@@ -327,9 +327,11 @@ async fn visible_survey(auth: &Auth, id: i64) -> AppResult<(Survey, bool, bool)>
             if s.kind == "assessment" {
                 return Err(AppError::NotFound);
             }
-            let in_audience =
-                surveys::audience_includes(s.audience(), &surveys::facts(conn, who.user_id)?);
-            let manages = surveys::manages(conn, &who, &s)?;
+            let in_audience = surveys::audience::audience_includes(
+                s.audience(),
+                &surveys::audience::facts(conn, who.user_id)?,
+            );
+            let manages = surveys::audience::manages(conn, &who, &s)?;
             if in_audience || manages {
                 Ok((s, in_audience, manages))
             } else {
@@ -433,7 +435,7 @@ async fn render_answer_form(
             let key = surveys::respondent_key(&secret, sid, uid);
             Ok((
                 surveys::questions(conn, sid)?,
-                surveys::answers_of(conn, sid, &key)?,
+                surveys::answering::answers_of(conn, sid, &key)?,
             ))
         })
         .await?;
@@ -489,7 +491,7 @@ pub async fn answer(
     let result = auth
         .0
         .state
-        .db(move |conn| surveys::answer(conn, &secret, &who, id, &answers, now))
+        .db(move |conn| surveys::answering::answer(conn, &secret, &who, id, &answers, now))
         .await;
     match result {
         Ok(()) => Ok(see_other(&format!("/kyselyt/{id}?tallennettu=1"))),
@@ -518,7 +520,7 @@ async fn managed_survey(auth: &Auth, id: i64) -> AppResult<Survey> {
         .state
         .db(move |conn| {
             let s = surveys::find(conn, id)?;
-            if s.kind != "assessment" && surveys::manages(conn, &who, &s)? {
+            if s.kind != "assessment" && surveys::audience::manages(conn, &who, &s)? {
                 Ok(s)
             } else {
                 Err(AppError::NotFound)

@@ -761,7 +761,8 @@ async fn the_overview_brings_the_areas_figures_together() {
 pub fn matrix_fixture(app: &TestApp, cohort: i64) -> Vec<(String, String)> {
     let mut conn = app.conn();
     let c = kirjaamo::cohorts::find(&mut conn, cohort).unwrap();
-    let s = surveys::ensure_course_feedback(&mut conn, &c, app.clock.now()).unwrap();
+    let s =
+        surveys::course_feedback::ensure_course_feedback(&mut conn, &c, app.clock.now()).unwrap();
     vec![
         ("{survey}".into(), s.id.to_string()),
         ("{county}".into(), app.county_id("helsinki").to_string()),

@@ -549,7 +549,7 @@ pub async fn results_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRes
         .map(|q| (q.number, &q.dist))
         .collect();
     let chart = if res.shown && !rows.is_empty() {
-        results::chart(
+        results::chart::chart(
             &rows,
             &format!(
                 "{}: {}",
@@ -599,7 +599,7 @@ pub async fn results_csv(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
                 &format!("{} responses", res.responses),
                 now,
             )?;
-            Ok(results::csv(&res)?)
+            Ok(results::export::csv(&res)?)
         })
         .await?;
     Ok(HttpResponse::Ok()

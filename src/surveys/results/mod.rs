@@ -11,11 +11,13 @@
 //! [`MIN_GROUP`] responses. Everything is read in three grouped queries, whatever the number
 //! of responses.
 
+pub mod chart;
+pub mod export;
+
 use super::{questions, Question, Survey};
 use crate::db::schema::{counties, regions, users};
 use crate::db::schema_surveys::{survey_answers as sa, survey_responses as sr};
 use crate::db::AnyConnection;
-use crate::templates::escape_html;
 use crate::AppResult;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -284,170 +286,6 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
     })
 }
 
-/// The five answer colours, from "fully disagree" to "fully agree", each with a text colour
-/// that reads on it (contrast at least 4.5:1); segments are also told apart by white borders,
-/// their order and the numbers printed on them, never by colour alone.
-const COLOURS: [(&str, &str); 5] = [
-    ("#7f1d1d", "#ffffff"),
-    ("#f2b8b5", "#1a1a1a"),
-    ("#e0e0e0", "#1a1a1a"),
-    ("#a9cce3", "#1a1a1a"),
-    ("#0b4f6c", "#ffffff"),
-];
-
-/// A horizontal stacked bar per statement (numbered as on the page): each segment one answer
-/// value's share, with the share printed on it when it is wide enough. The SVG has no viewBox:
-/// widths are percentages and text stays 13 px at any width (as in `web::charts`); the legend
-/// is a list under it. `labels` are the legend's names for 1..5. Every text is escaped; the
-/// figures also stand in a table beside the chart.
-pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &str) -> String {
-    let (row_h, bar_h) = (46u32, 24u32);
-    let height = rows.len().max(1) as u32 * row_h;
-    let mut body = String::new();
-    let mut desc = Vec::new();
-    for (i, (number, d)) in rows.iter().enumerate() {
-        let y = i as u32 * row_h;
-        body.push_str(&format!(
-            r##"<text x="0" y="{}" fill="#1a1a1a" font-weight="600">{number}.</text>"##,
-            y + 14
-        ));
-        let bar_y = y + 18;
-        let mut x = 0.0;
-        for (v, (fill, ink)) in COLOURS.iter().enumerate() {
-            if d.answers == 0 {
-                break;
-            }
-            let seg = 100.0 * d.counts[v] as f64 / d.answers as f64;
-            if seg <= 0.0 {
-                continue;
-            }
-            body.push_str(&format!(
-                r##"<rect x="{x:.2}%" y="{bar_y}" width="{seg:.2}%" height="{bar_h}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##
-            ));
-            // Printed where it fits: a twelfth of the width is ~28 px on a phone.
-            if seg >= 12.0 {
-                body.push_str(&format!(
-                    r##"<text x="{:.2}%" y="{}" text-anchor="middle" fill="{ink}">{} %</text>"##,
-                    x + seg / 2.0,
-                    bar_y + 17,
-                    d.percents[v]
-                ));
-            }
-            x += seg;
-        }
-        desc.push(format!(
-            "{number}. {}",
-            (0..5)
-                .map(|v| format!("{}: {}", v + 1, d.counts[v]))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    let legend: String = labels
-        .iter()
-        .enumerate()
-        .map(|(v, label)| {
-            format!(
-                r#"<li><span class="swatch swatch-{}"></span>{} – {}</li>"#,
-                v + 1,
-                v + 1,
-                escape_html(label)
-            )
-        })
-        .collect();
-    format!(
-        r##"<div class="chart-block"><svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg><ul class="chart-legend" aria-hidden="true">{legend}</ul></div>"##,
-        escape_html(title),
-        escape_html(&desc.join("; "))
-    )
-}
-
-/// The mean to two decimals with a decimal comma, for Finnish spreadsheets.
-fn exact(mean: Option<f64>) -> String {
-    mean.map(crate::i18n::format::csv_decimal)
-        .unwrap_or_default()
-}
-
-/// The results as CSV for Finnish Excel (UTF-8 with a byte-order mark, `;` between cells,
-/// decimal comma, the mean to two decimals): the whole, then each shown region and county, then the open
-/// answers. Hidden groups say so and carry no figures; formulas are neutralised.
-pub fn csv(results: &Results) -> anyhow::Result<Vec<u8>> {
-    use crate::network::registry::neutralise;
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .flexible(true)
-            .from_writer(&mut out);
-        w.write_record([
-            "ryhmä",
-            "nimi",
-            "nro",
-            "kysymys",
-            "vastauksia",
-            "en osaa sanoa",
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "keskiarvo",
-            "vastaus",
-        ])?;
-        if !results.shown {
-            w.write_record(["kaikki", "", "", "", "alle 5 vastausta"])?;
-        }
-        let fig = |d: &Dist| -> Vec<String> {
-            let mut v = vec![d.answers.to_string(), d.cannot_say.to_string()];
-            v.extend(d.counts.iter().map(|n| n.to_string()));
-            v.push(exact(d.mean));
-            v
-        };
-        for q in results
-            .questions
-            .iter()
-            .filter(|q| q.likert && results.shown)
-        {
-            let head = |group: &str, name: &str| {
-                vec![
-                    group.to_string(),
-                    neutralise(name),
-                    q.number.to_string(),
-                    neutralise(&q.text),
-                ]
-            };
-            let mut row = head("kaikki", "");
-            row.extend(fig(&q.dist));
-            w.write_record(&row)?;
-            for (group, rows) in [("alue", &q.by_region), ("hyvinvointialue", &q.by_county)] {
-                for g in rows {
-                    let mut row = head(group, &g.name);
-                    match &g.dist {
-                        Some(d) if !g.hidden => row.extend(fig(d)),
-                        _ => row.push("alle 5 vastausta".into()),
-                    }
-                    w.write_record(&row)?;
-                }
-            }
-        }
-        for q in &results.questions {
-            for a in &q.open_answers {
-                let mut row = vec![
-                    "avoin vastaus".to_string(),
-                    neutralise(a.name.as_deref().unwrap_or("")),
-                    q.number.to_string(),
-                    neutralise(&q.text),
-                ];
-                row.extend(std::iter::repeat_n(String::new(), 8));
-                row.push(neutralise(&a.text));
-                w.write_record(&row)?;
-            }
-        }
-        w.flush()?;
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,26 +316,5 @@ mod tests {
         // Everything small: all hidden.
         assert_eq!(hidden_groups(&[1, 2]), vec![true, true]);
         assert_eq!(hidden_groups(&[]), Vec::<bool>::new());
-    }
-
-    #[test]
-    fn the_chart_is_labelled_and_escapes_text() {
-        let d = Dist::from_counts([(1, 1), (5, 3)]);
-        let labels = [
-            "<b>1</b>".to_string(),
-            "2".into(),
-            "3".into(),
-            "4".into(),
-            "5".into(),
-        ];
-        let svg = chart(&[(1, &d)], "Tulos <script>", &labels, "c1");
-        assert!(svg.contains(r#"role="img""#));
-        assert!(svg.contains("<title id=\"c1-title\">Tulos &lt;script&gt;</title>"));
-        assert!(svg.contains("1. 1: 1, 2: 0, 3: 0, 4: 0, 5: 3"));
-        assert!(svg.contains("75 %"));
-        assert!(!svg.contains("<b>"));
-        assert!(!svg.contains("viewBox"), "the text is never scaled");
-        assert!(svg.contains(r#"width="75.00%""#));
-        assert!(svg.contains("&lt;b&gt;1&lt;&#x2F;b&gt;") || svg.contains("&lt;b&gt;1&lt;/b&gt;"));
     }
 }

@@ -331,7 +331,7 @@ async fn render_feedback(
     c.insert("answered", &p.answered);
     c.insert(
         "questions",
-        &super::surveys::form_questions(&qs, &shown, ctx.lang.code()),
+        &super::surveys::answering::form_questions(&qs, &shown, ctx.lang.code()),
     );
     c.insert("errors", errors);
     ctx.render_status(status, "attendance/feedback.html", c)
@@ -351,7 +351,7 @@ pub async fn feedback_save(
     else {
         return link_expired(&ctx);
     };
-    let answers = match super::surveys::parse_answers(&fields.into_inner()) {
+    let answers = match super::surveys::answering::parse_answers(&fields.into_inner()) {
         Ok(a) => a,
         Err(e) => return render_feedback(&ctx, StatusCode::BAD_REQUEST, &token, None, &[e]).await,
     };

@@ -1,0 +1,53 @@
+//! The coordinators' overview of one region or county.
+
+use super::scope::{scope_context, scope_for};
+use crate::surveys::overview;
+use crate::web::ctx::Auth;
+use crate::AppResult;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ScopeQuery {
+    pub alue: Option<i64>,
+    pub maakunta: Option<i64>,
+}
+
+/// The coordinators' overview of one region or county.
+pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
+    let who = auth.principal().clone();
+    let (now, today) = (auth.0.now(), auth.0.state.clock.today());
+    let lang = auth.0.lang;
+    let (o, quarters) = auth
+        .0
+        .state
+        .db(move |conn| {
+            Ok((
+                overview::overview(conn, &who, scope, now, lang)?,
+                crate::network::reach::quarters(conn, scope, today, 8)?,
+            ))
+        })
+        .await?;
+    let mut c = tera::Context::new();
+    scope_context(&mut c, scope, &scopes);
+    // The same accessible charts as the network page, each with its figures in a table.
+    let catalog = auth.0.state.templates.catalog(auth.0.lang);
+    c.insert(
+        "participants_chart",
+        &crate::web::network::bar_chart(
+            &quarters,
+            |q| q.participants,
+            catalog.get("network.chart_participants"),
+            "participants",
+            auth.0.lang,
+        ),
+    );
+    c.insert(
+        "reach_chart",
+        &crate::web::network::reach_chart(&o.reach, catalog, auth.0.lang),
+    );
+    c.insert("quarters", &quarters);
+    c.insert("o", &o);
+    auth.0.render("surveys/overview.html", c)
+}

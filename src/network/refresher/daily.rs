@@ -1,6 +1,16 @@
 //! The daily run inside `serve`: once a day across all servers.
 
-use super::*;
+use super::check::check;
+use super::report::Report;
+use crate::db::schema::job_runs;
+use crate::db::{insert_unless_duplicate, AnyConnection, DAILY_JOBS_LOCK_KEY};
+use crate::mail::Messaging;
+use crate::AppResult;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+/// The name of the daily job in `job_runs`.
+pub const JOB: &str = "lapse-check";
 
 /// The last finished daily run: its day and summary.
 pub fn last_run(conn: &mut AnyConnection) -> AppResult<Option<(NaiveDate, String)>> {

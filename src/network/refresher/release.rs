@@ -3,8 +3,20 @@
 //! active again, the refresher place is freed (the cohort's waitlist moves up) and the expert
 //! is told by e-mail — in one transaction.
 
-use super::*;
+use super::cases::{queue_mail, set_membership_status};
+use super::experts::Expert;
+use super::queue::drain_queue;
+use super::report::Action;
+use super::rule::{assess, plus_months, rule, State};
+use crate::accounts::{audit, Principal};
+use crate::cohorts;
+use crate::db::schema::{cohorts as cohort_t, enrolments, refresher_cases};
 use crate::db::schema::{lesson_progress, lessons};
+use crate::db::{write_tx, AnyConnection};
+use crate::mail::Messaging;
+use crate::{AppError, AppResult};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
 
 /// The open case of an expert as release needs it.
 struct OpenCaseRow {
@@ -222,8 +234,8 @@ pub fn release(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> AppResult<Released> {
-    let note = super::coordination::reason(note)?;
-    let expert = super::coordination::expert_managed_by(conn, who, user_id, today)?;
+    let note = super::decisions::reason(note)?;
+    let expert = super::decisions::expert_managed_by(conn, who, user_id, today)?;
     let lapsed = match rule(conn)? {
         Some(rule) => {
             assess(rule, expert.last_completion, expert.last_training, today).state == State::Lapsed

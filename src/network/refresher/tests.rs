@@ -1,6 +1,8 @@
 //! The rule as a table of cases, and the choice of cohort.
 
-use super::*;
+use super::open_cohorts::{choose, OpenCohort};
+use super::rule::{assess, Rule, State};
+use chrono::NaiveDate;
 
 const RULE: Rule = Rule {
     competence_valid_months: 36,

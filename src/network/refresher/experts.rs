@@ -1,0 +1,156 @@
+//! The experts the check knows: each one's region, last completion and last training held, and
+//! where one of them stands today.
+
+use super::rule::{assess, rule, Rule, Standing};
+use crate::accounts::audit;
+use crate::db::schema::{completions, counties, memberships, regions, trainings_held, users};
+use crate::db::AnyConnection;
+use crate::AppResult;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What the check knows of one expert.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expert {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub language: String,
+    pub region_id: i64,
+    pub region: String,
+    pub county_id: Option<i64>,
+    pub county: Option<String>,
+    pub last_completion: NaiveDate,
+    pub last_training: Option<NaiveDate>,
+}
+
+impl Expert {
+    /// The audit log's area of the expert: their membership's region and county.
+    pub fn audit_area(&self) -> audit::Area {
+        audit::Area {
+            region_id: Some(self.region_id),
+            county_id: self.county_id,
+        }
+    }
+}
+
+/// The experts (active users with a membership), one row each: the region of their latest
+/// membership, their last completion and their last training held on or before `as_of`.
+/// Four queries whatever the size of the network.
+pub(super) fn experts(
+    conn: &mut AnyConnection,
+    only: Option<i64>,
+    as_of: NaiveDate,
+) -> AppResult<Vec<Expert>> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+        NaiveDateTime,
+    );
+    let mut q = memberships::table
+        .inner_join(users::table)
+        .inner_join(regions::table)
+        .left_join(counties::table)
+        .filter(users::active.eq(true))
+        .order((memberships::user_id, memberships::joined_at.desc()))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            users::language,
+            regions::id,
+            regions::name_fi,
+            memberships::county_id,
+            counties::name_fi.nullable(),
+            memberships::refreshed_at,
+        ))
+        .into_boxed();
+    if let Some(uid) = only {
+        q = q.filter(memberships::user_id.eq(uid));
+    }
+    let rows: Vec<Row> = q.load(conn)?;
+
+    let mut cq = completions::table
+        .group_by(completions::user_id)
+        .select((
+            completions::user_id,
+            diesel::dsl::max(completions::completed_at),
+        ))
+        .into_boxed();
+    // Held trainings only (counted or reported): a planned one has trained nobody yet.
+    let mut tq = trainings_held::table
+        .filter(trainings_held::held_on.le(as_of))
+        .filter(trainings_held::status.eq(crate::network::trainings::HELD))
+        .group_by(trainings_held::user_id)
+        .select((
+            trainings_held::user_id,
+            diesel::dsl::max(trainings_held::held_on),
+        ))
+        .into_boxed();
+    if let Some(uid) = only {
+        cq = cq.filter(completions::user_id.eq(uid));
+        tq = tq.filter(trainings_held::user_id.eq(uid));
+    }
+    let last_completion: HashMap<i64, NaiveDateTime> = cq
+        .load::<(Option<i64>, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .filter_map(|(u, t)| Some((u?, t?)))
+        .collect();
+    let last_training: HashMap<i64, NaiveDate> = tq
+        .load::<(Option<i64>, Option<NaiveDate>)>(conn)?
+        .into_iter()
+        .filter_map(|(u, d)| Some((u?, d?)))
+        .collect();
+
+    let mut out: Vec<Expert> = Vec::new();
+    for (uid, name, email, language, region_id, region, county_id, county, refreshed) in rows {
+        let refreshed = refreshed.date();
+        if let Some(prev) = out.last_mut().filter(|e| e.user_id == uid) {
+            // A later membership row of the same expert: only its refresh date counts.
+            prev.last_completion = prev.last_completion.max(refreshed);
+            continue;
+        }
+        // The membership's refresh date is the last completion that kept it; a completion
+        // recorded later (another region's course) counts too.
+        let completed = last_completion
+            .get(&uid)
+            .map_or(refreshed, |t| t.date().max(refreshed));
+        out.push(Expert {
+            user_id: uid,
+            name,
+            email,
+            language,
+            region_id,
+            region,
+            county_id,
+            county,
+            last_completion: completed,
+            last_training: last_training.get(&uid).copied(),
+        });
+    }
+    Ok(out)
+}
+
+/// Where one expert stands today, for their own page; `None` without a rule or membership.
+pub fn standing_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    today: NaiveDate,
+) -> AppResult<Option<(Rule, Expert, Standing)>> {
+    let Some(rule) = rule(conn)? else {
+        return Ok(None);
+    };
+    let Some(expert) = experts(conn, Some(user_id), today)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let standing = assess(rule, expert.last_completion, expert.last_training, today);
+    Ok(Some((rule, expert, standing)))
+}

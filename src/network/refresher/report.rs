@@ -1,0 +1,169 @@
+//! What the check found and did: an action per expert, and the report the CLI prints and the
+//! daily job records.
+
+use super::experts::Expert;
+use super::rule::{Rule, Standing, State};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// What the check did (or, in a dry run, would do) for one expert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Lapsed: enrolled into a refresher cohort (now or from the queue).
+    Enrolled { cohort_id: i64, cohort: String },
+    /// Lapsed, and no refresher cohort open: waits in the queue.
+    Queued,
+    /// Lapsed and already waiting in the queue.
+    StillQueued,
+    /// Lapsed and already enrolled in a refresher cohort.
+    AlreadyInRefresher,
+    /// Lapsed, but a coordinator excused them until the day.
+    Excused { until: NaiveDate },
+    /// About to lapse: reminded.
+    Warned,
+    /// About to lapse, already reminded for that day.
+    AlreadyWarned,
+    /// Was waiting in the queue but is current again (a training was logged): case closed.
+    Resolved,
+    /// Was enrolled in a refresher but is current again: case closed, membership active; the
+    /// place was freed (and the expert told) unless they had already started studying.
+    BackToCurrent { withdrawn: bool },
+    /// Another check running at the same time handled the expert first.
+    HandledElsewhere,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub expert: Expert,
+    pub standing: Standing,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub as_of: NaiveDate,
+    pub rule: Rule,
+    pub dry_run: bool,
+    pub experts_checked: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn count(&self, f: impl Fn(&Action) -> bool) -> usize {
+        self.findings.iter().filter(|x| f(&x.action)).count()
+    }
+
+    /// What `kirjaamo network check-lapsed` prints: who, why, and what was (or would be) done.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out =
+            vec![format!(
+            "Lapse check as of {}{}: competence valid {} months, trainings keep an expert active \
+             {} months; {} experts checked.",
+            self.as_of,
+            if self.dry_run { " (dry run: nothing changed)" } else { "" },
+            self.rule.competence_valid_months,
+            self.rule.training_activity_months,
+            self.experts_checked,
+        )];
+        for f in &self.findings {
+            let e = &f.expert;
+            let place = match &e.county {
+                Some(c) => format!("{}, {c}", e.region),
+                None => e.region.clone(),
+            };
+            let training = match e.last_training {
+                Some(t) if f.standing.trained_lately => format!("last training {t}"),
+                Some(t) => format!(
+                    "last training {t}, more than {} months before",
+                    self.rule.training_activity_months
+                ),
+                None => "no training logged".to_string(),
+            };
+            let (label, why) = match f.standing.state {
+                State::Lapsed => (
+                    "LAPSED  ",
+                    format!(
+                        "last completion {}, valid until {}; {training}",
+                        e.last_completion, f.standing.competence_valid_until
+                    ),
+                ),
+                _ => (
+                    "DUE SOON",
+                    format!(
+                        "last completion {}, valid until {}; {training}; current until {}",
+                        e.last_completion,
+                        f.standing.competence_valid_until,
+                        f.standing.current_until
+                    ),
+                ),
+            };
+            let would = |done: &str, would: &str| {
+                if self.dry_run {
+                    would.to_string()
+                } else {
+                    done.to_string()
+                }
+            };
+            let action = match &f.action {
+                Action::Enrolled { cohort_id, cohort } => format!(
+                    "{} \"{cohort}\" (cohort {cohort_id})",
+                    would("enrolled in", "would enrol in")
+                ),
+                Action::Queued => would(
+                    "queued: no refresher cohort open in the region or nationally",
+                    "would queue: no refresher cohort open in the region or nationally",
+                ),
+                Action::StillQueued => "still waiting in the queue".into(),
+                Action::AlreadyInRefresher => "already enrolled in a refresher cohort".into(),
+                Action::Excused { until } => format!("excused by a coordinator until {until}"),
+                Action::Warned => would("reminder e-mail queued", "would send a reminder"),
+                Action::AlreadyWarned => "already reminded".into(),
+                Action::Resolved => would(
+                    "current again: taken out of the queue",
+                    "current again: would take out of the queue",
+                ),
+                Action::BackToCurrent { withdrawn: true } => would(
+                    "current again: back to active, refresher place freed, e-mail queued",
+                    "current again: would return to active and free the refresher place",
+                ),
+                Action::BackToCurrent { withdrawn: false } => would(
+                    "current again: back to active (already studying: stays in the cohort)",
+                    "current again: would return to active (already studying: stays in the cohort)",
+                ),
+                Action::HandledElsewhere => "handled by another check running now".into(),
+            };
+            out.push(format!(
+                "{label} {} <{}> ({place}): {why} -> {action}",
+                e.name, e.email
+            ));
+        }
+        out.push(if self.dry_run {
+            format!("Would do: {}", self.summary())
+        } else {
+            self.summary()
+        });
+        out
+    }
+
+    /// One line for logs and the job record.
+    pub fn summary(&self) -> String {
+        let lapsed = self
+            .findings
+            .iter()
+            .filter(|f| f.standing.state == State::Lapsed)
+            .count();
+        format!(
+            "{} experts checked; {lapsed} lapsed: {} enrolled, {} queued ({} waiting from before), \
+             {} already in refresher, {} excused; {} reminded; {} back to current",
+            self.experts_checked,
+            self.count(|a| matches!(a, Action::Enrolled { .. })),
+            self.count(|a| matches!(a, Action::Queued)),
+            self.count(|a| matches!(a, Action::StillQueued)),
+            self.count(|a| matches!(a, Action::AlreadyInRefresher)),
+            self.count(|a| matches!(a, Action::Excused { .. })),
+            self.count(|a| matches!(a, Action::Warned)),
+            self.count(|a| matches!(a, Action::Resolved | Action::BackToCurrent { .. })),
+        )
+    }
+}

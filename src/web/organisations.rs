@@ -227,7 +227,7 @@ pub async fn update(
 pub async fn import_form(auth: Auth) -> AppResult<HttpResponse> {
     require_manager(&auth)?;
     let mut c = tera::Context::new();
-    c.insert("max_rows", &orgs::MAX_ROWS);
+    c.insert("max_rows", &orgs::import::MAX_ROWS);
     auth.0.render("organisations/import.html", c)
 }
 
@@ -245,7 +245,7 @@ pub async fn import_preview(
         Ok(bytes) => bytes,
         Err(problem) => {
             let mut c = tera::Context::new();
-            c.insert("max_rows", &orgs::MAX_ROWS);
+            c.insert("max_rows", &orgs::import::MAX_ROWS);
             c.insert("file_error", problem.key());
             c.insert("limit", &super::upload::limit_text(auth.0.lang, CSV_LIMIT));
             return auth
@@ -261,7 +261,7 @@ pub async fn import_preview(
 
 fn render_file_error(auth: &Auth, key: &str) -> AppResult<HttpResponse> {
     let mut c = tera::Context::new();
-    c.insert("max_rows", &orgs::MAX_ROWS);
+    c.insert("max_rows", &orgs::import::MAX_ROWS);
     c.insert("file_error", key);
     auth.0
         .render_status(StatusCode::BAD_REQUEST, "organisations/import.html", c)
@@ -273,7 +273,7 @@ async fn render_preview(auth: &Auth, text: String) -> AppResult<HttpResponse> {
     let preview = auth
         .0
         .state
-        .db(move |conn| orgs::preview(conn, &who, &t2))
+        .db(move |conn| orgs::import::preview(conn, &who, &t2))
         .await?;
     let status = if preview.ok {
         StatusCode::OK
@@ -281,7 +281,7 @@ async fn render_preview(auth: &Auth, text: String) -> AppResult<HttpResponse> {
         StatusCode::BAD_REQUEST
     };
     let mut c = tera::Context::new();
-    c.insert("max_rows", &orgs::MAX_ROWS);
+    c.insert("max_rows", &orgs::import::MAX_ROWS);
     c.insert("preview", &preview);
     c.insert("changes", &(preview.creates + preview.updates));
     c.insert("csv", &text);
@@ -307,7 +307,7 @@ pub async fn import_confirm(auth: Auth, form: web::Form<ImportConfirm>) -> AppRe
     let result = auth
         .0
         .state
-        .db(move |conn| orgs::import_all(conn, &who, &t2, now))
+        .db(move |conn| orgs::import::import_all(conn, &who, &t2, now))
         .await;
     match result {
         Ok(done) => Ok(auth.0.see_other_notice_n(

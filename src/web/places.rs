@@ -3,7 +3,8 @@
 //! errors next to the fields with the input kept; every change ends in a one-time notice.
 
 use super::ctx::Auth;
-use crate::network::places::{self, CountyRow, RegionRow};
+use crate::network::places::overview::{self, CountyRow, RegionRow};
+use crate::network::places::{self, moves, renaming};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -24,7 +25,7 @@ pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
     let regions = auth
         .0
         .state
-        .db(move |conn| places::overview(conn, lang))
+        .db(move |conn| overview::overview(conn, lang))
         .await?;
     let mut c = tera::Context::new();
     c.insert("regions", &regions);
@@ -47,7 +48,7 @@ async fn find_region(auth: &Auth, id: i64) -> AppResult<RegionRow> {
     auth.0
         .state
         .db(move |conn| {
-            places::overview(conn, lang)?
+            overview::overview(conn, lang)?
                 .into_iter()
                 .find(|r| r.id == id)
                 .ok_or(AppError::NotFound)
@@ -92,7 +93,7 @@ pub async fn save_region(
     require(&auth)?;
     let region = find_region(&auth, path.into_inner()).await?;
     let form = form.into_inner();
-    let errors = places::check_names(&form.name_fi, &form.name_sv);
+    let errors = renaming::check_names(&form.name_fi, &form.name_sv);
     if !errors.is_empty() {
         return render_region(&auth, StatusCode::BAD_REQUEST, &region, &form, &errors);
     }
@@ -100,7 +101,7 @@ pub async fn save_region(
     let f = form.clone();
     auth.0
         .state
-        .db(move |conn| places::rename_region(conn, &who, id, &f.name_fi, &f.name_sv, now))
+        .db(move |conn| renaming::rename_region(conn, &who, id, &f.name_fi, &f.name_sv, now))
         .await?;
     Ok(auth
         .0
@@ -135,8 +136,8 @@ async fn render_county(
         .state
         .db(move |conn| {
             Ok((
-                places::overview(conn, lang)?,
-                places::history(conn, id, lang)?,
+                overview::overview(conn, lang)?,
+                overview::history(conn, id, lang)?,
             ))
         })
         .await?;
@@ -162,7 +163,7 @@ async fn render_county(
     c.insert("history", &history);
     c.insert("can_undo", &(history.len() > 1));
     c.insert("today", &today.to_string());
-    c.insert("earliest", &places::earliest_day().to_string());
+    c.insert("earliest", &moves::earliest_day().to_string());
     c.insert("form", forms.names);
     c.insert("move", forms.moving);
     let mut all: Vec<&str> = forms.names_errors.iter().map(|e| e.1).collect();
@@ -178,7 +179,7 @@ async fn county_names(auth: &Auth, id: i64) -> AppResult<NamesForm> {
     auth.0
         .state
         .db(move |conn| {
-            places::overview(conn, lang)?
+            overview::overview(conn, lang)?
                 .into_iter()
                 .flat_map(|r| r.counties)
                 .find(|c| c.id == id)
@@ -213,7 +214,7 @@ pub async fn save_county(
     let id = path.into_inner();
     county_names(&auth, id).await?;
     let form = form.into_inner();
-    let errors = places::check_names(&form.name_fi, &form.name_sv);
+    let errors = renaming::check_names(&form.name_fi, &form.name_sv);
     if !errors.is_empty() {
         let forms = CountyForms {
             names: &form,
@@ -227,7 +228,7 @@ pub async fn save_county(
     let f = form.clone();
     auth.0
         .state
-        .db(move |conn| places::rename_county(conn, &who, id, &f.name_fi, &f.name_sv, now))
+        .db(move |conn| renaming::rename_county(conn, &who, id, &f.name_fi, &f.name_sv, now))
         .await?;
     Ok(auth.0.see_other_notice(
         &format!("/hallinta/hyvinvointialueet/{id}"),
@@ -289,7 +290,7 @@ pub async fn move_county(
     let result = auth
         .0
         .state
-        .db(move |conn| places::move_county(conn, &who, id, region_id, day, now))
+        .db(move |conn| moves::move_county(conn, &who, id, region_id, day, now))
         .await;
     match result {
         Ok(()) => Ok(auth.0.see_other_notice(
@@ -324,12 +325,12 @@ pub async fn undo_change(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     let id = auth
         .0
         .state
-        .db(move |conn| places::county_of_change(conn, change))
+        .db(move |conn| moves::county_of_change(conn, change))
         .await?;
     let result = auth
         .0
         .state
-        .db(move |conn| places::undo_change(conn, &who, change, now))
+        .db(move |conn| moves::undo_change(conn, &who, change, now))
         .await;
     match result {
         Ok(_) => Ok(auth.0.see_other_notice(

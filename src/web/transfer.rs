@@ -156,7 +156,7 @@ pub async fn back_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRespon
     let p = auth
         .0
         .state
-        .db(move |conn| transfer::preview_back(conn, &who, county_id))
+        .db(move |conn| transfer::back::preview_back(conn, &who, county_id))
         .await?;
     let mut c = tera::Context::new();
     c.insert("p", &p);
@@ -172,7 +172,7 @@ pub async fn transfer_back(auth: Auth, path: web::Path<i64>) -> AppResult<HttpRe
         .state
         .db(move |conn| {
             let msg = state.messaging();
-            transfer::transfer_back(conn, &msg, &who, county_id, now)
+            transfer::back::transfer_back(conn, &msg, &who, county_id, now)
         })
         .await?;
     Ok(auth

@@ -142,23 +142,7 @@ pub fn managed(
         );
     }
     if let Some(scope) = scope {
-        let (r, cs) = match scope {
-            Scope::Region(r) => (
-                Some(r),
-                counties::table
-                    .filter(counties::region_id.eq(r))
-                    .select(counties::id)
-                    .load::<i64>(conn)?,
-            ),
-            Scope::County(c) => (None, vec![c]),
-        };
-        let cohort_ids: Vec<i64> = match r {
-            Some(r) => cohorts_t::table
-                .filter(cohorts_t::region_id.eq(r))
-                .select(cohorts_t::id)
-                .load(conn)?,
-            None => Vec::new(),
-        };
+        let (r, cs, cohort_ids) = addressed_in(conn, scope)?;
         q = q.filter(
             surveys::region_id
                 .eq_any(r.into_iter().collect::<Vec<_>>())
@@ -168,11 +152,7 @@ pub fn managed(
     }
     let list: Vec<Survey> = q.limit(limit).load(conn)?;
     let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-    let counts: Vec<(i64, i64)> = survey_responses::table
-        .filter(survey_responses::survey_id.eq_any(&ids))
-        .group_by(survey_responses::survey_id)
-        .select((survey_responses::survey_id, diesel::dsl::count_star()))
-        .load(conn)?;
+    let counts = response_counts(conn, &ids)?;
     Ok(list
         .into_iter()
         .map(|s| Summary {
@@ -185,4 +165,39 @@ pub fn managed(
             survey: s,
         })
         .collect())
+}
+
+/// What a survey addressed to `scope` names: the region (none for a county), the counties and
+/// the cohorts (a region's own).
+fn addressed_in(
+    conn: &mut AnyConnection,
+    scope: Scope,
+) -> AppResult<(Option<i64>, Vec<i64>, Vec<i64>)> {
+    let (r, cs) = match scope {
+        Scope::Region(r) => (
+            Some(r),
+            counties::table
+                .filter(counties::region_id.eq(r))
+                .select(counties::id)
+                .load::<i64>(conn)?,
+        ),
+        Scope::County(c) => (None, vec![c]),
+    };
+    let cohort_ids: Vec<i64> = match r {
+        Some(r) => cohorts_t::table
+            .filter(cohorts_t::region_id.eq(r))
+            .select(cohorts_t::id)
+            .load(conn)?,
+        None => Vec::new(),
+    };
+    Ok((r, cs, cohort_ids))
+}
+
+/// The number of responses of each survey, in one grouped query: (survey, responses).
+fn response_counts(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    survey_responses::table
+        .filter(survey_responses::survey_id.eq_any(ids))
+        .group_by(survey_responses::survey_id)
+        .select((survey_responses::survey_id, diesel::dsl::count_star()))
+        .load(conn)
 }

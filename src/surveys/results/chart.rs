@@ -62,7 +62,17 @@ pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &st
                 .join(", ")
         ));
     }
-    let legend: String = labels
+    let legend = legend(labels);
+    format!(
+        r##"<div class="chart-block"><svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg><ul class="chart-legend" aria-hidden="true">{legend}</ul></div>"##,
+        escape_html(title),
+        escape_html(&desc.join("; "))
+    )
+}
+
+/// The legend's items: each answer value's swatch, number and name.
+fn legend(labels: &[String; 5]) -> String {
+    labels
         .iter()
         .enumerate()
         .map(|(v, label)| {
@@ -73,12 +83,7 @@ pub fn chart(rows: &[(usize, &Dist)], title: &str, labels: &[String; 5], id: &st
                 escape_html(label)
             )
         })
-        .collect();
-    format!(
-        r##"<div class="chart-block"><svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg><ul class="chart-legend" aria-hidden="true">{legend}</ul></div>"##,
-        escape_html(title),
-        escape_html(&desc.join("; "))
-    )
+        .collect()
 }
 
 #[cfg(test)]

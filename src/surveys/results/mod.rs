@@ -142,6 +142,10 @@ pub fn hidden_groups(sizes: &[i64]) -> Vec<bool> {
 
 type CountRow = (Option<i64>, Option<i64>, i64, Option<i32>, i64);
 
+/// A region or county of a breakdown: its id, name, number of responses and whether the
+/// small-group rule hides it.
+type Group = (Option<i64>, String, i64, bool);
+
 /// The results of a survey, its texts in `lang`.
 pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResult<Results> {
     let qs = questions(conn, survey.id)?;
@@ -154,9 +158,50 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
     let total: i64 = sizes.iter().map(|s| s.2).sum();
     let shown = !survey.anonymous || total >= MIN_GROUP;
     // 2. Answers per (region, county, question, value).
-    let counts: Vec<CountRow> = sa::table
+    let counts = answer_counts(conn, survey.id)?;
+    // 3. Open answers (with names only where the survey is not anonymous).
+    let open = if shown {
+        open_texts(conn, survey.id)?
+    } else {
+        Vec::new()
+    };
+    let (region_groups, county_groups) = breakdown_groups(conn, &sizes, lang)?;
+
+    let mut out = Vec::new();
+    for (i, q) in qs.into_iter().enumerate() {
+        let number = i + 1;
+        let (dist, by_region, by_county) = if shown && q.is_likert() {
+            likert_figures(q.id, &counts, &region_groups, &county_groups)
+        } else {
+            (Dist::default(), Vec::new(), Vec::new())
+        };
+        let open_answers = open_answers(q.id, &open, survey.anonymous);
+        out.push(QuestionResult {
+            number,
+            text: q.text(lang).to_string(),
+            text_lang: q.text_lang(lang),
+            likert: q.is_likert(),
+            question: q,
+            dist,
+            by_region,
+            by_county,
+            open_answers,
+        });
+    }
+    Ok(Results {
+        responses: total,
+        shown,
+        questions: out,
+        several_regions: region_groups.len() > 1,
+        several_counties: county_groups.len() > 1,
+    })
+}
+
+/// The Likert answers of a survey counted per (region, county, question, value).
+fn answer_counts(conn: &mut AnyConnection, survey_id: i64) -> QueryResult<Vec<CountRow>> {
+    sa::table
         .inner_join(sr::table)
-        .filter(sr::survey_id.eq(survey.id))
+        .filter(sr::survey_id.eq(survey_id))
         .filter(sa::value.is_not_null())
         .group_by((sr::region_id, sr::county_id, sa::question_id, sa::value))
         .select((
@@ -166,18 +211,29 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
             sa::value,
             diesel::dsl::count_star(),
         ))
-        .load(conn)?;
-    // 3. Open answers (with names only where the survey is not anonymous).
-    let open: Vec<(i64, String, Option<String>)> = if shown {
-        sa::table
-            .inner_join(sr::table.left_join(users::table))
-            .filter(sr::survey_id.eq(survey.id))
-            .filter(sa::text.ne(""))
-            .select((sa::question_id, sa::text, users::name.nullable()))
-            .load(conn)?
-    } else {
-        Vec::new()
-    };
+        .load(conn)
+}
+
+/// The open answers of a survey: (question, text, the respondent's name when stored).
+fn open_texts(
+    conn: &mut AnyConnection,
+    survey_id: i64,
+) -> QueryResult<Vec<(i64, String, Option<String>)>> {
+    sa::table
+        .inner_join(sr::table.left_join(users::table))
+        .filter(sr::survey_id.eq(survey_id))
+        .filter(sa::text.ne(""))
+        .select((sa::question_id, sa::text, users::name.nullable()))
+        .load(conn)
+}
+
+/// The regions and the counties of the breakdowns, named in `lang`, each with its number of
+/// responses and whether it is hidden.
+fn breakdown_groups(
+    conn: &mut AnyConnection,
+    sizes: &[(Option<i64>, Option<i64>, i64)],
+    lang: &str,
+) -> AppResult<(Vec<Group>, Vec<Group>)> {
     let lang_code = crate::i18n::Lang::parse(lang).unwrap_or_default();
     let region_names: BTreeMap<i64, String> = regions::table
         .select((regions::id, crate::network::names::region(lang_code)))
@@ -198,7 +254,7 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
     // The groups and which are hidden.
     let mut region_sizes: BTreeMap<Option<i64>, i64> = BTreeMap::new();
     let mut county_sizes: BTreeMap<Option<i64>, i64> = BTreeMap::new();
-    for (r, c, n) in &sizes {
+    for (r, c, n) in sizes {
         *region_sizes.entry(*r).or_default() += n;
         *county_sizes.entry(*c).or_default() += n;
     }
@@ -218,72 +274,66 @@ pub fn results(conn: &mut AnyConnection, survey: &Survey, lang: &str) -> AppResu
             .map(|((id, name, n), h)| (id, name, n, h))
             .collect::<Vec<_>>()
     };
-    let region_groups = groups(&region_sizes, &region_names);
-    let county_groups = groups(&county_sizes, &county_names);
+    Ok((
+        groups(&region_sizes, &region_names),
+        groups(&county_sizes, &county_names),
+    ))
+}
 
-    let mut out = Vec::new();
-    for (i, q) in qs.into_iter().enumerate() {
-        let number = i + 1;
-        let mine: Vec<&CountRow> = counts.iter().filter(|c| c.2 == q.id).collect();
-        let dist_where = |f: &dyn Fn(&CountRow) -> bool| {
-            Dist::from_counts(
-                mine.iter()
-                    .filter(|c| f(c))
-                    .map(|c| (c.3.unwrap_or(-1), c.4)),
-            )
-        };
-        let (dist, by_region, by_county) = if shown && q.is_likert() {
-            let by_region = region_groups
-                .iter()
-                .map(|(id, name, n, hidden)| GroupRow {
-                    name: name.clone(),
-                    hidden: *hidden,
-                    responses: (!hidden).then_some(*n),
-                    dist: (!hidden).then(|| dist_where(&|c: &CountRow| c.0 == *id)),
-                })
-                .collect();
-            let by_county = county_groups
-                .iter()
-                .map(|(id, name, n, hidden)| GroupRow {
-                    name: name.clone(),
-                    hidden: *hidden,
-                    responses: (!hidden).then_some(*n),
-                    dist: (!hidden).then(|| dist_where(&|c: &CountRow| c.1 == *id)),
-                })
-                .collect();
-            (dist_where(&|_| true), by_region, by_county)
-        } else {
-            (Dist::default(), Vec::new(), Vec::new())
-        };
-        let mut open_answers: Vec<OpenAnswer> = open
-            .iter()
-            .filter(|(qid, _, _)| *qid == q.id)
-            .map(|(_, text, name)| OpenAnswer {
-                name: if survey.anonymous { None } else { name.clone() },
-                text: text.clone(),
-            })
-            .collect();
-        // Alphabetical, never in the order given (which would follow time).
-        open_answers.sort_by(|a, b| (&a.text, &a.name).cmp(&(&b.text, &b.name)));
-        out.push(QuestionResult {
-            number,
-            text: q.text(lang).to_string(),
-            text_lang: q.text_lang(lang),
-            likert: q.is_likert(),
-            question: q,
-            dist,
-            by_region,
-            by_county,
-            open_answers,
-        });
-    }
-    Ok(Results {
-        responses: total,
-        shown,
-        questions: out,
-        several_regions: region_groups.len() > 1,
-        several_counties: county_groups.len() > 1,
-    })
+/// One Likert statement's figures: the whole, and by region and by county (no figures for a
+/// hidden group).
+fn likert_figures(
+    question_id: i64,
+    counts: &[CountRow],
+    region_groups: &[Group],
+    county_groups: &[Group],
+) -> (Dist, Vec<GroupRow>, Vec<GroupRow>) {
+    let mine: Vec<&CountRow> = counts.iter().filter(|c| c.2 == question_id).collect();
+    let dist_where = |f: &dyn Fn(&CountRow) -> bool| {
+        Dist::from_counts(
+            mine.iter()
+                .filter(|c| f(c))
+                .map(|c| (c.3.unwrap_or(-1), c.4)),
+        )
+    };
+    let by_region = region_groups
+        .iter()
+        .map(|(id, name, n, hidden)| GroupRow {
+            name: name.clone(),
+            hidden: *hidden,
+            responses: (!hidden).then_some(*n),
+            dist: (!hidden).then(|| dist_where(&|c: &CountRow| c.0 == *id)),
+        })
+        .collect();
+    let by_county = county_groups
+        .iter()
+        .map(|(id, name, n, hidden)| GroupRow {
+            name: name.clone(),
+            hidden: *hidden,
+            responses: (!hidden).then_some(*n),
+            dist: (!hidden).then(|| dist_where(&|c: &CountRow| c.1 == *id)),
+        })
+        .collect();
+    (dist_where(&|_| true), by_region, by_county)
+}
+
+/// One question's open answers, named only when the survey is not anonymous.
+fn open_answers(
+    question_id: i64,
+    open: &[(i64, String, Option<String>)],
+    anonymous: bool,
+) -> Vec<OpenAnswer> {
+    let mut open_answers: Vec<OpenAnswer> = open
+        .iter()
+        .filter(|(qid, _, _)| *qid == question_id)
+        .map(|(_, text, name)| OpenAnswer {
+            name: if anonymous { None } else { name.clone() },
+            text: text.clone(),
+        })
+        .collect();
+    // Alphabetical, never in the order given (which would follow time).
+    open_answers.sort_by(|a, b| (&a.text, &a.name).cmp(&(&b.text, &b.name)));
+    open_answers
 }
 
 #[cfg(test)]

@@ -92,6 +92,33 @@ impl SurveyForm {
         if audience.is_none() {
             errors.push("survey.audience_invalid");
         }
+        let questions = self.questions(&mut errors);
+        let new = NewSurvey {
+            title: self.title.clone(),
+            intro: normalise(&self.intro),
+            title_sv: self.title_sv.clone(),
+            title_en: self.title_en.clone(),
+            intro_sv: normalise(&self.intro_sv),
+            intro_en: normalise(&self.intro_en),
+            template: if self.template == "custom" {
+                "custom".into()
+            } else {
+                self.template.clone()
+            },
+            audience: audience.unwrap_or(Audience::All),
+            anonymous: self.anonymous.is_some(),
+            opens_on,
+            closes_on,
+            questions,
+        };
+        errors.extend(surveys::creation::validate(&new));
+        errors.dedup();
+        (audience.map(|_| new), errors)
+    }
+
+    /// The template's questions, then the author's own statements and open questions, a line
+    /// each (the Swedish lines, when given, matching the Finnish ones).
+    fn questions(&self, errors: &mut Vec<&'static str>) -> Vec<NewQuestion> {
         let mut questions = match self.template.as_str() {
             "custom" => Vec::new(),
             name => match surveys::templates::questions(name) {
@@ -120,27 +147,7 @@ impl SurveyForm {
                 });
             }
         }
-        let new = NewSurvey {
-            title: self.title.clone(),
-            intro: normalise(&self.intro),
-            title_sv: self.title_sv.clone(),
-            title_en: self.title_en.clone(),
-            intro_sv: normalise(&self.intro_sv),
-            intro_en: normalise(&self.intro_en),
-            template: if self.template == "custom" {
-                "custom".into()
-            } else {
-                self.template.clone()
-            },
-            audience: audience.unwrap_or(Audience::All),
-            anonymous: self.anonymous.is_some(),
-            opens_on,
-            closes_on,
-            questions,
-        };
-        errors.extend(surveys::creation::validate(&new));
-        errors.dedup();
-        (audience.map(|_| new), errors)
+        questions
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::cases::{open_case, queue_mail, reason_context};
 use super::experts::{experts, Expert};
-use super::open_cohorts::{choose, open_refresher_cohorts, take_seat};
+use super::open_cohorts::{choose, open_refresher_cohorts, take_seat, OpenCohort};
 use super::queue::{enrol_queued, resolve};
 use super::release;
 use super::report::{Action, Finding, Report};
@@ -83,59 +83,82 @@ pub fn check(
         return Ok(None);
     };
     let experts = experts(conn, None, as_of)?;
-    let open = open_cases(conn)?;
-    let excused = excusals(conn, as_of)?;
-    let warned: HashSet<(i64, NaiveDate)> = lapse_warnings::table
-        .filter(lapse_warnings::lapses_on.ge(as_of))
-        .select((lapse_warnings::user_id, lapse_warnings::lapses_on))
-        .load::<(i64, NaiveDate)>(conn)?
-        .into_iter()
-        .collect();
-    let mut cohorts = open_refresher_cohorts(conn, as_of)?;
+    let mut run = Run {
+        msg,
+        rule,
+        as_of,
+        now,
+        dry_run,
+        open: open_cases(conn)?,
+        excused: excusals(conn, as_of)?,
+        warned: warnings_sent(conn, as_of)?,
+        cohorts: open_refresher_cohorts(conn, as_of)?,
+    };
     let experts_checked = experts.len();
     let mut findings = Vec::new();
     for expert in experts {
         let standing = assess(rule, expert.last_completion, expert.last_training, as_of);
-        let case = open.get(&expert.user_id).copied();
+        if let Some(action) = run.act(conn, &expert, &standing)? {
+            findings.push(Finding {
+                expert,
+                standing,
+                action,
+            });
+        }
+    }
+    Ok(Some(Report {
+        as_of,
+        rule,
+        dry_run,
+        experts_checked,
+        findings,
+    }))
+}
+
+/// The reminders already sent for a lapse on `as_of` or later: (expert, the day they lapse).
+fn warnings_sent(
+    conn: &mut AnyConnection,
+    as_of: NaiveDate,
+) -> AppResult<HashSet<(i64, NaiveDate)>> {
+    Ok(lapse_warnings::table
+        .filter(lapse_warnings::lapses_on.ge(as_of))
+        .select((lapse_warnings::user_id, lapse_warnings::lapses_on))
+        .load::<(i64, NaiveDate)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// One run of the check: how it acts, and what it read before looking at anyone.
+struct Run<'a, 'm> {
+    msg: &'a Messaging<'m>,
+    rule: Rule,
+    as_of: NaiveDate,
+    now: NaiveDateTime,
+    dry_run: bool,
+    open: HashMap<i64, OpenCase>,
+    excused: HashMap<i64, NaiveDate>,
+    warned: HashSet<(i64, NaiveDate)>,
+    /// The refresher cohorts that take people, a seat taken off with each enrolment.
+    cohorts: Vec<OpenCohort>,
+}
+
+impl Run<'_, '_> {
+    /// What the check does (or would do) for one expert; `None` when there is nothing to do.
+    fn act(
+        &mut self,
+        conn: &mut AnyConnection,
+        expert: &Expert,
+        standing: &Standing,
+    ) -> AppResult<Option<Action>> {
+        let (msg, rule, as_of, now, dry_run) =
+            (self.msg, self.rule, self.as_of, self.now, self.dry_run);
+        let case = self.open.get(&expert.user_id).copied();
         let action = match (standing.state, case) {
-            (State::Lapsed, _) if excused.contains_key(&expert.user_id) => Action::Excused {
-                until: excused[&expert.user_id],
+            (State::Lapsed, _) if self.excused.contains_key(&expert.user_id) => Action::Excused {
+                until: self.excused[&expert.user_id],
             },
             (State::Lapsed, Some(OpenCase::Enrolled(_))) => Action::AlreadyInRefresher,
-            (State::Lapsed, case) => {
-                let target = choose(&cohorts, expert.region_id).cloned();
-                let action = if dry_run {
-                    match (&target, case) {
-                        (Some(c), _) => Action::Enrolled {
-                            cohort_id: c.id,
-                            cohort: c.name.clone(),
-                        },
-                        (None, Some(_)) => Action::StillQueued,
-                        (None, None) => Action::Queued,
-                    }
-                } else {
-                    match case {
-                        Some(OpenCase::Queued(case_id)) => match &target {
-                            Some(c) => enrol_queued(conn, msg, rule, case_id, c, as_of, now)?,
-                            None => Action::StillQueued,
-                        },
-                        _ => open_case(
-                            conn,
-                            msg,
-                            rule,
-                            &expert,
-                            &standing,
-                            target.as_ref(),
-                            as_of,
-                            now,
-                        )?,
-                    }
-                };
-                if let (Action::Enrolled { cohort_id, .. }, Some(c)) = (&action, target) {
-                    take_seat(&mut cohorts, *cohort_id, c.seats_left);
-                }
-                action
-            }
+            (State::Lapsed, case) => self.enrol_or_queue(conn, expert, standing, case)?,
             (_, Some(OpenCase::Queued(case_id))) => {
                 if !dry_run {
                     resolve(conn, case_id, now)?;
@@ -148,34 +171,71 @@ pub fn check(
                         withdrawn: release::frees_place(conn, case_id)?,
                     }
                 } else {
-                    release::back_to_current(conn, msg, case_id, &expert, now)?
+                    release::back_to_current(conn, msg, case_id, expert, now)?
                 }
             }
-            (State::DueSoon, _) if warned.contains(&(expert.user_id, standing.current_until)) => {
+            (State::DueSoon, _)
+                if self
+                    .warned
+                    .contains(&(expert.user_id, standing.current_until)) =>
+            {
                 Action::AlreadyWarned
             }
             (State::DueSoon, _) => {
                 if dry_run {
                     Action::Warned
                 } else {
-                    warn(conn, msg, rule, &expert, &standing, as_of, now)?
+                    warn(conn, msg, rule, expert, standing, as_of, now)?
                 }
             }
-            _ => continue,
+            _ => return Ok(None),
         };
-        findings.push(Finding {
-            expert,
-            standing,
-            action,
-        });
+        Ok(Some(action))
     }
-    Ok(Some(Report {
-        as_of,
-        rule,
-        dry_run,
-        experts_checked,
-        findings,
-    }))
+
+    /// A lapsed expert without a refresher place: enrolled into the cohort they go to (its seat
+    /// taken off the list) or queued.
+    fn enrol_or_queue(
+        &mut self,
+        conn: &mut AnyConnection,
+        expert: &Expert,
+        standing: &Standing,
+        case: Option<OpenCase>,
+    ) -> AppResult<Action> {
+        let (msg, rule, as_of, now) = (self.msg, self.rule, self.as_of, self.now);
+        let target = choose(&self.cohorts, expert.region_id).cloned();
+        let action = if self.dry_run {
+            match (&target, case) {
+                (Some(c), _) => Action::Enrolled {
+                    cohort_id: c.id,
+                    cohort: c.name.clone(),
+                },
+                (None, Some(_)) => Action::StillQueued,
+                (None, None) => Action::Queued,
+            }
+        } else {
+            match case {
+                Some(OpenCase::Queued(case_id)) => match &target {
+                    Some(c) => enrol_queued(conn, msg, rule, case_id, c, as_of, now)?,
+                    None => Action::StillQueued,
+                },
+                _ => open_case(
+                    conn,
+                    msg,
+                    rule,
+                    expert,
+                    standing,
+                    target.as_ref(),
+                    as_of,
+                    now,
+                )?,
+            }
+        };
+        if let (Action::Enrolled { cohort_id, .. }, Some(c)) = (&action, target) {
+            take_seat(&mut self.cohorts, *cohort_id, c.seats_left);
+        }
+        Ok(action)
+    }
 }
 
 fn warn(

@@ -132,20 +132,50 @@ pub fn area(
     today: NaiveDate,
     lang: crate::i18n::Lang,
 ) -> AppResult<AreaView> {
-    type Row = (
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        NaiveDate,
-        NaiveDate,
-        Option<NaiveDate>,
-        Option<String>,
-        Option<String>,
-        Option<NaiveDate>,
-        String,
-    );
+    let mut view = AreaView::default();
+    let mut open_users = HashSet::new();
+    for row in case_rows(conn, scope, today, lang)? {
+        match row.status.as_str() {
+            "queued" => {
+                open_users.insert(row.user_id);
+                view.queued.push(row)
+            }
+            "enrolled" => {
+                open_users.insert(row.user_id);
+                view.enrolled.push(row)
+            }
+            _ => view.excused.push(row),
+        }
+    }
+    mark_where_they_stand(conn, &mut view.enrolled, today)?;
+    view.warned = warning_rows(conn, scope, today, lang, &open_users)?;
+    Ok(view)
+}
+
+/// A case as read: user id, name, e-mail, county, status, found on, last completion, last
+/// training, cohort, enrolment status, excused until, note.
+type CaseFields = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDate>,
+    String,
+);
+
+/// The area's open cases and the excuses still in force, by name.
+fn case_rows(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    today: NaiveDate,
+    lang: crate::i18n::Lang,
+) -> AppResult<Vec<CaseRow>> {
     let mut q = refresher_cases::table
         .inner_join(users::table)
         .left_join(counties::table.on(counties::id.nullable().eq(refresher_cases::county_id)))
@@ -180,42 +210,41 @@ pub fn area(
         Scope::Region(r) => q.filter(refresher_cases::region_id.eq(r)),
         Scope::County(c) => q.filter(refresher_cases::county_id.eq(c)),
     };
-    let mut view = AreaView::default();
-    let mut open_users = HashSet::new();
-    for r in q.load::<Row>(conn)? {
-        let row = CaseRow {
-            user_id: r.0,
-            name: r.1,
-            email: r.2,
-            county: r.3,
-            status: r.4,
-            found_on: r.5,
-            last_completion_on: r.6,
-            last_training_on: r.7,
-            cohort: r.8,
-            enrolment_status: r.9,
-            excused_until: r.10,
-            note: r.11,
-            lapsed_now: true,
-            current_until: None,
-        };
-        match row.status.as_str() {
-            "queued" => {
-                open_users.insert(row.user_id);
-                view.queued.push(row)
-            }
-            "enrolled" => {
-                open_users.insert(row.user_id);
-                view.enrolled.push(row)
-            }
-            _ => view.excused.push(row),
-        }
+    Ok(q.load::<CaseFields>(conn)?
+        .into_iter()
+        .map(case_row)
+        .collect())
+}
+
+fn case_row(r: CaseFields) -> CaseRow {
+    CaseRow {
+        user_id: r.0,
+        name: r.1,
+        email: r.2,
+        county: r.3,
+        status: r.4,
+        found_on: r.5,
+        last_completion_on: r.6,
+        last_training_on: r.7,
+        cohort: r.8,
+        enrolment_status: r.9,
+        excused_until: r.10,
+        note: r.11,
+        lapsed_now: true,
+        current_until: None,
     }
-    // Where the enrolled stand today: one may have logged a training since, or have been
-    // enrolled by mistake; the page offers to release them.
-    if !view.enrolled.is_empty() {
+}
+
+/// Where the enrolled stand today: one may have logged a training since, or have been
+/// enrolled by mistake; the page offers to release them.
+fn mark_where_they_stand(
+    conn: &mut AnyConnection,
+    enrolled: &mut [CaseRow],
+    today: NaiveDate,
+) -> AppResult<()> {
+    if !enrolled.is_empty() {
         if let Some(rule) = rule(conn)? {
-            for row in &mut view.enrolled {
+            for row in enrolled {
                 if let Some(e) = experts(conn, Some(row.user_id), today)?.into_iter().next() {
                     let s = assess(rule, e.last_completion, e.last_training, today);
                     row.lapsed_now = s.state == State::Lapsed;
@@ -224,6 +253,17 @@ pub fn area(
             }
         }
     }
+    Ok(())
+}
+
+/// The area's experts reminded of a coming lapse, but for those with an open case.
+fn warning_rows(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    today: NaiveDate,
+    lang: crate::i18n::Lang,
+    open_users: &HashSet<i64>,
+) -> AppResult<Vec<WarningRow>> {
     let mut wq = lapse_warnings::table
         .inner_join(users::table)
         .left_join(counties::table.on(counties::id.nullable().eq(lapse_warnings::county_id)))
@@ -242,11 +282,12 @@ pub fn area(
         Scope::Region(r) => wq.filter(lapse_warnings::region_id.eq(r)),
         Scope::County(c) => wq.filter(lapse_warnings::county_id.eq(c)),
     };
+    let mut warned = Vec::new();
     for (user_id, name, email, county, lapses_on, warned_on) in
         wq.load::<(i64, String, String, Option<String>, NaiveDate, NaiveDate)>(conn)?
     {
         if !open_users.contains(&user_id) {
-            view.warned.push(WarningRow {
+            warned.push(WarningRow {
                 user_id,
                 name,
                 email,
@@ -256,5 +297,5 @@ pub fn area(
             });
         }
     }
-    Ok(view)
+    Ok(warned)
 }

@@ -84,28 +84,7 @@ pub fn enrol_by_hand(
         })
         .ok_or(AppError::Invalid("refresher.cohort_not_open".into()))?;
     write_tx(conn, |c| {
-        let open: Option<(i64, String)> = refresher_cases::table
-            .filter(refresher_cases::user_id.eq(user_id))
-            .filter(refresher_cases::closed_at.is_null())
-            .select((refresher_cases::id, refresher_cases::status))
-            .first(c)
-            .optional()?;
-        let case_id = match open {
-            Some((_, status)) if status == "enrolled" => {
-                return Err(AppError::Conflict("refresher.already_enrolled".into()))
-            }
-            Some((id, _)) => {
-                diesel::update(refresher_cases::table.find(id))
-                    .set((
-                        refresher_cases::note.eq(&note),
-                        refresher_cases::decided_by.eq(who.user_id),
-                    ))
-                    .execute(c)?;
-                id
-            }
-            None => insert_case(c, &expert, "queued", today, Some(who.user_id), &note, now)?
-                .ok_or(AppError::Conflict("refresher.already_enrolled".into()))?,
-        };
+        let case_id = case_to_enrol(c, who, &expert, user_id, &note, today, now)?;
         if !has_seat(c, &cohort)? {
             return Err(AppError::Invalid("refresher.cohort_not_open".into()));
         }
@@ -130,6 +109,41 @@ pub fn enrol_by_hand(
             now,
         )?;
         Ok(())
+    })
+}
+
+/// The case a coordinator enrols by hand (in their transaction): the expert's open case, with
+/// the coordinator's reason on it, or a new one; an expert already enrolled is a conflict.
+fn case_to_enrol(
+    c: &mut AnyConnection,
+    who: &Principal,
+    expert: &Expert,
+    user_id: i64,
+    note: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    let open: Option<(i64, String)> = refresher_cases::table
+        .filter(refresher_cases::user_id.eq(user_id))
+        .filter(refresher_cases::closed_at.is_null())
+        .select((refresher_cases::id, refresher_cases::status))
+        .first(c)
+        .optional()?;
+    Ok(match open {
+        Some((_, status)) if status == "enrolled" => {
+            return Err(AppError::Conflict("refresher.already_enrolled".into()))
+        }
+        Some((id, _)) => {
+            diesel::update(refresher_cases::table.find(id))
+                .set((
+                    refresher_cases::note.eq(note),
+                    refresher_cases::decided_by.eq(who.user_id),
+                ))
+                .execute(c)?;
+            id
+        }
+        None => insert_case(c, expert, "queued", today, Some(who.user_id), note, now)?
+            .ok_or(AppError::Conflict("refresher.already_enrolled".into()))?,
     })
 }
 

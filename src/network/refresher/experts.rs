@@ -44,71 +44,9 @@ pub(super) fn experts(
     only: Option<i64>,
     as_of: NaiveDate,
 ) -> AppResult<Vec<Expert>> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        Option<i64>,
-        Option<String>,
-        NaiveDateTime,
-    );
-    let mut q = memberships::table
-        .inner_join(users::table)
-        .inner_join(regions::table)
-        .left_join(counties::table)
-        .filter(users::active.eq(true))
-        .order((memberships::user_id, memberships::joined_at.desc()))
-        .select((
-            users::id,
-            users::name,
-            users::email,
-            users::language,
-            regions::id,
-            regions::name_fi,
-            memberships::county_id,
-            counties::name_fi.nullable(),
-            memberships::refreshed_at,
-        ))
-        .into_boxed();
-    if let Some(uid) = only {
-        q = q.filter(memberships::user_id.eq(uid));
-    }
-    let rows: Vec<Row> = q.load(conn)?;
-
-    let mut cq = completions::table
-        .group_by(completions::user_id)
-        .select((
-            completions::user_id,
-            diesel::dsl::max(completions::completed_at),
-        ))
-        .into_boxed();
-    // Held trainings only (counted or reported): a planned one has trained nobody yet.
-    let mut tq = trainings_held::table
-        .filter(trainings_held::held_on.le(as_of))
-        .filter(trainings_held::status.eq(crate::network::trainings::HELD))
-        .group_by(trainings_held::user_id)
-        .select((
-            trainings_held::user_id,
-            diesel::dsl::max(trainings_held::held_on),
-        ))
-        .into_boxed();
-    if let Some(uid) = only {
-        cq = cq.filter(completions::user_id.eq(uid));
-        tq = tq.filter(trainings_held::user_id.eq(uid));
-    }
-    let last_completion: HashMap<i64, NaiveDateTime> = cq
-        .load::<(Option<i64>, Option<NaiveDateTime>)>(conn)?
-        .into_iter()
-        .filter_map(|(u, t)| Some((u?, t?)))
-        .collect();
-    let last_training: HashMap<i64, NaiveDate> = tq
-        .load::<(Option<i64>, Option<NaiveDate>)>(conn)?
-        .into_iter()
-        .filter_map(|(u, d)| Some((u?, d?)))
-        .collect();
+    let rows = membership_rows(conn, only)?;
+    let last_completion = last_completions(conn, only)?;
+    let last_training = last_trainings(conn, only, as_of)?;
 
     let mut out: Vec<Expert> = Vec::new();
     for (uid, name, email, language, region_id, region, county_id, county, refreshed) in rows {
@@ -137,6 +75,94 @@ pub(super) fn experts(
         });
     }
     Ok(out)
+}
+
+/// A membership with its person and places: user id, name, e-mail, language, region id and
+/// name, county id and name, and when the membership was last refreshed.
+type MembershipRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    NaiveDateTime,
+);
+
+/// The memberships of active users, each person's latest first.
+fn membership_rows(conn: &mut AnyConnection, only: Option<i64>) -> AppResult<Vec<MembershipRow>> {
+    let mut q = memberships::table
+        .inner_join(users::table)
+        .inner_join(regions::table)
+        .left_join(counties::table)
+        .filter(users::active.eq(true))
+        .order((memberships::user_id, memberships::joined_at.desc()))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            users::language,
+            regions::id,
+            regions::name_fi,
+            memberships::county_id,
+            counties::name_fi.nullable(),
+            memberships::refreshed_at,
+        ))
+        .into_boxed();
+    if let Some(uid) = only {
+        q = q.filter(memberships::user_id.eq(uid));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Each person's last completion of any course.
+fn last_completions(
+    conn: &mut AnyConnection,
+    only: Option<i64>,
+) -> AppResult<HashMap<i64, NaiveDateTime>> {
+    let mut cq = completions::table
+        .group_by(completions::user_id)
+        .select((
+            completions::user_id,
+            diesel::dsl::max(completions::completed_at),
+        ))
+        .into_boxed();
+    if let Some(uid) = only {
+        cq = cq.filter(completions::user_id.eq(uid));
+    }
+    Ok(cq
+        .load::<(Option<i64>, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .filter_map(|(u, t)| Some((u?, t?)))
+        .collect())
+}
+
+/// Each person's last training held on or before `as_of`.
+fn last_trainings(
+    conn: &mut AnyConnection,
+    only: Option<i64>,
+    as_of: NaiveDate,
+) -> AppResult<HashMap<i64, NaiveDate>> {
+    // Held trainings only (counted or reported): a planned one has trained nobody yet.
+    let mut tq = trainings_held::table
+        .filter(trainings_held::held_on.le(as_of))
+        .filter(trainings_held::status.eq(crate::network::trainings::HELD))
+        .group_by(trainings_held::user_id)
+        .select((
+            trainings_held::user_id,
+            diesel::dsl::max(trainings_held::held_on),
+        ))
+        .into_boxed();
+    if let Some(uid) = only {
+        tq = tq.filter(trainings_held::user_id.eq(uid));
+    }
+    Ok(tq
+        .load::<(Option<i64>, Option<NaiveDate>)>(conn)?
+        .into_iter()
+        .filter_map(|(u, d)| Some((u?, d?)))
+        .collect())
 }
 
 /// Where one expert stands today, for their own page; `None` without a rule or membership.

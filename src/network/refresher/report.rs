@@ -67,76 +67,7 @@ impl Report {
             self.experts_checked,
         )];
         for f in &self.findings {
-            let e = &f.expert;
-            let place = match &e.county {
-                Some(c) => format!("{}, {c}", e.region),
-                None => e.region.clone(),
-            };
-            let training = match e.last_training {
-                Some(t) if f.standing.trained_lately => format!("last training {t}"),
-                Some(t) => format!(
-                    "last training {t}, more than {} months before",
-                    self.rule.training_activity_months
-                ),
-                None => "no training logged".to_string(),
-            };
-            let (label, why) = match f.standing.state {
-                State::Lapsed => (
-                    "LAPSED  ",
-                    format!(
-                        "last completion {}, valid until {}; {training}",
-                        e.last_completion, f.standing.competence_valid_until
-                    ),
-                ),
-                _ => (
-                    "DUE SOON",
-                    format!(
-                        "last completion {}, valid until {}; {training}; current until {}",
-                        e.last_completion,
-                        f.standing.competence_valid_until,
-                        f.standing.current_until
-                    ),
-                ),
-            };
-            let would = |done: &str, would: &str| {
-                if self.dry_run {
-                    would.to_string()
-                } else {
-                    done.to_string()
-                }
-            };
-            let action = match &f.action {
-                Action::Enrolled { cohort_id, cohort } => format!(
-                    "{} \"{cohort}\" (cohort {cohort_id})",
-                    would("enrolled in", "would enrol in")
-                ),
-                Action::Queued => would(
-                    "queued: no refresher cohort open in the region or nationally",
-                    "would queue: no refresher cohort open in the region or nationally",
-                ),
-                Action::StillQueued => "still waiting in the queue".into(),
-                Action::AlreadyInRefresher => "already enrolled in a refresher cohort".into(),
-                Action::Excused { until } => format!("excused by a coordinator until {until}"),
-                Action::Warned => would("reminder e-mail queued", "would send a reminder"),
-                Action::AlreadyWarned => "already reminded".into(),
-                Action::Resolved => would(
-                    "current again: taken out of the queue",
-                    "current again: would take out of the queue",
-                ),
-                Action::BackToCurrent { withdrawn: true } => would(
-                    "current again: back to active, refresher place freed, e-mail queued",
-                    "current again: would return to active and free the refresher place",
-                ),
-                Action::BackToCurrent { withdrawn: false } => would(
-                    "current again: back to active (already studying: stays in the cohort)",
-                    "current again: would return to active (already studying: stays in the cohort)",
-                ),
-                Action::HandledElsewhere => "handled by another check running now".into(),
-            };
-            out.push(format!(
-                "{label} {} <{}> ({place}): {why} -> {action}",
-                e.name, e.email
-            ));
+            out.push(self.finding_line(f));
         }
         out.push(if self.dry_run {
             format!("Would do: {}", self.summary())
@@ -144,6 +75,83 @@ impl Report {
             self.summary()
         });
         out
+    }
+
+    /// One expert's line: who, where, why, and what was (or would be) done.
+    fn finding_line(&self, f: &Finding) -> String {
+        let e = &f.expert;
+        let place = match &e.county {
+            Some(c) => format!("{}, {c}", e.region),
+            None => e.region.clone(),
+        };
+        let training = match e.last_training {
+            Some(t) if f.standing.trained_lately => format!("last training {t}"),
+            Some(t) => format!(
+                "last training {t}, more than {} months before",
+                self.rule.training_activity_months
+            ),
+            None => "no training logged".to_string(),
+        };
+        let (label, why) = match f.standing.state {
+            State::Lapsed => (
+                "LAPSED  ",
+                format!(
+                    "last completion {}, valid until {}; {training}",
+                    e.last_completion, f.standing.competence_valid_until
+                ),
+            ),
+            _ => (
+                "DUE SOON",
+                format!(
+                    "last completion {}, valid until {}; {training}; current until {}",
+                    e.last_completion, f.standing.competence_valid_until, f.standing.current_until
+                ),
+            ),
+        };
+        let action = self.action_text(&f.action);
+        format!(
+            "{label} {} <{}> ({place}): {why} -> {action}",
+            e.name, e.email
+        )
+    }
+
+    /// What was done, or in a dry run what would be.
+    fn action_text(&self, action: &Action) -> String {
+        let would = |done: &str, would: &str| {
+            if self.dry_run {
+                would.to_string()
+            } else {
+                done.to_string()
+            }
+        };
+        match action {
+            Action::Enrolled { cohort_id, cohort } => format!(
+                "{} \"{cohort}\" (cohort {cohort_id})",
+                would("enrolled in", "would enrol in")
+            ),
+            Action::Queued => would(
+                "queued: no refresher cohort open in the region or nationally",
+                "would queue: no refresher cohort open in the region or nationally",
+            ),
+            Action::StillQueued => "still waiting in the queue".into(),
+            Action::AlreadyInRefresher => "already enrolled in a refresher cohort".into(),
+            Action::Excused { until } => format!("excused by a coordinator until {until}"),
+            Action::Warned => would("reminder e-mail queued", "would send a reminder"),
+            Action::AlreadyWarned => "already reminded".into(),
+            Action::Resolved => would(
+                "current again: taken out of the queue",
+                "current again: would take out of the queue",
+            ),
+            Action::BackToCurrent { withdrawn: true } => would(
+                "current again: back to active, refresher place freed, e-mail queued",
+                "current again: would return to active and free the refresher place",
+            ),
+            Action::BackToCurrent { withdrawn: false } => would(
+                "current again: back to active (already studying: stays in the cohort)",
+                "current again: would return to active (already studying: stays in the cohort)",
+            ),
+            Action::HandledElsewhere => "handled by another check running now".into(),
+        }
     }
 
     /// One line for logs and the job record.

@@ -7,7 +7,7 @@ use crate::accounts::audit;
 use crate::accounts::policy::Principal;
 use crate::db::schema::organisations;
 use crate::db::{write_tx, AnyConnection};
-use crate::network::Organisation;
+use crate::network::{County, Organisation};
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -111,18 +111,7 @@ pub fn preview(conn: &mut AnyConnection, who: &Principal, text: &str) -> AppResu
         .filter(|c| who.manages_county(place(c)))
         .map(|c| c.id)
         .collect();
-    // The organisations of the area by (county, lower-cased name).
-    let existing: HashMap<(i64, String), Organisation> = if area.is_empty() {
-        HashMap::new()
-    } else {
-        organisations::table
-            .filter(organisations::county_id.eq_any(area.iter().copied().collect::<Vec<_>>()))
-            .select(Organisation::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|o| ((o.county_id, o.name.to_lowercase()), o))
-            .collect()
-    };
+    let existing = existing_in(conn, &area)?;
 
     let mut rows: Vec<ImportRow> = Vec::new();
     let mut errors = Vec::new();
@@ -143,93 +132,14 @@ pub fn preview(conn: &mut AnyConnection, who: &Principal, text: &str) -> AppResu
             errors.push("organisations.import_too_many_rows");
             break;
         }
-        let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
-        let mut row = ImportRow {
+        rows.push(read_row(
             line,
-            name: get(0),
-            county: get(1),
-            kind: get(2),
-            staff_count: get(3),
-            county_name: None,
-            county_name_sv: None,
-            kind_code: None,
-            staff_value: None,
-            current: None,
-            action: RowAction::None,
-            errors: Vec::new(),
-            settings: None,
-        };
-        if cells.is_empty() {
-            row.errors.push("organisations.import_row_unreadable");
-            rows.push(row);
-            continue;
-        }
-        if cells.len() != 4 {
-            row.errors.push("organisations.import_four_columns");
-        }
-        let name = clean_name(&row.name).map_err(|e| row.errors.push(e)).ok();
-        let county = find_county(&all_counties, &row.county);
-        match county {
-            None => row.errors.push("organisations.import_county_unknown"),
-            Some(c) => {
-                row.county_name = Some(c.name_fi.clone());
-                row.county_name_sv = Some(c.name_sv.clone());
-                if !area.contains(&c.id) {
-                    row.errors.push("organisations.import_county_outside");
-                }
-            }
-        }
-        row.kind_code = parse_kind(&row.kind);
-        if row.kind_code.is_none() {
-            row.errors.push("organisations.import_kind_unknown");
-        }
-        let staff = parse_staff_count(&row.staff_count)
-            .map_err(|e| row.errors.push(e))
-            .ok();
-        row.staff_value = staff;
-        if let (Some(name), Some(county)) = (&name, county) {
-            let key = (county.id, name.to_lowercase());
-            if !seen.insert(key.clone()) {
-                row.errors.push("organisations.import_duplicate_row");
-            }
-            if area.contains(&county.id) {
-                row.current = existing.get(&key).map(|o| Current {
-                    id: o.id,
-                    name: o.name.clone(),
-                    kind: o.kind.clone(),
-                    staff_count: o.staff_count,
-                });
-            }
-        }
-        if let (Some(name), Some(county), Some(kind), Some(staff_count), true) =
-            (name, county, row.kind_code, staff, row.errors.is_empty())
-        {
-            let key = (county.id, name.to_lowercase());
-            row.action = match existing.get(&key) {
-                Some(o) if o.kind == kind && o.staff_count == staff_count => RowAction::Unchanged,
-                Some(_) => RowAction::Update,
-                None => RowAction::Create,
-            };
-            row.settings = Some(match existing.get(&key) {
-                // An update keeps the name as stored, the county and the active flag; it sets
-                // the kind and staff count.
-                Some(o) => Settings {
-                    name: o.name.clone(),
-                    county_id: o.county_id,
-                    kind,
-                    staff_count,
-                    active: o.active,
-                },
-                None => Settings {
-                    name,
-                    county_id: county.id,
-                    kind,
-                    staff_count,
-                    active: true,
-                },
-            });
-        }
-        rows.push(row);
+            &cells,
+            &all_counties,
+            &area,
+            &existing,
+            &mut seen,
+        ));
     }
     if rows.is_empty() && errors.is_empty() {
         errors.push("organisations.import_empty");
@@ -244,6 +154,144 @@ pub fn preview(conn: &mut AnyConnection, who: &Principal, text: &str) -> AppResu
         errors,
         rows,
     })
+}
+
+/// The organisations of the area by (county, lower-cased name).
+fn existing_in(
+    conn: &mut AnyConnection,
+    area: &HashSet<i64>,
+) -> AppResult<HashMap<(i64, String), Organisation>> {
+    Ok(if area.is_empty() {
+        HashMap::new()
+    } else {
+        organisations::table
+            .filter(organisations::county_id.eq_any(area.iter().copied().collect::<Vec<_>>()))
+            .select(Organisation::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|o| ((o.county_id, o.name.to_lowercase()), o))
+            .collect()
+    })
+}
+
+impl ImportRow {
+    /// A record as written, nothing understood yet.
+    fn as_written(line: usize, cells: &[String]) -> ImportRow {
+        let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
+        ImportRow {
+            line,
+            name: get(0),
+            county: get(1),
+            kind: get(2),
+            staff_count: get(3),
+            county_name: None,
+            county_name_sv: None,
+            kind_code: None,
+            staff_value: None,
+            current: None,
+            action: RowAction::None,
+            errors: Vec::new(),
+            settings: None,
+        }
+    }
+}
+
+/// One record understood: its problems, the organisation it names (if it is in the area) and,
+/// when it has no problem, what it would do. `seen` holds the rows before it, for duplicates.
+fn read_row(
+    line: usize,
+    cells: &[String],
+    all_counties: &[County],
+    area: &HashSet<i64>,
+    existing: &HashMap<(i64, String), Organisation>,
+    seen: &mut HashSet<(i64, String)>,
+) -> ImportRow {
+    let mut row = ImportRow::as_written(line, cells);
+    if cells.is_empty() {
+        row.errors.push("organisations.import_row_unreadable");
+        return row;
+    }
+    if cells.len() != 4 {
+        row.errors.push("organisations.import_four_columns");
+    }
+    let name = clean_name(&row.name).map_err(|e| row.errors.push(e)).ok();
+    let county = find_county(all_counties, &row.county);
+    match county {
+        None => row.errors.push("organisations.import_county_unknown"),
+        Some(c) => {
+            row.county_name = Some(c.name_fi.clone());
+            row.county_name_sv = Some(c.name_sv.clone());
+            if !area.contains(&c.id) {
+                row.errors.push("organisations.import_county_outside");
+            }
+        }
+    }
+    row.kind_code = parse_kind(&row.kind);
+    if row.kind_code.is_none() {
+        row.errors.push("organisations.import_kind_unknown");
+    }
+    let staff = parse_staff_count(&row.staff_count)
+        .map_err(|e| row.errors.push(e))
+        .ok();
+    row.staff_value = staff;
+    if let (Some(name), Some(county)) = (&name, county) {
+        let key = (county.id, name.to_lowercase());
+        if !seen.insert(key.clone()) {
+            row.errors.push("organisations.import_duplicate_row");
+        }
+        if area.contains(&county.id) {
+            row.current = existing.get(&key).map(|o| Current {
+                id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                staff_count: o.staff_count,
+            });
+        }
+    }
+    if let (Some(name), Some(county), Some(kind), Some(staff_count), true) =
+        (name, county, row.kind_code, staff, row.errors.is_empty())
+    {
+        let key = (county.id, name.to_lowercase());
+        let (action, settings) = plan(existing.get(&key), name, county.id, kind, staff_count);
+        row.action = action;
+        row.settings = Some(settings);
+    }
+    row
+}
+
+/// What a row without problems does to `existing`, the organisation of the same name in its
+/// county (if any).
+fn plan(
+    existing: Option<&Organisation>,
+    name: String,
+    county_id: i64,
+    kind: &'static str,
+    staff_count: i32,
+) -> (RowAction, Settings) {
+    let action = match existing {
+        Some(o) if o.kind == kind && o.staff_count == staff_count => RowAction::Unchanged,
+        Some(_) => RowAction::Update,
+        None => RowAction::Create,
+    };
+    let settings = match existing {
+        // An update keeps the name as stored, the county and the active flag; it sets
+        // the kind and staff count.
+        Some(o) => Settings {
+            name: o.name.clone(),
+            county_id: o.county_id,
+            kind,
+            staff_count,
+            active: o.active,
+        },
+        None => Settings {
+            name,
+            county_id,
+            kind,
+            staff_count,
+            active: true,
+        },
+    };
+    (action, settings)
 }
 
 /// Imports a file that previews without a problem, in one transaction: every new organisation

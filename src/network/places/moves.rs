@@ -40,16 +40,7 @@ pub fn move_county(
         return Err(AppError::invalid("regions.move_too_early"));
     }
     write_tx(conn, |tx| {
-        let national: Option<bool> = regions::table
-            .find(region_id)
-            .select(regions::national)
-            .first(tx)
-            .optional()?;
-        match national {
-            None => return Err(AppError::invalid("regions.region_invalid")),
-            Some(true) => return Err(AppError::invalid("regions.region_national")),
-            Some(false) => {}
-        }
+        check_region(tx, region_id)?;
         let clash: i64 = cr::table
             .filter(cr::county_id.eq(county_id))
             .filter(cr::valid_from.eq(valid_from))
@@ -82,6 +73,21 @@ pub fn move_county(
         )?;
         Ok(())
     })
+}
+
+/// A region a county may move to: one that exists and is not the national (Swedish-language)
+/// network.
+fn check_region(tx: &mut AnyConnection, region_id: i64) -> AppResult<()> {
+    let national: Option<bool> = regions::table
+        .find(region_id)
+        .select(regions::national)
+        .first(tx)
+        .optional()?;
+    match national {
+        None => Err(AppError::invalid("regions.region_invalid")),
+        Some(true) => Err(AppError::invalid("regions.region_national")),
+        Some(false) => Ok(()),
+    }
 }
 
 /// The county a recorded change belongs to (NotFound for an unknown change).

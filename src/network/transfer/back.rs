@@ -95,38 +95,7 @@ pub fn transfer_back(
         diesel::update(counties::table.find(county_id))
             .set(counties::transferred_at.eq(None::<NaiveDateTime>))
             .execute(c)?;
-        let mut told: Vec<(i64, &str)> = Vec::new();
-        if let Some((id, _, _)) = &p.coordinator {
-            accounts::revoke_role_in(
-                c,
-                *id,
-                &Role::CountyCoordinator { county_id },
-                Some(who.user_id),
-                now,
-            )?;
-            if p.unused_account {
-                // A mistyped address must not be able to take the account into use.
-                diesel::update(
-                    account_tokens::table
-                        .filter(account_tokens::user_id.eq(*id))
-                        .filter(account_tokens::used_at.is_null()),
-                )
-                .set(account_tokens::expires_at.eq(now))
-                .execute(c)?;
-            } else {
-                told.push((*id, "to"));
-            }
-        }
-        let regional: Vec<i64> = role_assignments::table
-            .filter(role_assignments::role.eq("regional_coordinator"))
-            .filter(role_assignments::region_id.eq(region_id))
-            .select(role_assignments::user_id)
-            .load(c)?;
-        for id in regional {
-            if !told.iter().any(|(t, _)| *t == id) {
-                told.push((id, "from"));
-            }
-        }
+        let told = end_the_handover(c, who, &p, region_id, now)?;
         audit::record_in(
             c,
             audit::Area::county(region_id, county_id),
@@ -139,47 +108,105 @@ pub fn transfer_back(
             },
             now,
         )?;
-        let coordinator_name = p.coordinator.as_ref().map(|c| c.1.clone());
-        for (id, role) in told {
-            let (email, name, lang, active): (String, String, String, bool) = users::table
-                .find(id)
-                .select((users::email, users::name, users::language, users::active))
-                .first(c)?;
-            if !active {
-                continue;
-            }
-            let mut ctx = tera::Context::new();
-            ctx.insert("name", &name);
-            ctx.insert("county", &p.county);
-            ctx.insert("county_coordinator", &coordinator_name);
-            let link = if role == "to" {
-                format!("{}/", msg.base_url)
-            } else {
-                format!("{}/verkosto?maakunta={county_id}", msg.base_url)
-            };
-            ctx.insert("link", &link);
-            mail::queue(
-                c,
-                msg.templates,
-                now,
-                Envelope {
-                    to_email: &email,
-                    to_name: &name,
-                    language: Lang::parse(&lang).unwrap_or_default(),
-                    user_id: Some(id),
-                    dedupe_key: format!(
-                        "transfer-back:{county_id}:{}:{id}",
-                        now.and_utc().timestamp()
-                    ),
-                    template: if role == "to" {
-                        "transfer_back_to"
-                    } else {
-                        "transfer_back_from"
-                    },
-                    context: ctx,
-                },
-            )?;
-        }
-        Ok(())
+        tell_handed_back(c, msg, &p, told, now)
     })
+}
+
+/// The county coordinator the network was handed to loses the role, and an invitation the
+/// transfer created and nobody used stops working. Returns whom to tell: that coordinator
+/// ("to", unless the account was never used) and the region's coordinators ("from").
+fn end_the_handover(
+    c: &mut AnyConnection,
+    who: &accounts::Principal,
+    p: &TransferBackPreview,
+    region_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<Vec<(i64, &'static str)>> {
+    let county_id = p.county_id;
+    let mut told: Vec<(i64, &str)> = Vec::new();
+    if let Some((id, _, _)) = &p.coordinator {
+        accounts::revoke_role_in(
+            c,
+            *id,
+            &Role::CountyCoordinator { county_id },
+            Some(who.user_id),
+            now,
+        )?;
+        if p.unused_account {
+            // A mistyped address must not be able to take the account into use.
+            diesel::update(
+                account_tokens::table
+                    .filter(account_tokens::user_id.eq(*id))
+                    .filter(account_tokens::used_at.is_null()),
+            )
+            .set(account_tokens::expires_at.eq(now))
+            .execute(c)?;
+        } else {
+            told.push((*id, "to"));
+        }
+    }
+    let regional: Vec<i64> = role_assignments::table
+        .filter(role_assignments::role.eq("regional_coordinator"))
+        .filter(role_assignments::region_id.eq(region_id))
+        .select(role_assignments::user_id)
+        .load(c)?;
+    for id in regional {
+        if !told.iter().any(|(t, _)| *t == id) {
+            told.push((id, "from"));
+        }
+    }
+    Ok(told)
+}
+
+/// Tells each active one of `told` that the county was handed back.
+fn tell_handed_back(
+    c: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    p: &TransferBackPreview,
+    told: Vec<(i64, &str)>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let county_id = p.county_id;
+    let coordinator_name = p.coordinator.as_ref().map(|c| c.1.clone());
+    for (id, role) in told {
+        let (email, name, lang, active): (String, String, String, bool) = users::table
+            .find(id)
+            .select((users::email, users::name, users::language, users::active))
+            .first(c)?;
+        if !active {
+            continue;
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("name", &name);
+        ctx.insert("county", &p.county);
+        ctx.insert("county_coordinator", &coordinator_name);
+        let link = if role == "to" {
+            format!("{}/", msg.base_url)
+        } else {
+            format!("{}/verkosto?maakunta={county_id}", msg.base_url)
+        };
+        ctx.insert("link", &link);
+        mail::queue(
+            c,
+            msg.templates,
+            now,
+            Envelope {
+                to_email: &email,
+                to_name: &name,
+                language: Lang::parse(&lang).unwrap_or_default(),
+                user_id: Some(id),
+                dedupe_key: format!(
+                    "transfer-back:{county_id}:{}:{id}",
+                    now.and_utc().timestamp()
+                ),
+                template: if role == "to" {
+                    "transfer_back_to"
+                } else {
+                    "transfer_back_from"
+                },
+                context: ctx,
+            },
+        )?;
+    }
+    Ok(())
 }

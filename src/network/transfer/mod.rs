@@ -7,7 +7,7 @@
 pub mod back;
 
 use super::registry::{self, Scope};
-use crate::accounts::{self, audit, NewAccount, Role};
+use crate::accounts::{self, audit, NewAccount, Role, User};
 use crate::db::schema::{counties, network_transfers, users};
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;
@@ -103,51 +103,8 @@ pub fn transfer(
 ) -> AppResult<i64> {
     let email = accounts::normalize_email(email)?;
     write_tx(conn, |c| {
-        let (region_id, transferred, county_fi, county_sv): (
-            i64,
-            Option<NaiveDateTime>,
-            String,
-            String,
-        ) = counties::table
-            .find(county_id)
-            .select((
-                counties::region_id,
-                counties::transferred_at,
-                counties::name_fi,
-                counties::name_sv,
-            ))
-            .first(c)?;
-        if !who.manages_region(region_id) {
-            return Err(AppError::Forbidden);
-        }
-        if transferred.is_some() {
-            return Err(AppError::Conflict("transfer.already".into()));
-        }
-        let (user, invite) = match accounts::model::find_by_email(c, &email)? {
-            Some(u) => (u, None),
-            None => {
-                let name = accounts::clean_name(name)?;
-                let u = accounts::create_user(
-                    c,
-                    NewAccount {
-                        email: &email,
-                        name: &name,
-                        language: Lang::Fi,
-                        organisation_id: None,
-                        password_hash: None,
-                    },
-                    now,
-                )?;
-                let token = accounts::issue_account_token(
-                    c,
-                    u.id,
-                    "invite",
-                    Duration::days(accounts::INVITE_TTL_DAYS),
-                    now,
-                )?;
-                (u, Some(format!("{}/salasana/uusi/{token}", msg.base_url)))
-            }
-        };
+        let (region_id, county_fi, county_sv) = county_to_hand_over(c, who, county_id)?;
+        let (user, invite) = coordinator_account(c, msg, &email, name, now)?;
         accounts::grant_role_in(
             c,
             user.id,
@@ -176,63 +133,145 @@ pub fn transfer(
             &format!("to user:{}", user.id),
             now,
         )?;
-        let from: (String, String, String) = users::table
-            .find(who.user_id)
-            .select((users::email, users::name, users::language))
-            .first(c)?;
-        for (to_id, to_email, to_name, lang, role) in [
-            (
-                user.id,
-                user.email.clone(),
-                user.name.clone(),
-                user.language.clone(),
-                "to",
-            ),
-            (
-                who.user_id,
-                from.0.clone(),
-                from.1.clone(),
-                from.2.clone(),
-                "from",
-            ),
-        ] {
-            let mut ctx = tera::Context::new();
-            ctx.insert("name", &to_name);
-            // Each reads the county's name in their own language.
-            let in_lang = Lang::parse(&lang).unwrap_or_default();
-            ctx.insert(
-                "county",
-                super::names::pick(in_lang, &county_fi, &county_sv),
-            );
-            ctx.insert("new_coordinator", &user.name);
-            ctx.insert("regional_coordinator", &from.1);
-            ctx.insert(
-                "link",
-                &invite
-                    .clone()
-                    .filter(|_| role == "to")
-                    .unwrap_or_else(|| format!("{}/verkosto?maakunta={county_id}", msg.base_url)),
-            );
-            ctx.insert("invite", &(invite.is_some() && role == "to"));
-            mail::queue(
-                c,
-                msg.templates,
-                now,
-                Envelope {
-                    to_email: &to_email,
-                    to_name: &to_name,
-                    language: Lang::parse(&lang).unwrap_or_default(),
-                    user_id: Some(to_id),
-                    dedupe_key: format!("transfer:{id}:{role}"),
-                    template: if role == "to" {
-                        "transfer_to"
-                    } else {
-                        "transfer_from"
-                    },
-                    context: ctx,
-                },
-            )?;
-        }
+        let county = (county_fi.as_str(), county_sv.as_str());
+        tell_both(c, msg, id, county_id, county, who, &user, invite, now)?;
         Ok(id)
     })
+}
+
+/// The county `who` hands over, checked in the transfer's transaction: its region (which `who`
+/// manages) and its names in Finnish and Swedish; it must not have been handed over already.
+fn county_to_hand_over(
+    c: &mut AnyConnection,
+    who: &accounts::Principal,
+    county_id: i64,
+) -> AppResult<(i64, String, String)> {
+    let (region_id, transferred, county_fi, county_sv): (
+        i64,
+        Option<NaiveDateTime>,
+        String,
+        String,
+    ) = counties::table
+        .find(county_id)
+        .select((
+            counties::region_id,
+            counties::transferred_at,
+            counties::name_fi,
+            counties::name_sv,
+        ))
+        .first(c)?;
+    if !who.manages_region(region_id) {
+        return Err(AppError::Forbidden);
+    }
+    if transferred.is_some() {
+        return Err(AppError::Conflict("transfer.already".into()));
+    }
+    Ok((region_id, county_fi, county_sv))
+}
+
+/// The account of the person the network goes to, and the link that invites them to set a
+/// password when the account is created here (an existing account gets none).
+fn coordinator_account(
+    c: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    email: &str,
+    name: &str,
+    now: NaiveDateTime,
+) -> AppResult<(User, Option<String>)> {
+    Ok(match accounts::model::find_by_email(c, email)? {
+        Some(u) => (u, None),
+        None => {
+            let name = accounts::clean_name(name)?;
+            let u = accounts::create_user(
+                c,
+                NewAccount {
+                    email,
+                    name: &name,
+                    language: Lang::Fi,
+                    organisation_id: None,
+                    password_hash: None,
+                },
+                now,
+            )?;
+            let token = accounts::issue_account_token(
+                c,
+                u.id,
+                "invite",
+                Duration::days(accounts::INVITE_TTL_DAYS),
+                now,
+            )?;
+            (u, Some(format!("{}/salasana/uusi/{token}", msg.base_url)))
+        }
+    })
+}
+
+/// Tells both sides of transfer `id`: the new county coordinator (with the invitation link, if
+/// any) and the regional coordinator who handed the network over.
+#[allow(clippy::too_many_arguments)]
+fn tell_both(
+    c: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    id: i64,
+    county_id: i64,
+    (county_fi, county_sv): (&str, &str),
+    who: &accounts::Principal,
+    user: &User,
+    invite: Option<String>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let from: (String, String, String) = users::table
+        .find(who.user_id)
+        .select((users::email, users::name, users::language))
+        .first(c)?;
+    for (to_id, to_email, to_name, lang, role) in [
+        (
+            user.id,
+            user.email.clone(),
+            user.name.clone(),
+            user.language.clone(),
+            "to",
+        ),
+        (
+            who.user_id,
+            from.0.clone(),
+            from.1.clone(),
+            from.2.clone(),
+            "from",
+        ),
+    ] {
+        let mut ctx = tera::Context::new();
+        ctx.insert("name", &to_name);
+        // Each reads the county's name in their own language.
+        let in_lang = Lang::parse(&lang).unwrap_or_default();
+        ctx.insert("county", super::names::pick(in_lang, county_fi, county_sv));
+        ctx.insert("new_coordinator", &user.name);
+        ctx.insert("regional_coordinator", &from.1);
+        ctx.insert(
+            "link",
+            &invite
+                .clone()
+                .filter(|_| role == "to")
+                .unwrap_or_else(|| format!("{}/verkosto?maakunta={county_id}", msg.base_url)),
+        );
+        ctx.insert("invite", &(invite.is_some() && role == "to"));
+        mail::queue(
+            c,
+            msg.templates,
+            now,
+            Envelope {
+                to_email: &to_email,
+                to_name: &to_name,
+                language: Lang::parse(&lang).unwrap_or_default(),
+                user_id: Some(to_id),
+                dedupe_key: format!("transfer:{id}:{role}"),
+                template: if role == "to" {
+                    "transfer_to"
+                } else {
+                    "transfer_from"
+                },
+                context: ctx,
+            },
+        )?;
+    }
+    Ok(())
 }

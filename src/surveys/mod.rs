@@ -2,7 +2,12 @@
 //! 0 = "cannot say") and open questions, for an audience (a region's or county's network, a
 //! cohort's trainees, everyone in a region or county, or everyone), answered once per person in
 //! an answering window and editable until it closes. The pieces:
-//! - this file: surveys, their audience and who manages them, answering;
+//! - this file: the survey and its questions, the respondent key, a person's answers for their
+//!   data download;
+//! - [`audience`]: who a survey is for and who manages it;
+//! - [`creation`], [`answering`]: creating a survey, answering one;
+//! - [`lists`]: the surveys a person may answer and those a coordinator manages;
+//! - [`course_feedback`]: the end-of-course survey of a cohort;
 //! - [`templates`]: the ready-made question sets;
 //! - [`results`]: means, distributions and breakdowns with the small-group rule, CSV, the chart;
 //! - [`assessment`]: the counties' current-state assessment, once per county and year;
@@ -23,7 +28,8 @@
 //! Surveys that are not anonymous also store the user id and the time of the last change, and
 //! their results name who said what in the open answers.
 //!
-//! The end-of-course survey is created lazily, once per cohort ([`ensure_course_feedback`]),
+//! The end-of-course survey is created lazily, once per cohort
+//! ([`course_feedback::ensure_course_feedback`]),
 //! the first time the cohort's page, the survey list or the cohort's figures are looked at; a
 //! partial unique index keeps it to one per cohort.
 

@@ -1,7 +1,8 @@
 //! Maintaining the organisations of an area: admins everywhere, a regional coordinator in the
 //! counties of their region, a county coordinator in their county. Creating, editing (moving
 //! to another county only inside the caller's area) and a CSV import with a preview of every
-//! row's problems, applied all or nothing. Every change is audit-logged.
+//! row's problems, applied all or nothing ([`import`]). Every change is audit-logged. The
+//! fields as typed are checked in [`fields`].
 //!
 //! Names are compared case-insensitively (Unicode, in Rust — SQLite's `lower()` knows only
 //! ASCII), so "Äänekosken kaupunki" and "ÄÄNEKOSKEN KAUPUNKI" are one organisation of a county.

@@ -5,8 +5,9 @@
 //! each change, so the coordinators' scopes need no date. County and region ids never change.
 //!
 //! [`region_on`] answers "which region was this county in on that day" for one county;
-//! [`Mapping`] answers it for many at once (figures over quarters). Every change goes to the
-//! audit log in the transaction that makes it.
+//! [`Mapping`] answers it for many at once (figures over quarters). Every change ([`renaming`],
+//! [`moves`]) goes to the audit log in the transaction that makes it; [`overview`] is what the
+//! admin pages read.
 
 pub mod moves;
 pub mod overview;

@@ -1,5 +1,5 @@
-//! What coordinators see and do: the lapsed, in-refresher, reminded and excused experts of
-//! their area, and enrolling or excusing one by hand with a reason (audit-logged).
+//! What coordinators see: the lapsed, in-refresher, reminded and excused experts of their
+//! area, and their numbers for the overview. What they decide is in `decisions.rs`.
 
 use super::experts::experts;
 use super::rule::{assess, rule, State};

@@ -2,7 +2,7 @@
 //! own documentation coordinator, in one transaction, audit-logged, both told by e-mail. From
 //! then on the county coordinator manages it and the regional coordinator still sees it.
 //! [`preview`] says beforehand what a transfer will do (the confirmation page); an admin can
-//! hand a county back to its region ([`transfer_back`]).
+//! hand a county back to its region ([`back::transfer_back`]).
 
 pub mod back;
 

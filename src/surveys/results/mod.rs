@@ -1,6 +1,6 @@
 //! A survey's results: for each Likert statement the number of answers, "cannot say" counted
 //! apart (and left out of the mean), the distribution over 1..5 and the mean; the same by
-//! region and by county; the open answers; the chart; the CSV file.
+//! region and by county; the open answers; the [`chart`]; the CSV file ([`export`]).
 //!
 //! The small-group rule: a region or county with fewer than [`MIN_GROUP`] responses is shown
 //! as "fewer than 5 answers", never with figures — for every survey, anonymous or not, so there

@@ -264,33 +264,96 @@ pub fn seed(
     if users < 50 {
         return Err(AppError::invalid("--scale needs at least 50 users"));
     }
+    if already_scaled(conn, users)? {
+        return Ok(ScaleReport {
+            already_present: true,
+            ..Default::default()
+        });
+    }
+    let course = basic_course(conn)?;
+    let places = places(conn)?;
+    // One generator for the whole world, drawn from in this order: the organisations, the
+    // trainees' organisations, the enrolments' fates, the threads, the posts.
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let started = std::time::Instant::now();
+
+    let (organisations, orgs_by_region) = seed_organisations(conn, &places, users, now, &mut rng)?;
+    let people = plan_people(conn, users, &orgs_by_region, now, &mut rng)?;
+    let mut report = ScaleReport {
+        organisations,
+        ..Default::default()
+    };
+    report.users = seed_users(conn, &people, password_hash, now)?;
+    report.cohorts = seed_cohorts(conn, &people, &course, &places)?;
+
+    let status = enrolment_statuses(&people, &mut rng);
+    let enrolment_base = next_id(conn, "enrolments")?;
+    report.enrolments = seed_enrolments(conn, &people, &status, enrolment_base)?;
+    report.progress = seed_progress(conn, &people, &status, &course.lesson_ids)?;
+
+    let graduates: Vec<usize> = (0..people.trainees)
+        .filter(|k| status[*k] == Status::Completed)
+        .collect();
+    report.completions = seed_completions(conn, &people, &course, &graduates, enrolment_base)?;
+    report.memberships = seed_memberships(conn, &people, &places, &graduates, now)?;
+    report.trainings = seed_trainings_held(conn, &people, &graduates, now)?;
+    // The trainings went in as bulk rows: the reach totals are rebuilt from them (as
+    // `kirjaamo network rebuild-totals` does).
+    crate::network::trainings::totals::rebuild(conn)?;
+
+    let threads = plan_threads(conn, &people, users, &mut rng)?;
+    report.threads = seed_threads(conn, &threads, &people, &course.lesson_ids)?;
+    report.posts = seed_posts(conn, &threads, &people, &mut rng)?;
+    seed_subscriptions(conn, &threads, &people)?;
+    report.long_thread = threads.base;
+    report.long_thread_posts = threads.long;
+    conn.batch_execute("ANALYZE")?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "scaled dataset loaded"
+    );
+    Ok(report)
+}
+
+/// Whether this database already holds the scaled dataset of `users` users; another size is
+/// refused.
+fn already_scaled(conn: &mut AnyConnection, users: usize) -> AppResult<bool> {
     let existing: i64 = crate::db::schema::users::table
         .filter(crate::db::schema::users::email.like(format!("%@{DOMAIN}")))
         .count()
         .get_result(conn)?;
     if existing as usize == users {
-        return Ok(ScaleReport {
-            already_present: true,
-            ..Default::default()
-        });
+        return Ok(true);
     }
     if existing > 0 {
         return Err(AppError::invalid(format!(
             "this database already holds a scaled dataset of {existing} users; use an empty database for --scale {users}"
         )));
     }
-    let (course_id, course_title, course_kind, course_version): (i64, String, String, String) =
-        courses::table
-            .filter(courses::slug.eq("kirjaamisvalmennus"))
-            .select((courses::id, courses::title, courses::kind, courses::version))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| {
-                AppError::invalid("the basic course (kirjaamisvalmennus) is not published")
-            })?;
+    Ok(false)
+}
+
+/// The course every scaled cohort runs, with its active lessons in course order.
+struct BasicCourse {
+    id: i64,
+    title: String,
+    kind: String,
+    version: String,
+    lesson_ids: Vec<i64>,
+}
+
+fn basic_course(conn: &mut AnyConnection) -> AppResult<BasicCourse> {
+    let (id, title, kind, version): (i64, String, String, String) = courses::table
+        .filter(courses::slug.eq("kirjaamisvalmennus"))
+        .select((courses::id, courses::title, courses::kind, courses::version))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| {
+            AppError::invalid("the basic course (kirjaamisvalmennus) is not published")
+        })?;
     let lesson_ids: Vec<i64> = lessons::table
         .inner_join(course_modules::table)
-        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::course_id.eq(id))
         .filter(lessons::active.eq(true))
         .order((course_modules::position, lessons::position))
         .select(lessons::id)
@@ -298,33 +361,57 @@ pub fn seed(
     if lesson_ids.is_empty() {
         return Err(AppError::invalid("the basic course has no lessons"));
     }
+    Ok(BasicCourse {
+        id,
+        title,
+        kind,
+        version,
+        lesson_ids,
+    })
+}
+
+/// The counties with their regions, and the regions in the order cohorts take them.
+struct Places {
+    /// (county, region), by county id.
+    counties: Vec<(i64, i64)>,
+    /// Socca (the capital area) first: the bench cohort and the coordinator live there.
+    regions: Vec<i64>,
+}
+
+fn places(conn: &mut AnyConnection) -> AppResult<Places> {
     // Regions with their counties (FSKC, national, has none of its own).
-    let county_rows: Vec<(i64, i64)> = counties::table
+    let counties: Vec<(i64, i64)> = counties::table
         .inner_join(regions::table)
         .order(counties::id)
         .select((counties::id, counties::region_id))
         .load(conn)?;
-    let mut region_ids: Vec<i64> = county_rows.iter().map(|c| c.1).collect();
-    region_ids.dedup();
-    region_ids.sort_unstable();
-    region_ids.dedup();
+    let mut regions: Vec<i64> = counties.iter().map(|c| c.1).collect();
+    regions.dedup();
+    regions.sort_unstable();
+    regions.dedup();
     let socca: i64 = regions::table
         .filter(regions::code.eq("socca"))
         .select(regions::id)
         .first(conn)?;
-    // Socca (the capital area) first: the bench cohort and the coordinator live there.
-    region_ids.retain(|r| *r != socca);
-    region_ids.insert(0, socca);
+    regions.retain(|r| *r != socca);
+    regions.insert(0, socca);
+    Ok(Places { counties, regions })
+}
 
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-    let mut report = ScaleReport::default();
-    let started = std::time::Instant::now();
-
-    // Organisations: about one per 30 users, spread over the counties (the first counties,
-    // the larger ones, get more).
+/// Organisations: about one per 30 users, spread over the counties (the first counties, the
+/// larger ones, get more). Returns how many, and each region's (organisation, county) pairs
+/// by the region's place in [`Places::regions`].
+fn seed_organisations(
+    conn: &mut AnyConnection,
+    places: &Places,
+    users: usize,
+    now: NaiveDateTime,
+    rng: &mut Rng,
+) -> AppResult<(usize, Vec<Vec<(i64, i64)>>)> {
+    let county_rows = &places.counties;
     let n_orgs = (users / 30).max(county_rows.len());
     let org_base = next_id(conn, "organisations")?;
-    let mut orgs_by_region: Vec<Vec<(i64, i64)>> = vec![Vec::new(); region_ids.len()];
+    let mut orgs_by_region: Vec<Vec<(i64, i64)>> = vec![Vec::new(); places.regions.len()];
     let mut org_rows = Vec::with_capacity(n_orgs);
     for i in 0..n_orgs {
         let c = if i < county_rows.len() {
@@ -343,7 +430,11 @@ pub fn seed(
             5 + rng.below(120)
         };
         let id = org_base + i as i64;
-        let r = region_ids.iter().position(|x| *x == region).unwrap_or(0);
+        let r = places
+            .regions
+            .iter()
+            .position(|x| *x == region)
+            .unwrap_or(0);
         orgs_by_region[r].push((id, county));
         org_rows.push(format!(
             "{id}, {}, {county}, '{kind}', {staff}, TRUE, {}, {}",
@@ -352,75 +443,135 @@ pub fn seed(
             ts(now)
         ));
     }
-    report.organisations = bulk(
+    let n = bulk(
         conn,
         "organisations",
         "id, name, county_id, kind, staff_count, active, created_at, updated_at",
         org_rows.into_iter(),
         true,
     )?;
+    Ok((n, orgs_by_region))
+}
+
+/// A scaled cohort: its region (round robin, Socca first), whether it is finished, its dates.
+struct Cohort {
+    id: i64,
+    /// The region's place in [`Places::regions`].
+    region: usize,
+    finished: bool,
+    starts: NaiveDateTime,
+    trainer: i64,
+}
+
+/// Who is who: trainers first, then the trainees of each cohort in turn, with the ids they
+/// will have and every trainee's organisation.
+struct People {
+    user_base: i64,
+    trainers: usize,
+    trainees: usize,
+    cohorts: Vec<Cohort>,
+    /// Every trainee's (organisation, county).
+    org_of: Vec<(i64, i64)>,
+}
+
+impl People {
+    fn users(&self) -> usize {
+        self.trainers + self.trainees
+    }
+    fn trainer_id(&self, t: usize) -> i64 {
+        self.user_base + t as i64
+    }
+    fn trainee_id(&self, k: usize) -> i64 {
+        self.user_base + (self.trainers + k) as i64
+    }
+    fn cohort_len(&self, c: usize) -> usize {
+        COHORT_SIZE.min(self.trainees - c * COHORT_SIZE)
+    }
+    /// The cohort of trainee `k`.
+    fn cohort_of(&self, k: usize) -> &Cohort {
+        &self.cohorts[k / COHORT_SIZE]
+    }
+    /// A trainee of cohort `c`, drawn at random.
+    fn any_trainee_of(&self, c: usize, rng: &mut Rng) -> i64 {
+        self.trainee_id(c * COHORT_SIZE + rng.below(self.cohort_len(c)))
+    }
+}
+
+fn plan_people(
+    conn: &mut AnyConnection,
+    users: usize,
+    orgs_by_region: &[Vec<(i64, i64)>],
+    now: NaiveDateTime,
+    rng: &mut Rng,
+) -> AppResult<People> {
     // A region without organisations cannot hold cohorts.
-    let usable: Vec<usize> = (0..region_ids.len())
+    let usable: Vec<usize> = (0..orgs_by_region.len())
         .filter(|r| !orgs_by_region[*r].is_empty())
         .collect();
-
-    // Users: trainers first, then the trainees of each cohort in turn.
     let trainers = (users / 1000).max(2);
     let trainees = users - trainers;
     let n_cohorts = trainees.div_ceil(COHORT_SIZE);
-    let user_base = next_id(conn, "users")?;
-    let trainer_id = |t: usize| user_base + t as i64;
-    let trainee_id = |k: usize| user_base + (trainers + k) as i64;
-    let cohort_len = |c: usize| COHORT_SIZE.min(trainees - c * COHORT_SIZE);
-    // Cohort c: its region (round robin, Socca first), whether it is finished, its dates.
-    struct Cohort {
-        id: i64,
-        region: usize,
-        finished: bool,
-        starts: NaiveDateTime,
-        trainer: i64,
-    }
+    let mut people = People {
+        user_base: next_id(conn, "users")?,
+        trainers,
+        trainees,
+        cohorts: Vec::with_capacity(n_cohorts),
+        org_of: Vec::with_capacity(trainees),
+    };
     let cohort_base = next_id(conn, "cohorts")?;
-    let cohorts: Vec<Cohort> = (0..n_cohorts)
-        .map(|c| {
-            // Three in ten cohorts study now; the rest finished over the last four years.
-            let finished = c % 10 >= 3;
-            let starts = if finished {
-                now - Duration::days(60 + (c as i64 * 7) % 1400)
-            } else {
-                now - Duration::days(7 + (c as i64) % 21)
-            };
-            Cohort {
-                id: cohort_base + c as i64,
-                region: usable[c % usable.len()],
-                finished,
-                starts,
-                trainer: trainer_id(c % trainers),
-            }
-        })
-        .collect();
+    for c in 0..n_cohorts {
+        // Three in ten cohorts study now; the rest finished over the last four years.
+        let finished = c % 10 >= 3;
+        let starts = if finished {
+            now - Duration::days(60 + (c as i64 * 7) % 1400)
+        } else {
+            now - Duration::days(7 + (c as i64) % 21)
+        };
+        let trainer = people.trainer_id(c % trainers);
+        people.cohorts.push(Cohort {
+            id: cohort_base + c as i64,
+            region: usable[c % usable.len()],
+            finished,
+            starts,
+            trainer,
+        });
+    }
     // Every trainee's organisation, from the cohort's region (skewed to the larger ones).
-    let mut org_of: Vec<(i64, i64)> = Vec::with_capacity(trainees);
-    for (c, cohort) in cohorts.iter().enumerate() {
-        let orgs = &orgs_by_region[cohort.region];
-        for _ in 0..cohort_len(c) {
+    for c in 0..n_cohorts {
+        let orgs = &orgs_by_region[people.cohorts[c].region];
+        for _ in 0..people.cohort_len(c) {
             let u = rng.unit();
-            org_of.push(orgs[((u * u) * orgs.len() as f64) as usize]);
+            people
+                .org_of
+                .push(orgs[((u * u) * orgs.len() as f64) as usize]);
         }
     }
+    Ok(people)
+}
+
+/// The users (trainers without an organisation), and the trainers' role.
+fn seed_users(
+    conn: &mut AnyConnection,
+    people: &People,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
     let hash = q(password_hash);
     let mut name_rng = Rng(0x9e37_79b9_7f4a_7c15);
-    report.users = bulk(
+    let n = bulk(
         conn,
         "users",
         "id, email, name, organisation_id, language, password_hash, session_version, active, \
          created_at, updated_at",
-        (0..users).map(|i| {
-            let (email, org) = if i < trainers {
+        (0..people.users()).map(|i| {
+            let (email, org) = if i < people.trainers {
                 (format!("valmentaja{}@{DOMAIN}", i + 1), None)
             } else {
-                let k = i - trainers;
-                (format!("osallistuja{}@{DOMAIN}", k + 1), Some(org_of[k].0))
+                let k = i - people.trainers;
+                (
+                    format!("osallistuja{}@{DOMAIN}", k + 1),
+                    Some(people.org_of[k].0),
+                )
             };
             let name = format!(
                 "{} {}",
@@ -430,7 +581,7 @@ pub fn seed(
             let lang = if i % 20 == 7 { "sv" } else { "fi" };
             format!(
                 "{}, {}, {}, {}, '{lang}', {hash}, 1, TRUE, {}, {}",
-                user_base + i as i64,
+                people.user_base + i as i64,
                 q(&email),
                 q(&name),
                 opt(org),
@@ -444,20 +595,31 @@ pub fn seed(
         conn,
         "role_assignments",
         "user_id, role, created_at",
-        (0..trainers).map(|t| format!("{}, 'trainer', {}", trainer_id(t), ts(now))),
+        (0..people.trainers).map(|t| format!("{}, 'trainer', {}", people.trainer_id(t), ts(now))),
         false,
     )?;
-    report.cohorts = bulk(
+    Ok(n)
+}
+
+/// The cohorts and their trainers.
+fn seed_cohorts(
+    conn: &mut AnyConnection,
+    people: &People,
+    course: &BasicCourse,
+    places: &Places,
+) -> AppResult<usize> {
+    let n = bulk(
         conn,
         "cohorts",
         "id, course_id, name, region_id, starts_on, ends_on, created_at, capacity, \
          manager_approval_required, work_hours, description",
-        cohorts.iter().enumerate().map(|(c, k)| {
+        people.cohorts.iter().enumerate().map(|(c, k)| {
             format!(
-                "{}, {course_id}, {}, {}, '{}', '{}', {}, 30, FALSE, 20, ''",
+                "{}, {}, {}, {}, '{}', '{}', {}, 30, FALSE, 20, ''",
                 k.id,
+                course.id,
                 q(&format!("Skaalaryhmä {}", c + 1)),
-                region_ids[k.region],
+                places.regions[k.region],
                 k.starts.date(),
                 (k.starts + Duration::days(28)).date(),
                 ts(k.starts - Duration::days(30))
@@ -469,20 +631,28 @@ pub fn seed(
         conn,
         "cohort_trainers",
         "cohort_id, user_id",
-        cohorts.iter().map(|k| format!("{}, {}", k.id, k.trainer)),
+        people
+            .cohorts
+            .iter()
+            .map(|k| format!("{}, {}", k.id, k.trainer)),
         false,
     )?;
+    Ok(n)
+}
 
-    // Enrolments: in finished cohorts 85 % completed, 10 % withdrawn, 5 % never finished.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Status {
-        Active,
-        Completed,
-        Withdrawn,
-    }
-    let mut status: Vec<Status> = Vec::with_capacity(trainees);
-    for (c, cohort) in cohorts.iter().enumerate() {
-        for k in 0..cohort_len(c) {
+#[derive(Clone, Copy, PartialEq)]
+enum Status {
+    Active,
+    Completed,
+    Withdrawn,
+}
+
+/// Every trainee's enrolment: in finished cohorts 85 % completed, 10 % withdrawn, 5 % never
+/// finished; the bench trainee (the first) is active.
+fn enrolment_statuses(people: &People, rng: &mut Rng) -> Vec<Status> {
+    let mut status: Vec<Status> = Vec::with_capacity(people.trainees);
+    for (c, cohort) in people.cohorts.iter().enumerate() {
+        for k in 0..people.cohort_len(c) {
             let s = if !cohort.finished || (c == 0 && k == 0) {
                 Status::Active
             } else {
@@ -495,14 +665,22 @@ pub fn seed(
             status.push(s);
         }
     }
-    let cohort_of = |k: usize| k / COHORT_SIZE;
-    let enrolment_base = next_id(conn, "enrolments")?;
-    report.enrolments = bulk(
+    status
+}
+
+/// The enrolments, trainee `k`'s with the id `enrolment_base + k`.
+fn seed_enrolments(
+    conn: &mut AnyConnection,
+    people: &People,
+    status: &[Status],
+    enrolment_base: i64,
+) -> AppResult<usize> {
+    bulk(
         conn,
         "enrolments",
         "id, cohort_id, user_id, status, created_at, updated_at",
-        (0..trainees).map(|k| {
-            let cohort = &cohorts[cohort_of(k)];
+        (0..people.trainees).map(|k| {
+            let cohort = people.cohort_of(k);
             let s = match status[k] {
                 Status::Active => "active",
                 Status::Completed => "completed",
@@ -512,62 +690,78 @@ pub fn seed(
                 "{}, {}, {}, '{s}', {}, {}",
                 enrolment_base + k as i64,
                 cohort.id,
-                trainee_id(k),
+                people.trainee_id(k),
                 ts(cohort.starts - Duration::days(10)),
                 ts(cohort.starts + Duration::days(28))
             )
         }),
         true,
-    )?;
-    // Progress: every lesson of a completion, a prefix for the others.
+    )
+}
+
+/// Progress: every lesson of a completion, a prefix for the others.
+fn seed_progress(
+    conn: &mut AnyConnection,
+    people: &People,
+    status: &[Status],
+    lesson_ids: &[i64],
+) -> AppResult<usize> {
     let lessons_n = lesson_ids.len();
     let mut progress_rng = Rng(0x1234_5678_9abc_def1);
-    let lesson_ids_ref = &lesson_ids;
-    let status_ref = &status;
-    let cohorts_ref = &cohorts;
-    report.progress = bulk(
+    bulk(
         conn,
         "lesson_progress",
         "user_id, lesson_id, done_at, answers_json, updated_at",
-        (0..trainees).flat_map(move |k| {
-            let done = match status_ref[k] {
+        (0..people.trainees).flat_map(move |k| {
+            let done = match status[k] {
                 Status::Completed => lessons_n,
                 Status::Active => progress_rng.below(lessons_n + 1).min(lessons_n - 1),
                 Status::Withdrawn => progress_rng.below(lessons_n / 2 + 1),
             };
-            let starts = cohorts_ref[cohort_of(k)].starts;
+            let starts = people.cohort_of(k).starts;
             (0..done).map(move |l| {
                 let at = starts + Duration::hours(6 * l as i64 + 1);
                 format!(
                     "{}, {}, {}, '{{}}', {}",
-                    trainee_id(k),
-                    lesson_ids_ref[l],
+                    people.trainee_id(k),
+                    lesson_ids[l],
                     ts(at),
                     ts(at)
                 )
             })
         }),
         false,
-    )?;
-    // Completions, certificates and memberships of the graduates; trainings they held.
+    )
+}
+
+/// When graduate `k` completed the course.
+fn completed_at(people: &People, k: usize) -> NaiveDateTime {
+    people.cohort_of(k).starts + Duration::days(27)
+}
+
+/// The graduates' completions and certificates.
+fn seed_completions(
+    conn: &mut AnyConnection,
+    people: &People,
+    course: &BasicCourse,
+    graduates: &[usize],
+    enrolment_base: i64,
+) -> AppResult<usize> {
     let completion_base = next_id(conn, "completions")?;
-    let graduates: Vec<usize> = (0..trainees)
-        .filter(|k| status[*k] == Status::Completed)
-        .collect();
-    let done_at = |k: usize| cohorts[cohort_of(k)].starts + Duration::days(27);
-    report.completions = bulk(
+    let n = bulk(
         conn,
         "completions",
         "id, enrolment_id, user_id, course_id, course_kind, course_version, completed_at",
         graduates.iter().enumerate().map(|(g, k)| {
             format!(
-                "{}, {}, {}, {course_id}, {}, {}, {}",
+                "{}, {}, {}, {}, {}, {}, {}",
                 completion_base + g as i64,
                 enrolment_base + *k as i64,
-                trainee_id(*k),
-                q(&course_kind),
-                q(&course_version),
-                ts(done_at(*k))
+                people.trainee_id(*k),
+                course.id,
+                q(&course.kind),
+                q(&course.version),
+                ts(completed_at(people, *k))
             )
         }),
         true,
@@ -582,22 +776,33 @@ pub fn seed(
                 "{id}, '{}', 'Valmistunut {}', {}, {}, '{}'",
                 certificate_code(id),
                 k + 1,
-                q(&course_title),
-                q(&course_version),
-                done_at(*k).date()
+                q(&course.title),
+                q(&course.version),
+                completed_at(people, *k).date()
             )
         }),
         false,
     )?;
+    Ok(n)
+}
+
+/// The graduates' network memberships, in the region of their organisation's county.
+fn seed_memberships(
+    conn: &mut AnyConnection,
+    people: &People,
+    places: &Places,
+    graduates: &[usize],
+    now: NaiveDateTime,
+) -> AppResult<usize> {
     let region_of_county: std::collections::HashMap<i64, i64> =
-        county_rows.iter().copied().collect();
-    report.memberships = bulk(
+        places.counties.iter().copied().collect();
+    bulk(
         conn,
         "memberships",
         "user_id, region_id, county_id, organisation_id, joined_at, refreshed_at, status",
         graduates.iter().map(|k| {
-            let (org, county) = org_of[*k];
-            let at = done_at(*k);
+            let (org, county) = people.org_of[*k];
+            let at = completed_at(people, *k);
             // Graduates of more than three years ago whose competence lapsed.
             let status = if (now - at).num_days() > 3 * 365 && k % 3 == 0 {
                 "lapsed"
@@ -606,30 +811,38 @@ pub fn seed(
             };
             format!(
                 "{}, {}, {county}, {org}, {}, {}, '{status}'",
-                trainee_id(*k),
+                people.trainee_id(*k),
                 region_of_county[&county],
                 ts(at),
                 ts(at)
             )
         }),
         false,
-    )?;
+    )
+}
+
+/// Up to three trainings each graduate held in their organisation since completing.
+fn seed_trainings_held(
+    conn: &mut AnyConnection,
+    people: &People,
+    graduates: &[usize],
+    now: NaiveDateTime,
+) -> AppResult<usize> {
     let mut t_rng = Rng(0x0dd_b1a5_e5ca_1ab1);
-    let org_of_ref = &org_of;
-    report.trainings = bulk(
+    bulk(
         conn,
         "trainings_held",
         "user_id, organisation_id, held_on, theme, participants, notes, created_at",
         graduates.iter().flat_map(move |k| {
             let n = t_rng.below(4);
-            let since = (now - done_at(*k)).num_days().max(1) as usize;
+            let since = (now - completed_at(people, *k)).num_days().max(1) as usize;
             (0..n)
                 .map(|_| {
                     let held = now - Duration::days(t_rng.below(since) as i64);
                     format!(
                         "{}, {}, '{}', '{}', {}, 'Tiimin kirjaamisvalmennus', {}",
-                        trainee_id(*k),
-                        org_of_ref[*k].0,
+                        people.trainee_id(*k),
+                        people.org_of[*k].0,
                         held.date(),
                         THEMES[t_rng.below(THEMES.len())],
                         4 + t_rng.below(36),
@@ -639,27 +852,47 @@ pub fn seed(
                 .collect::<Vec<_>>()
         }),
         false,
-    )?;
-    // The trainings went in as bulk rows: the reach totals are rebuilt from them (as
-    // `kirjaamo network rebuild-totals` does).
-    crate::network::trainings::totals::rebuild(conn)?;
+    )
+}
 
-    // Threads: about ten posts per user. Lengths: one long thread in the bench cohort (N/5
-    // posts, at most 20,000), one in a hundred threads long (100–1,000 posts), the rest short
-    // (a geometric spread around 6).
+struct Thread {
+    id: i64,
+    /// The cohort's place in [`People::cohorts`].
+    cohort: usize,
+    question: bool,
+    author: i64,
+    first_post: i64,
+    count: usize,
+    created: NaiveDateTime,
+}
+
+/// The threads, their posts numbered consecutively from each thread's first.
+struct Threads {
+    list: Vec<Thread>,
+    /// The first thread's id: the long thread of the bench cohort.
+    base: i64,
+    /// The long thread's length.
+    long: usize,
+}
+
+/// Posts follow each other in a thread at this pace.
+fn post_interval() -> Duration {
+    Duration::seconds(37)
+}
+
+/// Threads: about ten posts per user. Lengths: one long thread in the bench cohort (N/5 posts,
+/// at most 20,000), one in a hundred threads long (100–1,000 posts), the rest short (a
+/// geometric spread around 6).
+fn plan_threads(
+    conn: &mut AnyConnection,
+    people: &People,
+    users: usize,
+    rng: &mut Rng,
+) -> AppResult<Threads> {
     let total_posts = users * POSTS_PER_USER;
     let long = (users / 5).clamp(120, 20_000).min(total_posts / 2);
     let thread_base = next_id(conn, "discussion_threads")?;
     let post_base = next_id(conn, "discussion_posts")?;
-    struct Thread {
-        id: i64,
-        cohort: usize,
-        question: bool,
-        author: i64,
-        first_post: i64,
-        count: usize,
-        created: NaiveDateTime,
-    }
     let mut threads: Vec<Thread> = Vec::new();
     let mut next_post = post_base;
     let mut left = total_posts;
@@ -673,10 +906,10 @@ pub fn seed(
             } else {
                 1 + (-(1.0 - rng.unit()).ln() * 6.0) as usize
             };
-            (rng.below(n_cohorts), count.min(left))
+            (rng.below(people.cohorts.len()), count.min(left))
         };
-        let c = &cohorts[cohort];
-        let author = trainee_id(cohort * COHORT_SIZE + rng.below(cohort_len(cohort)));
+        let c = &people.cohorts[cohort];
+        let author = people.any_trainee_of(cohort, rng);
         threads.push(Thread {
             id: thread_base + t as i64,
             cohort,
@@ -689,18 +922,31 @@ pub fn seed(
         next_post += count as i64;
         left -= count;
     }
-    let step = Duration::seconds(37);
-    report.threads = bulk(
+    Ok(Threads {
+        list: threads,
+        base: thread_base,
+        long,
+    })
+}
+
+fn seed_threads(
+    conn: &mut AnyConnection,
+    threads: &Threads,
+    people: &People,
+    lesson_ids: &[i64],
+) -> AppResult<usize> {
+    let step = post_interval();
+    bulk(
         conn,
         "discussion_threads",
         "id, cohort_id, lesson_id, kind, title, author_id, opening_post_id, pinned, locked, \
          hidden, answered_at, post_count, last_post_id, last_post_at, created_at",
-        threads.iter().map(|t| {
+        threads.list.iter().map(|t| {
             let answered = (t.question && t.count > 1).then(|| t.created + step * 2);
             format!(
                 "{}, {}, {}, '{}', {}, {}, {}, FALSE, FALSE, FALSE, {}, {}, {}, {}, {}",
                 t.id,
-                cohorts[t.cohort].id,
+                people.cohorts[t.cohort].id,
                 lesson_ids[(t.id as usize) % lesson_ids.len()],
                 if t.question { "question" } else { "discussion" },
                 q(TITLES[(t.id as usize) % TITLES.len()]),
@@ -714,7 +960,18 @@ pub fn seed(
             )
         }),
         true,
-    )?;
+    )
+}
+
+/// Every thread's posts: the opening post by its author, every seventh by the trainer, a third
+/// of the rest replies to an earlier answer.
+fn seed_posts(
+    conn: &mut AnyConnection,
+    threads: &Threads,
+    people: &People,
+    rng: &mut Rng,
+) -> AppResult<usize> {
+    let step = post_interval();
     let texts = texts();
     let mut posts = Bulk::new(
         conn,
@@ -723,16 +980,16 @@ pub fn seed(
          created_at",
         true,
     );
-    for t in &threads {
+    for t in &threads.list {
         let mut answers: Vec<i64> = Vec::new();
-        let c = &cohorts[t.cohort];
+        let c = &people.cohorts[t.cohort];
         for k in 0..t.count {
             let post_id = t.first_post + k as i64;
             let trainer = k % 7 == 1;
             let who = match k {
                 0 => t.author,
                 _ if trainer => c.trainer,
-                _ => trainee_id(t.cohort * COHORT_SIZE + rng.below(cohort_len(t.cohort))),
+                _ => people.any_trainee_of(t.cohort, rng),
             };
             // A third of the posts reply to an earlier answer.
             let parent = (k > 0 && k % 3 == 0 && !answers.is_empty())
@@ -754,29 +1011,29 @@ pub fn seed(
             ))?;
         }
     }
-    report.posts = posts.finish()?;
+    posts.finish()
+}
+
+/// Authors follow their threads, and the cohort's trainer follows its questions.
+fn seed_subscriptions(
+    conn: &mut AnyConnection,
+    threads: &Threads,
+    people: &People,
+) -> AppResult<usize> {
     bulk(
         conn,
         "discussion_subscriptions",
         "thread_id, user_id, following, created_at",
-        threads.iter().flat_map(|t| {
+        threads.list.iter().flat_map(|t| {
             let mut v = vec![format!("{}, {}, TRUE, {}", t.id, t.author, ts(t.created))];
-            let trainer = cohorts[t.cohort].trainer;
+            let trainer = people.cohorts[t.cohort].trainer;
             if t.question && trainer != t.author {
                 v.push(format!("{}, {trainer}, TRUE, {}", t.id, ts(t.created)));
             }
             v
         }),
         false,
-    )?;
-    report.long_thread = thread_base;
-    report.long_thread_posts = long;
-    conn.batch_execute("ANALYZE")?;
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "scaled dataset loaded"
-    );
-    Ok(report)
+    )
 }
 
 fn bulk(

@@ -1,14 +1,12 @@
 //! The `kirjaamo` command: parse, then call the library. `serve` is the default.
 
-use anyhow::{bail, Context};
+mod cli;
+
 use clap::{Parser, Subcommand};
-use kirjaamo::accounts::{self, password, NewAccount, Role};
+use cli::{backup, courses, demo, network, outbox, users, REFUSED};
 use kirjaamo::clock::Clock;
-use kirjaamo::db::backup;
-use kirjaamo::i18n::Lang;
 use kirjaamo::mail::transport::Transport;
-use kirjaamo::{app, demo, mail, network, AppState, Config};
-use std::path::Path;
+use kirjaamo::{app, AppState, Config};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -150,9 +148,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Refused before anything is done (bad setting, a file that must not be touched).
-const REFUSED: u8 = 2;
-
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
     if queues_mail(&cli.command) {
@@ -163,8 +158,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     // Backup and restore work on the database file itself, before anything opens it.
     match &cli.command {
-        Some(Command::Backup { file }) => return Ok(backup(&config, file)),
-        Some(Command::Restore { file }) => return Ok(restore(&config, file)),
+        Some(Command::Backup { file }) => return Ok(backup::backup(&config, file)),
+        Some(Command::Restore { file }) => return Ok(backup::restore(&config, file)),
         _ => {}
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -214,18 +209,18 @@ fn execute(
         Command::Serve { watch_courses } => serve(config, watch_courses),
         Command::Courses {
             command: CoursesCommand::Check { dir },
-        } => Ok(check_courses(
+        } => Ok(courses::check_courses(
             &dir.unwrap_or_else(|| config.courses_dir.clone()),
         )),
         Command::Courses {
             command: CoursesCommand::Build,
-        } => build_courses(&state()?),
+        } => courses::build_courses(&state()?),
         Command::Migrate => {
             state()?;
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { scale } => seed_demo(&state()?, scale),
+        Command::Demo { scale } => demo::seed_demo(&state()?, scale),
         Command::User {
             command:
                 UserCommand::Add {
@@ -234,20 +229,20 @@ fn execute(
                     role,
                     language,
                 },
-        } => add_user(&state()?, &email, &name, &role, &language),
+        } => users::add_user(&state()?, &email, &name, &role, &language),
         Command::Network {
             command: NetworkCommand::CheckLapsed { as_of, dry_run },
-        } => check_lapsed(&state()?, as_of, dry_run),
+        } => network::check_lapsed(&state()?, as_of, dry_run),
         Command::Network {
             command: NetworkCommand::RebuildTotals { check },
-        } => rebuild_totals(&state()?, check),
+        } => network::rebuild_totals(&state()?, check),
         Command::Backup { .. } | Command::Restore { .. } => Ok(ExitCode::SUCCESS),
         Command::Outbox { command } => {
             let state = state()?;
             match command {
-                OutboxCommand::Status => outbox_status(&state),
-                OutboxCommand::Deliver => outbox_deliver(&state, runtime),
-                OutboxCommand::Retry { id } => outbox_retry(&state, id),
+                OutboxCommand::Status => outbox::outbox_status(&state),
+                OutboxCommand::Deliver => outbox::outbox_deliver(&state, runtime),
+                OutboxCommand::Retry { id } => outbox::outbox_retry(&state, id),
             }
         }
     }
@@ -264,293 +259,4 @@ fn serve(config: &Config, watch_courses: bool) -> anyhow::Result<ExitCode> {
         app::serve(state, watch_courses).await
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn backup(config: &Config, file: &Path) -> ExitCode {
-    refusable(backup::backup(&config.database_url, file).map(|r| r.to_string()))
-}
-
-fn restore(config: &Config, file: &Path) -> ExitCode {
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
-    refusable(backup::restore(&config.database_url, file, &stamp).map(|r| r.to_string()))
-}
-
-fn check_courses(dir: &Path) -> ExitCode {
-    let out = kirjaamo::courses::compile_dir(dir);
-    for d in &out.diagnostics {
-        println!("{d}");
-    }
-    // Warnings are advice: they are printed but do not fail the check.
-    for w in &out.warnings {
-        println!("{w}");
-    }
-    let lessons: usize = out
-        .courses
-        .iter()
-        .map(|c| c.modules.iter().map(|m| m.lessons.len()).sum::<usize>())
-        .sum();
-    println!(
-        "{} courses, {} lessons compiled; {} problems, {} warnings",
-        out.courses.len(),
-        lessons,
-        out.diagnostics.len(),
-        out.warnings.len()
-    );
-    if out.diagnostics.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
-}
-
-fn build_courses(state: &AppState) -> anyhow::Result<ExitCode> {
-    let all = app::publish_courses(state)?;
-    for d in &all.diagnostics {
-        println!("{d}");
-    }
-    for r in &all.published {
-        let what = if r.changed { "published" } else { "unchanged" };
-        println!(
-            "{}: {what} ({} lessons, {} retired)",
-            r.course, r.lessons, r.retired
-        );
-    }
-    if !all.diagnostics.is_empty() {
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn seed_demo(state: &AppState, scale: Option<usize>) -> anyhow::Result<ExitCode> {
-    // The demo cohort runs the basic course: publish the courses first.
-    app::publish_courses(state)?;
-    let mut conn = state.pool.get()?;
-    let report = demo::seed(&mut conn, &state.config.demo_password, state.clock.now())?;
-    println!(
-        "demo world ready: {} organisations, {} users, {} cohorts, {} enrolments added; accounts {}, {}, {}, {}",
-        report.organisations,
-        report.users,
-        report.cohorts,
-        report.enrolments,
-        demo::ADMIN,
-        demo::COORDINATOR,
-        demo::TRAINER,
-        demo::TRAINEE
-    );
-    if let Some(users) = scale {
-        seed_scale(state, &mut conn, users)?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `demo --scale N`: the load dataset on top of the demo world.
-fn seed_scale(
-    state: &AppState,
-    conn: &mut kirjaamo::db::AnyConnection,
-    users: usize,
-) -> anyhow::Result<()> {
-    let started = std::time::Instant::now();
-    let hash = kirjaamo::accounts::password::hash(&state.config.demo_password)?;
-    let r = demo::scale::seed(conn, users, &hash, state.clock.now())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if r.already_present {
-        println!("scaled dataset of {users} users already present: nothing added");
-    } else {
-        println!(
-            "scaled dataset added in {:.1} s: {} users, {} organisations, {} cohorts, {} enrolments, {} lessons done, {} completions, {} memberships, {} trainings held, {} threads, {} posts; the long thread is {} ({} posts); sign in as {}",
-            started.elapsed().as_secs_f64(),
-            r.users,
-            r.organisations,
-            r.cohorts,
-            r.enrolments,
-            r.progress,
-            r.completions,
-            r.memberships,
-            r.trainings,
-            r.threads,
-            r.posts,
-            r.long_thread,
-            r.long_thread_posts,
-            demo::scale::BENCH_TRAINEE
-        );
-    }
-    Ok(())
-}
-
-fn add_user(
-    state: &AppState,
-    email: &str,
-    name: &str,
-    role: &str,
-    language: &str,
-) -> anyhow::Result<ExitCode> {
-    let mut conn = state.pool.get()?;
-    let role = parse_role(&mut conn, role)?;
-    let lang = Lang::parse(language).context("language must be fi, sv or en")?;
-    let pw = new_password()?;
-    if let Err(key) = password::validate(&pw) {
-        bail!("the password is not acceptable ({key}): use 12 to 128 characters");
-    }
-    let now = state.clock.now();
-    let user = accounts::create_user(
-        &mut conn,
-        NewAccount {
-            email,
-            name,
-            language: lang,
-            organisation_id: None,
-            password_hash: Some(password::hash(&pw)?),
-        },
-        now,
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Some(role) = role {
-        accounts::grant_role(&mut conn, user.id, &role, None, now)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
-    println!("created user {} <{}>", user.id, user.email);
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The new user's password: KIRJAAMO_NEW_PASSWORD, else a line of standard input.
-fn new_password() -> anyhow::Result<String> {
-    Ok(match std::env::var("KIRJAAMO_NEW_PASSWORD") {
-        Ok(p) => p,
-        Err(_) => {
-            eprintln!("Password (12–128 characters), then Enter:");
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line)?;
-            line.trim_end_matches(['\n', '\r']).to_string()
-        }
-    })
-}
-
-fn check_lapsed(
-    state: &AppState,
-    as_of: Option<chrono::NaiveDate>,
-    dry_run: bool,
-) -> anyhow::Result<ExitCode> {
-    let mut conn = state.pool.get()?;
-    let now = state.clock.now();
-    let as_of = as_of.unwrap_or(now.date());
-    let today = network::refresher::latest_today(now);
-    if as_of > today && !dry_run {
-        // Acting on a day that has not come would enrol and e-mail experts whose
-        // competence is still valid today; looking ahead is what --dry-run is for.
-        eprintln!(
-            "kirjaamo: --as-of {as_of} is in the future (today is {}): nothing was \
-             changed. Add --dry-run to see what the check would do on that day.",
-            today
-        );
-        return Ok(ExitCode::from(2));
-    }
-    let msg = state.messaging();
-    let report = network::refresher::check(&mut conn, &msg, as_of, now, dry_run)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    match report {
-        Some(report) => {
-            for line in report.lines() {
-                println!("{line}");
-            }
-        }
-        None => println!(
-            "no refresher course is published: there is no rule to check against \
-             (publish courses/ first: kirjaamo courses build)"
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn rebuild_totals(state: &AppState, check: bool) -> anyhow::Result<ExitCode> {
-    let mut conn = state.pool.get()?;
-    let totals =
-        network::trainings::totals::compare(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if check {
-        for d in &totals {
-            println!("{d}");
-        }
-        if totals.is_empty() {
-            println!("the reach totals agree with the trainings and sign-ins");
-        } else {
-            println!(
-                "{} differences (run without --check to rebuild)",
-                totals.len()
-            );
-            return Ok(ExitCode::from(1));
-        }
-    } else {
-        let rows =
-            network::trainings::totals::rebuild(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
-        println!(
-            "reach totals rebuilt from the raw rows: {rows} rows ({} were out of step)",
-            totals.len()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn outbox_status(state: &AppState) -> anyhow::Result<ExitCode> {
-    let mut conn = state.pool.get()?;
-    let s = mail::status(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let age = s
-        .oldest_pending
-        .map(|t| format!("{} s", (state.clock.now() - t).num_seconds()))
-        .unwrap_or_else(|| "-".into());
-    println!(
-        "pending {}\nsent {}\nfailed {}\noldest pending age {age}",
-        s.pending, s.sent, s.failed
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn outbox_deliver(state: &AppState, runtime: &tokio::runtime::Runtime) -> anyhow::Result<ExitCode> {
-    let r = runtime.block_on(state.mailer().deliver_due(100))?;
-    println!(
-        "sent {}, to retry {}, failed {}",
-        r.sent, r.retried, r.failed
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn outbox_retry(state: &AppState, id: Option<i64>) -> anyhow::Result<ExitCode> {
-    let mut conn = state.pool.get()?;
-    let n =
-        mail::retry_failed(&mut conn, id, state.clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("{n} failed messages queued again");
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Prints what was done, or why it was refused (exit 2) or failed.
-fn refusable(result: Result<String, kirjaamo::db::backup::OpError>) -> std::process::ExitCode {
-    use kirjaamo::db::backup::OpError;
-    match result {
-        Ok(done) => {
-            println!("{done}");
-            std::process::ExitCode::SUCCESS
-        }
-        Err(OpError::Refused(why)) => {
-            eprintln!("kirjaamo: {why}");
-            std::process::ExitCode::from(REFUSED)
-        }
-        Err(OpError::Failed(e)) => {
-            eprintln!("kirjaamo: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-fn parse_role(conn: &mut kirjaamo::db::AnyConnection, spec: &str) -> anyhow::Result<Option<Role>> {
-    let (kind, place) = spec.split_once(':').unwrap_or((spec, ""));
-    Ok(match kind {
-        "trainee" => None,
-        "trainer" => Some(Role::Trainer),
-        "admin" => Some(Role::Admin),
-        "regional-coordinator" => Some(Role::RegionalCoordinator {
-            region_id: network::region_by_code(conn, place).map_err(|_| anyhow::anyhow!("no region with code {place:?}"))?.id,
-        }),
-        "county-coordinator" => Some(Role::CountyCoordinator {
-            county_id: network::county_by_code(conn, place).map_err(|_| anyhow::anyhow!("no county with code {place:?}"))?.id,
-        }),
-        other => bail!("unknown role {other:?}: use trainee, trainer, admin, regional-coordinator:<code> or county-coordinator:<code>"),
-    })
 }

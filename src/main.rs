@@ -209,18 +209,18 @@ fn execute(
         Command::Serve { watch_courses } => serve(config, watch_courses),
         Command::Courses {
             command: CoursesCommand::Check { dir },
-        } => Ok(courses::check_courses(
+        } => Ok(courses::check(
             &dir.unwrap_or_else(|| config.courses_dir.clone()),
         )),
         Command::Courses {
             command: CoursesCommand::Build,
-        } => courses::build_courses(&state()?),
+        } => courses::build(&state()?),
         Command::Migrate => {
             state()?;
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { scale } => demo::seed_demo(&state()?, scale),
+        Command::Demo { scale } => demo::seed(&state()?, scale),
         Command::User {
             command:
                 UserCommand::Add {
@@ -229,7 +229,7 @@ fn execute(
                     role,
                     language,
                 },
-        } => users::add_user(&state()?, &email, &name, &role, &language),
+        } => users::add(&state()?, &email, &name, &role, &language),
         Command::Network {
             command: NetworkCommand::CheckLapsed { as_of, dry_run },
         } => network::check_lapsed(&state()?, as_of, dry_run),
@@ -240,9 +240,9 @@ fn execute(
         Command::Outbox { command } => {
             let state = state()?;
             match command {
-                OutboxCommand::Status => outbox::outbox_status(&state),
-                OutboxCommand::Deliver => outbox::outbox_deliver(&state, runtime),
-                OutboxCommand::Retry { id } => outbox::outbox_retry(&state, id),
+                OutboxCommand::Status => outbox::status(&state),
+                OutboxCommand::Deliver => outbox::deliver(&state, runtime),
+                OutboxCommand::Retry { id } => outbox::retry(&state, id),
             }
         }
     }

@@ -5,7 +5,7 @@ use kirjaamo::{app, AppState};
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn check_courses(dir: &Path) -> ExitCode {
+pub fn check(dir: &Path) -> ExitCode {
     let out = kirjaamo::courses::compile_dir(dir);
     for d in &out.diagnostics {
         println!("{d}");
@@ -33,7 +33,7 @@ pub fn check_courses(dir: &Path) -> ExitCode {
     }
 }
 
-pub fn build_courses(state: &AppState) -> anyhow::Result<ExitCode> {
+pub fn build(state: &AppState) -> anyhow::Result<ExitCode> {
     let all = app::publish_courses(state)?;
     for d in &all.diagnostics {
         println!("{d}");

@@ -3,7 +3,7 @@
 use kirjaamo::{app, demo, AppState};
 use std::process::ExitCode;
 
-pub fn seed_demo(state: &AppState, scale: Option<usize>) -> anyhow::Result<ExitCode> {
+pub fn seed(state: &AppState, scale: Option<usize>) -> anyhow::Result<ExitCode> {
     // The demo cohort runs the basic course: publish the courses first.
     app::publish_courses(state)?;
     let mut conn = state.pool.get()?;

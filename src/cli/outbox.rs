@@ -4,7 +4,7 @@
 use kirjaamo::{mail, AppState};
 use std::process::ExitCode;
 
-pub fn outbox_status(state: &AppState) -> anyhow::Result<ExitCode> {
+pub fn status(state: &AppState) -> anyhow::Result<ExitCode> {
     let mut conn = state.pool.get()?;
     let s = mail::status(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
     let age = s
@@ -18,10 +18,7 @@ pub fn outbox_status(state: &AppState) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn outbox_deliver(
-    state: &AppState,
-    runtime: &tokio::runtime::Runtime,
-) -> anyhow::Result<ExitCode> {
+pub fn deliver(state: &AppState, runtime: &tokio::runtime::Runtime) -> anyhow::Result<ExitCode> {
     let r = runtime.block_on(state.mailer().deliver_due(100))?;
     println!(
         "sent {}, to retry {}, failed {}",
@@ -30,7 +27,7 @@ pub fn outbox_deliver(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn outbox_retry(state: &AppState, id: Option<i64>) -> anyhow::Result<ExitCode> {
+pub fn retry(state: &AppState, id: Option<i64>) -> anyhow::Result<ExitCode> {
     let mut conn = state.pool.get()?;
     let n =
         mail::retry_failed(&mut conn, id, state.clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -7,7 +7,7 @@ use kirjaamo::i18n::Lang;
 use kirjaamo::{network, AppState};
 use std::process::ExitCode;
 
-pub fn add_user(
+pub fn add(
     state: &AppState,
     email: &str,
     name: &str,

@@ -35,7 +35,7 @@ pub fn add(
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(role) = role {
-        accounts::grant_role(&mut conn, user.id, &role, None, now)
+        accounts::roles::grant_role(&mut conn, user.id, &role, None, now)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     println!("created user {} <{}>", user.id, user.email);

@@ -136,17 +136,17 @@ pub fn transfer(
                     },
                     now,
                 )?;
-                let token = accounts::issue_account_token(
+                let token = accounts::links::issue_account_token(
                     c,
                     u.id,
                     "invite",
-                    Duration::days(accounts::INVITE_TTL_DAYS),
+                    Duration::days(accounts::links::INVITE_TTL_DAYS),
                     now,
                 )?;
                 (u, Some(format!("{}/salasana/uusi/{token}", msg.base_url)))
             }
         };
-        accounts::grant_role_in(
+        accounts::roles::grant_role_in(
             c,
             user.id,
             &Role::CountyCoordinator { county_id },
@@ -321,7 +321,7 @@ pub fn transfer_back(
             .execute(c)?;
         let mut told: Vec<(i64, &str)> = Vec::new();
         if let Some((id, _, _)) = &p.coordinator {
-            accounts::revoke_role_in(
+            accounts::roles::revoke_role_in(
                 c,
                 *id,
                 &Role::CountyCoordinator { county_id },

@@ -5,6 +5,7 @@
 
 use super::section::FormState;
 use super::Fields;
+use crate::accounts::Principal;
 use crate::exercises::reviews::{self, Given};
 use crate::exercises::{access, entries, model, notify, rescue, view};
 use crate::web::ctx::{see_other, Auth, Ctx};
@@ -14,6 +15,7 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
+use chrono::NaiveDateTime;
 
 /// The lesson page's exercise forms: `action` says which.
 pub async fn lesson_post(
@@ -27,7 +29,6 @@ pub async fn lesson_post(
         return rescue_text(&ctx, cohort_id, &slug, &fields).await;
     }
     let auth = Auth(ctx);
-    let url = format!("/ryhmat/{cohort_id}/{slug}");
     let who = auth.principal().clone();
     // A lesson without an exercise, or a cohort the caller has no role in: 404; only the
     // cohort's trainees write.
@@ -41,200 +42,222 @@ pub async fn lesson_post(
     if !crate::exercises::policy::can_write(role) {
         return Err(AppError::Forbidden);
     }
-    let now = auth.0.now();
-    let action = fields.text("action");
-    let state = auth.0.state.clone();
-    // Errors the context finds (besides those checked here first) show on the page too.
-    let again = |errors: Vec<&'static str>, form: &'static str, fs: FormState| FormState {
-        errors,
-        error_form: Some(form),
-        ..fs
+    let lesson = PostedTo {
+        auth: &auth,
+        cohort_id,
+        slug: &slug,
     };
-    match action.as_str() {
-        "save" | "check" | "submit" => {
-            let text = fields.text("body");
-            let errors = entries::validate_body(&model::normalise(&text));
-            let keep = FormState {
-                text: Some(text.clone()),
-                ..FormState::default()
-            };
-            if !errors.is_empty() {
-                return render_lesson(
-                    &auth,
-                    cohort_id,
-                    &slug,
-                    None,
-                    again(errors, "write", keep),
-                    StatusCode::BAD_REQUEST,
-                )
-                .await;
-            }
-            let (w, s2, t2) = (who.clone(), slug.clone(), text.clone());
-            let result = if action == "submit" {
-                // A submission sent twice (a double click, a retry after a lost answer) is
-                // made once and answered as the first was: "notice-key location".
-                let answer = auth
-                    .0
-                    .create_once("exercise-submit", move |conn| {
-                        let msg = state.messaging();
-                        let (number, r) =
-                            entries::submit(conn, &msg, &w, cohort_id, &s2, &t2, now)?;
-                        let page = format!("/ryhmat/{cohort_id}/{s2}#palaute");
-                        Ok(match (r.completed, number) {
-                            (true, _) => {
-                                format!("notice.ex_course_completed /ryhmat/{cohort_id}/")
-                            }
-                            (false, 1) => format!("notice.ex_submitted {page}"),
-                            (false, _) => format!("notice.ex_revision_submitted {page}"),
-                        })
-                    })
-                    .await;
-                answer.map(Some)
-            } else {
-                auth.0
-                    .state
-                    .db(move |conn| {
-                        entries::save_draft(conn, &w, cohort_id, &s2, &t2, now).map(|_| None)
-                    })
-                    .await
-            };
-            match result {
-                Err(AppError::Invalid(key)) => {
-                    let key = leak_key(&key);
-                    render_lesson(
-                        &auth,
-                        cohort_id,
-                        &slug,
-                        None,
-                        again(vec![key], "write", keep),
-                        StatusCode::BAD_REQUEST,
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-                Ok(None) if action == "check" => Ok(clear_rescue(
-                    &auth.0,
-                    see_other(&format!("{url}?vinkit=1#harjoitus")),
-                )),
-                Ok(None) => Ok(clear_rescue(
-                    &auth.0,
-                    auth.0
-                        .see_other_notice(&format!("{url}#harjoitus"), "notice.ex_draft_saved"),
-                )),
-                Ok(Some(answer)) => {
-                    let (key, location) = answer.split_once(' ').unwrap_or(("", &answer));
-                    Ok(clear_rescue(
-                        &auth.0,
-                        auth.0.see_other_notice(location, key),
-                    ))
-                }
-            }
-        }
-        "self" => {
-            let exercise = exercise_of(&auth, cohort_id, &slug).await?;
-            let given = Given {
-                levels: fields.levels(exercise.rubric.len()),
-                comment: fields.text("comment"),
-                quote: String::new(),
-            };
-            let keep = FormState {
-                self_levels: given.levels.clone(),
-                self_comment: Some(given.comment.clone()),
-                ..FormState::default()
-            };
-            let (_, errors) = reviews::validate(&exercise, &given, false);
-            if !errors.is_empty() {
-                return render_lesson(
-                    &auth,
-                    cohort_id,
-                    &slug,
-                    None,
-                    again(errors, "self", keep),
-                    StatusCode::BAD_REQUEST,
-                )
-                .await;
-            }
-            let (w, s2) = (who.clone(), slug.clone());
-            let result = auth
-                .0
-                .state
-                .db(move |conn| {
-                    let msg = state.messaging();
-                    reviews::self_assess(conn, &msg, &w, cohort_id, &s2, &given, now)
-                })
-                .await;
-            match result {
-                Err(AppError::Invalid(key)) => {
-                    let key = leak_key(&key);
-                    render_lesson(
-                        &auth,
-                        cohort_id,
-                        &slug,
-                        None,
-                        again(vec![key], "self", keep),
-                        StatusCode::BAD_REQUEST,
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-                Ok(r) if r.completed => Ok(auth.0.see_other_notice(
-                    &format!("/ryhmat/{cohort_id}/"),
-                    "notice.ex_course_completed",
-                )),
-                Ok(_) => Ok(auth
-                    .0
-                    .see_other_notice(&format!("{url}#itsearvio"), "notice.ex_self_saved")),
-            }
-        }
-        "consent" => {
-            let on = fields.get("consent") == Some("1");
-            let (w, s2) = (who.clone(), slug.clone());
-            auth.0
-                .state
-                .db(move |conn| entries::set_consent(conn, &w, cohort_id, &s2, on, now))
-                .await?;
-            let key = if on {
-                "notice.ex_consent_given"
-            } else {
-                "notice.ex_consent_withdrawn"
-            };
-            Ok(auth.0.see_other_notice(&format!("{url}#julkaisulupa"), key))
-        }
-        "request_review" => {
-            let (w, s2) = (who.clone(), slug.clone());
-            let got = auth
-                .0
-                .state
-                .db(move |conn| {
-                    let msg = state.messaging();
-                    entries::request_review(conn, &msg, &w, cohort_id, &s2, now)
-                })
-                .await;
-            match got {
-                Ok(true) => Ok(auth.0.see_other_notice(
-                    &format!("{url}#vertaisarviot"),
-                    "notice.ex_review_given_to_you",
-                )),
-                Ok(false) => Ok(auth.0.see_other_notice(
-                    &format!("{url}#vertaisarviot"),
-                    "notice.ex_no_entry_to_review",
-                )),
-                Err(AppError::Invalid(key)) => {
-                    let key = leak_key(&key);
-                    render_lesson(
-                        &auth,
-                        cohort_id,
-                        &slug,
-                        None,
-                        again(vec![key], "request", FormState::default()),
-                        StatusCode::BAD_REQUEST,
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-            }
-        }
+    match fields.text("action").as_str() {
+        action @ ("save" | "check" | "submit") => write(&lesson, &fields, action).await,
+        "self" => self_assess(&lesson, &fields).await,
+        "consent" => consent(&lesson, &fields).await,
+        "request_review" => request_review(&lesson).await,
         _ => Err(AppError::invalid("ex.unknown_action")),
+    }
+}
+
+/// The lesson a trainee's form was posted to.
+struct PostedTo<'a> {
+    auth: &'a Auth,
+    cohort_id: i64,
+    slug: &'a str,
+}
+
+impl PostedTo<'_> {
+    fn url(&self) -> String {
+        format!("/ryhmat/{}/{}", self.cohort_id, self.slug)
+    }
+
+    /// The lesson page again (400) with the errors on `form`, keeping what was typed. Errors
+    /// the context finds (besides those checked here first) show on the page too.
+    async fn again(
+        &self,
+        errors: Vec<&'static str>,
+        form: &'static str,
+        keep: FormState,
+    ) -> AppResult<HttpResponse> {
+        let state = FormState {
+            errors,
+            error_form: Some(form),
+            ..keep
+        };
+        render_lesson(
+            self.auth,
+            self.cohort_id,
+            self.slug,
+            None,
+            state,
+            StatusCode::BAD_REQUEST,
+        )
+        .await
+    }
+}
+
+/// `save` and `check` store the draft (`check` then shows the checker's hints); `submit`
+/// submits the entry.
+async fn write(lesson: &PostedTo<'_>, fields: &Fields, action: &str) -> AppResult<HttpResponse> {
+    let (auth, cohort_id) = (lesson.auth, lesson.cohort_id);
+    let url = lesson.url();
+    let who = auth.principal().clone();
+    let now = auth.0.now();
+    let text = fields.text("body");
+    let errors = entries::validate_body(&model::normalise(&text));
+    let keep = FormState {
+        text: Some(text.clone()),
+        ..FormState::default()
+    };
+    if !errors.is_empty() {
+        return lesson.again(errors, "write", keep).await;
+    }
+    let (w, s2, t2) = (who, lesson.slug.to_string(), text);
+    let result = if action == "submit" {
+        submit_once(auth, w, cohort_id, s2, t2, now).await.map(Some)
+    } else {
+        auth.0
+            .state
+            .db(move |conn| entries::save_draft(conn, &w, cohort_id, &s2, &t2, now).map(|_| None))
+            .await
+    };
+    match result {
+        Err(AppError::Invalid(key)) => lesson.again(vec![leak_key(&key)], "write", keep).await,
+        Err(e) => Err(e),
+        Ok(None) if action == "check" => Ok(clear_rescue(
+            &auth.0,
+            see_other(&format!("{url}?vinkit=1#harjoitus")),
+        )),
+        Ok(None) => Ok(clear_rescue(
+            &auth.0,
+            auth.0
+                .see_other_notice(&format!("{url}#harjoitus"), "notice.ex_draft_saved"),
+        )),
+        Ok(Some(answer)) => {
+            let (key, location) = answer.split_once(' ').unwrap_or(("", &answer));
+            Ok(clear_rescue(
+                &auth.0,
+                auth.0.see_other_notice(location, key),
+            ))
+        }
+    }
+}
+
+/// Submits the entry. A submission sent twice (a double click, a retry after a lost answer)
+/// is made once and answered as the first was: "notice-key location".
+async fn submit_once(
+    auth: &Auth,
+    who: Principal,
+    cohort_id: i64,
+    slug: String,
+    text: String,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let state = auth.0.state.clone();
+    auth.0
+        .create_once("exercise-submit", move |conn| {
+            let msg = state.messaging();
+            let (number, r) = entries::submit(conn, &msg, &who, cohort_id, &slug, &text, now)?;
+            let page = format!("/ryhmat/{cohort_id}/{slug}#palaute");
+            Ok(match (r.completed, number) {
+                (true, _) => {
+                    format!("notice.ex_course_completed /ryhmat/{cohort_id}/")
+                }
+                (false, 1) => format!("notice.ex_submitted {page}"),
+                (false, _) => format!("notice.ex_revision_submitted {page}"),
+            })
+        })
+        .await
+}
+
+/// The trainee's self-assessment on the rubric.
+async fn self_assess(lesson: &PostedTo<'_>, fields: &Fields) -> AppResult<HttpResponse> {
+    let (auth, cohort_id) = (lesson.auth, lesson.cohort_id);
+    let exercise = exercise_of(auth, cohort_id, lesson.slug).await?;
+    let given = Given {
+        levels: fields.levels(exercise.rubric.len()),
+        comment: fields.text("comment"),
+        quote: String::new(),
+    };
+    let keep = FormState {
+        self_levels: given.levels.clone(),
+        self_comment: Some(given.comment.clone()),
+        ..FormState::default()
+    };
+    let (_, errors) = reviews::validate(&exercise, &given, false);
+    if !errors.is_empty() {
+        return lesson.again(errors, "self", keep).await;
+    }
+    let (w, s2) = (auth.principal().clone(), lesson.slug.to_string());
+    let now = auth.0.now();
+    let state = auth.0.state.clone();
+    let result = auth
+        .0
+        .state
+        .db(move |conn| {
+            let msg = state.messaging();
+            reviews::self_assess(conn, &msg, &w, cohort_id, &s2, &given, now)
+        })
+        .await;
+    match result {
+        Err(AppError::Invalid(key)) => lesson.again(vec![leak_key(&key)], "self", keep).await,
+        Err(e) => Err(e),
+        Ok(r) if r.completed => Ok(auth.0.see_other_notice(
+            &format!("/ryhmat/{cohort_id}/"),
+            "notice.ex_course_completed",
+        )),
+        Ok(_) => Ok(auth.0.see_other_notice(
+            &format!("{}#itsearvio", lesson.url()),
+            "notice.ex_self_saved",
+        )),
+    }
+}
+
+/// Consent to publish the entry as an example, given or withdrawn.
+async fn consent(lesson: &PostedTo<'_>, fields: &Fields) -> AppResult<HttpResponse> {
+    let (auth, cohort_id) = (lesson.auth, lesson.cohort_id);
+    let on = fields.get("consent") == Some("1");
+    let (w, s2) = (auth.principal().clone(), lesson.slug.to_string());
+    let now = auth.0.now();
+    auth.0
+        .state
+        .db(move |conn| entries::set_consent(conn, &w, cohort_id, &s2, on, now))
+        .await?;
+    let key = if on {
+        "notice.ex_consent_given"
+    } else {
+        "notice.ex_consent_withdrawn"
+    };
+    Ok(auth
+        .0
+        .see_other_notice(&format!("{}#julkaisulupa", lesson.url()), key))
+}
+
+/// The trainee asks for one more entry to review.
+async fn request_review(lesson: &PostedTo<'_>) -> AppResult<HttpResponse> {
+    let (auth, cohort_id) = (lesson.auth, lesson.cohort_id);
+    let (w, s2) = (auth.principal().clone(), lesson.slug.to_string());
+    let now = auth.0.now();
+    let state = auth.0.state.clone();
+    let got = auth
+        .0
+        .state
+        .db(move |conn| {
+            let msg = state.messaging();
+            entries::request_review(conn, &msg, &w, cohort_id, &s2, now)
+        })
+        .await;
+    let peers = format!("{}#vertaisarviot", lesson.url());
+    match got {
+        Ok(true) => Ok(auth
+            .0
+            .see_other_notice(&peers, "notice.ex_review_given_to_you")),
+        Ok(false) => Ok(auth
+            .0
+            .see_other_notice(&peers, "notice.ex_no_entry_to_review")),
+        Err(AppError::Invalid(key)) => {
+            lesson
+                .again(vec![leak_key(&key)], "request", FormState::default())
+                .await
+        }
+        Err(e) => Err(e),
     }
 }
 

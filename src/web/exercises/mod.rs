@@ -4,7 +4,10 @@
 //! the assessment, hiding and publishing (`trainer`), and the public example page and the
 //! unsubscribe link (`public`). Handlers parse, call `crate::exercises`, and render.
 
+mod keys;
 pub mod public;
+mod rescue_form;
+pub mod review;
 pub mod section;
 pub mod trainee;
 pub mod trainer;

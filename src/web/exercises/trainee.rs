@@ -3,15 +3,16 @@
 //! and the list of the trainee's exercises and reviews to do. A writing form that arrives
 //! after the session ended keeps its text (`web::rescue`).
 
+use super::keys::leak_key;
+use super::rescue_form::{clear_rescue, rescue_text};
 use super::section::FormState;
 use super::Fields;
 use crate::accounts::Principal;
 use crate::exercises::reviews::{self, Given};
-use crate::exercises::{access, entries, model, notify, rescue, view};
+use crate::exercises::{access, entries, model, notify, view};
 use crate::web::ctx::{see_other, Auth, Ctx};
 use crate::web::lesson_page::render_lesson;
 use crate::{AppError, AppResult};
-use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
@@ -261,48 +262,6 @@ async fn request_review(lesson: &PostedTo<'_>) -> AppResult<HttpResponse> {
     }
 }
 
-/// The message keys the context returns are `'static` strings; map them back to one.
-fn leak_key(key: &str) -> &'static str {
-    KNOWN_KEYS
-        .iter()
-        .copied()
-        .find(|k| *k == key)
-        .unwrap_or("ex.could_not_save")
-}
-
-/// Every key the exercise context refuses with.
-const KNOWN_KEYS: &[&str] = &[
-    "ex.body_empty",
-    "ex.too_long",
-    "ex.text_invalid",
-    "ex.no_more_versions",
-    "ex.revision_same",
-    "ex.submit_first",
-    "ex.no_review_needed",
-    "ex.rate_every_criterion",
-    "ex.comment_empty",
-    "ex.comment_too_short",
-    "ex.review_done",
-    "ex.review_expired",
-    "ex.quote_too_long",
-    "ex.quote_not_in_entry",
-    "ex.not_submitted",
-    "ex.reason_empty",
-    "ex.only_peer_reviews_hide",
-    "ex.no_consent",
-    "ex.assess_first",
-    "ex.example_title_invalid",
-    "ex.example_entry_empty",
-    "ex.example_feedback_empty",
-    "guard.identity_code",
-    "guard.phone",
-    "guard.email",
-];
-
-pub(super) fn static_key(key: &str) -> &'static str {
-    leak_key(key)
-}
-
 async fn exercise_of(
     auth: &Auth,
     cohort_id: i64,
@@ -314,167 +273,6 @@ async fn exercise_of(
         .state
         .db(move |conn| Ok(access::place(conn, &who, cohort_id, &slug)?.exercise))
         .await
-}
-
-fn rescue_cookie(ctx: &Ctx, value: String, max_age: CookieDuration) -> Cookie<'static> {
-    Cookie::build(crate::web::rescue::COOKIE, value)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(ctx.state.config.secure_cookies)
-        .max_age(max_age)
-        .finish()
-}
-
-/// After a save or a submission the rescued text has served its purpose.
-fn clear_rescue(ctx: &Ctx, mut res: HttpResponse) -> HttpResponse {
-    let _ = res.add_removal_cookie(&rescue_cookie(ctx, String::new(), CookieDuration::ZERO));
-    res
-}
-
-/// The writing form arrived without a session: keep the text (if the form's rescue token is
-/// right and the text identifies nobody) and send the writer to sign in; it is back in the
-/// form afterwards.
-async fn rescue_text(
-    ctx: &Ctx,
-    cohort_id: i64,
-    slug: &str,
-    fields: &Fields,
-) -> AppResult<HttpResponse> {
-    let user_id: i64 = fields
-        .get(crate::web::rescue::FIELD_USER)
-        .and_then(|v| v.parse().ok())
-        .ok_or(AppError::Unauthorized)?;
-    let token = fields.text(crate::web::rescue::FIELD_TOKEN);
-    if !crate::web::rescue::check(&ctx.state.config.secret, user_id, cohort_id, slug, &token) {
-        return Err(AppError::Unauthorized);
-    }
-    let text = model::normalise(&fields.text("body"));
-    let next = format!("/ryhmat/{cohort_id}/{slug}#harjoitus");
-    let login = format!("/login?next={}", crate::web::frame::urlencode(&next));
-    let errors = entries::validate_body(&text);
-    if !errors.is_empty() {
-        // Nothing is kept: the text comes back on this page only, to copy.
-        let mut c = tera::Context::new();
-        c.insert("text", &text);
-        c.insert("errors", &errors);
-        c.insert("login", &login);
-        return ctx.render_status(StatusCode::UNAUTHORIZED, "exercises/rescue.html", c);
-    }
-    let now = ctx.now();
-    let slug2 = slug.to_string();
-    let token = ctx
-        .state
-        .db(move |conn| {
-            let lesson_id = access::lesson_id(conn, cohort_id, &slug2)?;
-            rescue::store(conn, user_id, cohort_id, lesson_id, &text, now)
-        })
-        .await?;
-    let mut res = ctx.see_other_notice(&login, "notice.ex_rescued");
-    let _ = res.add_cookie(&rescue_cookie(
-        ctx,
-        token,
-        CookieDuration::hours(rescue::KEEP_HOURS),
-    ));
-    Ok(res)
-}
-
-fn render_review(
-    auth: &Auth,
-    status: StatusCode,
-    review_id: i64,
-    data: (view::ForReviewer, access::Place),
-    errors: &[&str],
-    form: Option<&Given>,
-) -> AppResult<HttpResponse> {
-    let (shown, place) = data;
-    let mut c = tera::Context::new();
-    let levels = form.map_or_else(|| shown.review.levels.clone(), |g| g.levels.clone());
-    let comment = form.map_or_else(|| shown.review.comment.clone(), |g| g.comment.clone());
-    c.insert("review_id", &review_id);
-    c.insert("shown", &shown);
-    c.insert("place", &place);
-    c.insert("levels", &levels);
-    c.insert("comment", &comment);
-    c.insert("errors", errors);
-    auth.0.render_status(status, "exercises/review.html", c)
-}
-
-async fn load_review(auth: &Auth, review_id: i64) -> AppResult<(view::ForReviewer, access::Place)> {
-    let who = auth.principal().clone();
-    auth.0
-        .state
-        .db(move |conn| {
-            let (review, entry, place) = reviews::assignment(conn, &who, review_id)?;
-            let shown = view::for_reviewer(conn, &place, &review, &entry)?;
-            Ok((shown, place))
-        })
-        .await
-}
-
-/// The page where a peer reviews the entry given to them (nobody's name on it).
-pub async fn review_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
-    let review_id = path.into_inner();
-    let data = load_review(&auth, review_id).await?;
-    render_review(&auth, StatusCode::OK, review_id, data, &[], None)
-}
-
-pub async fn review_send(auth: Auth, path: web::Path<i64>, body: Bytes) -> AppResult<HttpResponse> {
-    let review_id = path.into_inner();
-    let fields = Fields::parse(&body);
-    let data = load_review(&auth, review_id).await?;
-    let given = Given {
-        levels: fields.levels(data.1.exercise.rubric.len()),
-        comment: fields.text("comment"),
-        quote: String::new(),
-    };
-    let (_, errors) = reviews::validate(&data.1.exercise, &given, true);
-    if !errors.is_empty() {
-        return render_review(
-            &auth,
-            StatusCode::BAD_REQUEST,
-            review_id,
-            data,
-            &errors,
-            Some(&given),
-        );
-    }
-    let who = auth.principal().clone();
-    let now = auth.0.now();
-    let state = auth.0.state.clone();
-    let g2 = given.clone();
-    let cohort_id = data.1.cohort.id;
-    // Sent twice, a review is stored once and answered as the first was.
-    let result = auth
-        .0
-        .create_once("exercise-review", move |conn| {
-            let msg = state.messaging();
-            let r = reviews::peer_review(conn, &msg, &who, review_id, &g2, now)?;
-            Ok(if r.completed {
-                format!("notice.ex_course_completed /ryhmat/{cohort_id}/")
-            } else {
-                "notice.ex_review_sent /harjoitukset".to_string()
-            })
-        })
-        .await;
-    match result {
-        Ok(answer) => {
-            let (key, location) = answer.split_once(' ').unwrap_or(("", &answer));
-            Ok(auth.0.see_other_notice(location, key))
-        }
-        Err(AppError::Invalid(key)) => {
-            let key = leak_key(&key);
-            render_review(
-                &auth,
-                StatusCode::BAD_REQUEST,
-                review_id,
-                data,
-                &[key],
-                Some(&given),
-            )
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// The trainee's exercises: reviews to do (and done), their own entries, exercise e-mail.

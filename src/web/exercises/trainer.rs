@@ -3,7 +3,7 @@
 //! assessment, hiding an unhelpful peer review with a reason, and publishing an assessed entry
 //! as an example in the knowledge bank (with the writer's consent).
 
-use super::trainee::static_key;
+use super::keys::static_key;
 use super::Fields;
 use crate::cohorts;
 use crate::exercises::figures::{self, ChartText};

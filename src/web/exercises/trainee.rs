@@ -1,7 +1,7 @@
 //! The trainee's exercise actions: the forms of the lesson page (save, check, submit, revise,
-//! self-assess, consent, ask for a review, e-mail), the page where a peer reviews an entry,
-//! and the list of the trainee's exercises and reviews to do. A writing form that arrives
-//! after the session ended keeps its text (`web::rescue`).
+//! self-assess, consent, ask for a review), the list of the trainee's exercises and reviews to
+//! do, and exercise e-mail on or off. A writing form that arrives after the session ended keeps
+//! its text (`rescue_form`); the peer review page is in `review`.
 
 use super::keys::leak_key;
 use super::rescue_form::{clear_rescue, rescue_text};

@@ -210,41 +210,13 @@ pub fn for_trainee(
         None => (Vec::new(), Vec::new()),
     };
     let latest = versions.last().map_or(0, |v| v.number);
-    let done = |k: &str| {
-        reviews
-            .iter()
-            .filter(|r| r.kind == k && r.status == DONE)
-            .cloned()
-            .collect::<Vec<_>>()
-    };
-    let self_review = done(SELF).into_iter().find(|r| r.version == latest);
-    let peers = done(PEER);
-    let hidden_reasons = peers
-        .iter()
-        .filter(|r| r.hidden)
-        .map(|r| r.hidden_reason.clone().unwrap_or_default())
-        .collect();
-    let peer_reviews = peers.into_iter().filter(|r| !r.hidden).collect();
-    let peers_pending = reviews
-        .iter()
-        .filter(|r| r.kind == PEER && r.status == ASSIGNED)
-        .count();
+    let received = Received::sort(&reviews, latest);
     let owed = owed_by(conn, user_id, Some((place.cohort.id, place.lesson_id)))?;
     let example_id = match &entry {
-        Some(e) => ex::table
-            .filter(ex::entry_id.eq(e.id))
-            .filter(ex::withdrawn_at.is_null())
-            .select(ex::id)
-            .first(conn)
-            .optional()?,
+        Some(e) => published_example(conn, e.id)?,
         None => None,
     };
-    // The draft; for a revision not yet started, the submitted text to edit.
-    let text = text.unwrap_or_else(|| match &entry {
-        Some(e) if !e.draft.is_empty() => e.draft.clone(),
-        Some(e) if e.versions == 1 => versions.last().map(|v| v.body.clone()).unwrap_or_default(),
-        _ => String::new(),
-    });
+    let text = text.unwrap_or_else(|| draft_text(entry.as_ref(), &versions));
     let hints = if hints && !text.trim().is_empty() {
         let rules = super::model::rules_of(conn, place.cohort.course_id)?;
         Some(checker::check(&rules, &ex.client_view, &text))
@@ -258,15 +230,77 @@ pub fn for_trainee(
         entry,
         versions,
         text,
-        self_review,
-        peer_reviews,
-        trainer_reviews: done(TRAINER),
-        hidden_reasons,
-        peers_pending,
+        self_review: received.self_review,
+        peer_reviews: received.peer_reviews,
+        trainer_reviews: received.trainer_reviews,
+        hidden_reasons: received.hidden_reasons,
+        peers_pending: received.peers_pending,
         owed,
         example_id,
         hints,
     })
+}
+
+/// The reviews of an entry as its writer sees them.
+struct Received {
+    /// The writer's own, of the latest version.
+    self_review: Option<Review>,
+    /// Done and visible, in arrival order.
+    peer_reviews: Vec<Review>,
+    trainer_reviews: Vec<Review>,
+    hidden_reasons: Vec<String>,
+    peers_pending: usize,
+}
+
+impl Received {
+    fn sort(reviews: &[Review], latest: i32) -> Received {
+        let done = |k: &str| {
+            reviews
+                .iter()
+                .filter(|r| r.kind == k && r.status == DONE)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let self_review = done(SELF).into_iter().find(|r| r.version == latest);
+        let peers = done(PEER);
+        let hidden_reasons = peers
+            .iter()
+            .filter(|r| r.hidden)
+            .map(|r| r.hidden_reason.clone().unwrap_or_default())
+            .collect();
+        let peer_reviews = peers.into_iter().filter(|r| !r.hidden).collect();
+        let peers_pending = reviews
+            .iter()
+            .filter(|r| r.kind == PEER && r.status == ASSIGNED)
+            .count();
+        Received {
+            self_review,
+            peer_reviews,
+            trainer_reviews: done(TRAINER),
+            hidden_reasons,
+            peers_pending,
+        }
+    }
+}
+
+/// The example published from the entry, unless withdrawn.
+fn published_example(conn: &mut AnyConnection, entry_id: i64) -> AppResult<Option<i64>> {
+    Ok(ex::table
+        .filter(ex::entry_id.eq(entry_id))
+        .filter(ex::withdrawn_at.is_null())
+        .select(ex::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The text of the writing form: the draft; for a revision not yet started, the submitted text
+/// to edit.
+fn draft_text(entry: Option<&EntryRow>, versions: &[Version]) -> String {
+    match entry {
+        Some(e) if !e.draft.is_empty() => e.draft.clone(),
+        Some(e) if e.versions == 1 => versions.last().map(|v| v.body.clone()).unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// review id, status, due, lesson title and slug, cohort id and name.

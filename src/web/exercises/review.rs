@@ -15,7 +15,7 @@ fn render_review(
     auth: &Auth,
     status: StatusCode,
     review_id: i64,
-    data: (view::ForReviewer, access::Place),
+    data: (view::entry::ForReviewer, access::Place),
     errors: &[&str],
     form: Option<&Given>,
 ) -> AppResult<HttpResponse> {
@@ -32,13 +32,16 @@ fn render_review(
     auth.0.render_status(status, "exercises/review.html", c)
 }
 
-async fn load_review(auth: &Auth, review_id: i64) -> AppResult<(view::ForReviewer, access::Place)> {
+async fn load_review(
+    auth: &Auth,
+    review_id: i64,
+) -> AppResult<(view::entry::ForReviewer, access::Place)> {
     let who = auth.principal().clone();
     auth.0
         .state
         .db(move |conn| {
             let (review, entry, place) = reviews::assignment(conn, &who, review_id)?;
-            let shown = view::for_reviewer(conn, &place, &review, &entry)?;
+            let shown = view::entry::for_reviewer(conn, &place, &review, &entry)?;
             Ok((shown, place))
         })
         .await

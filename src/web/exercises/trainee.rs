@@ -283,8 +283,8 @@ pub async fn mine(auth: Auth) -> AppResult<HttpResponse> {
         .state
         .db(move |conn| {
             Ok((
-                view::owed_by(conn, uid, None)?,
-                view::my_entries(conn, uid)?,
+                view::trainee::owed_by(conn, uid, None)?,
+                view::trainee::my_entries(conn, uid)?,
                 notify::opted_out(conn, uid)?,
             ))
         })

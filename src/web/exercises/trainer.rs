@@ -62,7 +62,7 @@ pub async fn cohort_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
 /// What the entry page needs.
 struct EntryPage {
     place: access::Place,
-    shown: view::ForTrainer,
+    shown: view::entry::ForTrainer,
     sentences: Vec<String>,
 }
 
@@ -75,7 +75,7 @@ async fn load_entry(auth: &Auth, entry_id: i64) -> AppResult<EntryPage> {
             if !policy::can_oversee(place.role) {
                 return Err(AppError::NotFound);
             }
-            let shown = view::for_trainer(conn, &place, &entry)?;
+            let shown = view::entry::for_trainer(conn, &place, &entry)?;
             let sentences = shown
                 .versions
                 .last()

@@ -1,152 +1,21 @@
-//! What the exercise pages show: the trainee's section of the lesson page, the page where a
-//! peer reviews an entry (anonymously), the trainee's list of exercises and reviews to do, and
-//! the trainer's page of one entry (with who wrote what). Read-only.
+//! The trainee's side: their section of the lesson page (the entry, the reviews received, the
+//! reviews they owe, the checker's hints) and their list of exercises.
 
-use super::access::{self, Place};
-use super::checker::{self, Hint};
-use super::model::{EntryRow, Rating, ReviewRow, ASSIGNED, DONE, PEER, SELF, TRAINER};
-use super::progress::{self, Status};
-use crate::courses::exercise_model::Exercise;
-use crate::db::schema::{cohorts, lessons, users};
+use super::{reviews_of, versions, Review, Version};
+use crate::db::schema::{cohorts, lessons};
 use crate::db::schema_exercises::{
     exercise_entries as ee, exercise_examples as ex, exercise_reviews as er,
-    exercise_versions as ev,
 };
 use crate::db::AnyConnection;
+use crate::exercises::access::{self, Place};
+use crate::exercises::checker::{self, Hint};
+use crate::exercises::model::{self, EntryRow, ASSIGNED, DONE, PEER, SELF, TRAINER};
+use crate::exercises::progress::{self, Status};
 use crate::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// A submitted version.
-#[derive(Debug, Clone, Serialize)]
-pub struct Version {
-    pub number: i32,
-    pub body: String,
-    pub submitted_at: NaiveDateTime,
-}
-
-/// A criterion as rated in a review.
-#[derive(Debug, Clone, Serialize)]
-pub struct RatedCriterion {
-    pub criterion: String,
-    pub level: usize,
-    pub label: String,
-    /// How many levels the criterion has.
-    pub of: usize,
-}
-
-/// A review as a page shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Review {
-    pub id: i64,
-    pub kind: String,
-    pub status: String,
-    pub version: i32,
-    pub ratings: Vec<RatedCriterion>,
-    /// The levels by criterion index, for a form that edits the review.
-    pub levels: Vec<Option<usize>>,
-    pub comment: String,
-    pub quote: String,
-    pub done_at: Option<NaiveDateTime>,
-    pub due_at: Option<NaiveDateTime>,
-    /// Shown to trainers (and the trainee for the trainer's assessment); None for peers.
-    pub reviewer_name: Option<String>,
-    /// "1", "2", … among the peer reviews of the entry (peers stay anonymous).
-    pub number: usize,
-    pub hidden: bool,
-    pub hidden_reason: Option<String>,
-}
-
-fn rated(exercise: &Exercise, ratings: &[Rating]) -> (Vec<RatedCriterion>, Vec<Option<usize>>) {
-    let mut levels = vec![None; exercise.rubric.len()];
-    let shown = ratings
-        .iter()
-        .map(|r| {
-            let current = exercise
-                .rubric
-                .iter()
-                .position(|c| c.criterion == r.criterion);
-            let criterion = current.and_then(|i| exercise.rubric.get(i));
-            if let Some(i) = current {
-                if let Some(slot) = levels.get_mut(i) {
-                    *slot = Some(r.level);
-                }
-            }
-            RatedCriterion {
-                criterion: r.criterion.clone(),
-                level: r.level,
-                label: criterion
-                    .and_then(|c| c.levels.get(r.level))
-                    .cloned()
-                    .unwrap_or_else(|| (r.level + 1).to_string()),
-                of: criterion.map_or(0, |c| c.levels.len()),
-            }
-        })
-        .collect();
-    (shown, levels)
-}
-
-fn reviews_of(
-    conn: &mut AnyConnection,
-    exercise: &Exercise,
-    entry_id: i64,
-    with_names: bool,
-) -> AppResult<Vec<Review>> {
-    let rows: Vec<(ReviewRow, Option<String>)> = er::table
-        .left_join(users::table.on(users::id.nullable().eq(er::reviewer_id)))
-        .filter(er::entry_id.eq(entry_id))
-        .order((er::done_at.is_null(), er::done_at, er::id))
-        .select((ReviewRow::as_select(), users::name.nullable()))
-        .load(conn)?;
-    let mut peer_number = 0;
-    Ok(rows
-        .into_iter()
-        .map(|(r, name)| {
-            let (ratings, levels) = rated(exercise, &r.ratings());
-            let number = if r.kind == PEER && r.status == DONE {
-                peer_number += 1;
-                peer_number
-            } else {
-                0
-            };
-            let show_name = with_names || r.kind == TRAINER;
-            Review {
-                id: r.id,
-                kind: r.kind,
-                status: r.status,
-                version: r.version,
-                ratings,
-                levels,
-                comment: r.comment,
-                quote: r.quote,
-                done_at: r.done_at,
-                due_at: r.due_at,
-                reviewer_name: if show_name { name } else { None },
-                number,
-                hidden: r.hidden_at.is_some(),
-                hidden_reason: r.hidden_reason,
-            }
-        })
-        .collect())
-}
-
-pub fn versions(conn: &mut AnyConnection, entry_id: i64) -> AppResult<Vec<Version>> {
-    let rows: Vec<(i32, String, NaiveDateTime)> = ev::table
-        .filter(ev::entry_id.eq(entry_id))
-        .order(ev::number)
-        .select((ev::number, ev::body, ev::submitted_at))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(number, body, submitted_at)| Version {
-            number,
-            body,
-            submitted_at,
-        })
-        .collect())
-}
 
 /// A peer review the trainee owes.
 #[derive(Debug, Clone, Serialize)]
@@ -218,7 +87,7 @@ pub fn for_trainee(
     };
     let text = text.unwrap_or_else(|| draft_text(entry.as_ref(), &versions));
     let hints = if hints && !text.trim().is_empty() {
-        let rules = super::model::rules_of(conn, place.cohort.course_id)?;
+        let rules = model::rules_of(conn, place.cohort.course_id)?;
         Some(checker::check(&rules, &ex.client_view, &text))
     } else {
         None
@@ -360,90 +229,6 @@ pub fn owed_by(
             },
         )
         .collect())
-}
-
-/// An entry as its peer reviewer sees it: the latest version, nobody's name.
-#[derive(Debug, Clone, Serialize)]
-pub struct ForReviewer {
-    pub review: Review,
-    pub text: String,
-    pub version: i32,
-}
-
-pub fn for_reviewer(
-    conn: &mut AnyConnection,
-    place: &Place,
-    review: &ReviewRow,
-    entry: &EntryRow,
-) -> AppResult<ForReviewer> {
-    let all = versions(conn, entry.id)?;
-    let shown = if review.status == DONE {
-        all.iter().find(|v| v.number == review.version)
-    } else {
-        all.last()
-    };
-    let (text, version) = shown.map_or((String::new(), 0), |v| (v.body.clone(), v.number));
-    let mine = reviews_of(conn, &place.exercise, entry.id, false)?
-        .into_iter()
-        .find(|r| r.id == review.id)
-        .ok_or(crate::AppError::NotFound)?;
-    Ok(ForReviewer {
-        review: mine,
-        text,
-        version,
-    })
-}
-
-/// One entry as its trainer sees it: who wrote it, both versions, every review with names.
-#[derive(Debug, Clone, Serialize)]
-pub struct ForTrainer {
-    pub entry: EntryRow,
-    pub writer_name: String,
-    pub versions: Vec<Version>,
-    pub reviews: Vec<Review>,
-    /// The trainer's assessment of the latest version, if given.
-    pub assessment: Option<Review>,
-    pub status: Status,
-    pub example: Option<(i64, bool)>,
-}
-
-pub fn for_trainer(
-    conn: &mut AnyConnection,
-    place: &Place,
-    entry: &EntryRow,
-) -> AppResult<ForTrainer> {
-    let writer_name: String = users::table
-        .find(entry.user_id)
-        .select(users::name)
-        .first(conn)?;
-    let versions = versions(conn, entry.id)?;
-    let reviews = reviews_of(conn, &place.exercise, entry.id, true)?;
-    let assessment = reviews
-        .iter()
-        .find(|r| r.kind == TRAINER && r.version == entry.versions)
-        .cloned();
-    let status = progress::status(
-        conn,
-        &place.exercise,
-        place.cohort.id,
-        place.lesson_id,
-        Some(entry),
-        entry.user_id,
-    )?;
-    let example: Option<(i64, Option<NaiveDateTime>)> = ex::table
-        .filter(ex::entry_id.eq(entry.id))
-        .select((ex::id, ex::withdrawn_at))
-        .first(conn)
-        .optional()?;
-    Ok(ForTrainer {
-        entry: entry.clone(),
-        writer_name,
-        versions,
-        reviews,
-        assessment,
-        status,
-        example: example.map(|(id, w)| (id, w.is_none())),
-    })
 }
 
 /// A trainee's entry in their list of exercises.

@@ -1,6 +1,7 @@
-//! What the exercise pages show: the trainee's section of the lesson page, the page where a
-//! peer reviews an entry (anonymously), the trainee's list of exercises and reviews to do, and
-//! the trainer's page of one entry (with who wrote what). Read-only.
+//! What the exercise pages show: the trainee's section of the lesson page and their list of
+//! exercises and reviews to do (`trainee`), one entry as its peer reviewer (anonymously) and its
+//! trainer (with who wrote what) see it (`entry`); here the versions and reviews they all show.
+//! Read-only.
 
 pub mod entry;
 pub mod trainee;

@@ -123,6 +123,52 @@ fn one(
     exercise: &Exercise,
     trainees: i64,
 ) -> AppResult<ExerciseFigures> {
+    let (entries, reviews) = entries_and_reviews(conn, cohort_id, lesson_id)?;
+    let submitted: Vec<&EntryRowLite> = entries.iter().filter(|e| e.3 > 0).collect();
+    let count = |kind: &str, status: &str| {
+        reviews
+            .iter()
+            .filter(|r| r.kind == kind && r.status == status)
+            .count()
+    };
+    let trainer_done = submitted
+        .iter()
+        .filter(|e| assessed_latest(&reviews, e))
+        .count();
+    let criteria = distribution(exercise, &reviews);
+    let weakest = weakest(&criteria);
+    Ok(ExerciseFigures {
+        lesson_id,
+        lesson_slug,
+        lesson_title,
+        review: exercise.review.as_str().to_string(),
+        peer_reviews: exercise.peer_reviews,
+        trainees,
+        drafts: entries.len() - submitted.len(),
+        submitted: submitted.len(),
+        revised: submitted.iter().filter(|e| e.3 > 1).count(),
+        peer_done: count(PEER, DONE),
+        peer_open: count(PEER, ASSIGNED),
+        peer_expired: count(PEER, EXPIRED),
+        peer_missing: peer_missing(exercise, &submitted, &reviews),
+        trainer_done,
+        trainer_waiting: if exercise.review.trainer() {
+            submitted.len() - trainer_done
+        } else {
+            0
+        },
+        criteria,
+        weakest,
+        entries: entry_lines(&entries, &reviews),
+    })
+}
+
+/// The cohort's entries of one exercise (with their writers' names) and every review of them.
+fn entries_and_reviews(
+    conn: &mut AnyConnection,
+    cohort_id: i64,
+    lesson_id: i64,
+) -> AppResult<(Vec<EntryRowLite>, Vec<ReviewRow>)> {
     let entries: Vec<EntryRowLite> = ee::table
         .inner_join(users::table)
         .filter(ee::cohort_id.eq(cohort_id))
@@ -142,83 +188,65 @@ fn one(
         .filter(er::entry_id.eq_any(&ids))
         .select(ReviewRow::as_select())
         .load(conn)?;
-    let submitted: Vec<&EntryRowLite> = entries.iter().filter(|e| e.3 > 0).collect();
-    let count = |kind: &str, status: &str| {
-        reviews
-            .iter()
-            .filter(|r| r.kind == kind && r.status == status)
-            .count()
-    };
-    let want = (exercise.peer_reviews as usize).min(submitted.len().saturating_sub(1));
-    let peer_missing = if exercise.review.peers() {
-        submitted
-            .iter()
-            .map(|e| {
-                let active = reviews
-                    .iter()
-                    .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status != EXPIRED)
-                    .count();
-                want.saturating_sub(active)
-            })
-            .sum()
-    } else {
-        0
-    };
-    let assessed_latest = |e: &EntryRowLite| {
-        reviews
-            .iter()
-            .any(|r| r.entry_id == e.0 && r.kind == TRAINER && r.status == DONE && r.version == e.3)
-    };
-    let trainer_done = submitted.iter().filter(|e| assessed_latest(e)).count();
-    let criteria = distribution(exercise, &reviews);
-    let weakest = criteria
+    Ok((entries, reviews))
+}
+
+/// The criterion with the lowest score, when anything was rated.
+fn weakest(criteria: &[CriterionFigures]) -> Option<String> {
+    criteria
         .iter()
         .filter_map(|c| c.score.map(|s| (s, c.criterion.clone())))
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c);
-    let lines = entries
+        .map(|(_, c)| c)
+}
+
+/// Peer reviews the submitted entries still lack: each wants as many as the exercise asks,
+/// or one fewer than there are writers, and an expired one counts as none.
+fn peer_missing(exercise: &Exercise, submitted: &[&EntryRowLite], reviews: &[ReviewRow]) -> usize {
+    if !exercise.review.peers() {
+        return 0;
+    }
+    let want = (exercise.peer_reviews as usize).min(submitted.len().saturating_sub(1));
+    submitted
+        .iter()
+        .map(|e| {
+            let active = reviews
+                .iter()
+                .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status != EXPIRED)
+                .count();
+            want.saturating_sub(active)
+        })
+        .sum()
+}
+
+/// Whether the trainer has assessed the entry's latest version.
+fn assessed_latest(reviews: &[ReviewRow], e: &EntryRowLite) -> bool {
+    reviews
+        .iter()
+        .any(|r| r.entry_id == e.0 && r.kind == TRAINER && r.status == DONE && r.version == e.3)
+}
+
+/// The entries in the trainer's list, with their writers and reviews.
+fn entry_lines(entries: &[EntryRowLite], reviews: &[ReviewRow]) -> Vec<EntryLine> {
+    let peer = |e: &EntryRowLite, status: &str| {
+        reviews
+            .iter()
+            .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status == status)
+            .count()
+    };
+    entries
         .iter()
         .map(|e| EntryLine {
             entry_id: e.0,
             writer_name: e.2.clone(),
             versions: e.3,
             latest_at: e.4,
-            peer_done: reviews
-                .iter()
-                .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status == DONE)
-                .count(),
-            peer_open: reviews
-                .iter()
-                .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status == ASSIGNED)
-                .count(),
-            assessed: assessed_latest(e),
+            peer_done: peer(e, DONE),
+            peer_open: peer(e, ASSIGNED),
+            assessed: assessed_latest(reviews, e),
             consent: e.5.is_some(),
         })
-        .collect();
-    Ok(ExerciseFigures {
-        lesson_id,
-        lesson_slug,
-        lesson_title,
-        review: exercise.review.as_str().to_string(),
-        peer_reviews: exercise.peer_reviews,
-        trainees,
-        drafts: entries.len() - submitted.len(),
-        submitted: submitted.len(),
-        revised: submitted.iter().filter(|e| e.3 > 1).count(),
-        peer_done: count(PEER, DONE),
-        peer_open: count(PEER, ASSIGNED),
-        peer_expired: count(PEER, EXPIRED),
-        peer_missing,
-        trainer_done,
-        trainer_waiting: if exercise.review.trainer() {
-            submitted.len() - trainer_done
-        } else {
-            0
-        },
-        criteria,
-        weakest,
-        entries: lines,
-    })
+        .collect()
 }
 
 /// Ratings of done, visible peer reviews and trainers' assessments, per criterion of the
@@ -311,46 +339,22 @@ pub struct ChartText<'a> {
     pub ratings: &'a str,
 }
 
+/// The chart's measures in page pixels: its width, a criterion's row, the number column
+/// and the legend below.
+const WIDTH: f64 = 640.0;
+const ROW_H: f64 = 30.0;
+const LABEL_W: f64 = 40.0;
+const LEGEND_H: f64 = 40.0;
+
 /// A horizontal stacked bar per criterion (numbered as in the table): each segment one
 /// level's share, its share printed on it when it fits. Every text is escaped.
 pub fn chart(criteria: &[CriterionFigures], text: &ChartText<'_>, lang: Lang, id: &str) -> String {
-    let (w, row_h, label_w, legend_h) = (640.0, 30.0, 40.0, 40.0);
-    let bar_w = w - label_w - 16.0;
-    let h = criteria.len().max(1) as f64 * row_h + legend_h;
+    let w = WIDTH;
+    let h = criteria.len().max(1) as f64 * ROW_H + LEGEND_H;
     let mut body = String::new();
     let mut desc = Vec::new();
     for (i, c) in criteria.iter().enumerate() {
-        let y = 6.0 + i as f64 * row_h;
-        body.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1a1a1a">{}.</text>"##,
-            label_w - 8.0,
-            y + row_h * 0.55,
-            c.number
-        ));
-        let mut x = label_w;
-        for (l, level) in c.levels.iter().enumerate() {
-            if c.total == 0 {
-                break;
-            }
-            let seg = bar_w * level.count as f64 / c.total as f64;
-            if seg <= 0.0 {
-                continue;
-            }
-            let (fill, ink) = colour(l, c.levels.len());
-            body.push_str(&format!(
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{seg:.1}" height="{:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##,
-                row_h * 0.75
-            ));
-            if seg >= 44.0 {
-                body.push_str(&format!(
-                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{ink}">{}</text>"##,
-                    x + seg / 2.0,
-                    y + row_h * 0.5,
-                    escape(&format::percent(lang, level.percent))
-                ));
-            }
-            x += seg;
-        }
+        body.push_str(&bar(i, c, lang));
         desc.push(format!(
             "{}. {} ({}): {}",
             c.number,
@@ -364,11 +368,60 @@ pub fn chart(criteria: &[CriterionFigures], text: &ChartText<'_>, lang: Lang, id
                 .join(", ")
         ));
     }
-    let ly = h - legend_h + 20.0;
-    body.push_str(&format!(
+    body.push_str(&legend(h, text));
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"##,
+        escape(text.title),
+        escape(&desc.join("; "))
+    )
+}
+
+/// Criterion `i`'s row: its number, then a segment per level.
+fn bar(i: usize, c: &CriterionFigures, lang: Lang) -> String {
+    let (row_h, label_w) = (ROW_H, LABEL_W);
+    let bar_w = WIDTH - label_w - 16.0;
+    let y = 6.0 + i as f64 * row_h;
+    let mut body = format!(
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1a1a1a">{}.</text>"##,
+        label_w - 8.0,
+        y + row_h * 0.55,
+        c.number
+    );
+    let mut x = label_w;
+    for (l, level) in c.levels.iter().enumerate() {
+        if c.total == 0 {
+            break;
+        }
+        let seg = bar_w * level.count as f64 / c.total as f64;
+        if seg <= 0.0 {
+            continue;
+        }
+        let (fill, ink) = colour(l, c.levels.len());
+        body.push_str(&format!(
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{seg:.1}" height="{:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##,
+            row_h * 0.75
+        ));
+        if seg >= 44.0 {
+            body.push_str(&format!(
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{ink}">{}</text>"##,
+                x + seg / 2.0,
+                y + row_h * 0.5,
+                escape(&format::percent(lang, level.percent))
+            ));
+        }
+        x += seg;
+    }
+    body
+}
+
+/// The legend under the bars: the lowest level's name, the colours in order, the highest's.
+fn legend(h: f64, text: &ChartText<'_>) -> String {
+    let label_w = LABEL_W;
+    let ly = h - LEGEND_H + 20.0;
+    let mut body = format!(
         r##"<text x="{label_w:.1}" y="{ly:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
         escape(text.lowest)
-    ));
+    );
     for (i, (fill, _)) in COLOURS.iter().enumerate() {
         body.push_str(&format!(
             r##"<rect x="{:.1}" y="{:.1}" width="22" height="14" fill="{fill}" stroke="#4d4d4d"/>"##,
@@ -381,11 +434,7 @@ pub fn chart(criteria: &[CriterionFigures], text: &ChartText<'_>, lang: Lang, id
         label_w + 150.0 + 5.0 * 26.0 + 8.0,
         escape(text.highest)
     ));
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"##,
-        escape(text.title),
-        escape(&desc.join("; "))
-    )
+    body
 }
 
 #[cfg(test)]

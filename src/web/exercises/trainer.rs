@@ -6,8 +6,9 @@
 use super::keys::static_key;
 use super::Fields;
 use crate::cohorts;
-use crate::exercises::figures::{self, ChartText};
+use crate::exercises::figures;
 use crate::exercises::reviews::{self, Given};
+use crate::exercises::rubric_chart::{self, ChartText};
 use crate::exercises::{access, checker, examples, policy, view};
 use crate::web::ctx::{see_other, Auth};
 use crate::{AppError, AppResult};
@@ -47,7 +48,7 @@ pub async fn cohort_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
                 title: &title,
                 ..text
             };
-            figures::chart(&f.criteria, &t, auth.0.lang, &format!("chart-{i}"))
+            rubric_chart::chart(&f.criteria, &t, auth.0.lang, &format!("chart-{i}"))
         })
         .collect();
     let mut c = tera::Context::new();

@@ -1,8 +1,8 @@
 //! A cohort's exercises in figures, for its trainers and overseers: per exercise the entries
 //! written and submitted, the peer reviews done, waiting and missing, the trainer's
 //! assessments, the entries with their writers, and the rubric's distribution per criterion
-//! (peers' and trainers' ratings) — where the cohort's documentation is weakest — as an
-//! accessible SVG chart with the same figures in a table beside it.
+//! (peers' and trainers' ratings) — where the cohort's documentation is weakest — drawn by
+//! `rubric_chart` with the same figures in a table beside it.
 
 use super::model::{exercise_of, Rating, ReviewRow, ASSIGNED, DONE, EXPIRED, PEER, TRAINER};
 use crate::courses::exercise_model::Exercise;

@@ -72,19 +72,9 @@ pub fn redact_rows(
 ) -> AppResult<Removed> {
     let mut removed = Removed {
         thread_id: thread.id,
+        texts: texts_of_post(c, post)?,
         ..Default::default()
     };
-    removed.texts.extend(copies_of(&post.body_markdown));
-    let earlier: Vec<(Option<String>, String)> = rev::table
-        .filter(rev::post_id.eq(post.id))
-        .select((rev::title, rev::body_markdown))
-        .load(c)?;
-    for (title, body) in &earlier {
-        removed.texts.extend(copies_of(body));
-        removed
-            .texts
-            .extend(title.iter().map(|t| t.trim().to_string()));
-    }
     let is_opening = thread.opening_post_id == Some(post.id);
     let title = match new_title
         .map(str::trim)
@@ -99,51 +89,9 @@ pub fn redact_rows(
         }
         None => thread.title.clone(),
     };
-    let inserted = insert_unless_duplicate(c, |c| {
-        diesel::insert_into(red::table)
-            .values((
-                red::post_id.eq(post.id),
-                red::redacted_by.eq(Some(by)),
-                red::reason.eq(reason),
-                red::created_at.eq(now),
-            ))
-            .execute(c)
-    })?;
-    if inserted.is_none() {
-        return Err(AppError::Conflict("redaction.already".into()));
-    }
-    diesel::update(dp::table.find(post.id))
-        .set((
-            dp::body_markdown.eq(""),
-            dp::body_html.eq(""),
-            dp::search_text.eq(if is_opening {
-                search_text(Some(&title), "")
-            } else {
-                String::new()
-            }),
-        ))
-        .execute(c)?;
-    diesel::delete(rev::table.filter(rev::post_id.eq(post.id))).execute(c)?;
-    diesel::update(dr::table.filter(dr::post_id.eq(post.id)))
-        .set(dr::reason.eq(""))
-        .execute(c)?;
-    diesel::update(
-        dr::table
-            .filter(dr::post_id.eq(post.id))
-            .filter(dr::resolved_at.is_null()),
-    )
-    .set((dr::resolved_at.eq(Some(now)), dr::resolved_by.eq(Some(by))))
-    .execute(c)?;
-    diesel::update(rq::table.filter(rq::post_id.eq(post.id)))
-        .set(rq::reason.eq(""))
-        .execute(c)?;
-    diesel::update(
-        rq::table
-            .filter(rq::post_id.eq(post.id))
-            .filter(rq::resolved_at.is_null()),
-    )
-    .set((rq::resolved_at.eq(Some(now)), rq::resolved_by.eq(Some(by))))
-    .execute(c)?;
+    record_redaction(c, post.id, by, reason, now)?;
+    empty_post(c, post.id, is_opening.then_some(title.as_str()))?;
+    resolve_reports_and_requests(c, post.id, by, now)?;
     diesel::delete(
         di::table
             .filter(di::post_id.eq(post.id))
@@ -154,6 +102,93 @@ pub fn redact_rows(
     removed.texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
     removed.texts.dedup();
     Ok(removed)
+}
+
+/// Every text of the post as it is and as it was (each revision's body and title), in every
+/// form it was copied in.
+fn texts_of_post(c: &mut AnyConnection, post: &Post) -> QueryResult<Vec<String>> {
+    let mut texts = copies_of(&post.body_markdown);
+    let earlier: Vec<(Option<String>, String)> = rev::table
+        .filter(rev::post_id.eq(post.id))
+        .select((rev::title, rev::body_markdown))
+        .load(c)?;
+    for (title, body) in &earlier {
+        texts.extend(copies_of(body));
+        texts.extend(title.iter().map(|t| t.trim().to_string()));
+    }
+    Ok(texts)
+}
+
+/// The redaction's own row (when, by whom, why); a post is redacted once.
+fn record_redaction(
+    c: &mut AnyConnection,
+    post_id: i64,
+    by: i64,
+    reason: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let inserted = insert_unless_duplicate(c, |c| {
+        diesel::insert_into(red::table)
+            .values((
+                red::post_id.eq(post_id),
+                red::redacted_by.eq(Some(by)),
+                red::reason.eq(reason),
+                red::created_at.eq(now),
+            ))
+            .execute(c)
+    })?;
+    if inserted.is_none() {
+        return Err(AppError::Conflict("redaction.already".into()));
+    }
+    Ok(())
+}
+
+/// The post's text emptied (an opening post keeps its thread's title searchable) and its
+/// revisions deleted.
+fn empty_post(c: &mut AnyConnection, post_id: i64, opening_title: Option<&str>) -> QueryResult<()> {
+    diesel::update(dp::table.find(post_id))
+        .set((
+            dp::body_markdown.eq(""),
+            dp::body_html.eq(""),
+            dp::search_text.eq(match opening_title {
+                Some(title) => search_text(Some(title), ""),
+                None => String::new(),
+            }),
+        ))
+        .execute(c)?;
+    diesel::delete(rev::table.filter(rev::post_id.eq(post_id))).execute(c)?;
+    Ok(())
+}
+
+/// Reports and redaction requests about the post lose their reasons (they may quote it), and
+/// the open ones are resolved by the redaction.
+fn resolve_reports_and_requests(
+    c: &mut AnyConnection,
+    post_id: i64,
+    by: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(dr::table.filter(dr::post_id.eq(post_id)))
+        .set(dr::reason.eq(""))
+        .execute(c)?;
+    diesel::update(
+        dr::table
+            .filter(dr::post_id.eq(post_id))
+            .filter(dr::resolved_at.is_null()),
+    )
+    .set((dr::resolved_at.eq(Some(now)), dr::resolved_by.eq(Some(by))))
+    .execute(c)?;
+    diesel::update(rq::table.filter(rq::post_id.eq(post_id)))
+        .set(rq::reason.eq(""))
+        .execute(c)?;
+    diesel::update(
+        rq::table
+            .filter(rq::post_id.eq(post_id))
+            .filter(rq::resolved_at.is_null()),
+    )
+    .set((rq::resolved_at.eq(Some(now)), rq::resolved_by.eq(Some(by))))
+    .execute(c)?;
+    Ok(())
 }
 
 /// The thread's answer-bank entry, when drawn from this post (its question, its best or first
@@ -184,15 +219,7 @@ fn redact_bank_copy(
             .iter()
             .any(|t| t.chars().count() >= 3 && field.contains(t.as_str()))
     };
-    let first_trainer_answer: Option<i64> = dp::table
-        .filter(dp::thread_id.eq(thread.id))
-        .filter(dp::parent_id.is_null())
-        .filter(dp::by_trainer.eq(true))
-        .filter(dp::id.ne(thread.opening_post_id.unwrap_or(0)))
-        .order(dp::id)
-        .select(dp::id)
-        .first(c)
-        .optional()?;
+    let first_trainer_answer = first_trainer_answer(c, thread)?;
     let from_question = thread.opening_post_id == Some(post.id) || quotes(&question);
     let from_answer = thread.best_post_id == Some(post.id)
         || first_trainer_answer == Some(post.id)
@@ -223,6 +250,20 @@ fn redact_bank_copy(
     search::remove_entry(c, &format!("answer:{id}"))?;
     search::purge_deleted(c)?;
     Ok(true)
+}
+
+/// The thread's first answer by a trainer (the answer-bank copy's answer unless one was marked
+/// best).
+fn first_trainer_answer(c: &mut AnyConnection, thread: &Thread) -> QueryResult<Option<i64>> {
+    dp::table
+        .filter(dp::thread_id.eq(thread.id))
+        .filter(dp::parent_id.is_null())
+        .filter(dp::by_trainer.eq(true))
+        .filter(dp::id.ne(thread.opening_post_id.unwrap_or(0)))
+        .order(dp::id)
+        .select(dp::id)
+        .first(c)
+        .optional()
 }
 
 /// What a redaction did, for the moderator's notice.

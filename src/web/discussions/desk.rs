@@ -27,7 +27,7 @@ pub async fn trainer_desk(auth: Auth) -> AppResult<HttpResponse> {
             Ok((
                 stats::unanswered_for(conn, uid, now)?,
                 stats::open_reports_for(conn, uid)?,
-                discussions::redaction::open_requests_for_trainer(conn, uid)?,
+                discussions::redaction::requests::open_requests_for_trainer(conn, uid)?,
                 crate::exercises::desk::waiting_for(conn, uid, now)?,
             ))
         })
@@ -189,7 +189,7 @@ pub async fn stats(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> 
             Ok((
                 cohort,
                 stats::cohort_stats(conn, cohort_id)?,
-                discussions::redaction::open_requests_in_cohort(conn, cohort_id)?,
+                discussions::redaction::requests::open_requests_in_cohort(conn, cohort_id)?,
             ))
         })
         .await?;

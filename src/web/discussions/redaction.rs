@@ -191,7 +191,7 @@ pub async fn request(
     let result = auth
         .0
         .state
-        .db(move |conn| redaction::request(conn, &who, post_id, &reason, now))
+        .db(move |conn| redaction::requests::request(conn, &who, post_id, &reason, now))
         .await;
     match result {
         Ok(thread_id) => Ok(auth.0.see_other_notice(

@@ -1,21 +1,9 @@
-//! Redaction: client data written into a post by mistake is removed for good. A moderator (the
-//! cohort's trainer, the region's coordinator, an admin) replaces the post's text and every
-//! earlier revision, with a reason; the answer-bank copy drawn from it and its knowledge-bank
-//! search entry go too, and the stored e-mails that quoted it lose the text (unsent ones
-//! about the post are not sent). The author asks for it from the post ([`request`]); the
-//! request reaches the moderators' lists.
-//!
-//! [`redact_rows`] touches only discussions' own rows and returns the texts it removed, so a
-//! later `privacy` context can call it beside the other contexts' parts; [`redact`] is the
-//! thin whole for the web layer: the checks, the rows, the outbox, the audit log, one
-//! transaction.
+//! A post's text removed for good from discussions' own rows, in the caller's transaction:
+//! the post and its revisions, the thread's title, reports and requests about it, unsent
+//! digest items, and the answer-bank copy drawn from it. Returns the texts it removed, so the
+//! caller can find their copies elsewhere (the outbox).
 
-use super::notify::excerpt;
-use super::posting::{check_reason, check_title, search_text};
-use super::{policy, post_access, Post, Thread};
-use crate::accounts::{audit, Principal};
 use crate::courses::markdown::plain_text;
-use crate::db::schema::{cohort_trainers, cohorts, users};
 use crate::db::schema_discussions::{
     answer_bank as ab, discussion_digest_items as di, discussion_posts as dp,
     discussion_reports as dr, discussion_revisions as rev, discussion_threads as dt,
@@ -23,16 +11,13 @@ use crate::db::schema_discussions::{
 use crate::db::schema_redaction::{
     discussion_redaction_requests as rq, discussion_redactions as red,
 };
-use crate::db::{insert_unless_duplicate, search, write_tx, AnyConnection};
-use crate::mail::scrub;
+use crate::db::{insert_unless_duplicate, search, AnyConnection};
+use crate::discussions::notify::excerpt;
+use crate::discussions::posting::search_text;
+use crate::discussions::{Post, Thread};
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use std::collections::HashMap;
-
-/// What stored e-mails show where the removed text was.
-pub const REPLACEMENT: &str = "[…]";
 
 /// What [`redact_rows`] removed: the texts as they were (to find their copies elsewhere), and
 /// whether the answer-bank entry drawn from the post was taken offline.
@@ -264,220 +249,6 @@ fn first_trainer_answer(c: &mut AnyConnection, thread: &Thread) -> QueryResult<O
         .select(dp::id)
         .first(c)
         .optional()
-}
-
-/// What a redaction did, for the moderator's notice.
-#[derive(Debug, Clone, Copy)]
-pub struct Redacted {
-    pub thread_id: i64,
-    pub bank_withdrawn: bool,
-}
-
-/// A moderator redacts a post: the checks, discussions' rows ([`redact_rows`]), the stored
-/// e-mails ([`scrub`]: unsent ones about the post dropped, every copy of its text replaced),
-/// and the audit log in the cohort's region — in one transaction.
-pub fn redact(
-    conn: &mut AnyConnection,
-    who: &Principal,
-    post_id: i64,
-    reason: &str,
-    new_title: Option<&str>,
-    now: NaiveDateTime,
-) -> AppResult<Redacted> {
-    let reason = check_reason(reason, true)?;
-    if let Some(t) = new_title {
-        let mut errors = Vec::new();
-        check_title(t, &mut errors);
-        if let Some(e) = errors.first() {
-            return Err(AppError::invalid(*e));
-        }
-    }
-    write_tx(conn, |c| {
-        let (post, thread, cohort, viewer) = post_access(c, who, post_id)?;
-        if !policy::can_redact(viewer.role) {
-            return Err(AppError::Forbidden);
-        }
-        let removed = redact_rows(c, &post, &thread, who.user_id, &reason, new_title, now)?;
-        scrub::drop_unsent(c, &format!("discussion-post:{}:", post.id))?;
-        scrub::scrub(c, &removed.texts, REPLACEMENT)?;
-        audit::record_in(
-            c,
-            audit::Area {
-                region_id: cohort.region_id,
-                county_id: None,
-            },
-            Some(who.user_id),
-            "post.redact",
-            &format!("post:{}", post.id),
-            &format!("cohort:{}; thread:{}; {reason}", cohort.id, thread.id),
-            now,
-        )?;
-        Ok(Redacted {
-            thread_id: removed.thread_id,
-            bank_withdrawn: removed.bank_withdrawn,
-        })
-    })
-}
-
-/// The author asks the moderators to redact their post (once while a request is open).
-/// Returns the thread.
-pub fn request(
-    conn: &mut AnyConnection,
-    who: &Principal,
-    post_id: i64,
-    reason: &str,
-    now: NaiveDateTime,
-) -> AppResult<i64> {
-    let reason = check_reason(reason, false)?;
-    write_tx(conn, |c| {
-        let (post, thread, _, viewer) = post_access(c, who, post_id)?;
-        if !policy::can_ask_redaction(viewer.role, post.author_id == Some(who.user_id)) {
-            return Err(AppError::Forbidden);
-        }
-        if redaction_of(c, post.id)?.is_some() {
-            return Err(AppError::Conflict("redaction.already".into()));
-        }
-        let inserted = insert_unless_duplicate(c, |c| {
-            diesel::insert_into(rq::table)
-                .values((
-                    rq::post_id.eq(post.id),
-                    rq::requested_by.eq(Some(who.user_id)),
-                    rq::reason.eq(&reason),
-                    rq::created_at.eq(now),
-                ))
-                .execute(c)
-        })?;
-        if inserted.is_none() {
-            return Err(AppError::Conflict("redaction.already_asked".into()));
-        }
-        Ok(thread.id)
-    })
-}
-
-/// When and why a post was redacted.
-#[derive(Debug, Clone, Serialize)]
-pub struct RedactionInfo {
-    pub at: NaiveDateTime,
-    pub reason: String,
-}
-
-pub fn redaction_of(c: &mut AnyConnection, post_id: i64) -> QueryResult<Option<RedactionInfo>> {
-    Ok(redactions_of(c, &[post_id])?.remove(&post_id))
-}
-
-/// The redactions among these posts.
-pub fn redactions_of(
-    c: &mut AnyConnection,
-    post_ids: &[i64],
-) -> QueryResult<HashMap<i64, RedactionInfo>> {
-    let rows: Vec<(i64, NaiveDateTime, String)> = red::table
-        .filter(red::post_id.eq_any(post_ids))
-        .select((red::post_id, red::created_at, red::reason))
-        .load(c)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, at, reason)| (id, RedactionInfo { at, reason }))
-        .collect())
-}
-
-/// An author's open request, as the moderators' lists show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct RequestItem {
-    pub id: i64,
-    pub post_id: i64,
-    pub thread_id: i64,
-    pub thread_title: String,
-    pub cohort_name: String,
-    pub author_name: Option<String>,
-    pub reason: String,
-    pub created_at: NaiveDateTime,
-}
-
-type RequestRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    NaiveDateTime,
-);
-
-fn to_item(r: RequestRow) -> RequestItem {
-    RequestItem {
-        id: r.0,
-        post_id: r.1,
-        thread_id: r.2,
-        thread_title: r.3,
-        cohort_name: r.4,
-        author_name: r.5,
-        reason: r.6,
-        created_at: r.7,
-    }
-}
-
-/// Open requests in the cohorts `trainer_id` trains (the trainers' desk), oldest first.
-pub fn open_requests_for_trainer(
-    conn: &mut AnyConnection,
-    trainer_id: i64,
-) -> AppResult<Vec<RequestItem>> {
-    let rows: Vec<RequestRow> = rq::table
-        .inner_join(dp::table.inner_join(dt::table.inner_join(cohorts::table)))
-        .inner_join(cohort_trainers::table.on(cohort_trainers::cohort_id.eq(dt::cohort_id)))
-        .left_join(users::table.on(users::id.nullable().eq(rq::requested_by)))
-        .filter(cohort_trainers::user_id.eq(trainer_id))
-        .filter(rq::resolved_at.is_null())
-        .order(rq::id)
-        .limit(200)
-        .select((
-            rq::id,
-            dp::id,
-            dt::id,
-            dt::title,
-            cohorts::name,
-            users::name.nullable(),
-            rq::reason,
-            rq::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows.into_iter().map(to_item).collect())
-}
-
-/// Open requests in one cohort (its discussion figures page, for coordinators and admins).
-pub fn open_requests_in_cohort(
-    conn: &mut AnyConnection,
-    cohort_id: i64,
-) -> AppResult<Vec<RequestItem>> {
-    let rows: Vec<RequestRow> = rq::table
-        .inner_join(dp::table.inner_join(dt::table.inner_join(cohorts::table)))
-        .left_join(users::table.on(users::id.nullable().eq(rq::requested_by)))
-        .filter(dt::cohort_id.eq(cohort_id))
-        .filter(rq::resolved_at.is_null())
-        .order(rq::id)
-        .limit(200)
-        .select((
-            rq::id,
-            dp::id,
-            dt::id,
-            dt::title,
-            cohorts::name,
-            users::name.nullable(),
-            rq::reason,
-            rq::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows.into_iter().map(to_item).collect())
-}
-
-/// Whether the post has an open request (the author's own page says so).
-pub fn has_open_request(c: &mut AnyConnection, post_id: i64) -> QueryResult<bool> {
-    let n: i64 = rq::table
-        .filter(rq::post_id.eq(post_id))
-        .filter(rq::resolved_at.is_null())
-        .count()
-        .get_result(c)?;
-    Ok(n > 0)
 }
 
 #[cfg(test)]

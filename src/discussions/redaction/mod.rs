@@ -2,13 +2,13 @@
 //! cohort's trainer, the region's coordinator, an admin) replaces the post's text and every
 //! earlier revision, with a reason; the answer-bank copy drawn from it and its knowledge-bank
 //! search entry go too, and the stored e-mails that quoted it lose the text (unsent ones
-//! about the post are not sent). The author asks for it from the post ([`request`]); the
-//! request reaches the moderators' lists.
+//! about the post are not sent). The author asks for it from the post
+//! ([`requests::request`]); the request reaches the moderators' lists.
 //!
-//! [`redact_rows`] touches only discussions' own rows and returns the texts it removed, so a
-//! later `privacy` context can call it beside the other contexts' parts; [`redact`] is the
-//! thin whole for the web layer: the checks, the rows, the outbox, the audit log, one
-//! transaction.
+//! [`rows::redact_rows`] touches only discussions' own rows and returns the texts it removed,
+//! so a later `privacy` context can call it beside the other contexts' parts; [`redact`] is
+//! the thin whole for the web layer: the checks, the rows, the outbox, the audit log, one
+//! transaction. Here too: whether and why a post was redacted.
 
 pub mod requests;
 pub mod rows;

@@ -235,43 +235,12 @@ fn followers(
     cohort: &Cohort,
     author_id: i64,
 ) -> AppResult<Vec<Follower>> {
-    let rows: Vec<FollowerRow> = dsub::table
-        .inner_join(users::table.on(users::id.eq(dsub::user_id)))
-        .left_join(ds::table.on(ds::user_id.eq(dsub::user_id)))
-        .filter(dsub::thread_id.eq(thread.id))
-        .filter(dsub::following.eq(true))
-        .filter(dsub::user_id.ne(author_id))
-        .filter(users::active.eq(true))
-        .order(dsub::user_id)
-        .select((
-            users::id,
-            users::session_version,
-            users::name,
-            users::email,
-            users::language,
-            users::organisation_id,
-            ds::email_mode.nullable(),
-        ))
-        .load(conn)?;
+    let rows = follower_rows(conn, thread, author_id)?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let trainees: HashSet<i64> = enrolments::table
-        .filter(enrolments::cohort_id.eq(cohort.id))
-        .filter(enrolments::user_id.eq_any(&ids))
-        .filter(enrolments::status.ne("withdrawn"))
-        .select(enrolments::user_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    let trainers: HashSet<i64> = cohort_trainers::table
-        .filter(cohort_trainers::cohort_id.eq(cohort.id))
-        .filter(cohort_trainers::user_id.eq_any(&ids))
-        .select(cohort_trainers::user_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
+    let (trainees, trainers) = members_among(conn, cohort, &ids)?;
     let mut out = Vec::with_capacity(rows.len());
     for (user_id, version, name, email, language, organisation_id, mode) in rows {
         // The same order as `cohorts::role_in`; an overseer (a coordinator, an admin) is rare
@@ -310,6 +279,57 @@ fn followers(
     Ok(out)
 }
 
+/// Which of these users are the cohort's trainees (not withdrawn) and which its trainers.
+fn members_among(
+    conn: &mut AnyConnection,
+    cohort: &Cohort,
+    ids: &[i64],
+) -> QueryResult<(HashSet<i64>, HashSet<i64>)> {
+    let trainees: HashSet<i64> = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort.id))
+        .filter(enrolments::user_id.eq_any(ids))
+        .filter(enrolments::status.ne("withdrawn"))
+        .select(enrolments::user_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let trainers: HashSet<i64> = cohort_trainers::table
+        .filter(cohort_trainers::cohort_id.eq(cohort.id))
+        .filter(cohort_trainers::user_id.eq_any(ids))
+        .select(cohort_trainers::user_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    Ok((trainees, trainers))
+}
+
+/// Who follows the thread, other than the author, among active accounts, with their e-mail
+/// mode.
+fn follower_rows(
+    conn: &mut AnyConnection,
+    thread: &Thread,
+    author_id: i64,
+) -> QueryResult<Vec<FollowerRow>> {
+    dsub::table
+        .inner_join(users::table.on(users::id.eq(dsub::user_id)))
+        .left_join(ds::table.on(ds::user_id.eq(dsub::user_id)))
+        .filter(dsub::thread_id.eq(thread.id))
+        .filter(dsub::following.eq(true))
+        .filter(dsub::user_id.ne(author_id))
+        .filter(users::active.eq(true))
+        .order(dsub::user_id)
+        .select((
+            users::id,
+            users::session_version,
+            users::name,
+            users::email,
+            users::language,
+            users::organisation_id,
+            ds::email_mode.nullable(),
+        ))
+        .load(conn)
+}
+
 /// Tells the thread's followers about a new post, in the poster's transaction.
 pub fn on_new_post(
     conn: &mut AnyConnection,
@@ -319,59 +339,16 @@ pub fn on_new_post(
     post: NewPost<'_>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    for Follower {
-        user_id,
-        principal: p,
-        role,
-        email_mode,
-    } in followers(conn, thread, cohort, post.author_id)?
-    {
-        if thread.hidden && !policy::can_moderate(role) && thread.author_id != Some(user_id) {
+    for follower in followers(conn, thread, cohort, post.author_id)? {
+        let user_id = follower.user_id;
+        if thread.hidden
+            && !policy::can_moderate(follower.role)
+            && thread.author_id != Some(user_id)
+        {
             continue;
         }
-        match email_mode.as_str() {
-            "immediate" => {
-                let mut c = tera::Context::new();
-                c.insert("name", &p.name);
-                c.insert("author", post.author_name);
-                c.insert("thread_title", &thread.title);
-                c.insert("cohort", &cohort.name);
-                c.insert("excerpt", &excerpt(post.body, 600));
-                c.insert(
-                    "link",
-                    &format!(
-                        "{}/keskustelut/ketju/{}#v{}",
-                        msg.base_url, thread.id, post.id
-                    ),
-                );
-                let token = unsubscribe_token(
-                    msg.secret,
-                    Unsubscribe::Thread {
-                        thread_id: thread.id,
-                        user_id,
-                    },
-                    stamp_for(conn, user_id)?,
-                    now,
-                );
-                let unsubscribe = unsubscribe_url(msg.base_url, &token);
-                c.insert("unsubscribe", &unsubscribe);
-                c.insert("settings", &format!("{}/keskustelut", msg.base_url));
-                mail::queue_unsubscribable(
-                    conn,
-                    msg.templates,
-                    now,
-                    Envelope {
-                        to_email: &p.email,
-                        to_name: &p.name,
-                        language: lang_of(&p),
-                        user_id: Some(user_id),
-                        dedupe_key: format!("discussion-post:{}:{user_id}", post.id),
-                        template: "discussion_post",
-                        context: c,
-                    },
-                    &unsubscribe,
-                )?;
-            }
+        match follower.email_mode.as_str() {
+            "immediate" => mail_at_once(conn, msg, thread, cohort, &post, &follower, now)?,
             "daily" => {
                 insert_unless_duplicate(conn, |c| {
                     diesel::insert_into(di::table)
@@ -386,6 +363,61 @@ pub fn on_new_post(
             _ => {}
         }
     }
+    Ok(())
+}
+
+/// The e-mail about one new post to a follower who wants it at once, with a signed link that
+/// stops their following the thread.
+fn mail_at_once(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    thread: &Thread,
+    cohort: &Cohort,
+    post: &NewPost<'_>,
+    follower: &Follower,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let (user_id, p) = (follower.user_id, &follower.principal);
+    let mut c = tera::Context::new();
+    c.insert("name", &p.name);
+    c.insert("author", post.author_name);
+    c.insert("thread_title", &thread.title);
+    c.insert("cohort", &cohort.name);
+    c.insert("excerpt", &excerpt(post.body, 600));
+    c.insert(
+        "link",
+        &format!(
+            "{}/keskustelut/ketju/{}#v{}",
+            msg.base_url, thread.id, post.id
+        ),
+    );
+    let token = unsubscribe_token(
+        msg.secret,
+        Unsubscribe::Thread {
+            thread_id: thread.id,
+            user_id,
+        },
+        stamp_for(conn, user_id)?,
+        now,
+    );
+    let unsubscribe = unsubscribe_url(msg.base_url, &token);
+    c.insert("unsubscribe", &unsubscribe);
+    c.insert("settings", &format!("{}/keskustelut", msg.base_url));
+    mail::queue_unsubscribable(
+        conn,
+        msg.templates,
+        now,
+        Envelope {
+            to_email: &p.email,
+            to_name: &p.name,
+            language: lang_of(p),
+            user_id: Some(user_id),
+            dedupe_key: format!("discussion-post:{}:{user_id}", post.id),
+            template: "discussion_post",
+            context: c,
+        },
+        &unsubscribe,
+    )?;
     Ok(())
 }
 

@@ -111,14 +111,14 @@ pub async fn index(auth: Auth, q: web::Query<Saved>) -> AppResult<HttpResponse> 
         .state
         .db(move |conn| {
             let areas = discussions::view::areas(conn, &who)?;
-            let (mode, _) = discussions::notify::settings(conn, uid)?;
+            let (mode, _) = discussions::email_mode::settings(conn, uid)?;
             Ok((areas, mode))
         })
         .await?;
     let mut c = tera::Context::new();
     c.insert("areas", &areas);
     c.insert("mode", &mode);
-    c.insert("modes", &discussions::notify::MODES);
+    c.insert("modes", &discussions::email_mode::MODES);
     c.insert("saved", &q.tallennettu.is_some());
     c.insert("is_trainer", &auth.principal().is_trainer());
     auth.0.render("discussions/index.html", c)
@@ -135,7 +135,7 @@ pub async fn save_settings(auth: Auth, form: web::Form<SettingsForm>) -> AppResu
     let mode = form.into_inner().email_mode;
     auth.0
         .state
-        .db(move |conn| discussions::notify::set_email_mode(conn, uid, &mode))
+        .db(move |conn| discussions::email_mode::set_email_mode(conn, uid, &mode))
         .await?;
     Ok(see_other("/keskustelut?tallennettu=1#asetukset"))
 }

@@ -1,11 +1,8 @@
 //! E-mail about new posts to the people following a thread (never to the author themself),
 //! queued through the outbox in the poster's transaction: at once, or collected for a daily
-//! digest, as each user chooses (`discussion_settings.email_mode`: immediate | daily | off).
-//! Every message carries a signed unsubscribe link (its own token purpose), in the text and as
-//! `List-Unsubscribe` with `List-Unsubscribe-Post` (RFC 8058): the page the link opens asks
-//! for confirmation, and only a POST to the link changes anything — the page's button, or a
-//! mail program's one-click unsubscribe, which comes without a session or a CSRF token (the
-//! signed token is the proof; `web::csrf::exempt` lets exactly this route through).
+//! digest, as each user chooses (`email_mode`: immediate | daily | off). Every message carries
+//! a signed unsubscribe link (`unsubscribe`), in the text and as `List-Unsubscribe` with
+//! `List-Unsubscribe-Post` (RFC 8058).
 //!
 //! Nothing is sent twice: an immediate message has the dedupe key
 //! `discussion-post:<post>:<user>`; the daily digests (`digest`) have their own.

@@ -1,7 +1,9 @@
 //! The signed unsubscribe links of discussion e-mail: what a link does (stop following a thread,
-//! or no discussion e-mail at all), making and checking its token (which names the account by id
-//! and creation stamp), and carrying it out. The page the link opens asks first; only a POST
-//! to it unsubscribes (also a mail program's one click, RFC 8058).
+//! or no discussion e-mail at all), making and checking its token (its own purpose; it names
+//! the account by id and creation stamp), and carrying it out. The page the link opens asks for
+//! confirmation, and only a POST to the link changes anything — the page's button, or a mail
+//! program's one-click unsubscribe (RFC 8058), which comes without a session or a CSRF token
+//! (the signed token is the proof; `web::csrf::exempt` lets exactly this route through).
 
 use super::email_mode::set_email_mode;
 use crate::accounts::tokens;

@@ -2,7 +2,7 @@
 //! withdrawing, the public page), the coordinators' figures, and unsubscribing from a
 //! signed e-mail link.
 
-use super::normalise;
+use super::compose::normalise;
 use crate::cohorts::{self, CohortRole};
 use crate::discussions::{self, answers, stats, unsubscribe};
 use crate::web::ctx::{Auth, Ctx};

@@ -1,7 +1,7 @@
 //! Redacting a post (moderators) and asking for it (the author): each a form that shows the
 //! post and what will happen; the POST acts and returns to the thread with a notice.
 
-use super::{normalise, post_url};
+use super::compose::{normalise, post_url};
 use crate::discussions::{self, policy, redaction, Post, Thread, Viewer};
 use crate::web::ctx::Auth;
 use crate::{AppError, AppResult};

@@ -1,10 +1,11 @@
 //! Discussion pages: the user's discussion areas and e-mail setting, a cohort's threads with
-//! search, a lesson's discussion area with the new-thread form, the thread page with replies,
-//! following and the moderators' thread actions. Post actions (edit, history, best answer,
-//! hide, restore, report) are in [`posts`], redaction and the authors' requests for it in
-//! [`redaction`]; the answer bank, the trainer's desk, the
-//! coordinators' figures and unsubscribing in [`desk`]. Every form works without JavaScript;
-//! "Esikatsele" (preview) re-renders the form with the rendered text and saves nothing.
+//! search, a lesson's discussion area with the new-thread form in [`areas`]; the thread page
+//! with replies, following and the moderators' thread actions in [`thread`]. Post actions
+//! (edit, history, best answer, hide, restore, report) are in [`posts`], redaction and the
+//! authors' requests for it in [`redaction`]; the answer bank, the trainer's desk, the
+//! coordinators' figures and unsubscribing in [`desk`]; what the forms share in [`compose`].
+//! Every form works without JavaScript; "Esikatsele" (preview) re-renders the form with the
+//! rendered text and saves nothing.
 //!
 //! Two GET requests write, deliberately and idempotently: opening a discussion area opens the
 //! lessons' prompt threads once (a cache-like fill, invisible to users), and reading a thread

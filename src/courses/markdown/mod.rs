@@ -1,6 +1,8 @@
-//! Markdown for the whole crate: the one place that sets pulldown-cmark's options and the
-//! ammonia allowlists. Course content is rendered with [`render_trusted`], anything a user
-//! writes (posts, announcements) with [`render_user`]; [`plain_text`] feeds full-text search.
+//! Markdown for the whole crate: the one place that sets pulldown-cmark's options (the ammonia
+//! allowlists are beside it, in `sanitize`). Course content is rendered with
+//! [`render_trusted`], anything a user writes (posts, announcements) with [`render_user`];
+//! [`plain_text`] feeds full-text search. The parts: `limits` (nesting and raw HTML kept
+//! fast), `plain` (plain text from events), `headings` (heading ids, the table of contents).
 
 pub(crate) mod headings;
 pub(crate) mod limits;

@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-/// Builds plain text from a stream of events (see [`plain_text`]).
+/// Builds plain text from a stream of events (see [`super::plain_text`]).
 #[derive(Default)]
 pub(crate) struct PlainText {
     out: String,

@@ -1,4 +1,4 @@
-//! Unit tests for `markdown.rs`: a hostile corpus against both sanitisers, and the helpers.
+//! Unit tests for `courses::markdown`: a hostile corpus against both sanitisers, and the helpers.
 
 use super::headings::slugify;
 use super::*;

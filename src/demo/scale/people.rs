@@ -41,6 +41,9 @@ const ORG_KINDS: [(&str, &str); 4] = [
     ("other", "Yhdistys"),
 ];
 
+/// Each region's (organisation, county) pairs, by the region's place in `Places::regions`.
+pub(super) type OrgsByRegion = Vec<Vec<(i64, i64)>>;
+
 /// Organisations: about one per 30 users, spread over the counties (the first counties, the
 /// larger ones, get more). Returns how many, and each region's (organisation, county) pairs
 /// by the region's place in [`Places::regions`].
@@ -50,11 +53,11 @@ pub(super) fn seed_organisations(
     users: usize,
     now: NaiveDateTime,
     rng: &mut Rng,
-) -> AppResult<(usize, Vec<Vec<(i64, i64)>>)> {
+) -> AppResult<(usize, OrgsByRegion)> {
     let county_rows = &places.counties;
     let n_orgs = (users / 30).max(county_rows.len());
     let org_base = next_id(conn, "organisations")?;
-    let mut orgs_by_region: Vec<Vec<(i64, i64)>> = vec![Vec::new(); places.regions.len()];
+    let mut orgs_by_region: OrgsByRegion = vec![Vec::new(); places.regions.len()];
     let mut org_rows = Vec::with_capacity(n_orgs);
     for i in 0..n_orgs {
         let c = if i < county_rows.len() {

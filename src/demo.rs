@@ -123,7 +123,7 @@ pub fn seed(
             }
         };
         if let Some(role) = role {
-            accounts::grant_role(conn, user.id, &role, None, now)?;
+            accounts::roles::grant_role(conn, user.id, &role, None, now)?;
         }
     }
     seed_cohort(conn, &mut report, home_org, socca.id, &hash, now)?;

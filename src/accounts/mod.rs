@@ -5,31 +5,27 @@
 pub mod audit;
 pub mod audit_log;
 pub mod device;
+pub mod links;
 pub mod model;
 pub mod password;
+pub mod password_change;
 pub mod policy;
 pub mod rate_limit;
+pub mod roles;
 pub mod session;
 pub mod sign_in;
 pub mod throttle;
 pub mod tokens;
 
-use crate::db::schema::{account_tokens, role_assignments, users};
+use crate::db::schema::{role_assignments, users};
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;
-use crate::mail::{self, Envelope};
-use crate::templates::Templates;
 use crate::{AppError, AppResult};
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 pub use model::User;
 pub use policy::{Principal, Role};
 pub use sign_in::{login, LoginOutcome};
-
-/// How long a password-reset link works.
-pub const RESET_TTL_MINUTES: i64 = 60;
-/// How long a set-your-password invitation works.
-pub const INVITE_TTL_DAYS: i64 = 14;
 
 /// Trims and lower-cases an address and checks its shape; the message key says what is wrong.
 pub fn normalize_email(input: &str) -> AppResult<String> {
@@ -94,112 +90,6 @@ pub fn create_user(
         .returning(users::id)
         .get_result(conn)?;
     Ok(model::find(conn, id)?)
-}
-
-/// Gives a role, ends the user's sessions (their rights changed) and writes the audit log.
-pub fn grant_role(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    role: &Role,
-    actor: Option<i64>,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    write_tx(conn, |c| grant_role_in(c, user_id, role, actor, now))
-}
-
-/// [`grant_role`] inside the caller's transaction.
-pub fn grant_role_in(
-    c: &mut AnyConnection,
-    user_id: i64,
-    role: &Role,
-    actor: Option<i64>,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    let (region_id, county_id) = match role {
-        Role::RegionalCoordinator { region_id } => (Some(*region_id), None),
-        Role::CountyCoordinator { county_id } => (None, Some(*county_id)),
-        _ => (None, None),
-    };
-    let held = model::roles_of(c, user_id)?
-        .iter()
-        .filter_map(|r| Role::from_row(&r.role, r.region_id, r.county_id))
-        .any(|r| &r == role);
-    if held {
-        return Ok(());
-    }
-    diesel::insert_into(role_assignments::table)
-        .values(model::NewRoleAssignment {
-            user_id,
-            role: role.name(),
-            region_id,
-            county_id,
-            created_at: now,
-        })
-        .execute(c)?;
-    model::revoke_sessions(c, user_id, now)?;
-    let area = role_area(c, role)?;
-    audit::record_in(
-        c,
-        area,
-        actor,
-        "role.grant",
-        &format!("user:{user_id}"),
-        &format!("{role:?}"),
-        now,
-    )?;
-    Ok(())
-}
-
-/// The audit log's area of a role: a coordinator's region or county; none for the others.
-fn role_area(c: &mut AnyConnection, role: &Role) -> QueryResult<audit::Area> {
-    match role {
-        Role::RegionalCoordinator { region_id } => Ok(audit::Area::region(*region_id)),
-        Role::CountyCoordinator { county_id } => audit::Area::of_county(c, *county_id),
-        _ => Ok(audit::Area::NONE),
-    }
-}
-
-pub fn revoke_role(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    role: &Role,
-    actor: Option<i64>,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    write_tx(conn, |c| {
-        revoke_role_in(c, user_id, role, actor, now).map(|_| ())
-    })
-}
-
-/// [`revoke_role`] inside the caller's transaction. Returns whether the user held the role.
-pub fn revoke_role_in(
-    c: &mut AnyConnection,
-    user_id: i64,
-    role: &Role,
-    actor: Option<i64>,
-    now: NaiveDateTime,
-) -> AppResult<bool> {
-    let ids: Vec<i64> = model::roles_of(c, user_id)?
-        .into_iter()
-        .filter(|r| Role::from_row(&r.role, r.region_id, r.county_id).as_ref() == Some(role))
-        .map(|r| r.id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(false);
-    }
-    diesel::delete(role_assignments::table.filter(role_assignments::id.eq_any(ids))).execute(c)?;
-    model::revoke_sessions(c, user_id, now)?;
-    let area = role_area(c, role)?;
-    audit::record_in(
-        c,
-        area,
-        actor,
-        "role.revoke",
-        &format!("user:{user_id}"),
-        &format!("{role:?}"),
-        now,
-    )?;
-    Ok(true)
 }
 
 /// Deactivates (or reactivates) an account; deactivation ends its sessions at once.
@@ -287,58 +177,6 @@ pub fn logout(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> App
     Ok(model::revoke_sessions(conn, user_id, now)?)
 }
 
-/// What a password change came to.
-#[derive(Debug)]
-pub enum PasswordChange {
-    Changed(User),
-    /// Too many wrong current passwords: try again at `until`.
-    Held {
-        until: NaiveDateTime,
-    },
-}
-
-/// Sets a new password after checking the current one (throttled as a sign-in is, from the
-/// client `address`); ends all other sessions and spends every unused reset or invitation link,
-/// so a link mailed before the change no longer sets a password.
-pub fn change_password(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    current: &str,
-    new: &str,
-    address: &str,
-    now: NaiveDateTime,
-) -> AppResult<PasswordChange> {
-    password::validate(new).map_err(AppError::invalid)?;
-    match sign_in::confirm_password(conn, user_id, current, address, now)? {
-        sign_in::Confirmed::Yes => {}
-        sign_in::Confirmed::WrongPassword => {
-            return Err(AppError::invalid("account.current_password_wrong"))
-        }
-        sign_in::Confirmed::Held { until } => return Ok(PasswordChange::Held { until }),
-    }
-    let hash = password::hash(new)?;
-    write_tx(conn, |c| {
-        diesel::update(users::table.find(user_id))
-            .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
-            .execute(c)?;
-        spend_links(c, user_id, now)?;
-        model::revoke_sessions(c, user_id, now)?;
-        Ok::<_, AppError>(())
-    })?;
-    Ok(PasswordChange::Changed(model::find(conn, user_id)?))
-}
-
-/// Marks every unused link token of the user used (the password was set another way).
-fn spend_links(c: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        account_tokens::table
-            .filter(account_tokens::user_id.eq(user_id))
-            .filter(account_tokens::used_at.is_null()),
-    )
-    .set(account_tokens::used_at.eq(now))
-    .execute(c)
-}
-
 pub fn set_language(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -349,112 +187,6 @@ pub fn set_language(
         .set((users::language.eq(lang.code()), users::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
-}
-
-/// Creates a single-use link token; only its hash is stored.
-pub fn issue_account_token(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    purpose: &str,
-    ttl: Duration,
-    now: NaiveDateTime,
-) -> AppResult<String> {
-    let token = tokens::random_token();
-    diesel::insert_into(account_tokens::table)
-        .values((
-            account_tokens::user_id.eq(user_id),
-            account_tokens::purpose.eq(purpose),
-            account_tokens::token_hash.eq(tokens::token_hash(&token)),
-            account_tokens::expires_at.eq(now + ttl),
-            account_tokens::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(token)
-}
-
-/// The user and purpose behind a link token that is unused and unexpired.
-pub fn check_account_token(
-    conn: &mut AnyConnection,
-    token: &str,
-    now: NaiveDateTime,
-) -> AppResult<Option<(i64, String)>> {
-    Ok(account_tokens::table
-        .filter(account_tokens::token_hash.eq(tokens::token_hash(token)))
-        .filter(account_tokens::used_at.is_null())
-        .filter(account_tokens::expires_at.gt(now))
-        .select((account_tokens::user_id, account_tokens::purpose))
-        .first(conn)
-        .optional()?)
-}
-
-/// Sends a reset link if the address belongs to an active account. The caller answers the
-/// same either way, so the form does not reveal who has an account.
-pub fn request_password_reset(
-    conn: &mut AnyConnection,
-    templates: &Templates,
-    base_url: &str,
-    email: &str,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    let Ok(email) = normalize_email(email) else {
-        return Ok(());
-    };
-    let Some(user) = model::find_by_email(conn, &email)?.filter(|u| u.active) else {
-        return Ok(());
-    };
-    write_tx(conn, |c| {
-        let token = issue_account_token(
-            c,
-            user.id,
-            "reset",
-            Duration::minutes(RESET_TTL_MINUTES),
-            now,
-        )?;
-        let lang = Lang::parse(&user.language).unwrap_or_default();
-        let mut ctx = tera::Context::new();
-        ctx.insert("name", &user.name);
-        ctx.insert("link", &format!("{base_url}/salasana/uusi/{token}"));
-        ctx.insert("minutes", &RESET_TTL_MINUTES);
-        mail::queue(
-            c,
-            templates,
-            now,
-            Envelope {
-                to_email: &user.email,
-                to_name: &user.name,
-                language: lang,
-                user_id: Some(user.id),
-                dedupe_key: format!("password-reset:{}", tokens::token_hash(&token)),
-                template: "password_reset",
-                context: ctx,
-            },
-        )?;
-        Ok(())
-    })
-}
-
-/// Sets the password from a single-use link; the link is spent, other links of the user stop
-/// working, and every session ends.
-pub fn use_account_token(
-    conn: &mut AnyConnection,
-    token: &str,
-    new_password: &str,
-    now: NaiveDateTime,
-) -> AppResult<User> {
-    password::validate(new_password).map_err(AppError::invalid)?;
-    let hash = password::hash(new_password)?;
-    let user_id = write_tx(conn, |c| {
-        let Some((user_id, _)) = check_account_token(c, token, now)? else {
-            return Err(AppError::invalid("reset.link_invalid"));
-        };
-        spend_links(c, user_id, now)?;
-        diesel::update(users::table.find(user_id))
-            .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
-            .execute(c)?;
-        model::revoke_sessions(c, user_id, now)?;
-        Ok(user_id)
-    })?;
-    Ok(model::find(conn, user_id)?)
 }
 
 #[cfg(test)]

@@ -602,15 +602,15 @@ pub(super) fn admit(
     let mut ctx = cohort_context(c, cohort)?;
     ctx.insert("name", &user.name);
     let template = if user.password_hash.is_none() {
-        let token = accounts::issue_account_token(
+        let token = accounts::links::issue_account_token(
             c,
             user.id,
             "invite",
-            Duration::days(accounts::INVITE_TTL_DAYS),
+            Duration::days(accounts::links::INVITE_TTL_DAYS),
             now,
         )?;
         ctx.insert("link", &format!("{}/salasana/uusi/{token}", msg.base_url));
-        ctx.insert("days", &accounts::INVITE_TTL_DAYS);
+        ctx.insert("days", &accounts::links::INVITE_TTL_DAYS);
         "enrolled_invite"
     } else {
         ctx.insert("link", &format!("{}/ryhmat/{}/", msg.base_url, cohort.id));

@@ -6,10 +6,10 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd
 
 use super::blocks::{parse_check, pick_sources, pick_summary, Block, OffsetMap, Report, Sources};
 use super::links::{resolve_image, resolve_link, LinkContext};
-use super::markdown::{
-    assign_heading_ids, options, trusted_event, trusted_html, HtmlBudget, LimitNesting, PlainText,
-    MAX_RAW_HTML_TAGS,
-};
+use super::markdown::headings::assign_heading_ids;
+use super::markdown::limits::{HtmlBudget, LimitNesting, MAX_RAW_HTML_TAGS};
+use super::markdown::plain::PlainText;
+use super::markdown::{options, trusted_event, trusted_html};
 use super::model::{SelfCheck, TocEntry};
 
 /// Which fenced blocks a text may contain.

@@ -7,7 +7,9 @@
 //! item>`), so nothing is sent twice, also with several servers running it. Posts hidden
 //! meanwhile and cohorts the user has left are left out. [`DigestJob`] runs it on an interval.
 
-use super::notify::{excerpt, settings, unsubscribe_token, unsubscribe_url, Unsubscribe};
+use super::email_mode::settings;
+use super::notify::excerpt;
+use super::unsubscribe::{unsubscribe_token, unsubscribe_url, Unsubscribe};
 use super::{policy, principal_of};
 use crate::clock::Clock;
 use crate::cohorts::{self, CohortRole};
@@ -211,7 +213,7 @@ fn digest_one(
     let token = unsubscribe_token(
         msg.secret,
         Unsubscribe::All { user_id },
-        super::notify::stamp_for(tx, user_id)?,
+        super::unsubscribe::stamp_for(tx, user_id)?,
         now,
     );
     let mut c = tera::Context::new();

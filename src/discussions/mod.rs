@@ -25,6 +25,7 @@
 pub mod answers;
 pub mod demo;
 pub mod digest;
+pub mod email_mode;
 mod follows;
 pub mod moderation;
 pub mod notify;
@@ -33,6 +34,7 @@ pub mod posting;
 pub mod redaction;
 pub mod search;
 pub mod stats;
+pub mod unsubscribe;
 pub mod view;
 
 use crate::accounts::Principal;

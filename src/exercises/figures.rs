@@ -1,8 +1,8 @@
 //! A cohort's exercises in figures, for its trainers and overseers: per exercise the entries
 //! written and submitted, the peer reviews done, waiting and missing, the trainer's
 //! assessments, the entries with their writers, and the rubric's distribution per criterion
-//! (peers' and trainers' ratings) — where the cohort's documentation is weakest — as an
-//! accessible SVG chart with the same figures in a table beside it.
+//! (peers' and trainers' ratings) — where the cohort's documentation is weakest — drawn by
+//! `rubric_chart` with the same figures in a table beside it.
 
 use super::model::{exercise_of, Rating, ReviewRow, ASSIGNED, DONE, EXPIRED, PEER, TRAINER};
 use crate::courses::exercise_model::Exercise;
@@ -11,7 +11,6 @@ use crate::db::schema_exercises::{
     exercise_entries as ee, exercise_reviews as er, lesson_exercises as le,
 };
 use crate::db::AnyConnection;
-use crate::i18n::{format, Lang};
 use crate::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -123,6 +122,52 @@ fn one(
     exercise: &Exercise,
     trainees: i64,
 ) -> AppResult<ExerciseFigures> {
+    let (entries, reviews) = entries_and_reviews(conn, cohort_id, lesson_id)?;
+    let submitted: Vec<&EntryRowLite> = entries.iter().filter(|e| e.3 > 0).collect();
+    let count = |kind: &str, status: &str| {
+        reviews
+            .iter()
+            .filter(|r| r.kind == kind && r.status == status)
+            .count()
+    };
+    let trainer_done = submitted
+        .iter()
+        .filter(|e| assessed_latest(&reviews, e))
+        .count();
+    let criteria = distribution(exercise, &reviews);
+    let weakest = weakest(&criteria);
+    Ok(ExerciseFigures {
+        lesson_id,
+        lesson_slug,
+        lesson_title,
+        review: exercise.review.as_str().to_string(),
+        peer_reviews: exercise.peer_reviews,
+        trainees,
+        drafts: entries.len() - submitted.len(),
+        submitted: submitted.len(),
+        revised: submitted.iter().filter(|e| e.3 > 1).count(),
+        peer_done: count(PEER, DONE),
+        peer_open: count(PEER, ASSIGNED),
+        peer_expired: count(PEER, EXPIRED),
+        peer_missing: peer_missing(exercise, &submitted, &reviews),
+        trainer_done,
+        trainer_waiting: if exercise.review.trainer() {
+            submitted.len() - trainer_done
+        } else {
+            0
+        },
+        criteria,
+        weakest,
+        entries: entry_lines(&entries, &reviews),
+    })
+}
+
+/// The cohort's entries of one exercise (with their writers' names) and every review of them.
+fn entries_and_reviews(
+    conn: &mut AnyConnection,
+    cohort_id: i64,
+    lesson_id: i64,
+) -> AppResult<(Vec<EntryRowLite>, Vec<ReviewRow>)> {
     let entries: Vec<EntryRowLite> = ee::table
         .inner_join(users::table)
         .filter(ee::cohort_id.eq(cohort_id))
@@ -142,83 +187,65 @@ fn one(
         .filter(er::entry_id.eq_any(&ids))
         .select(ReviewRow::as_select())
         .load(conn)?;
-    let submitted: Vec<&EntryRowLite> = entries.iter().filter(|e| e.3 > 0).collect();
-    let count = |kind: &str, status: &str| {
-        reviews
-            .iter()
-            .filter(|r| r.kind == kind && r.status == status)
-            .count()
-    };
-    let want = (exercise.peer_reviews as usize).min(submitted.len().saturating_sub(1));
-    let peer_missing = if exercise.review.peers() {
-        submitted
-            .iter()
-            .map(|e| {
-                let active = reviews
-                    .iter()
-                    .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status != EXPIRED)
-                    .count();
-                want.saturating_sub(active)
-            })
-            .sum()
-    } else {
-        0
-    };
-    let assessed_latest = |e: &EntryRowLite| {
-        reviews
-            .iter()
-            .any(|r| r.entry_id == e.0 && r.kind == TRAINER && r.status == DONE && r.version == e.3)
-    };
-    let trainer_done = submitted.iter().filter(|e| assessed_latest(e)).count();
-    let criteria = distribution(exercise, &reviews);
-    let weakest = criteria
+    Ok((entries, reviews))
+}
+
+/// The criterion with the lowest score, when anything was rated.
+fn weakest(criteria: &[CriterionFigures]) -> Option<String> {
+    criteria
         .iter()
         .filter_map(|c| c.score.map(|s| (s, c.criterion.clone())))
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c);
-    let lines = entries
+        .map(|(_, c)| c)
+}
+
+/// Peer reviews the submitted entries still lack: each wants as many as the exercise asks,
+/// or one fewer than there are writers, and an expired one counts as none.
+fn peer_missing(exercise: &Exercise, submitted: &[&EntryRowLite], reviews: &[ReviewRow]) -> usize {
+    if !exercise.review.peers() {
+        return 0;
+    }
+    let want = (exercise.peer_reviews as usize).min(submitted.len().saturating_sub(1));
+    submitted
+        .iter()
+        .map(|e| {
+            let active = reviews
+                .iter()
+                .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status != EXPIRED)
+                .count();
+            want.saturating_sub(active)
+        })
+        .sum()
+}
+
+/// Whether the trainer has assessed the entry's latest version.
+fn assessed_latest(reviews: &[ReviewRow], e: &EntryRowLite) -> bool {
+    reviews
+        .iter()
+        .any(|r| r.entry_id == e.0 && r.kind == TRAINER && r.status == DONE && r.version == e.3)
+}
+
+/// The entries in the trainer's list, with their writers and reviews.
+fn entry_lines(entries: &[EntryRowLite], reviews: &[ReviewRow]) -> Vec<EntryLine> {
+    let peer = |e: &EntryRowLite, status: &str| {
+        reviews
+            .iter()
+            .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status == status)
+            .count()
+    };
+    entries
         .iter()
         .map(|e| EntryLine {
             entry_id: e.0,
             writer_name: e.2.clone(),
             versions: e.3,
             latest_at: e.4,
-            peer_done: reviews
-                .iter()
-                .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status == DONE)
-                .count(),
-            peer_open: reviews
-                .iter()
-                .filter(|r| r.entry_id == e.0 && r.kind == PEER && r.status == ASSIGNED)
-                .count(),
-            assessed: assessed_latest(e),
+            peer_done: peer(e, DONE),
+            peer_open: peer(e, ASSIGNED),
+            assessed: assessed_latest(reviews, e),
             consent: e.5.is_some(),
         })
-        .collect();
-    Ok(ExerciseFigures {
-        lesson_id,
-        lesson_slug,
-        lesson_title,
-        review: exercise.review.as_str().to_string(),
-        peer_reviews: exercise.peer_reviews,
-        trainees,
-        drafts: entries.len() - submitted.len(),
-        submitted: submitted.len(),
-        revised: submitted.iter().filter(|e| e.3 > 1).count(),
-        peer_done: count(PEER, DONE),
-        peer_open: count(PEER, ASSIGNED),
-        peer_expired: count(PEER, EXPIRED),
-        peer_missing,
-        trainer_done,
-        trainer_waiting: if exercise.review.trainer() {
-            submitted.len() - trainer_done
-        } else {
-            0
-        },
-        criteria,
-        weakest,
-        entries: lines,
-    })
+        .collect()
 }
 
 /// Ratings of done, visible peer reviews and trainers' assessments, per criterion of the
@@ -278,160 +305,4 @@ pub fn distribution(exercise: &Exercise, reviews: &[ReviewRow]) -> Vec<Criterion
             }
         })
         .collect()
-}
-
-/// Colours from the lowest level to the highest (the survey chart's scale); the levels are
-/// also told by their order, the text in the segments and the table — never by colour alone.
-const COLOURS: [(&str, &str); 5] = [
-    ("#7f1d1d", "#ffffff"),
-    ("#f2b8b5", "#1a1a1a"),
-    ("#e0e0e0", "#1a1a1a"),
-    ("#a9cce3", "#1a1a1a"),
-    ("#0b4f6c", "#ffffff"),
-];
-
-fn colour(level: usize, levels: usize) -> (&'static str, &'static str) {
-    let i = match levels {
-        0 | 1 => 4,
-        n => (level * 4 + (n - 1) / 2) / (n - 1),
-    };
-    COLOURS[i.min(4)]
-}
-
-fn escape(s: &str) -> String {
-    tera::escape_html(s)
-}
-
-/// The texts the chart needs in the page's language.
-pub struct ChartText<'a> {
-    pub title: &'a str,
-    pub lowest: &'a str,
-    pub highest: &'a str,
-    /// "{n} ratings" with `{n}`.
-    pub ratings: &'a str,
-}
-
-/// A horizontal stacked bar per criterion (numbered as in the table): each segment one
-/// level's share, its share printed on it when it fits. Every text is escaped.
-pub fn chart(criteria: &[CriterionFigures], text: &ChartText<'_>, lang: Lang, id: &str) -> String {
-    let (w, row_h, label_w, legend_h) = (640.0, 30.0, 40.0, 40.0);
-    let bar_w = w - label_w - 16.0;
-    let h = criteria.len().max(1) as f64 * row_h + legend_h;
-    let mut body = String::new();
-    let mut desc = Vec::new();
-    for (i, c) in criteria.iter().enumerate() {
-        let y = 6.0 + i as f64 * row_h;
-        body.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1a1a1a">{}.</text>"##,
-            label_w - 8.0,
-            y + row_h * 0.55,
-            c.number
-        ));
-        let mut x = label_w;
-        for (l, level) in c.levels.iter().enumerate() {
-            if c.total == 0 {
-                break;
-            }
-            let seg = bar_w * level.count as f64 / c.total as f64;
-            if seg <= 0.0 {
-                continue;
-            }
-            let (fill, ink) = colour(l, c.levels.len());
-            body.push_str(&format!(
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{seg:.1}" height="{:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"/>"##,
-                row_h * 0.75
-            ));
-            if seg >= 44.0 {
-                body.push_str(&format!(
-                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{ink}">{}</text>"##,
-                    x + seg / 2.0,
-                    y + row_h * 0.5,
-                    escape(&format::percent(lang, level.percent))
-                ));
-            }
-            x += seg;
-        }
-        desc.push(format!(
-            "{}. {} ({}): {}",
-            c.number,
-            c.criterion,
-            text.ratings
-                .replace("{n}", &format::integer(lang, c.total as i64)),
-            c.levels
-                .iter()
-                .map(|l| format!("{} {}", l.label, format::integer(lang, l.count as i64)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    let ly = h - legend_h + 20.0;
-    body.push_str(&format!(
-        r##"<text x="{label_w:.1}" y="{ly:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
-        escape(text.lowest)
-    ));
-    for (i, (fill, _)) in COLOURS.iter().enumerate() {
-        body.push_str(&format!(
-            r##"<rect x="{:.1}" y="{:.1}" width="22" height="14" fill="{fill}" stroke="#4d4d4d"/>"##,
-            label_w + 150.0 + i as f64 * 26.0,
-            ly - 11.0
-        ));
-    }
-    body.push_str(&format!(
-        r##"<text x="{:.1}" y="{ly:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
-        label_w + 150.0 + 5.0 * 26.0 + 8.0,
-        escape(text.highest)
-    ));
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"##,
-        escape(text.title),
-        escape(&desc.join("; "))
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colours_run_from_lowest_to_highest_whatever_the_number_of_levels() {
-        assert_eq!(colour(0, 2), COLOURS[0]);
-        assert_eq!(colour(1, 2), COLOURS[4]);
-        assert_eq!(colour(1, 3), COLOURS[2]);
-        assert_eq!(colour(2, 3), COLOURS[4]);
-        assert_eq!(colour(3, 5), COLOURS[3]);
-    }
-
-    #[test]
-    fn the_chart_is_labelled_and_escapes_text() {
-        let c = CriterionFigures {
-            number: 1,
-            criterion: "Asiakkaan <script>".into(),
-            total: 4,
-            levels: vec![
-                LevelCount {
-                    label: "Puuttuu".into(),
-                    count: 1,
-                    percent: 25.0,
-                },
-                LevelCount {
-                    label: "Selvästi".into(),
-                    count: 3,
-                    percent: 75.0,
-                },
-            ],
-            score: Some(75.0),
-        };
-        let text = ChartText {
-            title: "Arviot",
-            lowest: "Heikoin",
-            highest: "Paras",
-            ratings: "{n} arviota",
-        };
-        let svg = chart(&[c], &text, Lang::Fi, "k1");
-        assert!(svg.contains(r#"role="img" aria-labelledby="k1-title k1-desc""#));
-        assert!(svg.contains("<title id=\"k1-title\">Arviot</title>"));
-        assert!(svg.contains("Asiakkaan &lt;script&gt; (4 arviota): Puuttuu 1, Selvästi 3"));
-        assert!(!svg.contains("<script>"));
-        assert!(svg.contains("75,0\u{a0}%"));
-    }
 }

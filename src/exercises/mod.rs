@@ -33,6 +33,7 @@ pub mod policy;
 pub mod progress;
 pub mod rescue;
 pub mod reviews;
+pub mod rubric_chart;
 pub mod view;
 
 #[cfg(test)]

@@ -74,7 +74,8 @@ fn recipient(conn: &mut AnyConnection, user_id: i64) -> AppResult<Option<Princip
     let Some(p) = crate::discussions::principal_of(conn, user_id)? else {
         return Ok(None);
     };
-    if crate::discussions::notify::settings(conn, user_id)?.0 == "off" || opted_out(conn, user_id)?
+    if crate::discussions::email_mode::settings(conn, user_id)?.0 == "off"
+        || opted_out(conn, user_id)?
     {
         return Ok(None);
     }

@@ -93,9 +93,26 @@ pub fn delete_account_in(
         return Err(AppError::invalid("privacy.last_admin"));
     }
     let (email, name) = (user.email.clone(), user.name.clone());
-    // The area of their latest membership, read before it goes: that region's (and county's)
-    // coordinators see in the audit log that an expert of theirs was deleted.
-    let area: audit::Area = crate::db::schema::memberships::table
+    let area = latest_membership_area(c, user_id)?;
+    erase_own_sign_ins(c, &name, user.organisation_id, now)?;
+    delete_own_rows(c, user_id, &email)?;
+    crate::accounts::sign_in::forget_account(c, &email, user_id)?;
+    record_deletion(c, area, user_id, by, now)?;
+    replace_name_in_kept_text(c, user_id, &email, &name)?;
+    crate::surveys::erasure::forget_respondent(c, secret, user_id)?;
+    name_as_deleted_in_audit_log(c, user_id)?;
+    // Last: the row itself. The foreign keys set every remaining reference to NULL (posts,
+    // threads, decisions, audit actors …) — both engines enforce them (`PRAGMA foreign_keys`).
+    diesel::sql_query(portable_sql(c, "DELETE FROM users WHERE id = ?"))
+        .bind::<BigInt, _>(user_id)
+        .execute(c)?;
+    Ok(())
+}
+
+/// The area of their latest membership, read before it goes: that region's (and county's)
+/// coordinators see in the audit log that an expert of theirs was deleted.
+fn latest_membership_area(c: &mut AnyConnection, user_id: i64) -> QueryResult<audit::Area> {
+    Ok(crate::db::schema::memberships::table
         .filter(crate::db::schema::memberships::user_id.eq(user_id))
         .order(crate::db::schema::memberships::joined_at.desc())
         .select((
@@ -107,10 +124,12 @@ pub fn delete_account_in(
         .map_or(audit::Area::NONE, |(region_id, county_id)| audit::Area {
             region_id: Some(region_id),
             county_id,
-        });
-    erase_own_sign_ins(c, &name, user.organisation_id, now)?;
+        }))
+}
 
-    // The user's own rows, children before parents where no cascade helps.
+/// The user's own rows (by id, then by address), children before parents where no cascade
+/// helps; sent e-mail keeps only its status and times.
+fn delete_own_rows(c: &mut AnyConnection, user_id: i64, email: &str) -> AppResult<()> {
     for sql in [
         "DELETE FROM refresher_cases WHERE user_id = ?",
         "DELETE FROM lapse_warnings WHERE user_id = ?",
@@ -145,12 +164,21 @@ pub fn delete_account_in(
          body_text = '', body_html = '' WHERE lower(recipient_email) = ?",
     ] {
         diesel::sql_query(portable_sql(c, sql))
-            .bind::<Text, _>(&email)
+            .bind::<Text, _>(email)
             .execute(c)?;
     }
+    Ok(())
+}
 
-    crate::accounts::sign_in::forget_account(c, &email, user_id)?;
-
+/// The deletion in the audit log, in the area of the person's latest membership: who asked
+/// (none when they did it themselves) and why.
+fn record_deletion(
+    c: &mut AnyConnection,
+    area: audit::Area,
+    user_id: i64,
+    by: &DeletedBy,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let reason = match by {
         DeletedBy::Themselves => "self".to_string(),
         DeletedBy::Admin { reason, .. } => format!("admin: {}", reason.trim()),
@@ -168,12 +196,21 @@ pub fn delete_account_in(
         &reason,
         now,
     )?;
+    Ok(())
+}
 
-    // The name and address wherever text kept for others repeats them.
-    let mut needles = vec![email.clone()];
+/// The name and address wherever text kept for others repeats them: the address becomes
+/// `user:<id>`, the name (also as HTML escapes it) [`REPLACEMENT`].
+fn replace_name_in_kept_text(
+    c: &mut AnyConnection,
+    user_id: i64,
+    email: &str,
+    name: &str,
+) -> AppResult<()> {
+    let mut needles = vec![email.to_string()];
     if name.chars().count() >= 2 {
-        needles.push(name.clone());
-        let escaped = tera::escape_html(&name);
+        needles.push(name.to_string());
+        let escaped = tera::escape_html(name);
         if escaped != name {
             needles.push(escaped);
         }
@@ -207,10 +244,12 @@ pub fn delete_account_in(
                 .execute(c)?;
         }
     }
+    Ok(())
+}
 
-    crate::surveys::erasure::forget_respondent(c, secret, user_id)?;
-    // The audit log names the deleted person as `deleted-user:<id>`, so an id SQLite might hand
-    // to a new account is never read as theirs.
+/// The audit log names the deleted person as `deleted-user:<id>`, so an id SQLite might hand
+/// to a new account is never read as theirs.
+fn name_as_deleted_in_audit_log(c: &mut AnyConnection, user_id: i64) -> AppResult<()> {
     let id = user_id.to_string();
     diesel::sql_query(portable_sql(
         c,
@@ -228,12 +267,6 @@ pub fn delete_account_in(
     .bind::<Text, _>(&id)
     .bind::<Text, _>(&id)
     .execute(c)?;
-
-    // Last: the row itself. The foreign keys set every remaining reference to NULL (posts,
-    // threads, decisions, audit actors …) — both engines enforce them (`PRAGMA foreign_keys`).
-    diesel::sql_query(portable_sql(c, "DELETE FROM users WHERE id = ?"))
-        .bind::<BigInt, _>(user_id)
-        .execute(c)?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use super::ctx::{see_other, Auth, Ctx};
 use super::frame::session_cookie;
 use super::{client, limits};
-use crate::accounts::{self, device, rate_limit, session, sign_in};
+use crate::accounts::{self, device, links, password_change, rate_limit, session, sign_in};
 use crate::i18n::Lang;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
@@ -54,7 +54,7 @@ pub async fn forgot(
                 now,
             )?;
             if held.is_none() {
-                accounts::request_password_reset(conn, &templates, &base, &e2, now)?;
+                password_change::request_password_reset(conn, &templates, &base, &e2, now)?;
             }
             Ok(held)
         })
@@ -84,7 +84,7 @@ pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRes
     let t = token.clone();
     let valid = ctx
         .state
-        .db(move |conn| accounts::check_account_token(conn, &t, now))
+        .db(move |conn| links::check_account_token(conn, &t, now))
         .await?;
     let mut c = tera::Context::new();
     c.insert("token", &token);
@@ -125,7 +125,7 @@ pub async fn reset(
     let now = ctx.now();
     match ctx
         .state
-        .db(move |conn| accounts::use_account_token(conn, &token, &form.password, now))
+        .db(move |conn| password_change::use_account_token(conn, &token, &form.password, now))
         .await
     {
         Ok(user) => {
@@ -183,11 +183,18 @@ pub async fn change_password(
     match ctx
         .state
         .db(move |conn| {
-            accounts::change_password(conn, uid, &form.current, &form.password, &address, now)
+            password_change::change_password(
+                conn,
+                uid,
+                &form.current,
+                &form.password,
+                &address,
+                now,
+            )
         })
         .await
     {
-        Ok(accounts::PasswordChange::Changed(user)) => {
+        Ok(password_change::PasswordChange::Changed(user)) => {
             // Every other session has ended; this one carries on with a fresh token.
             let claims = session::Claims::new(user.id, user.session_version, now);
             let token = session::issue(&claims, &ctx.state.config.secret)?;
@@ -195,7 +202,7 @@ pub async fn change_password(
             let _ = res.add_cookie(&session_cookie(&ctx.state, token));
             Ok(res)
         }
-        Ok(accounts::PasswordChange::Held { until }) => {
+        Ok(password_change::PasswordChange::Held { until }) => {
             c.insert(
                 "password_error",
                 &limits::retry_message(

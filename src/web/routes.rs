@@ -131,12 +131,12 @@ pub fn register(t: &mut RouteTable) {
 
 /// The writing exercises (`web::exercises`).
 fn register_exercises(t: &mut RouteTable) {
-    use super::exercises::{public, trainee, trainer};
+    use super::exercises::{public, review, trainee, trainer};
     t.get("/tietopankki/esimerkit/{id}", public::example_page);
     t.get("/harjoitukset", trainee::mine);
     t.post("/harjoitukset/sahkoposti", trainee::set_mail);
-    t.get("/harjoitukset/arvioi/{review}", trainee::review_page);
-    t.post("/harjoitukset/arvioi/{review}", trainee::review_send);
+    t.get("/harjoitukset/arvioi/{review}", review::review_page);
+    t.post("/harjoitukset/arvioi/{review}", review::review_send);
     t.get("/harjoitukset/ryhma/{cohort}", trainer::cohort_page);
     t.get("/harjoitukset/vastaus/{entry}", trainer::entry_page);
     t.post("/harjoitukset/vastaus/{entry}", trainer::assess);

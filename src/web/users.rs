@@ -181,7 +181,7 @@ pub async fn grant(
         .db(move |conn| {
             accounts::model::find(conn, id)?;
             area_name(conn, &role, crate::i18n::Lang::Fi)?;
-            accounts::grant_role(conn, id, &role, Some(actor), now)
+            accounts::roles::grant_role(conn, id, &role, Some(actor), now)
         })
         .await?;
     Ok(auth
@@ -223,7 +223,7 @@ pub async fn revoke(
     }
     auth.0
         .state
-        .db(move |conn| accounts::revoke_role(conn, id, &role, Some(actor), now))
+        .db(move |conn| accounts::roles::revoke_role(conn, id, &role, Some(actor), now))
         .await?;
     Ok(auth
         .0

@@ -133,7 +133,8 @@ async fn password_change_and_role_change_end_other_sessions() {
 
     // A role change ends the sessions too: the next request sees the new rights.
     let mut c = a;
-    accounts::grant_role(&mut app.conn(), u.id, &Role::Admin, None, app.clock.now()).unwrap();
+    accounts::roles::grant_role(&mut app.conn(), u.id, &Role::Admin, None, app.clock.now())
+        .unwrap();
     assert_eq!(c.get("/tili").await.status, 303);
 }
 

@@ -399,7 +399,7 @@ async fn signed_links_of_another_purpose_or_tampered_are_refused() {
     let secret = &app.state.config.secret;
     let unsubscribe = kirjaamo::accounts::tokens::sign(
         secret,
-        kirjaamo::discussions::notify::UNSUBSCRIBE_PURPOSE,
+        kirjaamo::discussions::unsubscribe::UNSUBSCRIBE_PURPOSE,
         "1",
         (now + chrono::Duration::days(1)).and_utc().timestamp(),
     );

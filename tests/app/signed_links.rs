@@ -3,7 +3,7 @@
 //! open the new person's account.
 
 use crate::support::{TestApp, PASSWORD};
-use kirjaamo::discussions::notify::{self, Unsubscribe};
+use kirjaamo::discussions::unsubscribe::{self, Unsubscribe};
 use kirjaamo::privacy::erasure::{delete_account, DeletedBy};
 use std::net::SocketAddr;
 
@@ -19,9 +19,9 @@ async fn a_link_or_device_cookie_of_a_deleted_account_opens_nothing_of_the_next_
     let secret = app.state.config.secret.clone();
     let now = app.clock.now();
     // Liisa's mails carry an unsubscribe link; her laptop knows her account.
-    let stamp = notify::stamp_for(&mut app.conn(), old.id).unwrap();
+    let stamp = unsubscribe::stamp_for(&mut app.conn(), old.id).unwrap();
     let token =
-        notify::unsubscribe_token(&secret, Unsubscribe::All { user_id: old.id }, stamp, now);
+        unsubscribe::unsubscribe_token(&secret, Unsubscribe::All { user_id: old.id }, stamp, now);
     let mut laptop = app.browser().await;
     laptop.peer = SocketAddr::from(([198, 51, 100, 5], 40000));
     let res = laptop
@@ -64,7 +64,7 @@ async fn a_link_or_device_cookie_of_a_deleted_account_opens_nothing_of_the_next_
         .post(&format!("/keskustelut/peru-tilaus/{token}"), &[])
         .await;
     assert_eq!(res.status, 410);
-    let (mode, _) = kirjaamo::discussions::notify::settings(&mut app.conn(), new.id).unwrap();
+    let (mode, _) = kirjaamo::discussions::email_mode::settings(&mut app.conn(), new.id).unwrap();
     assert_ne!(mode, "off", "the new person's mail setting is untouched");
 
     // Her laptop's device cookie does not vouch for him: guesses hold his account, and the

@@ -125,7 +125,7 @@ fn end_the_handover(
     let county_id = p.county_id;
     let mut told: Vec<(i64, &str)> = Vec::new();
     if let Some((id, _, _)) = &p.coordinator {
-        accounts::revoke_role_in(
+        accounts::roles::revoke_role_in(
             c,
             *id,
             &Role::CountyCoordinator { county_id },

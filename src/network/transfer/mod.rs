@@ -105,7 +105,7 @@ pub fn transfer(
     write_tx(conn, |c| {
         let (region_id, county_fi, county_sv) = county_to_hand_over(c, who, county_id)?;
         let (user, invite) = coordinator_account(c, msg, &email, name, now)?;
-        accounts::grant_role_in(
+        accounts::roles::grant_role_in(
             c,
             user.id,
             &Role::CountyCoordinator { county_id },
@@ -193,11 +193,11 @@ fn coordinator_account(
                 },
                 now,
             )?;
-            let token = accounts::issue_account_token(
+            let token = accounts::links::issue_account_token(
                 c,
                 u.id,
                 "invite",
-                Duration::days(accounts::INVITE_TTL_DAYS),
+                Duration::days(accounts::links::INVITE_TTL_DAYS),
                 now,
             )?;
             (u, Some(format!("{}/salasana/uusi/{token}", msg.base_url)))

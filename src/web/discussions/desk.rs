@@ -2,9 +2,9 @@
 //! withdrawing, the public page), the coordinators' figures, and unsubscribing from a
 //! signed e-mail link.
 
-use super::normalise;
+use super::compose::normalise;
 use crate::cohorts::{self, CohortRole};
-use crate::discussions::{self, answers, notify, stats};
+use crate::discussions::{self, answers, stats, unsubscribe};
 use crate::web::ctx::{Auth, Ctx};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
@@ -27,7 +27,7 @@ pub async fn trainer_desk(auth: Auth) -> AppResult<HttpResponse> {
             Ok((
                 stats::unanswered_for(conn, uid, now)?,
                 stats::open_reports_for(conn, uid)?,
-                discussions::redaction::open_requests_for_trainer(conn, uid)?,
+                discussions::redaction::requests::open_requests_for_trainer(conn, uid)?,
                 crate::exercises::desk::waiting_for(conn, uid, now)?,
             ))
         })
@@ -189,7 +189,7 @@ pub async fn stats(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> 
             Ok((
                 cohort,
                 stats::cohort_stats(conn, cohort_id)?,
-                discussions::redaction::open_requests_in_cohort(conn, cohort_id)?,
+                discussions::redaction::requests::open_requests_in_cohort(conn, cohort_id)?,
             ))
         })
         .await?;
@@ -206,17 +206,18 @@ pub async fn stats(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> 
 pub async fn unsubscribe_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let token = token.into_inner();
     let now = ctx.now();
-    let Some((target, stamp)) = notify::check_unsubscribe(&ctx.state.config.secret, &token, now)
+    let Some((target, stamp)) =
+        unsubscribe::check_unsubscribe(&ctx.state.config.secret, &token, now)
     else {
         return unsubscribe_gone(&ctx);
     };
     let title = ctx
         .state
         .db(move |conn| {
-            if !notify::still_theirs(conn, target, stamp)? {
+            if !unsubscribe::still_theirs(conn, target, stamp)? {
                 return Err(AppError::NotFound);
             }
-            notify::describe(conn, target)
+            unsubscribe::describe(conn, target)
         })
         .await;
     let title = match title {
@@ -244,18 +245,19 @@ fn unsubscribe_gone(ctx: &Ctx) -> AppResult<HttpResponse> {
 pub async fn unsubscribe(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let token = token.into_inner();
     let now = ctx.now();
-    let Some((target, stamp)) = notify::check_unsubscribe(&ctx.state.config.secret, &token, now)
+    let Some((target, stamp)) =
+        unsubscribe::check_unsubscribe(&ctx.state.config.secret, &token, now)
     else {
         return unsubscribe_gone(&ctx);
     };
     let result = ctx
         .state
         .db(move |conn| {
-            if !notify::still_theirs(conn, target, stamp)? {
+            if !unsubscribe::still_theirs(conn, target, stamp)? {
                 return Err(AppError::NotFound);
             }
-            let title = notify::describe(conn, target)?;
-            notify::unsubscribe(conn, target, now)?;
+            let title = unsubscribe::describe(conn, target)?;
+            unsubscribe::unsubscribe(conn, target, now)?;
             Ok(title)
         })
         .await;

@@ -1,7 +1,7 @@
 //! Actions on one post: editing (with preview), its revision history, the best answer,
 //! hiding with a reason and restoring, reporting, and handling a report.
 
-use super::{normalise, post_url, render_compose, ThreadForm};
+use super::compose::{normalise, post_url, render_compose, ThreadForm};
 use crate::discussions::{self, moderation, policy, posting, view, Post, Thread, Viewer};
 use crate::web::ctx::{see_other, Auth};
 use crate::{AppError, AppResult};

@@ -1,7 +1,7 @@
 //! Redacting a post (moderators) and asking for it (the author): each a form that shows the
 //! post and what will happen; the POST acts and returns to the thread with a notice.
 
-use super::{normalise, post_url};
+use super::compose::{normalise, post_url};
 use crate::discussions::{self, policy, redaction, Post, Thread, Viewer};
 use crate::web::ctx::Auth;
 use crate::{AppError, AppResult};
@@ -191,7 +191,7 @@ pub async fn request(
     let result = auth
         .0
         .state
-        .db(move |conn| redaction::request(conn, &who, post_id, &reason, now))
+        .db(move |conn| redaction::requests::request(conn, &who, post_id, &reason, now))
         .await;
     match result {
         Ok(thread_id) => Ok(auth.0.see_other_notice(

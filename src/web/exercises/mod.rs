@@ -1,10 +1,15 @@
-//! The exercise pages: the exercise section of a lesson page and its forms (`section`,
-//! `trainee`), the page where a peer reviews an entry and the trainee's list of exercises
-//! (`trainee`), the trainer's cohort overview with the figures, one entry with its reviews,
-//! the assessment, hiding and publishing (`trainer`), and the public example page and the
-//! unsubscribe link (`public`). Handlers parse, call `crate::exercises`, and render.
+//! The exercise pages: the exercise section of a lesson page (`section`) and its forms with the
+//! trainee's list of exercises (`trainee`), a writing form that arrives after the session ended
+//! (`rescue_form`), the page where a peer reviews an entry (`review`), the trainer's cohort
+//! overview with the figures, one entry with its reviews, the assessment, hiding and publishing
+//! (`trainer`), and the public example page and the unsubscribe link (`public`); `keys` holds
+//! the context's refusals as the pages show them. Handlers parse, call `crate::exercises`, and
+//! render.
 
+mod keys;
 pub mod public;
+mod rescue_form;
+pub mod review;
 pub mod section;
 pub mod trainee;
 pub mod trainer;

@@ -5,7 +5,7 @@
 
 use crate::cohorts::CohortRole;
 use crate::courses::exercise_model::Exercise;
-use crate::exercises::view::{self, TraineeView};
+use crate::exercises::view::trainee::{for_trainee, TraineeView};
 use crate::exercises::{access, notify, rescue};
 use crate::web::ctx::Auth;
 use crate::AppResult;
@@ -75,7 +75,7 @@ pub async fn build(
                 };
                 let was_rescued = rescued.is_some();
                 let text = st.text.clone().or(rescued);
-                let trainee = view::for_trainee(conn, &place, uid, text, st.hints)?;
+                let trainee = for_trainee(conn, &place, uid, text, st.hints)?;
                 let mail_off = notify::opted_out(conn, uid)?;
                 Ok((Some(trainee), was_rescued, mail_off))
             })

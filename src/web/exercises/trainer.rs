@@ -3,11 +3,12 @@
 //! assessment, hiding an unhelpful peer review with a reason, and publishing an assessed entry
 //! as an example in the knowledge bank (with the writer's consent).
 
-use super::trainee::static_key;
+use super::keys::static_key;
 use super::Fields;
 use crate::cohorts;
-use crate::exercises::figures::{self, ChartText};
+use crate::exercises::figures;
 use crate::exercises::reviews::{self, Given};
+use crate::exercises::rubric_chart::{self, ChartText};
 use crate::exercises::{access, checker, examples, policy, view};
 use crate::web::ctx::{see_other, Auth};
 use crate::{AppError, AppResult};
@@ -47,7 +48,7 @@ pub async fn cohort_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
                 title: &title,
                 ..text
             };
-            figures::chart(&f.criteria, &t, auth.0.lang, &format!("chart-{i}"))
+            rubric_chart::chart(&f.criteria, &t, auth.0.lang, &format!("chart-{i}"))
         })
         .collect();
     let mut c = tera::Context::new();
@@ -62,7 +63,7 @@ pub async fn cohort_page(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
 /// What the entry page needs.
 struct EntryPage {
     place: access::Place,
-    shown: view::ForTrainer,
+    shown: view::entry::ForTrainer,
     sentences: Vec<String>,
 }
 
@@ -75,7 +76,7 @@ async fn load_entry(auth: &Auth, entry_id: i64) -> AppResult<EntryPage> {
             if !policy::can_oversee(place.role) {
                 return Err(AppError::NotFound);
             }
-            let shown = view::for_trainer(conn, &place, &entry)?;
+            let shown = view::entry::for_trainer(conn, &place, &entry)?;
             let sentences = shown
                 .versions
                 .last()

@@ -85,7 +85,7 @@ impl TestApp {
         )
         .unwrap();
         if let Some(role) = role {
-            accounts::grant_role(&mut conn, user.id, &role, None, self.clock.now()).unwrap();
+            accounts::roles::grant_role(&mut conn, user.id, &role, None, self.clock.now()).unwrap();
         }
         accounts::model::find(&mut conn, user.id).unwrap()
     }

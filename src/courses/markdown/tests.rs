@@ -1,5 +1,6 @@
-//! Unit tests for `markdown.rs`: a hostile corpus against both sanitisers, and the helpers.
+//! Unit tests for `courses::markdown`: a hostile corpus against both sanitisers, and the helpers.
 
+use super::headings::slugify;
 use super::*;
 
 /// Inputs that try to run script, load something or restyle the page.

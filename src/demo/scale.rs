@@ -771,7 +771,7 @@ pub fn seed(
     )?;
     report.long_thread = thread_base;
     report.long_thread_posts = long;
-    crate::db::analyze(conn)?;
+    conn.batch_execute("ANALYZE")?;
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         "scaled dataset loaded"

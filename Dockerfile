@@ -15,6 +15,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=planner /src/recipe.json recipe.json
+# The build settings (SQLite's compile flags) before the dependencies are built with them.
+COPY .cargo .cargo
 RUN cargo chef cook --release --recipe-path recipe.json
 COPY . .
 RUN cargo build --release --bin kirjaamo

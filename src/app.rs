@@ -268,6 +268,7 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
     .spawn(std::time::Duration::from_secs(900));
     let housekeeping = housekeeping(state.clone());
     let app_state = state.clone();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .wrap(actix_web::middleware::from_fn(web::frame::frame))
@@ -275,6 +276,11 @@ pub async fn serve(state: AppState, watch: bool) -> anyhow::Result<()> {
             .default_service(actix_web::web::to(web::pages::not_found))
     })
     .shutdown_timeout(20)
+    .workers(workers)
+    // Each worker runs its database work on blocking threads; more of them than connections
+    // would only wait on the pool, each with its own stack and malloc arena (actix allows 512
+    // by default; under load they were much of the memory).
+    .worker_max_blocking_threads((state.config.db_pool_size as usize).div_ceil(workers))
     .disable_signals()
     .bind(&bind)?
     .run();

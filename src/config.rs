@@ -31,6 +31,7 @@ pub struct Config {
     pub mail_from: String,
     pub demo_password: String,
     /// Pool size; SQLite uses it for readers, its one writer serialises through transactions.
+    /// It also caps the threads that wait on the database (`app::serve`).
     pub db_pool_size: u32,
     /// Whether the session cookie is marked Secure (true when base_url is https).
     pub secure_cookies: bool,
@@ -111,7 +112,7 @@ impl Config {
             Some(v) => v
                 .parse()
                 .context("KIRJAAMO_DB_POOL_SIZE must be a number")?,
-            None => 10,
+            None => default_pool_size(),
         };
         let drain_secs = match var("KIRJAAMO_DRAIN_SECS") {
             Some(v) => v
@@ -268,6 +269,14 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+/// What the server's cores can keep busy: two connections per core (one running, one waiting on
+/// the disk or the network) and two more for the background jobs. More connections only queue
+/// inside the database, and each costs memory (its page cache, its statements).
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    2 * cores + 2
 }
 
 #[cfg(test)]

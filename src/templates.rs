@@ -49,10 +49,11 @@ impl AssetManifest {
     }
 }
 
+/// One tera instance for every language: the page's language is set for the duration of a
+/// render ([`Templates::render`]) and read by t() and the filters. Three instances held three
+/// copies of every parsed template (measured: about 12 MB each).
 pub struct Templates {
-    fi: Tera,
-    sv: Tera,
-    en: Tera,
+    tera: Tera,
     pub catalogs: Arc<Catalogs>,
     pub assets: Arc<AssetManifest>,
 }
@@ -69,15 +70,14 @@ impl Templates {
                 sources.push((name.to_string(), text));
             }
         }
-        let build = |lang: Lang| -> anyhow::Result<Tera> {
+        let build = || -> anyhow::Result<Tera> {
             let mut tera = Tera::default();
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
                 .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
             tera.autoescape_on(vec![".html"]);
-            let cat = catalogs.get(lang).clone();
-            tera.register_function("t", Translate { catalog: cat, lang });
-            tera.register_filter("local_date", LocalDate { lang });
-            tera.register_filter("text_in", TextIn { lang });
+            tera.register_function("t", Translate::new(&catalogs));
+            tera.register_filter("local_date", LocalDate);
+            tera.register_filter("text_in", TextIn);
             for (name, kind) in [
                 ("local_datetime", Shown::DateTime),
                 ("local_time", Shown::Time),
@@ -85,7 +85,7 @@ impl Templates {
                 ("num", Shown::Number),
                 ("percent", Shown::Percent),
             ] {
-                tera.register_filter(name, Formatted { lang, kind });
+                tera.register_filter(name, Formatted { kind });
             }
             // A fresh idempotency key per rendered creating form (`partials_idempotency.html`).
             tera.register_function("idempotency_key", |_: &HashMap<String, Value>| {
@@ -104,35 +104,47 @@ impl Templates {
             Ok(tera)
         };
         Ok(Templates {
-            fi: build(Lang::Fi)?,
-            sv: build(Lang::Sv)?,
-            en: build(Lang::En)?,
+            tera: build()?,
             catalogs,
             assets,
         })
     }
 
-    pub fn tera(&self, lang: Lang) -> &Tera {
-        match lang {
-            Lang::Fi => &self.fi,
-            Lang::Sv => &self.sv,
-            Lang::En => &self.en,
-        }
-    }
-
     pub fn render(&self, lang: Lang, name: &str, ctx: &tera::Context) -> anyhow::Result<String> {
-        self.tera(lang)
-            .render(name, ctx)
+        in_language(lang, || self.tera.render(name, ctx))
             .map_err(|e| anyhow::anyhow!("rendering {name}: {}", error_chain(&e)))
     }
 
+    /// A one-off template text in `lang` (the tests' way to try a filter).
+    pub fn render_str(&self, lang: Lang, src: &str, ctx: &tera::Context) -> tera::Result<String> {
+        let mut tera = self.tera.clone();
+        in_language(lang, || tera.render_str(src, ctx))
+    }
+
     pub fn has(&self, name: &str) -> bool {
-        self.fi.get_template_names().any(|n| n == name)
+        self.tera.get_template_names().any(|n| n == name)
     }
 
     pub fn catalog(&self, lang: Lang) -> &Catalog {
         self.catalogs.get(lang)
     }
+}
+
+thread_local! {
+    /// The language of the render running on this thread (a render never leaves its thread).
+    static PAGE_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Fi) };
+}
+
+/// Runs `render` with the page language set, restoring the one before (renders may nest).
+fn in_language<T>(lang: Lang, render: impl FnOnce() -> T) -> T {
+    let before = PAGE_LANG.with(|l| l.replace(lang));
+    let out = render();
+    PAGE_LANG.with(|l| l.set(before));
+    out
+}
+
+fn page_lang() -> Lang {
+    PAGE_LANG.with(std::cell::Cell::get)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -169,8 +181,33 @@ impl tera::Function for AssetUrl {
 /// `t(key="nav.home")`; with `n=…` picks `key.one` or `key.other`; other arguments fill
 /// `{name}` placeholders.
 struct Translate {
-    catalog: Catalog,
-    lang: Lang,
+    /// Every text of each language's catalogue, escaped once here: a page calls t() dozens of
+    /// times.
+    escaped: [HashMap<String, String>; 3],
+}
+
+impl Translate {
+    fn new(catalogs: &Catalogs) -> Translate {
+        let escaped = |lang: Lang| {
+            catalogs
+                .get(lang)
+                .strings
+                .iter()
+                .map(|(k, v)| (k.clone(), escape_html(v)))
+                .collect()
+        };
+        Translate {
+            escaped: [escaped(Lang::Fi), escaped(Lang::Sv), escaped(Lang::En)],
+        }
+    }
+
+    fn texts(&self, lang: Lang) -> &HashMap<String, String> {
+        match lang {
+            Lang::Fi => &self.escaped[0],
+            Lang::Sv => &self.escaped[1],
+            Lang::En => &self.escaped[2],
+        }
+    }
 }
 
 /// A number filled into a text: a decimal comma in Finnish and Swedish; thousands grouped from
@@ -193,21 +230,32 @@ impl tera::Function for Translate {
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("t() needs key"))?;
         let n = args.get("n").and_then(Value::as_i64);
+        let plural;
         let key = match n {
-            Some(1) => format!("{key}.one"),
-            Some(_) => format!("{key}.other"),
-            None => key.to_string(),
+            Some(1) => {
+                plural = format!("{key}.one");
+                &plural
+            }
+            Some(_) => {
+                plural = format!("{key}.other");
+                &plural
+            }
+            None => key,
         };
-        // Escaped here (text and values alike), so the result is safe HTML; tera's own
-        // escaping would also turn every "/" into an entity.
-        let mut text = escape_html(self.catalog.get(&key));
+        // Escaped (text and values alike), so the result is safe HTML; tera's own escaping
+        // would also turn every "/" into an entity. A missing key shows itself.
+        let lang = page_lang();
+        let mut text = match self.texts(lang).get(key) {
+            Some(text) => text.clone(),
+            None => escape_html(key),
+        };
         for (k, v) in args {
-            if k == "key" {
+            if k == "key" || !text.contains('{') {
                 continue;
             }
             let v = match v {
                 Value::String(s) => s.clone(),
-                Value::Number(n) => shown_number(self.lang, n),
+                Value::Number(n) => shown_number(lang, n),
                 other => other.to_string(),
             };
             text = text.replace(&format!("{{{k}}}"), &escape_html(&v));
@@ -240,9 +288,7 @@ pub fn escape_html(s: &str) -> String {
 /// language, Finnish unless said, marked `<span lang="fi">…</span>` when the page is in another
 /// language, so screen readers read Finnish content on a Swedish page as Finnish (WCAG 3.1.2).
 /// Escaped here; the output is safe HTML.
-struct TextIn {
-    lang: Lang,
-}
+struct TextIn;
 
 impl tera::Filter for TextIn {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -256,7 +302,7 @@ impl tera::Filter for TextIn {
             .and_then(Value::as_str)
             .and_then(Lang::parse)
             .unwrap_or(Lang::Fi);
-        Ok(Value::String(text_in(self.lang, of, &text)))
+        Ok(Value::String(text_in(page_lang(), of, &text)))
     }
 
     fn is_safe(&self) -> bool {
@@ -276,9 +322,7 @@ pub fn text_in(page: Lang, of: Lang, text: &str) -> String {
 /// `{{ d | local_date }}`: an ISO date (or date-time) as people write it in the page's
 /// language — 1.3.2029 in Finnish and Swedish, 1 March 2029 in English. Anything else is
 /// returned as it was.
-struct LocalDate {
-    lang: Lang,
-}
+struct LocalDate;
 
 impl tera::Filter for LocalDate {
     fn filter(
@@ -289,7 +333,7 @@ impl tera::Filter for LocalDate {
         let Some(text) = value.as_str() else {
             return Ok(value.clone());
         };
-        Ok(tera::Value::String(local_date(self.lang, text)))
+        Ok(tera::Value::String(local_date(page_lang(), text)))
     }
 }
 
@@ -322,21 +366,21 @@ enum Shown {
 /// `{{ n | num }}` / `{{ x | num(places=1) }}` (12 345,5), `{{ p | percent }}` (25,0 %).
 /// A value they cannot read (empty, missing) is shown as it came.
 struct Formatted {
-    lang: Lang,
     kind: Shown,
 }
 
 impl tera::Filter for Formatted {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
         use crate::i18n::format;
+        let lang = page_lang();
         let shown = match self.kind {
             Shown::DateTime | Shown::Time | Shown::Iso => {
                 let Some(utc) = value.as_str().and_then(format::parse_stored) else {
                     return Ok(value.clone());
                 };
                 match self.kind {
-                    Shown::DateTime => format::datetime(self.lang, utc),
-                    Shown::Time => format::time_of_day(self.lang, utc),
+                    Shown::DateTime => format::datetime(lang, utc),
+                    Shown::Time => format::time_of_day(lang, utc),
                     _ => format::rfc3339(utc),
                 }
             }
@@ -345,10 +389,10 @@ impl tera::Filter for Formatted {
                     return Ok(value.clone());
                 };
                 if matches!(self.kind, Shown::Percent) {
-                    format::percent(self.lang, n)
+                    format::percent(lang, n)
                 } else {
                     let places = args.get("places").and_then(Value::as_u64).unwrap_or(0);
-                    format::decimal(self.lang, n, places.min(6) as usize)
+                    format::decimal(lang, n, places.min(6) as usize)
                 }
             }
         };
@@ -379,9 +423,11 @@ mod tests {
         let mut c = tera::Context::new();
         c.insert("x", "Kirjaamisvalmennus <script>");
         let sv = t
-            .tera(Lang::Sv)
-            .clone()
-            .render_str("{{ x | text_in }}|{{ x | text_in(lang=\"sv\") }}", &c)
+            .render_str(
+                Lang::Sv,
+                "{{ x | text_in }}|{{ x | text_in(lang=\"sv\") }}",
+                &c,
+            )
             .unwrap();
         assert_eq!(
             sv,
@@ -409,14 +455,12 @@ mod tests {
         c.insert("mean", &3.8333333333333335);
         let src = "{{ at | local_datetime }}|{{ at | local_time }}|{{ at | iso_datetime }}|\
                    {{ n | num }}|{{ share | percent }}|{{ mean | num(places=2) }}";
-        let mut fi = t.tera(Lang::Fi).clone();
-        let out = fi.render_str(src, &c).unwrap();
+        let out = t.render_str(Lang::Fi, src, &c).unwrap();
         assert_eq!(
             out,
             "6.12.2026 klo 13.28|13.28|2026-12-06T13:28:00+02:00|12\u{a0}345|25,0\u{a0}%|3,83"
         );
-        let mut en = t.tera(Lang::En).clone();
-        let out = en.render_str(src, &c).unwrap();
+        let out = t.render_str(Lang::En, src, &c).unwrap();
         assert_eq!(
             out,
             "6 December 2026 at 13:28|13:28|2026-12-06T13:28:00+02:00|12,345|25.0%|3.83"

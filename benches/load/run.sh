@@ -206,7 +206,9 @@ verdict() { # verdict LABEL VALUE OP LIMIT UNIT
   for b in $BACKENDS; do
     rps=$(get "lesson page" "$b" "$big" 4)
     [ -n "$nginx_rps" ] && [ -n "$rps" ] && verdict "lesson page on $b, share of nginx" "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {print 100 * a / b}')" ">=" 25 " %"
-    verdict "lesson page on $b, p99 at $CONNS connections" "$(get "lesson page" "$b" "$big" 6)" "<=" 10 " ms"
+    # The issue's limits: 10 ms on SQLite, 15 ms on PostgreSQL (a network round trip more).
+    limit=10; [ "$b" = postgres ] && limit=15
+    verdict "lesson page on $b, p99 at $CONNS connections" "$(get "lesson page" "$b" "$big" 6)" "<=" "$limit" " ms"
   done
   s=$(get "lesson page" sqlite "$big" 4); p=$(get "lesson page" postgres "$big" 4)
   [ -n "$s" ] && [ -n "$p" ] && verdict "lesson page on PostgreSQL, share of SQLite" "$(awk -v a="$p" -v b="$s" 'BEGIN {print 100 * a / b}')" ">=" 50 " %"
@@ -218,6 +220,11 @@ verdict() { # verdict LABEL VALUE OP LIMIT UNIT
       done
     done
   fi
+  for b in $BACKENDS; do
+    [ "$b" = postgres ] || continue
+    verdict "posting a reply on $b, $big posts" "$(get "posting a reply" "$b" "$big" 4)" ">=" 500 " req/s"
+    verdict "posting a reply on $b, p99" "$(get "posting a reply" "$b" "$big" 6)" "<=" 100 " ms"
+  done
   for b in $BACKENDS; do
     for p in $small $big; do
       m=$(get peak "$b" "$p" 7)

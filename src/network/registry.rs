@@ -209,18 +209,17 @@ pub fn blind_spots(
     lang: Lang,
 ) -> AppResult<Vec<BlindSpot>> {
     let counties = counties_of(conn, scope)?;
-    let covered: Vec<Option<i64>> = memberships::table
-        .filter(memberships::status.eq("active"))
-        .filter(memberships::county_id.eq_any(&counties))
-        .select(memberships::organisation_id)
-        .distinct()
-        .load(conn)?;
-    let covered: Vec<i64> = covered.into_iter().flatten().collect();
+    // One statement: the organisations' own index answers "has an active expert" (a list of
+    // every covered organisation as bound values was a new statement to prepare each time).
     Ok(organisations::table
         .inner_join(counties::table)
         .filter(organisations::county_id.eq_any(&counties))
         .filter(organisations::active.eq(true))
-        .filter(diesel::dsl::not(organisations::id.eq_any(&covered)))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::organisation_id.eq(organisations::id.nullable()))
+                .filter(memberships::status.eq("active")),
+        )))
         .order((organisations::staff_count.desc(), organisations::name))
         .select((
             organisations::id,

@@ -148,6 +148,16 @@ pub(crate) async fn render_lesson(
     c.insert("next", &flat.get(index + 1));
     c.insert("position", &(index + 1));
     c.insert("exercise", &exercise);
+    let done = auth
+        .0
+        .state
+        .templates
+        .catalog(auth.0.lang)
+        .get("learning.done");
+    c.insert(
+        "course_nav",
+        &course_nav(&outline, cohort_id, lesson, auth.0.lang.code(), done),
+    );
     auth.0.render_status(status, "learning/lesson.html", c)
 }
 
@@ -156,4 +166,55 @@ pub(crate) async fn render_lesson(
 struct ShownChoice<'a> {
     index: usize,
     text: &'a str,
+}
+
+/// The course's navigation beside the lesson: its modules and lessons, the reader's done marks
+/// and the lesson shown. Written here rather than in the template because it is the page's
+/// longest loop: through tera it was a third of the page's rendering (benches/README.md).
+fn course_nav(
+    outline: &learning::Outline,
+    cohort_id: i64,
+    lesson: &learning::Lesson,
+    page_lang: &str,
+    done_text: &str,
+) -> String {
+    use crate::templates::escape_html as esc;
+    use std::fmt::Write;
+    // The titles are in the course's language: marked when the page is in another.
+    let lang = if lesson.language != page_lang {
+        format!(" lang=\"{}\"", esc(&lesson.language))
+    } else {
+        String::new()
+    };
+    let done = format!(
+        " <span class=\"done\">✓ <span class=\"visually-hidden\">{}</span></span>",
+        esc(done_text)
+    );
+    let mut html = String::with_capacity(4096);
+    let _ = write!(
+        html,
+        "<nav class=\"course-nav\" aria-labelledby=\"course-nav-h\">\n  \
+         <h2 id=\"course-nav-h\"{lang}>{}</h2>\n",
+        esc(&outline.course_title)
+    );
+    for m in &outline.modules {
+        let _ = write!(html, "  <h3{lang}>{}</h3>\n  <ol>\n", esc(&m.title));
+        for l in &m.lessons {
+            let current = if l.id == lesson.id {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                html,
+                "    <li><a href=\"/ryhmat/{cohort_id}/{}\"{current}{lang}>{}</a>{}</li>",
+                esc(&l.slug),
+                esc(&l.title),
+                if l.done { done.as_str() } else { "" }
+            );
+        }
+        html.push_str("  </ol>\n");
+    }
+    html.push_str("</nav>\n");
+    html
 }

@@ -247,3 +247,64 @@ async fn the_lesson_page_reads_only_the_cohort_and_the_progress() {
     assert!(trainer <= 5, "a trainer's lesson page: {trainer}");
     assert!(home <= 8, "the cohort page: {home}");
 }
+
+/// The course's navigation beside the lesson (written by `web::lesson_page::course_nav`): each
+/// lesson once, the reader's own done marks only, the lesson shown marked as the current page,
+/// and on a Swedish page the Finnish titles marked as Finnish.
+#[actix_web::test]
+async fn the_course_navigation_marks_the_readers_own_lessons_and_the_one_shown() {
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let other = app.user("toinen@example.fi", "Toni Toinen", None);
+    kirjaamo::cohorts::enrol(&mut app.conn(), cohort_id, other.id, app.clock.now()).unwrap();
+    let url = format!("/ryhmat/{cohort_id}/{LESSON}");
+    let read_link = format!(r#"href="/ryhmat/{cohort_id}/asiakirjatyypit""#);
+    let nav = |body: &str| {
+        let at = body
+            .find(r#"<nav class="course-nav""#)
+            .expect("the course's navigation");
+        body[at..at + body[at..].find("</nav>").unwrap()].to_string()
+    };
+    let mut tiina = app.signed_in("trainee@example.fi").await;
+    let read = tiina
+        .post(&format!("/ryhmat/{cohort_id}/asiakirjatyypit/luettu"), &[])
+        .await;
+    assert_eq!(read.status, 303);
+    let mine = nav(&tiina.get(&url).await.body);
+    assert_eq!(mine.matches("<li>").count(), 4, "every lesson once: {mine}");
+    let read_item = &mine[mine.find(&read_link).unwrap()..];
+    let read_item = &read_item[..read_item.find("</li>").unwrap()];
+    assert!(
+        read_item.contains("✓") && read_item.contains("tehty"),
+        "{read_item}"
+    );
+    assert_eq!(mine.matches("✓").count(), 1, "only the lesson she read");
+    assert_eq!(mine.matches(r#"aria-current="page""#).count(), 1);
+    let shown = format!(r#"href="/ryhmat/{cohort_id}/{LESSON}" aria-current="page""#);
+    assert!(mine.contains(&shown), "{mine}");
+    assert!(
+        !mine.contains("lang="),
+        "a Finnish page marks nothing: {mine}"
+    );
+
+    // Toni sees no mark of Tiina's.
+    let mut toni = app.signed_in("toinen@example.fi").await;
+    assert!(!nav(&toni.get(&url).await.body).contains("✓"));
+
+    // On a Swedish page the Finnish course's titles are marked as Finnish.
+    assert!(
+        tiina
+            .post("/tili/kieli", &[("language", "sv")])
+            .await
+            .status
+            < 400
+    );
+    let sv = nav(&tiina.get(&url).await.body);
+    assert!(sv.contains(r#"<h2 id="course-nav-h" lang="fi">"#), "{sv}");
+    assert!(sv.contains(&format!(r#"{shown} lang="fi">"#)), "{sv}");
+    assert!(
+        sv.contains("✓ <span class=\"visually-hidden\">klar</span>"),
+        "the mark in Swedish: {sv}"
+    );
+}

@@ -624,7 +624,9 @@ pub fn flagged(conn: &mut AnyConnection, counties_of: &[i64]) -> AppResult<Vec<L
     let rows: Vec<ListRow> = trainings_held::table
         .inner_join(organisations::table.inner_join(counties::table))
         .left_join(users::table)
-        .filter(trainings_held::over_staff.eq(true))
+        // The column itself rather than `= true` with a bound value: only then can SQLite use
+        // the partial index of the flagged trainings (a scan of every training otherwise).
+        .filter(trainings_held::over_staff)
         .filter(organisations::county_id.eq_any(counties_of))
         .order(trainings_held::held_on.desc())
         .limit(100)

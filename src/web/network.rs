@@ -86,7 +86,7 @@ pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
             Ok((
                 ms,
                 completion::certificates_of(conn, uid)?,
-                trainings::of_user(conn, uid, lang)?,
+                trainings::lists::of_user(conn, uid, lang)?,
                 trainings::organisation_choices(conn, uid)?,
                 refresher::standing_of(conn, uid, today)?,
                 refresher::own_case(conn, uid)?,
@@ -178,8 +178,8 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
                 reach::quarters(conn, scope, today, 8)?,
                 reach::reach(conn, scope, today.year(), lang)?,
                 registry::blind_spots(conn, scope, lang)?,
-                trainings::upcoming(conn, &counties, today, 20)?,
-                trainings::flagged(conn, &counties)?,
+                trainings::lists::upcoming(conn, &counties, today, 20)?,
+                trainings::lists::flagged(conn, &counties)?,
             ))
         })
         .await?;

@@ -5,7 +5,8 @@
 
 use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
-use crate::network::trainings::{self, attendance, Actor, Draft, Listed, Training, PROFESSIONS};
+use crate::network::trainings::lists::Listed;
+use crate::network::trainings::{self, attendance, Actor, Draft, Training, PROFESSIONS};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};

@@ -5,7 +5,8 @@
 //! however often they submit (a keyed hash of the normalised name and unit, unique per
 //! training). Every sign-in moves the totals in its own transaction.
 
-use super::{find, totals, Actor, Training, COUNTED, HELD, PLANNED, PROFESSIONS, REPORTED};
+use super::totals;
+use super::training::{find, Actor, Training, COUNTED, HELD, PLANNED, PROFESSIONS, REPORTED};
 use crate::accounts::audit;
 use crate::accounts::tokens::{derive_key, hmac};
 use crate::db::schema::{organisations, trainings_held};
@@ -194,7 +195,7 @@ pub fn sign_in(
         if already > 0 {
             return Err(AppError::Conflict("attendance.duplicate".into()));
         }
-        if t.participants >= super::MAX_PARTICIPANTS {
+        if t.participants >= super::training::MAX_PARTICIPANTS {
             return Err(AppError::Conflict("attendance.full".into()));
         }
         let incremental = t.status == HELD && t.counting == COUNTED;
@@ -220,7 +221,7 @@ pub fn sign_in(
             // Sign-ins replace a typed number: the count is the sign-ins there are.
             count_of(c, t.id)? as i32
         };
-        let over = super::above_staff(c, t.organisation_id, n)?;
+        let over = super::training::above_staff(c, t.organisation_id, n)?;
         diesel::update(trainings_held::table.find(t.id))
             .set((
                 trainings_held::status.eq(HELD),
@@ -322,7 +323,7 @@ pub fn remove(
         } else {
             (HELD, COUNTED)
         };
-        let over = n > 0 && super::above_staff(c, t.organisation_id, n)?;
+        let over = n > 0 && super::training::above_staff(c, t.organisation_id, n)?;
         diesel::update(trainings_held::table.find(training_id))
             .set((
                 trainings_held::status.eq(status),

@@ -13,7 +13,7 @@
 //! them from the raw rows by a separate, plain computation ([`compute`]); [`compare`] tells
 //! where stored and recomputed totals differ (the CLI's `--check` and the tests).
 
-use super::{Training, COUNTED, HELD};
+use super::training::{Training, COUNTED, HELD};
 use crate::db::schema::trainings_held;
 use crate::db::schema_trainings::{people_totals, reach_people, training_attendances};
 use crate::db::{portable_sql, write_tx, AnyConnection};
@@ -46,7 +46,7 @@ pub struct SignIn {
 /// held, one training, its participations (counted or reported), its flag, and for a counted
 /// one each sign-in's person.
 pub fn contribute(c: &mut AnyConnection, training_id: i64, sign: i32) -> AppResult<()> {
-    let t: Training = super::find(c, training_id)?;
+    let t: Training = super::training::find(c, training_id)?;
     if t.status != HELD {
         return Ok(());
     }

@@ -6,7 +6,7 @@
 use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
 use crate::network::trainings::lists::Listed;
-use crate::network::trainings::{self, attendance, Actor, Draft, Training, PROFESSIONS};
+use crate::network::trainings::{self, attendance, code, Actor, Draft, Training, PROFESSIONS};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -345,7 +345,7 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
         })
         .await?;
     let mut c = tera::Context::new();
-    let state = t.code.as_ref().map(|_| attendance::code_state(&t, today));
+    let state = t.code.as_ref().map(|_| code::code_state(&t, today));
     if let Some(code) = &t.code {
         let url = sign_in_url(&auth.0, code);
         c.insert(
@@ -431,7 +431,7 @@ pub async fn display(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse
     c.insert("t", &t);
     c.insert(
         "code_state",
-        &attendance::code_state(&t, crate::i18n::format::helsinki_date(auth.0.now())),
+        &code::code_state(&t, crate::i18n::format::helsinki_date(auth.0.now())),
     );
     auth.0.render("trainings/display.html", c)
 }
@@ -647,7 +647,7 @@ pub async fn toggle_code(
     let now = auth.0.now();
     auth.0
         .state
-        .db(move |conn| attendance::set_closed(conn, id, close, now))
+        .db(move |conn| code::set_closed(conn, id, close, now))
         .await?;
     let key = if close {
         "notice.code_closed"

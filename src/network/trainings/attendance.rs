@@ -5,7 +5,8 @@
 //! however often they submit (a keyed hash of the normalised name and unit, unique per
 //! training). Every sign-in moves the totals in its own transaction.
 
-use super::totals;
+use super::code::{by_code, code_state, CodeState};
+use super::totals::{self, lock_organisations};
 use super::training::{find, Actor, Training, COUNTED, HELD, PLANNED, PROFESSIONS, REPORTED};
 use crate::accounts::audit;
 use crate::accounts::tokens::{derive_key, hmac};
@@ -17,83 +18,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-/// Letters and digits that cannot be mistaken for each other (no I, L, O, 0, 1).
-const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-pub const CODE_LEN: usize = 6;
-
 /// The longest name and unit a participant may give.
 pub const MAX_NAME: usize = 100;
 pub const MAX_UNIT: usize = 200;
-
-fn random_code() -> String {
-    (0..CODE_LEN)
-        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
-        .collect()
-}
-
-/// A code no other training has.
-pub(super) fn fresh_code(c: &mut AnyConnection) -> AppResult<String> {
-    for _ in 0..20 {
-        let code = random_code();
-        let taken: i64 = trainings_held::table
-            .filter(trainings_held::code.eq(&code))
-            .count()
-            .get_result(c)?;
-        if taken == 0 {
-            return Ok(code);
-        }
-    }
-    Err(AppError::Internal(anyhow::anyhow!(
-        "no free attendance code after 20 tries"
-    )))
-}
-
-/// A code as typed: upper-case, without spaces or hyphens; `None` if it cannot be one.
-pub fn normalise_code(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
-}
-
-/// Whether a training's code takes sign-ins now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CodeState {
-    Open,
-    /// The training's day has not come.
-    NotYet,
-    /// The training's day is over.
-    Expired,
-    /// The expert closed it.
-    Closed,
-}
-
-/// The code's state on `today` (a Helsinki day).
-pub fn code_state(t: &Training, today: NaiveDate) -> CodeState {
-    if t.code_closed_at.is_some() {
-        CodeState::Closed
-    } else if today < t.held_on {
-        CodeState::NotYet
-    } else if today > t.held_on {
-        CodeState::Expired
-    } else {
-        CodeState::Open
-    }
-}
-
-pub fn by_code(conn: &mut AnyConnection, code: &str) -> AppResult<Option<Training>> {
-    let Some(code) = normalise_code(code) else {
-        return Ok(None);
-    };
-    Ok(trainings_held::table
-        .filter(trainings_held::code.eq(code))
-        .select(Training::as_select())
-        .first(conn)
-        .optional()?)
-}
 
 /// What a participant writes.
 #[derive(Debug, Clone, Default)]
@@ -143,23 +70,6 @@ pub fn person_key(secret: &[u8], name: &str, unit: &str) -> String {
         &derive_key(secret, "training-attendance"),
         format!("{}\n{}", norm(name), norm(unit)).as_bytes(),
     ))
-}
-
-/// Serialises changes to a training's totals on PostgreSQL (SQLite's `BEGIN IMMEDIATE`
-/// already lets one writer in at a time): a row lock on each organisation whose totals move,
-/// taken in id order.
-pub(super) fn lock_organisations(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
-    if let AnyConnection::Postgresql(_) = c {
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        for id in ids {
-            diesel::sql_query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::BigInt, _>(id)
-                .execute(c)?;
-        }
-    }
-    Ok(())
 }
 
 /// Signs a participant in. Errors: `attendance.closed|not_yet|expired` (the code does not
@@ -250,22 +160,6 @@ fn count_of(c: &mut AnyConnection, training_id: i64) -> AppResult<i64> {
         .filter(training_attendances::training_id.eq(training_id))
         .count()
         .get_result(c)?)
-}
-
-/// Closes the code (or opens it again the same day).
-pub fn set_closed(
-    conn: &mut AnyConnection,
-    id: i64,
-    closed: bool,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    diesel::update(trainings_held::table.find(id))
-        .set((
-            trainings_held::code_closed_at.eq(closed.then_some(now)),
-            trainings_held::updated_at.eq(Some(now)),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// A sign-in as the expert and the area's coordinators see it.
@@ -359,16 +253,6 @@ pub fn staff_of(conn: &mut AnyConnection, t: &Training) -> AppResult<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_are_forgiving_of_case_spaces_and_hyphens() {
-        assert_eq!(normalise_code(" abc-234 ").as_deref(), Some("ABC234"));
-        assert_eq!(normalise_code("ABC23"), None);
-        assert_eq!(normalise_code("ABCI23"), None, "no I in the alphabet");
-        assert_eq!(normalise_code("ÄBC234"), None);
-        let c = random_code();
-        assert_eq!(normalise_code(&c), Some(c));
-    }
 
     #[test]
     fn the_same_person_gets_the_same_key_however_they_type() {

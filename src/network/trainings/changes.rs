@@ -3,7 +3,7 @@
 
 use super::draft::{ordered_themes, times, validate, Draft, Purpose};
 use super::training::{above_staff, find, Actor, HELD, PLANNED, REPORTED};
-use super::{attendance, totals};
+use super::{code, totals};
 use crate::accounts::audit;
 use crate::db::schema::trainings_held;
 use crate::db::{write_tx, AnyConnection};
@@ -39,7 +39,7 @@ pub fn log(
         return Err(AppError::invalid(*e));
     }
     write_tx(conn, |c| {
-        attendance::lock_organisations(c, &[d.organisation_id])?;
+        totals::lock_organisations(c, &[d.organisation_id])?;
         let id = insert(c, user_id, d, HELD, now)?;
         totals::contribute(c, id, 1)?;
         Ok(id)
@@ -62,7 +62,7 @@ fn insert(
     };
     let over = status == HELD && above_staff(c, d.organisation_id, participants)?;
     let code = if status == PLANNED {
-        Some(attendance::fresh_code(c)?)
+        Some(code::fresh_code(c)?)
     } else {
         None
     };
@@ -129,7 +129,7 @@ pub fn correct(
         return Err(AppError::invalid("training.number_before_day"));
     }
     write_tx(conn, |c| {
-        attendance::lock_organisations(c, &[before.organisation_id, d.organisation_id])?;
+        totals::lock_organisations(c, &[before.organisation_id, d.organisation_id])?;
         let current = find(c, id)?;
         totals::contribute(c, id, -1)?;
         let themes = ordered_themes(&d.themes);
@@ -194,7 +194,7 @@ pub fn delete(
 ) -> AppResult<()> {
     write_tx(conn, |c| {
         let t = find(c, id)?;
-        attendance::lock_organisations(c, &[t.organisation_id])?;
+        totals::lock_organisations(c, &[t.organisation_id])?;
         totals::contribute(c, id, -1)?;
         diesel::delete(trainings_held::table.find(id)).execute(c)?;
         if let Actor::Coordinator(p) = actor {

@@ -9,7 +9,8 @@
 //! - [`draft`]: a training as written, and its checks;
 //! - [`changes`]: plan / log / correct / delete;
 //! - [`lists`]: the lists the pages show;
-//! - [`attendance`]: the code, the sign-ins, closing;
+//! - [`code`]: the attendance code, closing it;
+//! - [`attendance`]: the sign-ins;
 //! - [`totals`]: the running totals, their rebuild from the raw rows and the comparison;
 //! - [`calendar`]: the iCalendar feeds;
 //! - [`invite`]: inviting colleagues by e-mail;
@@ -19,6 +20,7 @@
 pub mod attendance;
 pub mod calendar;
 pub mod changes;
+pub mod code;
 pub mod draft;
 pub mod invite;
 pub mod lists;

@@ -42,6 +42,23 @@ pub struct SignIn {
     pub profession: String,
 }
 
+/// Serialises changes to a training's totals on PostgreSQL (SQLite's `BEGIN IMMEDIATE`
+/// already lets one writer in at a time): a row lock on each organisation whose totals move,
+/// taken in id order.
+pub(super) fn lock_organisations(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
+    if let AnyConnection::Postgresql(_) = c {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            diesel::sql_query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds `sign` (1 or −1) times what the training contributes: nothing while planned; when
 /// held, one training, its participations (counted or reported), its flag, and for a counted
 /// one each sign-in's person.

@@ -390,7 +390,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         } => {
             let state = state()?;
             let mut conn = state.pool.get()?;
-            let totals = network::trainings::totals::compare(&mut conn)
+            let totals = network::trainings::recount::compare(&mut conn)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             if check {
                 for d in &totals {
@@ -406,7 +406,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     return Ok(std::process::ExitCode::from(1));
                 }
             } else {
-                let rows = network::trainings::totals::rebuild(&mut conn)
+                let rows = network::trainings::recount::rebuild(&mut conn)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!(
                     "reach totals rebuilt from the raw rows: {rows} rows ({} were out of step)",

@@ -642,7 +642,7 @@ pub fn seed(
     )?;
     // The trainings went in as bulk rows: the reach totals are rebuilt from them (as
     // `kirjaamo network rebuild-totals` does).
-    crate::network::trainings::totals::rebuild(conn)?;
+    crate::network::trainings::recount::rebuild(conn)?;
 
     // Threads: about ten posts per user. Lengths: one long thread in the bench cohort (N/5
     // posts, at most 20,000), one in a hundred threads long (100–1,000 posts), the rest short

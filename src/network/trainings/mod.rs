@@ -11,7 +11,8 @@
 //! - [`lists`]: the lists the pages show;
 //! - [`code`]: the attendance code, closing it;
 //! - [`attendance`]: the sign-ins;
-//! - [`totals`]: the running totals, their rebuild from the raw rows and the comparison;
+//! - [`totals`]: the running totals;
+//! - [`recount`]: the totals recounted from the raw rows, compared and rebuilt;
 //! - [`calendar`]: the iCalendar feeds;
 //! - [`invite`]: inviting colleagues by e-mail;
 //! - [`privacy`]: participants' names in a data download, and their erasure after the
@@ -25,6 +26,7 @@ pub mod draft;
 pub mod invite;
 pub mod lists;
 pub mod privacy;
+pub mod recount;
 pub mod totals;
 pub mod training;
 

@@ -91,56 +91,21 @@ pub fn sign_in(
         let t = by_code(c, code)?.ok_or(AppError::NotFound)?;
         lock_organisations(c, &[t.organisation_id])?;
         let t = find(c, t.id)?;
-        match code_state(&t, today) {
-            CodeState::Open => {}
-            CodeState::Closed => return Err(AppError::Conflict("attendance.closed".into())),
-            CodeState::NotYet => return Err(AppError::Conflict("attendance.not_yet".into())),
-            CodeState::Expired => return Err(AppError::Conflict("attendance.expired".into())),
-        }
-        let already: i64 = training_attendances::table
-            .filter(training_attendances::training_id.eq(t.id))
-            .filter(training_attendances::person_key.eq(&key))
-            .count()
-            .get_result(c)?;
-        if already > 0 {
-            return Err(AppError::Conflict("attendance.duplicate".into()));
-        }
-        if t.participants >= super::training::MAX_PARTICIPANTS {
-            return Err(AppError::Conflict("attendance.full".into()));
-        }
+        ensure_may_sign_in(c, &t, &key, today)?;
         let incremental = t.status == HELD && t.counting == COUNTED;
         if !incremental {
             // A planned (or reported) training becomes held and counted: take out what it
             // added, change it, add it again.
             totals::contribute(c, t.id, -1)?;
         }
-        let id: i64 = diesel::insert_into(training_attendances::table)
-            .values((
-                training_attendances::training_id.eq(t.id),
-                training_attendances::name.eq(collapse(&form.name)),
-                training_attendances::unit.eq(collapse(&form.unit)),
-                training_attendances::profession.eq(&form.profession),
-                training_attendances::person_key.eq(&key),
-                training_attendances::created_at.eq(now),
-            ))
-            .returning(training_attendances::id)
-            .get_result(c)?;
+        let id = insert_sign_in(c, t.id, form, &key, now)?;
         let n = if incremental {
             t.participants + 1
         } else {
             // Sign-ins replace a typed number: the count is the sign-ins there are.
             count_of(c, t.id)? as i32
         };
-        let over = super::training::above_staff(c, t.organisation_id, n)?;
-        diesel::update(trainings_held::table.find(t.id))
-            .set((
-                trainings_held::status.eq(HELD),
-                trainings_held::counting.eq(COUNTED),
-                trainings_held::participants.eq(n),
-                trainings_held::over_staff.eq(over),
-                trainings_held::updated_at.eq(Some(now)),
-            ))
-            .execute(c)?;
+        let over = set_counted(c, &t, n, now)?;
         if incremental {
             let s = totals::SignIn {
                 id,
@@ -153,6 +118,70 @@ pub fn sign_in(
         }
         Ok(id)
     })
+}
+
+/// Refuses a sign-in the training does not take now: its code is not open, the person is
+/// already counted, or it has the most participants a training may have.
+fn ensure_may_sign_in(
+    c: &mut AnyConnection,
+    t: &Training,
+    key: &str,
+    today: NaiveDate,
+) -> AppResult<()> {
+    match code_state(t, today) {
+        CodeState::Open => {}
+        CodeState::Closed => return Err(AppError::Conflict("attendance.closed".into())),
+        CodeState::NotYet => return Err(AppError::Conflict("attendance.not_yet".into())),
+        CodeState::Expired => return Err(AppError::Conflict("attendance.expired".into())),
+    }
+    let already: i64 = training_attendances::table
+        .filter(training_attendances::training_id.eq(t.id))
+        .filter(training_attendances::person_key.eq(key))
+        .count()
+        .get_result(c)?;
+    if already > 0 {
+        return Err(AppError::Conflict("attendance.duplicate".into()));
+    }
+    if t.participants >= super::training::MAX_PARTICIPANTS {
+        return Err(AppError::Conflict("attendance.full".into()));
+    }
+    Ok(())
+}
+
+fn insert_sign_in(
+    c: &mut AnyConnection,
+    training_id: i64,
+    form: &SignInForm,
+    key: &str,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    Ok(diesel::insert_into(training_attendances::table)
+        .values((
+            training_attendances::training_id.eq(training_id),
+            training_attendances::name.eq(collapse(&form.name)),
+            training_attendances::unit.eq(collapse(&form.unit)),
+            training_attendances::profession.eq(&form.profession),
+            training_attendances::person_key.eq(key),
+            training_attendances::created_at.eq(now),
+        ))
+        .returning(training_attendances::id)
+        .get_result(c)?)
+}
+
+/// Marks the training held and counted with `n` participants. Returns whether they are more
+/// than its organisation's staff.
+fn set_counted(c: &mut AnyConnection, t: &Training, n: i32, now: NaiveDateTime) -> AppResult<bool> {
+    let over = super::training::above_staff(c, t.organisation_id, n)?;
+    diesel::update(trainings_held::table.find(t.id))
+        .set((
+            trainings_held::status.eq(HELD),
+            trainings_held::counting.eq(COUNTED),
+            trainings_held::participants.eq(n),
+            trainings_held::over_staff.eq(over),
+            trainings_held::updated_at.eq(Some(now)),
+        ))
+        .execute(c)?;
+    Ok(over)
 }
 
 fn count_of(c: &mut AnyConnection, training_id: i64) -> AppResult<i64> {

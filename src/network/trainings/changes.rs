@@ -2,7 +2,7 @@
 //! training moves the running totals in the same transaction.
 
 use super::draft::{ordered_themes, times, validate, Draft, Purpose};
-use super::training::{above_staff, find, Actor, HELD, PLANNED, REPORTED};
+use super::training::{above_staff, find, Actor, Training, HELD, PLANNED, REPORTED};
 use super::{code, totals};
 use crate::accounts::audit;
 use crate::db::schema::trainings_held;
@@ -104,6 +104,42 @@ pub fn correct(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let before = find(conn, id)?;
+    let d = checked_correction(conn, actor, &before, d, today)?;
+    write_tx(conn, |c| {
+        totals::lock_organisations(c, &[before.organisation_id, d.organisation_id])?;
+        let current = find(c, id)?;
+        totals::contribute(c, id, -1)?;
+        let (participants, counting) = store_correction(c, &current, &d, now)?;
+        totals::contribute(c, id, 1)?;
+        if let Actor::Coordinator(p) = actor {
+            audit::record(
+                c,
+                Some(p.user_id),
+                "training.correct",
+                &format!("training:{id}"),
+                &format!(
+                    "{} -> {} participants ({}), held on {}",
+                    current.participants,
+                    participants,
+                    counting,
+                    d.held_on.unwrap_or(current.held_on)
+                ),
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The draft as a correction of `before` stores it, or its first problem: a counted training's
+/// number is its sign-ins' and cannot be typed over.
+fn checked_correction(
+    conn: &mut AnyConnection,
+    actor: &Actor<'_>,
+    before: &Training,
+    d: &Draft,
+    today: NaiveDate,
+) -> AppResult<Draft> {
     let mut d = d.clone();
     if before.is_counted() && before.participants > 0 {
         if d.participants.is_some_and(|n| n != before.participants) {
@@ -128,60 +164,48 @@ pub fn correct(
     if d.participants.is_some() && d.held_on.is_some_and(|day| day > today) {
         return Err(AppError::invalid("training.number_before_day"));
     }
-    write_tx(conn, |c| {
-        totals::lock_organisations(c, &[before.organisation_id, d.organisation_id])?;
-        let current = find(c, id)?;
-        totals::contribute(c, id, -1)?;
-        let themes = ordered_themes(&d.themes);
-        let (starts_at, ends_at) = times(&d);
-        let (status, counting, participants) = match d.participants {
-            Some(n) => (HELD, REPORTED, n),
-            None => (
-                current.status.as_str(),
-                current.counting.as_str(),
-                current.participants,
-            ),
-        };
-        let over = status == HELD && above_staff(c, d.organisation_id, participants)?;
-        diesel::update(trainings_held::table.find(id))
-            .set((
-                trainings_held::organisation_id.eq(d.organisation_id),
-                trainings_held::held_on.eq(d.held_on.unwrap_or(current.held_on)),
-                trainings_held::theme.eq(themes.first().copied().unwrap_or("other")),
-                trainings_held::themes.eq(themes.join(",")),
-                trainings_held::participants.eq(participants),
-                trainings_held::status.eq(status),
-                trainings_held::counting.eq(counting),
-                trainings_held::notes.eq(d.notes.trim()),
-                trainings_held::unit.eq(d.unit.trim()),
-                trainings_held::starts_at.eq(starts_at.or(current.starts_at)),
-                trainings_held::ends_at.eq(ends_at),
-                trainings_held::place.eq(d.place.trim()),
-                trainings_held::remote.eq(d.remote),
-                trainings_held::planned_size.eq(d.planned_size),
-                trainings_held::over_staff.eq(over),
-                trainings_held::updated_at.eq(Some(now)),
-            ))
-            .execute(c)?;
-        totals::contribute(c, id, 1)?;
-        if let Actor::Coordinator(p) = actor {
-            audit::record(
-                c,
-                Some(p.user_id),
-                "training.correct",
-                &format!("training:{id}"),
-                &format!(
-                    "{} -> {} participants ({}), held on {}",
-                    current.participants,
-                    participants,
-                    counting,
-                    d.held_on.unwrap_or(current.held_on)
-                ),
-                now,
-            )?;
-        }
-        Ok(())
-    })
+    Ok(d)
+}
+
+/// Writes the corrected row over `current`. Returns its participants and how they are counted.
+fn store_correction<'t>(
+    c: &mut AnyConnection,
+    current: &'t Training,
+    d: &Draft,
+    now: NaiveDateTime,
+) -> AppResult<(i32, &'t str)> {
+    let themes = ordered_themes(&d.themes);
+    let (starts_at, ends_at) = times(d);
+    let (status, counting, participants) = match d.participants {
+        Some(n) => (HELD, REPORTED, n),
+        None => (
+            current.status.as_str(),
+            current.counting.as_str(),
+            current.participants,
+        ),
+    };
+    let over = status == HELD && above_staff(c, d.organisation_id, participants)?;
+    diesel::update(trainings_held::table.find(current.id))
+        .set((
+            trainings_held::organisation_id.eq(d.organisation_id),
+            trainings_held::held_on.eq(d.held_on.unwrap_or(current.held_on)),
+            trainings_held::theme.eq(themes.first().copied().unwrap_or("other")),
+            trainings_held::themes.eq(themes.join(",")),
+            trainings_held::participants.eq(participants),
+            trainings_held::status.eq(status),
+            trainings_held::counting.eq(counting),
+            trainings_held::notes.eq(d.notes.trim()),
+            trainings_held::unit.eq(d.unit.trim()),
+            trainings_held::starts_at.eq(starts_at.or(current.starts_at)),
+            trainings_held::ends_at.eq(ends_at),
+            trainings_held::place.eq(d.place.trim()),
+            trainings_held::remote.eq(d.remote),
+            trainings_held::planned_size.eq(d.planned_size),
+            trainings_held::over_staff.eq(over),
+            trainings_held::updated_at.eq(Some(now)),
+        ))
+        .execute(c)?;
+    Ok((participants, counting))
 }
 
 /// Deletes a training with its sign-ins and feedback (the expert their own, a coordinator of

@@ -180,61 +180,77 @@ pub fn rebuild(conn: &mut AnyConnection) -> AppResult<usize> {
         diesel::delete(tt::table).execute(c)?;
         diesel::delete(reach_people::table).execute(c)?;
         diesel::delete(people_totals::table).execute(c)?;
-        let rows: Vec<_> = fresh
-            .trainings
-            .iter()
-            .map(|((o, y, q), v)| {
-                (
-                    tt::organisation_id.eq(*o),
-                    tt::year.eq(*y),
-                    tt::quarter.eq(*q),
-                    tt::trainings.eq(v[0]),
-                    tt::counted.eq(v[1]),
-                    tt::reported.eq(v[2]),
-                    tt::flagged.eq(v[3]),
-                )
-            })
-            .collect();
-        // One row at a time: the multi-backend connection has no batch insert.
-        for row in rows {
-            diesel::insert_into(tt::table).values(row).execute(c)?;
-        }
-        let rows: Vec<_> = fresh
-            .people
-            .iter()
-            .map(|((o, y, k), (p, first, n))| {
-                (
-                    reach_people::organisation_id.eq(*o),
-                    reach_people::year.eq(*y),
-                    reach_people::person_key.eq(k.clone()),
-                    reach_people::profession.eq(p.clone()),
-                    reach_people::first_attendance_id.eq(*first),
-                    reach_people::sign_ins.eq(*n),
-                )
-            })
-            .collect();
-        for row in rows {
-            diesel::insert_into(reach_people::table)
-                .values(row)
-                .execute(c)?;
-        }
-        let rows: Vec<_> = fresh
-            .professions
-            .iter()
-            .map(|((o, y, p), n)| {
-                (
-                    people_totals::organisation_id.eq(*o),
-                    people_totals::year.eq(*y),
-                    people_totals::profession.eq(p.clone()),
-                    people_totals::people.eq(*n),
-                )
-            })
-            .collect();
-        for row in rows {
-            diesel::insert_into(people_totals::table)
-                .values(row)
-                .execute(c)?;
-        }
+        store_trainings(c, &fresh)?;
+        store_people(c, &fresh)?;
+        store_professions(c, &fresh)?;
         Ok(fresh.trainings.len() + fresh.people.len() + fresh.professions.len())
     })
+}
+
+fn store_trainings(c: &mut AnyConnection, fresh: &Totals) -> AppResult<()> {
+    use crate::db::schema_trainings::training_totals as tt;
+    let rows: Vec<_> = fresh
+        .trainings
+        .iter()
+        .map(|((o, y, q), v)| {
+            (
+                tt::organisation_id.eq(*o),
+                tt::year.eq(*y),
+                tt::quarter.eq(*q),
+                tt::trainings.eq(v[0]),
+                tt::counted.eq(v[1]),
+                tt::reported.eq(v[2]),
+                tt::flagged.eq(v[3]),
+            )
+        })
+        .collect();
+    // One row at a time: the multi-backend connection has no batch insert.
+    for row in rows {
+        diesel::insert_into(tt::table).values(row).execute(c)?;
+    }
+    Ok(())
+}
+
+fn store_people(c: &mut AnyConnection, fresh: &Totals) -> AppResult<()> {
+    let rows: Vec<_> = fresh
+        .people
+        .iter()
+        .map(|((o, y, k), (p, first, n))| {
+            (
+                reach_people::organisation_id.eq(*o),
+                reach_people::year.eq(*y),
+                reach_people::person_key.eq(k.clone()),
+                reach_people::profession.eq(p.clone()),
+                reach_people::first_attendance_id.eq(*first),
+                reach_people::sign_ins.eq(*n),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(reach_people::table)
+            .values(row)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+fn store_professions(c: &mut AnyConnection, fresh: &Totals) -> AppResult<()> {
+    let rows: Vec<_> = fresh
+        .professions
+        .iter()
+        .map(|((o, y, p), n)| {
+            (
+                people_totals::organisation_id.eq(*o),
+                people_totals::year.eq(*y),
+                people_totals::profession.eq(p.clone()),
+                people_totals::people.eq(*n),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(people_totals::table)
+            .values(row)
+            .execute(c)?;
+    }
+    Ok(())
 }

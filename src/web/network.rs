@@ -122,8 +122,11 @@ pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
     c.insert("today", &today.to_string());
     c.insert(
         "feed_url",
-        &super::trainings::feed_url(&auth, crate::network::trainings::calendar::Feed::Expert)
-            .await?,
+        &super::trainings::feeds::feed_url(
+            &auth,
+            crate::network::trainings::calendar::Feed::Expert,
+        )
+        .await?,
     );
     auth.0.render("network/expert.html", c)
 }
@@ -224,7 +227,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("flagged", &flagged);
     c.insert(
         "feed_url",
-        &super::trainings::feed_url(
+        &super::trainings::feeds::feed_url(
             &auth,
             crate::network::trainings::calendar::Feed::Area(scope),
         )

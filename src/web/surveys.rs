@@ -852,7 +852,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     let catalog = auth.0.state.templates.catalog(auth.0.lang);
     c.insert(
         "participants_chart",
-        &super::network::bar_chart(
+        &super::network::figures::bar_chart(
             &quarters,
             |q| q.participants,
             catalog.get("network.chart_participants"),
@@ -862,7 +862,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     );
     c.insert(
         "reach_chart",
-        &super::network::reach_chart(&o.reach, catalog, auth.0.lang),
+        &super::network::figures::reach_chart(&o.reach, catalog, auth.0.lang),
     );
     c.insert("quarters", &quarters);
     c.insert("o", &o);

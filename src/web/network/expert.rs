@@ -33,26 +33,7 @@ pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
         .0
         .state
         .db(move |conn| {
-            use crate::db::schema::{counties, memberships, regions};
-            use diesel::prelude::*;
-            let ms: Vec<(
-                String,
-                Option<String>,
-                chrono::NaiveDateTime,
-                chrono::NaiveDateTime,
-                String,
-            )> = memberships::table
-                .inner_join(regions::table)
-                .left_join(counties::table)
-                .filter(memberships::user_id.eq(uid))
-                .select((
-                    names::region(lang),
-                    names::county_or_none(lang),
-                    memberships::joined_at,
-                    memberships::refreshed_at,
-                    memberships::status,
-                ))
-                .load(conn)?;
+            let ms = memberships_of(conn, uid, lang)?;
             let kits = if crate::knowledge_bank::kits::may_use(conn, &who)? {
                 crate::knowledge_bank::kits::list(conn)?
             } else {
@@ -71,18 +52,7 @@ pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
         .await?;
     let mut c = tera::Context::new();
     if let Some((rule, expert, standing)) = standing {
-        c.insert(
-            "standing",
-            &serde_json::json!({
-                "rule": rule,
-                "state": standing.state,
-                "valid_until": standing.competence_valid_until.to_string(),
-                "current_until": standing.current_until.to_string(),
-                "trained_lately": standing.trained_lately,
-                "last_completion": expert.last_completion.to_string(),
-                "last_training": expert.last_training.map(|d| d.to_string()),
-            }),
-        );
+        c.insert("standing", &standing_json(&rule, &expert, &standing));
     }
     let (upcoming, past): (Vec<_>, Vec<_>) = held
         .into_iter()
@@ -104,4 +74,51 @@ pub async fn expert(auth: Auth) -> AppResult<HttpResponse> {
         .await?,
     );
     auth.0.render("network/expert.html", c)
+}
+
+/// The expert's memberships: region, county, joined, refreshed, status (names in `lang`).
+type Membership = (
+    String,
+    Option<String>,
+    chrono::NaiveDateTime,
+    chrono::NaiveDateTime,
+    String,
+);
+
+fn memberships_of(
+    conn: &mut crate::db::AnyConnection,
+    uid: i64,
+    lang: crate::i18n::Lang,
+) -> AppResult<Vec<Membership>> {
+    use crate::db::schema::{counties, memberships, regions};
+    use diesel::prelude::*;
+    Ok(memberships::table
+        .inner_join(regions::table)
+        .left_join(counties::table)
+        .filter(memberships::user_id.eq(uid))
+        .select((
+            names::region(lang),
+            names::county_or_none(lang),
+            memberships::joined_at,
+            memberships::refreshed_at,
+            memberships::status,
+        ))
+        .load(conn)?)
+}
+
+/// Where the expert stands against the refresher rule, as the page shows it.
+fn standing_json(
+    rule: &refresher::Rule,
+    expert: &refresher::Expert,
+    standing: &refresher::Standing,
+) -> serde_json::Value {
+    serde_json::json!({
+        "rule": rule,
+        "state": standing.state,
+        "valid_until": standing.competence_valid_until.to_string(),
+        "current_until": standing.current_until.to_string(),
+        "trained_lately": standing.trained_lately,
+        "last_completion": expert.last_completion.to_string(),
+        "last_training": expert.last_training.map(|d| d.to_string()),
+    })
 }

@@ -79,56 +79,57 @@ pub async fn place(
     let (org, now) = (form.organisation_id, auth.0.now());
     auth.0
         .state
-        .db(move |conn| {
-            use crate::db::schema::{organisations, placements, users};
-            use diesel::prelude::*;
-            crate::db::write_tx(conn, |c| {
-                let (user_id, placed): (i64, Option<chrono::NaiveDateTime>) = placements::table
-                    .find(id)
-                    .select((placements::user_id, placements::placed_at))
-                    .first(c)?;
-                if placed.is_some() {
-                    return Err(AppError::Conflict("placement.done".into()));
-                }
-                let county: i64 = organisations::table
-                    .find(org)
-                    .select(organisations::county_id)
-                    .first(c)?;
-                let place = crate::network::county_place(c, county)?;
-                if !who.manages_region(place.region_id) {
-                    return Err(AppError::Forbidden);
-                }
-                diesel::update(users::table.find(user_id))
-                    .set(users::organisation_id.eq(org))
-                    .execute(c)?;
-                crate::network::membership::join_region(
-                    c,
-                    user_id,
-                    place.region_id,
-                    county,
-                    org,
-                    now,
-                )?;
-                diesel::update(placements::table.find(id))
-                    .set((
-                        placements::placed_at.eq(now),
-                        placements::placed_by.eq(who.user_id),
-                    ))
-                    .execute(c)?;
-                audit::record_in(
-                    c,
-                    audit::Area::county(place.region_id, county),
-                    Some(who.user_id),
-                    "network.place",
-                    &format!("user:{user_id}"),
-                    &format!("organisation:{org}"),
-                    now,
-                )?;
-                Ok(())
-            })
-        })
+        .db(move |conn| crate::db::write_tx(conn, |c| place_graduate(c, &who, id, org, now)))
         .await?;
     Ok(auth
         .0
         .see_other_notice("/verkosto/sijoitettavat", "notice.placed"))
+}
+
+/// Places the graduate of placement `id` in organisation `org`: their organisation, their
+/// membership of its region and county, the placement done, the audit entry.
+fn place_graduate(
+    c: &mut crate::db::AnyConnection,
+    who: &crate::accounts::Principal,
+    id: i64,
+    org: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::{organisations, placements, users};
+    use diesel::prelude::*;
+    let (user_id, placed): (i64, Option<chrono::NaiveDateTime>) = placements::table
+        .find(id)
+        .select((placements::user_id, placements::placed_at))
+        .first(c)?;
+    if placed.is_some() {
+        return Err(AppError::Conflict("placement.done".into()));
+    }
+    let county: i64 = organisations::table
+        .find(org)
+        .select(organisations::county_id)
+        .first(c)?;
+    let place = crate::network::county_place(c, county)?;
+    if !who.manages_region(place.region_id) {
+        return Err(AppError::Forbidden);
+    }
+    diesel::update(users::table.find(user_id))
+        .set(users::organisation_id.eq(org))
+        .execute(c)?;
+    crate::network::membership::join_region(c, user_id, place.region_id, county, org, now)?;
+    diesel::update(placements::table.find(id))
+        .set((
+            placements::placed_at.eq(now),
+            placements::placed_by.eq(who.user_id),
+        ))
+        .execute(c)?;
+    audit::record_in(
+        c,
+        audit::Area::county(place.region_id, county),
+        Some(who.user_id),
+        "network.place",
+        &format!("user:{user_id}"),
+        &format!("organisation:{org}"),
+        now,
+    )?;
+    Ok(())
 }

@@ -2,10 +2,10 @@
 //! area's trainings) and the registry's CSV export.
 
 use super::figures::{bar_chart, reach_chart};
-use super::scope::{manages_scope, scope_for, scope_query, ScopeQuery};
+use super::scope::{manages_scope, scope_context, scope_for, scope_query, ScopeQuery};
 use crate::accounts::audit;
 use crate::network::reach;
-use crate::network::registry;
+use crate::network::registry::{self, Scope};
 use crate::network::trainings;
 use crate::web::ctx::Auth;
 use crate::AppResult;
@@ -39,39 +39,13 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
         .await?;
     let catalog = auth.0.state.templates.catalog(auth.0.lang);
     let mut c = tera::Context::new();
-    c.insert("scope", &scope);
-    c.insert(
-        "scope_name",
-        &scopes
-            .iter()
-            .find(|s| s.0 == scope)
-            .map(|s| s.1.clone())
-            .unwrap_or_default(),
-    );
-    c.insert(
-        "scopes",
-        &scopes
-            .iter()
-            .map(|(s, n)| serde_json::json!({"scope": s, "name": n, "query": scope_query(*s)}))
-            .collect::<Vec<_>>(),
-    );
-    c.insert("query", &scope_query(scope));
+    scope_menu(&mut c, scope, &scopes);
     c.insert("registry", &rows);
     c.insert("members", &counts.0);
     c.insert("active", &counts.1);
     c.insert("quarters", &quarters);
-    c.insert(
-        "participants_chart",
-        &bar_chart(
-            &quarters,
-            |q| q.participants,
-            catalog.get("network.chart_participants"),
-            "participants",
-            auth.0.lang,
-        ),
-    );
     c.insert("reach", &reach);
-    c.insert("reach_chart", &reach_chart(&reach, catalog, auth.0.lang));
+    insert_charts(&mut c, &quarters, &reach, catalog, auth.0.lang);
     c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
     c.insert("blind_total", &blind.len());
     c.insert("upcoming", &upcoming);
@@ -92,6 +66,40 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
         &(auth.principal().is_admin() || !auth.principal().regions_managed().is_empty()),
     );
     auth.0.render("network/view.html", c)
+}
+
+/// The scope, its name and the other scopes the caller may switch to.
+fn scope_menu(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]) {
+    c.insert("scope", &scope);
+    scope_context(c, scope, scopes);
+    c.insert(
+        "scopes",
+        &scopes
+            .iter()
+            .map(|(s, n)| serde_json::json!({"scope": s, "name": n, "query": scope_query(*s)}))
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// The participants per quarter and the reach per county, drawn.
+fn insert_charts(
+    c: &mut tera::Context,
+    quarters: &[reach::Quarter],
+    reach: &reach::Reach,
+    catalog: &crate::i18n::Catalog,
+    lang: crate::i18n::Lang,
+) {
+    c.insert(
+        "participants_chart",
+        &bar_chart(
+            quarters,
+            |q| q.participants,
+            catalog.get("network.chart_participants"),
+            "participants",
+            lang,
+        ),
+    );
+    c.insert("reach_chart", &reach_chart(reach, catalog, lang));
 }
 
 /// The registry of the scope as CSV (formulas neutralised); every export is audit-logged.

@@ -4,7 +4,8 @@
 //! (or reuses one), enrols, and sends a set-your-password link. Seats freed later go to the
 //! waitlist in order.
 
-use super::{enrol_by, find, seats_taken, Cohort};
+use super::cohort::{find, Cohort};
+use super::enrolments::{enrol_by, seats_taken};
 use crate::accounts::{self, tokens, NewAccount};
 use crate::db::schema::{applications, counties, courses, memberships, organisations, users};
 use crate::db::{write_tx, AnyConnection};

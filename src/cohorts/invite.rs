@@ -2,7 +2,8 @@
 //! with the problems of each row, and then invites everyone at once — all or nothing.
 
 use super::applications::{admit, organisation_choices};
-use super::{seats_taken, Cohort};
+use super::cohort::Cohort;
+use super::enrolments::seats_taken;
 use crate::accounts;
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;

@@ -3,8 +3,9 @@
 //! reason) or archives one that is over. Each is one transaction with its e-mails.
 
 use super::applications::{self, cohort_context};
+use super::cohort::{find, Cohort};
+use super::enrolments::set_status;
 use super::rules::Phase;
-use super::{find, set_status, Cohort};
 use crate::accounts::audit;
 use crate::db::schema::{applications as apps, cohorts, enrolments, users};
 use crate::db::{write_tx, AnyConnection};

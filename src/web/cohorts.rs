@@ -53,7 +53,7 @@ pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
         .db(move |conn| {
             // (cohort, course, whether the caller opens its page: they run or teach it)
             let mut rows: Vec<(Cohort, String, bool)> = if follows {
-                cohorts::visible_to(conn, &who)?
+                cohorts::cohort::visible_to(conn, &who)?
             } else {
                 Vec::new()
             };
@@ -196,7 +196,7 @@ async fn render_show(
             if !manages && cohorts::role_in(conn, &who, &c)? != Some(cohorts::CohortRole::Trainer) {
                 return Err(AppError::NotFound);
             }
-            let roster = cohorts::roster(conn, &c)?;
+            let roster = cohorts::roster::roster(conn, &c)?;
             let trainers = cohorts::trainers(conn, c.id)?;
             let course = cohorts::course_of(conn, &c)?.2;
             let seats = cohorts::seats_taken(conn, c.id)?;
@@ -262,7 +262,7 @@ pub async fn update(
         .db(move |conn| {
             let (new, _) = form.parse(today, previous);
             let msg = state.messaging();
-            cohorts::update(conn, id, new, &msg, now)
+            cohorts::settings::update(conn, id, new, &msg, now)
         })
         .await?;
     drain_refresher_queue(&auth).await;
@@ -345,7 +345,7 @@ pub async fn enrolment_confirm(
         .0
         .state
         .db(move |conn| {
-            let entry = cohorts::roster(conn, &c2)?
+            let entry = cohorts::roster::roster(conn, &c2)?
                 .into_iter()
                 .find(|r| r.enrolment_id == enrolment_id)
                 .ok_or(AppError::NotFound)?;
@@ -402,7 +402,7 @@ pub async fn enrolment_action(
             let msg = state.messaging();
             match action.as_str() {
                 "peru" => lifecycle::withdraw(conn, enrolment_id, Some(actor), &note, &msg, now),
-                "palauta" => cohorts::reenrol(conn, enrolment_id, Some(actor), now),
+                "palauta" => cohorts::enrolments::reenrol(conn, enrolment_id, Some(actor), now),
                 _ => Err(AppError::NotFound),
             }
         })

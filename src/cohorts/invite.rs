@@ -1,7 +1,8 @@
 //! Bulk invitation: a coordinator uploads a CSV (name, e-mail, organisation), sees a preview
 //! with the problems of each row, and then invites everyone at once — all or nothing.
 
-use super::applications::{admit, organisation_choices};
+use super::applications::admission::admit;
+use super::applications::form::organisation_choices;
 use super::cohort::Cohort;
 use super::enrolments::seats_taken;
 use crate::accounts;

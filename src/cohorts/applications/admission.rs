@@ -36,25 +36,7 @@ pub(in crate::cohorts) fn admit(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> AppResult<(i64, i64)> {
-    let user = match accounts::model::find_by_email(c, email)? {
-        Some(u) => u,
-        None => accounts::create_user(
-            c,
-            NewAccount {
-                email,
-                name,
-                language: lang,
-                organisation_id,
-                password_hash: None,
-            },
-            now,
-        )?,
-    };
-    if user.organisation_id.is_none() && organisation_id.is_some() {
-        diesel::update(users::table.find(user.id))
-            .set(users::organisation_id.eq(organisation_id))
-            .execute(c)?;
-    }
+    let user = account_for(c, email, name, lang, organisation_id, now)?;
     let enrolment = enrol_by(c, cohort.id, user.id, actor, now)?;
     let mut ctx = cohort_context(c, cohort)?;
     ctx.insert("name", &user.name);
@@ -88,4 +70,36 @@ pub(in crate::cohorts) fn admit(
         },
     )?;
     Ok((user.id, enrolment))
+}
+
+/// The person's account: the existing one (given the organisation if it had none), or a new
+/// one without a password.
+fn account_for(
+    c: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    lang: Lang,
+    organisation_id: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<accounts::model::User> {
+    let user = match accounts::model::find_by_email(c, email)? {
+        Some(u) => u,
+        None => accounts::create_user(
+            c,
+            NewAccount {
+                email,
+                name,
+                language: lang,
+                organisation_id,
+                password_hash: None,
+            },
+            now,
+        )?,
+    };
+    if user.organisation_id.is_none() && organisation_id.is_some() {
+        diesel::update(users::table.find(user.id))
+            .set(users::organisation_id.eq(organisation_id))
+            .execute(c)?;
+    }
+    Ok(user)
 }

@@ -34,35 +34,10 @@ pub fn apply(
     }
     let email = accounts::normalize_email(&f.email)?;
     write_tx(conn, |c| {
-        let open: Option<i64> = applications::table
-            .filter(applications::cohort_id.eq(cohort.id))
-            .filter(applications::email.eq(&email))
-            .filter(applications::decision.eq_any(["pending", "waitlisted"]))
-            .select(applications::id)
-            .first(c)
-            .optional()?;
-        if let Some(id) = open {
+        if let Some(id) = open_application(c, cohort.id, &email)? {
             return Ok(id);
         }
-        let other = f.organisation_other.trim();
-        let (id, created_at): (i64, NaiveDateTime) = diesel::insert_into(applications::table)
-            .values((
-                applications::cohort_id.eq(cohort.id),
-                applications::name.eq(accounts::clean_name(&f.name)?),
-                applications::email.eq(&email),
-                applications::language.eq(f.language.code()),
-                applications::organisation_id.eq(f.organisation_id),
-                applications::organisation_other.eq((!other.is_empty()).then_some(other)),
-                applications::county_id.eq(f.county_id),
-                applications::manager_name.eq(f.manager_name.trim()),
-                applications::manager_email
-                    .eq(accounts::normalize_email(&f.manager_email).unwrap_or_default()),
-                applications::motivation.eq(f.motivation.trim()),
-                applications::decision.eq("pending"),
-                applications::created_at.eq(now),
-            ))
-            .returning((applications::id, applications::created_at))
-            .get_result(c)?;
+        let (id, created_at) = insert_application(c, cohort.id, f, &email, now)?;
         let mut ctx = cohort_context(c, cohort)?;
         ctx.insert("name", f.name.trim());
         ctx.insert(
@@ -92,6 +67,46 @@ pub fn apply(
         )?;
         Ok(id)
     })
+}
+
+/// The applicant's application to the cohort still waiting for a decision, if any.
+fn open_application(c: &mut AnyConnection, cohort_id: i64, email: &str) -> AppResult<Option<i64>> {
+    Ok(applications::table
+        .filter(applications::cohort_id.eq(cohort_id))
+        .filter(applications::email.eq(email))
+        .filter(applications::decision.eq_any(["pending", "waitlisted"]))
+        .select(applications::id)
+        .first(c)
+        .optional()?)
+}
+
+/// Stores the application as pending. Returns its id and creation stamp (the links name both).
+fn insert_application(
+    c: &mut AnyConnection,
+    cohort_id: i64,
+    f: &ApplicationForm,
+    email: &str,
+    now: NaiveDateTime,
+) -> AppResult<(i64, NaiveDateTime)> {
+    let other = f.organisation_other.trim();
+    Ok(diesel::insert_into(applications::table)
+        .values((
+            applications::cohort_id.eq(cohort_id),
+            applications::name.eq(accounts::clean_name(&f.name)?),
+            applications::email.eq(email),
+            applications::language.eq(f.language.code()),
+            applications::organisation_id.eq(f.organisation_id),
+            applications::organisation_other.eq((!other.is_empty()).then_some(other)),
+            applications::county_id.eq(f.county_id),
+            applications::manager_name.eq(f.manager_name.trim()),
+            applications::manager_email
+                .eq(accounts::normalize_email(&f.manager_email).unwrap_or_default()),
+            applications::motivation.eq(f.motivation.trim()),
+            applications::decision.eq("pending"),
+            applications::created_at.eq(now),
+        ))
+        .returning((applications::id, applications::created_at))
+        .get_result(c)?)
 }
 
 /// The applicant confirmed their address: the manager is asked next (once).

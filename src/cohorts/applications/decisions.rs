@@ -3,7 +3,7 @@
 
 use super::admission::{admit, full};
 use super::application::{cohort_context, find_application, Application};
-use crate::cohorts::cohort::find;
+use crate::cohorts::cohort::{find, Cohort};
 use crate::db::schema::applications;
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;
@@ -34,40 +34,8 @@ fn accept_in_tx(
 ) -> AppResult<i64> {
     let app = find_application(c, id)?;
     let cohort = find(c, app.cohort_id)?;
-    if app.decision == "accepted" {
-        return Err(AppError::Conflict("application.already_accepted".into()));
-    }
-    if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
-        return Err(AppError::Conflict("cohort.closed".into()));
-    }
-    if !app.ready(&cohort) {
-        return Err(AppError::Conflict("application.not_ready".into()));
-    }
-    if full(c, &cohort)? {
-        return Err(AppError::Conflict("cohort.full".into()));
-    }
-    let organisation_id = match (app.organisation_id, &app.organisation_other, app.county_id) {
-        (Some(o), _, _) => Some(o),
-        (None, Some(name), Some(county)) => {
-            Some(match network::find_organisation(c, county, name)? {
-                Some(o) => o.id,
-                None => {
-                    network::create_organisation(
-                        c,
-                        NewOrganisation {
-                            name,
-                            county_id: county,
-                            kind: "other",
-                            staff_count: 0,
-                        },
-                        now,
-                    )?
-                    .id
-                }
-            })
-        }
-        _ => None,
-    };
+    ensure_acceptable(c, &app, &cohort)?;
+    let organisation_id = organisation_named(c, &app, now)?;
     let lang = Lang::parse(&app.language).unwrap_or_default();
     let (user_id, enrolment) = admit(
         c,
@@ -89,6 +57,57 @@ fn accept_in_tx(
         ))
         .execute(c)?;
     Ok(enrolment)
+}
+
+/// Refuses to accept an application already accepted, one to a closed or full cohort, or one
+/// not ready (the address unconfirmed, the manager's yes missing).
+fn ensure_acceptable(c: &mut AnyConnection, app: &Application, cohort: &Cohort) -> AppResult<()> {
+    if app.decision == "accepted" {
+        return Err(AppError::Conflict("application.already_accepted".into()));
+    }
+    if cohort.cancelled_at.is_some() || cohort.archived_at.is_some() {
+        return Err(AppError::Conflict("cohort.closed".into()));
+    }
+    if !app.ready(cohort) {
+        return Err(AppError::Conflict("application.not_ready".into()));
+    }
+    if full(c, cohort)? {
+        return Err(AppError::Conflict("cohort.full".into()));
+    }
+    Ok(())
+}
+
+/// The applicant's organisation: the one chosen, or the one they named in their county (found
+/// by name, else created).
+fn organisation_named(
+    c: &mut AnyConnection,
+    app: &Application,
+    now: NaiveDateTime,
+) -> AppResult<Option<i64>> {
+    Ok(
+        match (app.organisation_id, &app.organisation_other, app.county_id) {
+            (Some(o), _, _) => Some(o),
+            (None, Some(name), Some(county)) => {
+                Some(match network::find_organisation(c, county, name)? {
+                    Some(o) => o.id,
+                    None => {
+                        network::create_organisation(
+                            c,
+                            NewOrganisation {
+                                name,
+                                county_id: county,
+                                kind: "other",
+                                staff_count: 0,
+                            },
+                            now,
+                        )?
+                        .id
+                    }
+                })
+            }
+            _ => None,
+        },
+    )
 }
 
 /// Declines (with a message to the applicant) or waitlists an application.

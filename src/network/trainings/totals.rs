@@ -7,7 +7,8 @@
 //!   signed in (the same name and unit in the same organisation), their profession that of
 //!   their first sign-in of the year;
 //! - `people_totals` (organisation, year, profession): those people summed.
-//!//! Every change to a training or its sign-ins calls [`contribute`] (or [`add_sign_in`]) in
+//!
+//! Every change to a training or its sign-ins calls [`contribute`] (or [`add_sign_in`]) in
 //! the same transaction, so the totals never disagree with the rows. [`super::recount`]
 //! recomputes them from the raw rows, compares and rebuilds.
 

@@ -82,7 +82,46 @@ pub fn complete_in_tx(
     if status != "active" {
         return Ok(Outcome::NotYet { done: 0, total: 0 });
     }
-    let (course_id, kind, version, title, region_id): (i64, String, String, String, Option<i64>) =
+    let course = course_run(c, cohort_id)?;
+    let (done, total) = lessons_done(c, course.id, user_id)?;
+    if total == 0 || done < total {
+        return Ok(Outcome::NotYet { done, total });
+    }
+    let completion_id = insert_completion(c, enrolment_id, user_id, &course, now)?;
+    cohorts::set_status(c, enrolment_id, "completed", None, "", now)?;
+    let graduate = graduate(c, user_id)?;
+    let code = issue_certificate(c, completion_id, cohort_id, &graduate.name, &course, now)?;
+    let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;
+    // Whatever brought the expert back (a refresher, or the basic course again) closes their
+    // lapse case; the membership itself was refreshed just above.
+    crate::network::refresher::close_on_completion(c, user_id, now)?;
+    let made = Made {
+        completion_id,
+        code: &code,
+        joined,
+        graduate: &graduate,
+        course: &course,
+    };
+    tell_graduate(c, msg, &made, now)?;
+    tell_coordinators(c, msg, &made, now)?;
+    Ok(Outcome::Completed {
+        completion_id,
+        certificate_code: code,
+    })
+}
+
+/// The course a cohort runs, as the completion and its certificate record it.
+struct CourseRun {
+    id: i64,
+    kind: String,
+    version: String,
+    title: String,
+    /// The cohort's region: its coordinators hear of a graduate waiting to be placed.
+    region_id: Option<i64>,
+}
+
+fn course_run(c: &mut AnyConnection, cohort_id: i64) -> AppResult<CourseRun> {
+    let (id, kind, version, title, region_id): (i64, String, String, String, Option<i64>) =
         cohort_t::table
             .inner_join(courses::table)
             .filter(cohort_t::id.eq(cohort_id))
@@ -94,6 +133,17 @@ pub fn complete_in_tx(
                 cohort_t::region_id,
             ))
             .first(c)?;
+    Ok(CourseRun {
+        id,
+        kind,
+        version,
+        title,
+        region_id,
+    })
+}
+
+/// The trainee's done lessons of the course, and its lessons: (done, total), active ones only.
+fn lessons_done(c: &mut AnyConnection, course_id: i64, user_id: i64) -> AppResult<(i64, i64)> {
     let total: i64 = lessons::table
         .filter(lessons::course_id.eq(course_id))
         .filter(lessons::active.eq(true))
@@ -107,26 +157,62 @@ pub fn complete_in_tx(
         .filter(lesson_progress::done_at.is_not_null())
         .count()
         .get_result(c)?;
-    if total == 0 || done < total {
-        return Ok(Outcome::NotYet { done, total });
-    }
-    let completion_id: i64 = diesel::insert_into(completions::table)
+    Ok((done, total))
+}
+
+/// The completion row, unique per enrolment: a racing second one fails here with the unique
+/// violation [`complete_if_done`] recognises.
+fn insert_completion(
+    c: &mut AnyConnection,
+    enrolment_id: i64,
+    user_id: i64,
+    course: &CourseRun,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    diesel::insert_into(completions::table)
         .values((
             completions::enrolment_id.eq(enrolment_id),
             completions::user_id.eq(user_id),
-            completions::course_id.eq(course_id),
-            completions::course_kind.eq(&kind),
-            completions::course_version.eq(&version),
+            completions::course_id.eq(course.id),
+            completions::course_kind.eq(&course.kind),
+            completions::course_version.eq(&course.version),
             completions::completed_at.eq(now),
         ))
         .returning(completions::id)
         .get_result(c)
-        .map_err(|e| AppError::Internal(e.into()))?;
-    cohorts::set_status(c, enrolment_id, "completed", None, "", now)?;
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The graduate, as the certificate and the e-mails name them.
+struct Graduate {
+    user_id: i64,
+    name: String,
+    email: String,
+    language: String,
+}
+
+fn graduate(c: &mut AnyConnection, user_id: i64) -> AppResult<Graduate> {
     let (name, email, language): (String, String, String) = users::table
         .find(user_id)
         .select((users::name, users::email, users::language))
         .first(c)?;
+    Ok(Graduate {
+        user_id,
+        name,
+        email,
+        language,
+    })
+}
+
+/// Issues the certificate with a fresh verification code. Returns the code.
+fn issue_certificate(
+    c: &mut AnyConnection,
+    completion_id: i64,
+    cohort_id: i64,
+    holder: &str,
+    course: &CourseRun,
+    now: NaiveDateTime,
+) -> AppResult<String> {
     let code = certificate_code();
     // Helsinki's day, and never before the cohort started (its lessons may open early).
     let issued_on = cohorts::find(c, cohort_id)?.certificate_date(helsinki_date(now));
@@ -134,40 +220,64 @@ pub fn complete_in_tx(
         .values((
             certificates::completion_id.eq(completion_id),
             certificates::code.eq(&code),
-            certificates::holder_name.eq(&name),
-            certificates::course_title.eq(&title),
-            certificates::course_version.eq(&version),
+            certificates::holder_name.eq(holder),
+            certificates::course_title.eq(&course.title),
+            certificates::course_version.eq(&course.version),
             certificates::issued_on.eq(issued_on),
         ))
         .execute(c)?;
-    let joined = membership::join_or_refresh(c, user_id, completion_id, now)?;
-    // Whatever brought the expert back (a refresher, or the basic course again) closes their
-    // lapse case; the membership itself was refreshed just above.
-    crate::network::refresher::close_on_completion(c, user_id, now)?;
+    Ok(code)
+}
 
+/// What the completion made, for the e-mails about it.
+struct Made<'a> {
+    completion_id: i64,
+    code: &'a str,
+    joined: Joined,
+    graduate: &'a Graduate,
+    course: &'a CourseRun,
+}
+
+/// The graduate's e-mail: the certificate's link, and whether they joined the network anew.
+fn tell_graduate(
+    c: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    made: &Made<'_>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let (g, code) = (made.graduate, made.code);
     let mut ctx = tera::Context::new();
-    ctx.insert("name", &name);
-    ctx.insert("course", &title);
-    ctx.insert("code", &code);
+    ctx.insert("name", &g.name);
+    ctx.insert("course", &made.course.title);
+    ctx.insert("code", code);
     ctx.insert("link", &format!("{}/todistus/{code}", msg.base_url));
-    ctx.insert("joined", &matches!(joined, Joined::New { .. }));
+    ctx.insert("joined", &matches!(made.joined, Joined::New { .. }));
     mail::queue(
         c,
         msg.templates,
         now,
         Envelope {
-            to_email: &email,
-            to_name: &name,
-            language: Lang::parse(&language).unwrap_or_default(),
-            user_id: Some(user_id),
-            dedupe_key: format!("completion:{completion_id}"),
+            to_email: &g.email,
+            to_name: &g.name,
+            language: Lang::parse(&g.language).unwrap_or_default(),
+            user_id: Some(g.user_id),
+            dedupe_key: format!("completion:{}", made.completion_id),
             template: "completion",
             context: ctx,
         },
     )?;
-    // The coordinators of the graduate's region and county (or, for one waiting to be placed,
-    // of the cohort's region) hear of the new expert.
-    let (region, county) = match joined {
+    Ok(())
+}
+
+/// The coordinators of the graduate's region and county (or, for one waiting to be placed, of
+/// the cohort's region) hear of the new expert.
+fn tell_coordinators(
+    c: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    made: &Made<'_>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let (region, county) = match made.joined {
         Joined::New {
             region_id,
             county_id,
@@ -176,9 +286,49 @@ pub fn complete_in_tx(
             region_id,
             county_id,
         } => (Some(region_id), county_id),
-        Joined::Queued => (region_id, None),
+        Joined::Queued => (made.course.region_id, None),
     };
-    let county_names: Option<(String, String)> = match county {
+    let county_names = county_names(c, county)?;
+    for (cid, cemail, cname, clang) in coordinators(c, region, county)? {
+        let mut ctx = tera::Context::new();
+        ctx.insert("coordinator", &cname);
+        ctx.insert("graduate", &made.graduate.name);
+        ctx.insert("course", &made.course.title);
+        // Each coordinator reads the county's name in their own language.
+        let in_lang = Lang::parse(&clang).unwrap_or_default();
+        ctx.insert(
+            "county",
+            &county_names
+                .as_ref()
+                .map(|(fi, sv)| crate::network::names::pick(in_lang, fi, sv)),
+        );
+        ctx.insert("queued", &matches!(made.joined, Joined::Queued));
+        ctx.insert(
+            "refreshed",
+            &matches!(made.joined, Joined::Refreshed { .. }),
+        );
+        ctx.insert("link", &format!("{}/verkosto", msg.base_url));
+        mail::queue(
+            c,
+            msg.templates,
+            now,
+            Envelope {
+                to_email: &cemail,
+                to_name: &cname,
+                language: Lang::parse(&clang).unwrap_or_default(),
+                user_id: Some(cid),
+                dedupe_key: format!("new-expert:{}:{cid}", made.completion_id),
+                template: "new_expert",
+                context: ctx,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The county's names (Finnish, Swedish), for each coordinator to read in their language.
+fn county_names(c: &mut AnyConnection, county: Option<i64>) -> AppResult<Option<(String, String)>> {
+    Ok(match county {
         Some(id) => Some(
             counties::table
                 .find(id)
@@ -186,8 +336,17 @@ pub fn complete_in_tx(
                 .first(c)?,
         ),
         None => None,
-    };
-    let coordinators: Vec<(i64, String, String, String)> = users::table
+    })
+}
+
+/// The active regional coordinators of `region` and county coordinators of `county`: (id,
+/// e-mail, name, language).
+fn coordinators(
+    c: &mut AnyConnection,
+    region: Option<i64>,
+    county: Option<i64>,
+) -> AppResult<Vec<(i64, String, String, String)>> {
+    Ok(users::table
         .inner_join(role_assignments::table)
         .filter(users::active.eq(true))
         .filter(
@@ -200,42 +359,7 @@ pub fn complete_in_tx(
         )
         .select((users::id, users::email, users::name, users::language))
         .distinct()
-        .load(c)?;
-    for (cid, cemail, cname, clang) in coordinators {
-        let mut ctx = tera::Context::new();
-        ctx.insert("coordinator", &cname);
-        ctx.insert("graduate", &name);
-        ctx.insert("course", &title);
-        // Each coordinator reads the county's name in their own language.
-        let in_lang = Lang::parse(&clang).unwrap_or_default();
-        ctx.insert(
-            "county",
-            &county_names
-                .as_ref()
-                .map(|(fi, sv)| crate::network::names::pick(in_lang, fi, sv)),
-        );
-        ctx.insert("queued", &matches!(joined, Joined::Queued));
-        ctx.insert("refreshed", &matches!(joined, Joined::Refreshed { .. }));
-        ctx.insert("link", &format!("{}/verkosto", msg.base_url));
-        mail::queue(
-            c,
-            msg.templates,
-            now,
-            Envelope {
-                to_email: &cemail,
-                to_name: &cname,
-                language: Lang::parse(&clang).unwrap_or_default(),
-                user_id: Some(cid),
-                dedupe_key: format!("new-expert:{completion_id}:{cid}"),
-                template: "new_expert",
-                context: ctx,
-            },
-        )?;
-    }
-    Ok(Outcome::Completed {
-        completion_id,
-        certificate_code: code,
-    })
+        .load(c)?)
 }
 
 /// A certificate as its page shows it.

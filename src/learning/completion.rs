@@ -99,8 +99,12 @@ pub fn complete_in_tx(
         completion_id,
         code: &code,
         joined,
-        graduate: &graduate,
-        course: &course,
+        graduate_id: user_id,
+        name: &graduate.name,
+        email: &graduate.email,
+        language: &graduate.language,
+        course: &course.title,
+        cohort_region: course.region_id,
     };
     tell_graduate(c, msg, &made, now)?;
     tell_coordinators(c, msg, &made, now)?;
@@ -185,7 +189,6 @@ fn insert_completion(
 
 /// The graduate, as the certificate and the e-mails name them.
 struct Graduate {
-    user_id: i64,
     name: String,
     email: String,
     language: String,
@@ -197,7 +200,6 @@ fn graduate(c: &mut AnyConnection, user_id: i64) -> AppResult<Graduate> {
         .select((users::name, users::email, users::language))
         .first(c)?;
     Ok(Graduate {
-        user_id,
         name,
         email,
         language,
@@ -234,8 +236,13 @@ struct Made<'a> {
     completion_id: i64,
     code: &'a str,
     joined: Joined,
-    graduate: &'a Graduate,
-    course: &'a CourseRun,
+    graduate_id: i64,
+    name: &'a str,
+    email: &'a str,
+    language: &'a str,
+    course: &'a str,
+    /// The cohort's region: its coordinators hear of a graduate waiting to be placed.
+    cohort_region: Option<i64>,
 }
 
 /// The graduate's e-mail: the certificate's link, and whether they joined the network anew.
@@ -245,10 +252,10 @@ fn tell_graduate(
     made: &Made<'_>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let (g, code) = (made.graduate, made.code);
+    let code = made.code;
     let mut ctx = tera::Context::new();
-    ctx.insert("name", &g.name);
-    ctx.insert("course", &made.course.title);
+    ctx.insert("name", made.name);
+    ctx.insert("course", made.course);
     ctx.insert("code", code);
     ctx.insert("link", &format!("{}/todistus/{code}", msg.base_url));
     ctx.insert("joined", &matches!(made.joined, Joined::New { .. }));
@@ -257,10 +264,10 @@ fn tell_graduate(
         msg.templates,
         now,
         Envelope {
-            to_email: &g.email,
-            to_name: &g.name,
-            language: Lang::parse(&g.language).unwrap_or_default(),
-            user_id: Some(g.user_id),
+            to_email: made.email,
+            to_name: made.name,
+            language: Lang::parse(made.language).unwrap_or_default(),
+            user_id: Some(made.graduate_id),
             dedupe_key: format!("completion:{}", made.completion_id),
             template: "completion",
             context: ctx,
@@ -286,14 +293,14 @@ fn tell_coordinators(
             region_id,
             county_id,
         } => (Some(region_id), county_id),
-        Joined::Queued => (made.course.region_id, None),
+        Joined::Queued => (made.cohort_region, None),
     };
     let county_names = county_names(c, county)?;
     for (cid, cemail, cname, clang) in coordinators(c, region, county)? {
         let mut ctx = tera::Context::new();
         ctx.insert("coordinator", &cname);
-        ctx.insert("graduate", &made.graduate.name);
-        ctx.insert("course", &made.course.title);
+        ctx.insert("graduate", made.name);
+        ctx.insert("course", made.course);
         // Each coordinator reads the county's name in their own language.
         let in_lang = Lang::parse(&clang).unwrap_or_default();
         ctx.insert(

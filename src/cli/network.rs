@@ -43,7 +43,7 @@ pub fn check_lapsed(
 pub fn rebuild_totals(state: &AppState, check: bool) -> anyhow::Result<ExitCode> {
     let mut conn = state.pool.get()?;
     let totals =
-        network::trainings::totals::compare(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+        network::trainings::recount::compare(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
     if check {
         for d in &totals {
             println!("{d}");
@@ -59,7 +59,7 @@ pub fn rebuild_totals(state: &AppState, check: bool) -> anyhow::Result<ExitCode>
         }
     } else {
         let rows =
-            network::trainings::totals::rebuild(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+            network::trainings::recount::rebuild(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
         println!(
             "reach totals rebuilt from the raw rows: {rows} rows ({} were out of step)",
             totals.len()

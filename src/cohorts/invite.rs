@@ -1,8 +1,10 @@
 //! Bulk invitation: a coordinator uploads a CSV (name, e-mail, organisation), sees a preview
 //! with the problems of each row, and then invites everyone at once — all or nothing.
 
-use super::applications::{admit, organisation_choices};
-use super::{seats_taken, Cohort};
+use super::applications::admission::admit;
+use super::applications::form::organisation_choices;
+use super::cohort::Cohort;
+use super::enrolments::seats_taken;
 use crate::accounts;
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::Lang;

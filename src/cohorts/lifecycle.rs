@@ -2,9 +2,11 @@
 //! (the trainee is told), cancels a cohort (every applicant and trainee is told, with the
 //! reason) or archives one that is over. Each is one transaction with its e-mails.
 
-use super::applications::{self, cohort_context};
+use super::applications::application::cohort_context;
+use super::applications::decisions::promote_waitlist;
+use super::cohort::{find, Cohort};
+use super::enrolments::set_status;
 use super::rules::Phase;
-use super::{find, set_status, Cohort};
 use crate::accounts::audit;
 use crate::db::schema::{applications as apps, cohorts, enrolments, users};
 use crate::db::{write_tx, AnyConnection};
@@ -61,7 +63,7 @@ pub fn withdraw(
                 context: ctx,
             },
         )?;
-        applications::promote_waitlist(c, cohort_id, msg, actor, now)?;
+        promote_waitlist(c, cohort_id, msg, actor, now)?;
         // A coordinator's removal goes to the audit log in the cohort's region.
         if actor.is_some() {
             crate::accounts::audit::record_in(

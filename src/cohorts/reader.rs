@@ -2,7 +2,8 @@
 //! published version, in one statement for trainees and trainers (the pages' hot path), so the
 //! page can check its cached course against the version without another round trip.
 
-use super::{oversees, Cohort, CohortRole};
+use super::cohort::Cohort;
+use super::roles::{oversees, CohortRole};
 use crate::accounts::Principal;
 use crate::db::schema::{cohort_trainers, cohorts, courses, enrolments};
 use crate::db::AnyConnection;

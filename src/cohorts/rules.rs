@@ -2,7 +2,7 @@
 //! closing before the start, a start in the past only when confirmed; which phase a cohort is
 //! in on a given day, whether it takes applications and whether its lessons are open.
 
-use super::{Cohort, NewCohort};
+use super::cohort::{Cohort, NewCohort};
 use chrono::NaiveDate;
 use serde::Serialize;
 

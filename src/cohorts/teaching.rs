@@ -1,8 +1,9 @@
 //! What a trainer sees of the cohorts they teach: each current cohort with its trainees'
 //! progress (the questions waiting for them come from `discussions`, joined in the web layer).
 
+use super::cohort::Cohort;
+use super::roster::{roster, RosterEntry};
 use super::rules::Phase;
-use super::{roster, Cohort, RosterEntry};
 use crate::db::schema::{cohort_trainers, cohorts, courses};
 use crate::db::AnyConnection;
 use crate::AppResult;

@@ -5,7 +5,8 @@
 
 use super::ctx::Ctx;
 use crate::accounts::rate_limit::{self, Limit};
-use crate::network::trainings::attendance::{self, CodeState, SignInForm};
+use crate::network::trainings::attendance::{self, SignInForm};
+use crate::network::trainings::code::{self, CodeState};
 use crate::network::trainings::{Training, PROFESSIONS};
 use crate::surveys::training as feedback;
 use crate::{AppError, AppResult};
@@ -47,7 +48,7 @@ pub async fn enter_code(ctx: Ctx, q: web::Query<CodeQuery>) -> AppResult<HttpRes
         c.insert("errors", &Vec::<&str>::new());
         return ctx.render("attendance/enter.html", c);
     }
-    match attendance::normalise_code(&typed) {
+    match code::normalise_code(&typed) {
         Some(code) => Ok(super::ctx::see_other(&format!("/osallistu/{code}"))),
         None => {
             c.insert("errors", &["attendance.code_invalid"]);
@@ -70,7 +71,7 @@ async fn training_by_code(ctx: &Ctx, code: &str) -> AppResult<(Training, String,
     let code = code.to_string();
     ctx.state
         .db(move |conn| {
-            let t = attendance::by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let t = code::by_code(conn, &code)?.ok_or(AppError::NotFound)?;
             use crate::db::schema::organisations;
             use diesel::prelude::*;
             let org: String = organisations::table
@@ -135,7 +136,7 @@ fn render_form(
     );
     c.insert(
         "state",
-        &attendance::code_state(t, crate::i18n::format::helsinki_date(ctx.now())),
+        &code::code_state(t, crate::i18n::format::helsinki_date(ctx.now())),
     );
     c.insert("form", fields);
     c.insert("errors", errors);
@@ -152,7 +153,7 @@ pub async fn form(ctx: Ctx, req: HttpRequest, path: web::Path<String>) -> AppRes
     let code = path.into_inner();
     let (t, org, themes) = training_by_code(&ctx, &code).await?;
     let earlier = signed_in_before(&ctx, &req, &t).await?;
-    let status = match attendance::code_state(&t, crate::i18n::format::helsinki_date(ctx.now())) {
+    let status = match code::code_state(&t, crate::i18n::format::helsinki_date(ctx.now())) {
         CodeState::Open | CodeState::NotYet => StatusCode::OK,
         CodeState::Closed | CodeState::Expired => StatusCode::GONE,
     };

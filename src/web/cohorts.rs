@@ -1,11 +1,12 @@
-//! Coordinators' cohort pages: the list, creating and editing a cohort, its trainers and
-//! trainees (with progress), cancelling and archiving. The application queue and invitations
-//! are in [`super::cohort_queue`]; the form itself in [`super::cohort_form`].
+//! Coordinators' cohort pages: the list, creating and editing a cohort, the cohort page
+//! (trainers and trainees with progress), cancelling and archiving. Adding trainers and
+//! withdrawing trainees are in [`super::cohort_roster`]; the application queue and invitations
+//! in [`super::cohort_queue`]; the form itself in [`super::cohort_form`].
 
 use super::cohort_form::{render_form, CohortForm};
 use super::ctx::Auth;
 use crate::cohorts::{self, lifecycle, Cohort};
-use crate::db::schema::{courses, users};
+use crate::db::schema::courses;
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -53,7 +54,7 @@ pub async fn list(auth: Auth) -> AppResult<HttpResponse> {
         .db(move |conn| {
             // (cohort, course, whether the caller opens its page: they run or teach it)
             let mut rows: Vec<(Cohort, String, bool)> = if follows {
-                cohorts::visible_to(conn, &who)?
+                cohorts::cohort::visible_to(conn, &who)?
             } else {
                 Vec::new()
             };
@@ -174,13 +175,13 @@ pub async fn show(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResponse> {
 /// A refused form of the cohort page (`trainer` or `cancel`): what was typed and what was
 /// wrong with it, shown next to the field.
 #[derive(serde::Serialize)]
-struct Problem {
-    form: &'static str,
-    value: String,
-    error: String,
+pub(super) struct Problem {
+    pub(super) form: &'static str,
+    pub(super) value: String,
+    pub(super) error: String,
 }
 
-async fn render_show(
+pub(super) async fn render_show(
     auth: &Auth,
     id: i64,
     status: StatusCode,
@@ -196,7 +197,7 @@ async fn render_show(
             if !manages && cohorts::role_in(conn, &who, &c)? != Some(cohorts::CohortRole::Trainer) {
                 return Err(AppError::NotFound);
             }
-            let roster = cohorts::roster(conn, &c)?;
+            let roster = cohorts::roster::roster(conn, &c)?;
             let trainers = cohorts::trainers(conn, c.id)?;
             let course = cohorts::course_of(conn, &c)?.2;
             let seats = cohorts::seats_taken(conn, c.id)?;
@@ -262,155 +263,13 @@ pub async fn update(
         .db(move |conn| {
             let (new, _) = form.parse(today, previous);
             let msg = state.messaging();
-            cohorts::update(conn, id, new, &msg, now)
+            cohorts::settings::update(conn, id, new, &msg, now)
         })
         .await?;
     drain_refresher_queue(&auth).await;
     Ok(auth
         .0
         .see_other_notice(&format!("/hallinta/ryhmat/{id}"), "notice.cohort_saved"))
-}
-
-#[derive(Deserialize)]
-pub struct TrainerForm {
-    #[serde(default)]
-    pub email: String,
-}
-
-/// Adds a trainer by e-mail: the person must have the trainer role.
-pub async fn add_trainer(
-    auth: Auth,
-    path: web::Path<i64>,
-    form: web::Form<TrainerForm>,
-) -> AppResult<HttpResponse> {
-    let cohort = managed_cohort(&auth, path.into_inner()).await?;
-    let typed = form.into_inner().email;
-    let email = typed.trim().to_lowercase();
-    let id = cohort.id;
-    let added = auth
-        .0
-        .state
-        .db(move |conn| {
-            let user: Option<i64> = users::table
-                .filter(users::email.eq(&email))
-                .select(users::id)
-                .first(conn)
-                .optional()?;
-            let Some(uid) = user else {
-                return Ok(false);
-            };
-            let is_trainer = crate::accounts::model::roles_of(conn, uid)?
-                .iter()
-                .any(|r| r.role == "trainer");
-            if !is_trainer {
-                return Ok(false);
-            }
-            cohorts::add_trainer(conn, id, uid)?;
-            Ok(true)
-        })
-        .await?;
-    if !added {
-        let problem = Problem {
-            form: "trainer",
-            value: typed,
-            error: "cohort.trainer_unknown".into(),
-        };
-        return render_show(&auth, id, StatusCode::BAD_REQUEST, Some(problem)).await;
-    }
-    Ok(auth.0.see_other_notice(
-        &format!("/hallinta/ryhmat/{id}#valmentajat"),
-        "notice.trainer_added",
-    ))
-}
-
-/// Withdraws (`peru`) or re-enrols (`palauta`) a trainee.
-#[derive(Deserialize, Default)]
-pub struct NoteForm {
-    #[serde(default)]
-    pub note: String,
-}
-
-/// Before a trainee is removed: who, from which cohort, what happens (GET shows only).
-pub async fn enrolment_confirm(
-    auth: Auth,
-    path: web::Path<(i64, i64, String)>,
-) -> AppResult<HttpResponse> {
-    let (cohort_id, enrolment_id, action) = path.into_inner();
-    if action != "peru" {
-        return Err(AppError::NotFound);
-    }
-    let cohort = managed_cohort(&auth, cohort_id).await?;
-    let c2 = cohort.clone();
-    let (entry, waiting) = auth
-        .0
-        .state
-        .db(move |conn| {
-            let entry = cohorts::roster(conn, &c2)?
-                .into_iter()
-                .find(|r| r.enrolment_id == enrolment_id)
-                .ok_or(AppError::NotFound)?;
-            let waiting: i64 = crate::db::schema::applications::table
-                .filter(crate::db::schema::applications::cohort_id.eq(c2.id))
-                .filter(crate::db::schema::applications::decision.eq("waitlisted"))
-                .count()
-                .get_result(conn)?;
-            Ok((entry, waiting))
-        })
-        .await?;
-    let mut c = tera::Context::new();
-    c.insert("cohort", &cohort);
-    c.insert("entry", &entry);
-    c.insert("waiting", &waiting);
-    auth.0.render("cohorts/withdraw_confirm.html", c)
-}
-
-pub async fn enrolment_action(
-    auth: Auth,
-    path: web::Path<(i64, i64, String)>,
-    form: Option<web::Form<NoteForm>>,
-) -> AppResult<HttpResponse> {
-    let (cohort_id, enrolment_id, action) = path.into_inner();
-    let note: String = form
-        .map(|f| f.into_inner().note)
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(500)
-        .collect::<String>()
-        .trim()
-        .to_string();
-    let cohort = managed_cohort(&auth, cohort_id).await?;
-    let (actor, now) = (auth.principal().user_id, auth.0.now());
-    let state = auth.0.state.clone();
-    let notice = match action.as_str() {
-        "peru" => "notice.trainee_withdrawn",
-        "palauta" => "notice.trainee_reenrolled",
-        _ => return Err(AppError::NotFound),
-    };
-    auth.0
-        .state
-        .db(move |conn| {
-            use crate::db::schema::enrolments;
-            let belongs: i64 = enrolments::table
-                .filter(enrolments::id.eq(enrolment_id))
-                .filter(enrolments::cohort_id.eq(cohort.id))
-                .count()
-                .get_result(conn)?;
-            if belongs == 0 {
-                return Err(AppError::NotFound);
-            }
-            let msg = state.messaging();
-            match action.as_str() {
-                "peru" => lifecycle::withdraw(conn, enrolment_id, Some(actor), &note, &msg, now),
-                "palauta" => cohorts::reenrol(conn, enrolment_id, Some(actor), now),
-                _ => Err(AppError::NotFound),
-            }
-        })
-        .await?;
-    Ok(auth.0.see_other_notice(
-        &format!("/hallinta/ryhmat/{cohort_id}#valmennettavat"),
-        notice,
-    ))
 }
 
 #[derive(Deserialize)]

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod client;
 pub mod cohort_form;
 pub mod cohort_queue;
+pub mod cohort_roster;
 pub mod cohorts;
 pub mod compress;
 pub mod csrf;

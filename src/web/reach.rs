@@ -3,7 +3,7 @@
 //! (`/kalenteri/{token}`), for an area's coordinators and for each expert.
 
 use super::ctx::{Auth, Ctx};
-use super::network::{scope_for, scope_query, ScopeQuery};
+use super::network::scope::{scope_for, scope_query, ScopeQuery};
 use crate::network::reach;
 use crate::network::trainings::calendar::{self, Labels};
 use crate::AppResult;

@@ -3,7 +3,7 @@
 //! excusing by hand, and releasing from the refresher, each with a reason.
 
 use super::ctx::{see_other, Auth};
-use super::network::{scope_for, scope_query, ScopeQuery};
+use super::network::scope::{scope_for, scope_query, ScopeQuery};
 use crate::network::refresher;
 use crate::network::registry::Scope;
 use crate::{AppError, AppResult};

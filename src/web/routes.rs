@@ -68,15 +68,15 @@ pub fn register(t: &mut RouteTable) {
     t.post("/hallinta/ryhmat/{cohort}/muokkaa", cohorts::update);
     t.post(
         "/hallinta/ryhmat/{cohort}/valmentajat",
-        cohorts::add_trainer,
+        super::cohort_roster::add_trainer,
     );
     t.get(
         "/hallinta/ryhmat/{cohort}/osallistujat/{enrolment}/{action}",
-        cohorts::enrolment_confirm,
+        super::cohort_roster::enrolment_confirm,
     );
     t.post(
         "/hallinta/ryhmat/{cohort}/osallistujat/{enrolment}/{action}",
-        cohorts::enrolment_action,
+        super::cohort_roster::enrolment_action,
     );
     t.post("/hallinta/ryhmat/{cohort}/peru", cohorts::cancel);
     t.post("/hallinta/ryhmat/{cohort}/arkistoi", cohorts::archive);

@@ -187,7 +187,7 @@ async fn demo_world_is_idempotent_and_every_demo_account_signs_in() {
         "each expert who has trained before has one planned ahead"
     );
     assert!(
-        kirjaamo::network::trainings::totals::compare(&mut app.conn())
+        kirjaamo::network::trainings::recount::compare(&mut app.conn())
             .unwrap()
             .is_empty()
     );

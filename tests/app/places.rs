@@ -38,7 +38,7 @@ fn held(app: &TestApp, user: i64, organisation: i64, on: &str, participants: i32
         ))
         .execute(&mut app.conn())
         .unwrap();
-    kirjaamo::network::trainings::totals::rebuild(&mut app.conn()).unwrap();
+    kirjaamo::network::trainings::recount::rebuild(&mut app.conn()).unwrap();
 }
 
 /// (label, participants) of the region's or county's quarters.

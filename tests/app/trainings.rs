@@ -12,7 +12,7 @@ use kirjaamo::accounts::Role;
 use kirjaamo::db::schema::{audit_log, trainings_held, users};
 use kirjaamo::db::schema_trainings::training_attendances;
 use kirjaamo::network::registry::Scope;
-use kirjaamo::network::trainings::{self, totals, Actor, Draft};
+use kirjaamo::network::trainings::{self, recount, Actor, Draft};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -48,7 +48,7 @@ fn expert_id(app: &TestApp) -> i64 {
 }
 
 fn assert_totals_agree(app: &TestApp) {
-    let diff = totals::compare(&mut app.conn()).unwrap();
+    let diff = recount::compare(&mut app.conn()).unwrap();
     assert!(
         diff.is_empty(),
         "running totals differ from the rows:\n{}",
@@ -645,7 +645,7 @@ async fn figures_can_be_corrected_and_cannot_be_inflated() {
         .await;
     assert_eq!(deleted.status, 303);
     assert!(trainings::find(&mut app.conn(), id).is_err());
-    assert!(totals::stored(&mut app.conn())
+    assert!(recount::stored(&mut app.conn())
         .unwrap()
         .trainings
         .is_empty());
@@ -789,17 +789,17 @@ async fn the_running_totals_always_agree_with_a_rebuild() {
             _ => {}
         }
         drop(conn);
-        let diff = totals::compare(&mut app.conn()).unwrap();
+        let diff = recount::compare(&mut app.conn()).unwrap();
         assert!(diff.is_empty(), "after step {step}:\n{}", diff.join("\n"));
     }
-    let stored = totals::stored(&mut app.conn()).unwrap();
+    let stored = recount::stored(&mut app.conn()).unwrap();
     assert!(
         !stored.trainings.is_empty() && !stored.people.is_empty(),
         "the run did something"
     );
     // A rebuild from the raw rows gives exactly what was kept running.
-    totals::rebuild(&mut app.conn()).unwrap();
-    assert_eq!(totals::stored(&mut app.conn()).unwrap(), stored);
+    recount::rebuild(&mut app.conn()).unwrap();
+    assert_eq!(recount::stored(&mut app.conn()).unwrap(), stored);
 }
 
 #[actix_web::test]
@@ -1067,7 +1067,7 @@ async fn names_are_erased_after_the_retention_period_and_found_in_the_data_downl
         1
     );
 
-    let before = totals::stored(&mut app.conn()).unwrap();
+    let before = recount::stored(&mut app.conn()).unwrap();
     let job = kirjaamo::network::trainings::privacy::RetentionJob {
         pool: app.state.pool.clone(),
         clock: app.clock.clone(),
@@ -1089,7 +1089,7 @@ async fn names_are_erased_after_the_retention_period_and_found_in_the_data_downl
         .iter()
         .all(|(n, u, p)| n.is_empty() && u.is_empty() && p == "practical-nurse"));
     assert_eq!(
-        totals::stored(&mut app.conn()).unwrap(),
+        recount::stored(&mut app.conn()).unwrap(),
         before,
         "the figures stay"
     );

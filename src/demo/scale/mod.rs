@@ -95,7 +95,7 @@ pub fn seed(
     report.trainings = seed_trainings_held(conn, &people, &graduates, now)?;
     // The trainings went in as bulk rows: the reach totals are rebuilt from them (as
     // `kirjaamo network rebuild-totals` does).
-    crate::network::trainings::totals::rebuild(conn)?;
+    crate::network::trainings::recount::rebuild(conn)?;
 
     let threads = plan_threads(conn, &people, users, &mut rng)?;
     report.threads = seed_threads(conn, &threads, &people, &course.lesson_ids)?;

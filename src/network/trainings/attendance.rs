@@ -5,7 +5,9 @@
 //! however often they submit (a keyed hash of the normalised name and unit, unique per
 //! training). Every sign-in moves the totals in its own transaction.
 
-use super::{find, totals, Actor, Training, COUNTED, HELD, PLANNED, PROFESSIONS, REPORTED};
+use super::code::{by_code, code_state, CodeState};
+use super::totals::{self, lock_organisations};
+use super::training::{find, Actor, Training, COUNTED, HELD, PLANNED, PROFESSIONS, REPORTED};
 use crate::accounts::audit;
 use crate::accounts::tokens::{derive_key, hmac};
 use crate::db::schema::{organisations, trainings_held};
@@ -16,83 +18,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-/// Letters and digits that cannot be mistaken for each other (no I, L, O, 0, 1).
-const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-pub const CODE_LEN: usize = 6;
-
 /// The longest name and unit a participant may give.
 pub const MAX_NAME: usize = 100;
 pub const MAX_UNIT: usize = 200;
-
-fn random_code() -> String {
-    (0..CODE_LEN)
-        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
-        .collect()
-}
-
-/// A code no other training has.
-pub(super) fn fresh_code(c: &mut AnyConnection) -> AppResult<String> {
-    for _ in 0..20 {
-        let code = random_code();
-        let taken: i64 = trainings_held::table
-            .filter(trainings_held::code.eq(&code))
-            .count()
-            .get_result(c)?;
-        if taken == 0 {
-            return Ok(code);
-        }
-    }
-    Err(AppError::Internal(anyhow::anyhow!(
-        "no free attendance code after 20 tries"
-    )))
-}
-
-/// A code as typed: upper-case, without spaces or hyphens; `None` if it cannot be one.
-pub fn normalise_code(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
-}
-
-/// Whether a training's code takes sign-ins now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CodeState {
-    Open,
-    /// The training's day has not come.
-    NotYet,
-    /// The training's day is over.
-    Expired,
-    /// The expert closed it.
-    Closed,
-}
-
-/// The code's state on `today` (a Helsinki day).
-pub fn code_state(t: &Training, today: NaiveDate) -> CodeState {
-    if t.code_closed_at.is_some() {
-        CodeState::Closed
-    } else if today < t.held_on {
-        CodeState::NotYet
-    } else if today > t.held_on {
-        CodeState::Expired
-    } else {
-        CodeState::Open
-    }
-}
-
-pub fn by_code(conn: &mut AnyConnection, code: &str) -> AppResult<Option<Training>> {
-    let Some(code) = normalise_code(code) else {
-        return Ok(None);
-    };
-    Ok(trainings_held::table
-        .filter(trainings_held::code.eq(code))
-        .select(Training::as_select())
-        .first(conn)
-        .optional()?)
-}
 
 /// What a participant writes.
 #[derive(Debug, Clone, Default)]
@@ -144,23 +72,6 @@ pub fn person_key(secret: &[u8], name: &str, unit: &str) -> String {
     ))
 }
 
-/// Serialises changes to a training's totals on PostgreSQL (SQLite's `BEGIN IMMEDIATE`
-/// already lets one writer in at a time): a row lock on each organisation whose totals move,
-/// taken in id order.
-pub(super) fn lock_organisations(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
-    if let AnyConnection::Postgresql(_) = c {
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        for id in ids {
-            diesel::sql_query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::BigInt, _>(id)
-                .execute(c)?;
-        }
-    }
-    Ok(())
-}
-
 /// Signs a participant in. Errors: `attendance.closed|not_yet|expired` (the code does not
 /// take sign-ins now), `attendance.duplicate` (they are already counted), and the message
 /// keys of [`check`]. Nothing changes on an error. Returns the sign-in's id.
@@ -180,56 +91,21 @@ pub fn sign_in(
         let t = by_code(c, code)?.ok_or(AppError::NotFound)?;
         lock_organisations(c, &[t.organisation_id])?;
         let t = find(c, t.id)?;
-        match code_state(&t, today) {
-            CodeState::Open => {}
-            CodeState::Closed => return Err(AppError::Conflict("attendance.closed".into())),
-            CodeState::NotYet => return Err(AppError::Conflict("attendance.not_yet".into())),
-            CodeState::Expired => return Err(AppError::Conflict("attendance.expired".into())),
-        }
-        let already: i64 = training_attendances::table
-            .filter(training_attendances::training_id.eq(t.id))
-            .filter(training_attendances::person_key.eq(&key))
-            .count()
-            .get_result(c)?;
-        if already > 0 {
-            return Err(AppError::Conflict("attendance.duplicate".into()));
-        }
-        if t.participants >= super::MAX_PARTICIPANTS {
-            return Err(AppError::Conflict("attendance.full".into()));
-        }
+        ensure_may_sign_in(c, &t, &key, today)?;
         let incremental = t.status == HELD && t.counting == COUNTED;
         if !incremental {
             // A planned (or reported) training becomes held and counted: take out what it
             // added, change it, add it again.
             totals::contribute(c, t.id, -1)?;
         }
-        let id: i64 = diesel::insert_into(training_attendances::table)
-            .values((
-                training_attendances::training_id.eq(t.id),
-                training_attendances::name.eq(collapse(&form.name)),
-                training_attendances::unit.eq(collapse(&form.unit)),
-                training_attendances::profession.eq(&form.profession),
-                training_attendances::person_key.eq(&key),
-                training_attendances::created_at.eq(now),
-            ))
-            .returning(training_attendances::id)
-            .get_result(c)?;
+        let id = insert_sign_in(c, t.id, form, &key, now)?;
         let n = if incremental {
             t.participants + 1
         } else {
             // Sign-ins replace a typed number: the count is the sign-ins there are.
             count_of(c, t.id)? as i32
         };
-        let over = super::above_staff(c, t.organisation_id, n)?;
-        diesel::update(trainings_held::table.find(t.id))
-            .set((
-                trainings_held::status.eq(HELD),
-                trainings_held::counting.eq(COUNTED),
-                trainings_held::participants.eq(n),
-                trainings_held::over_staff.eq(over),
-                trainings_held::updated_at.eq(Some(now)),
-            ))
-            .execute(c)?;
+        let over = set_counted(c, &t, n, now)?;
         if incremental {
             let s = totals::SignIn {
                 id,
@@ -244,27 +120,75 @@ pub fn sign_in(
     })
 }
 
+/// Refuses a sign-in the training does not take now: its code is not open, the person is
+/// already counted, or it has the most participants a training may have.
+fn ensure_may_sign_in(
+    c: &mut AnyConnection,
+    t: &Training,
+    key: &str,
+    today: NaiveDate,
+) -> AppResult<()> {
+    match code_state(t, today) {
+        CodeState::Open => {}
+        CodeState::Closed => return Err(AppError::Conflict("attendance.closed".into())),
+        CodeState::NotYet => return Err(AppError::Conflict("attendance.not_yet".into())),
+        CodeState::Expired => return Err(AppError::Conflict("attendance.expired".into())),
+    }
+    let already: i64 = training_attendances::table
+        .filter(training_attendances::training_id.eq(t.id))
+        .filter(training_attendances::person_key.eq(key))
+        .count()
+        .get_result(c)?;
+    if already > 0 {
+        return Err(AppError::Conflict("attendance.duplicate".into()));
+    }
+    if t.participants >= super::training::MAX_PARTICIPANTS {
+        return Err(AppError::Conflict("attendance.full".into()));
+    }
+    Ok(())
+}
+
+fn insert_sign_in(
+    c: &mut AnyConnection,
+    training_id: i64,
+    form: &SignInForm,
+    key: &str,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    Ok(diesel::insert_into(training_attendances::table)
+        .values((
+            training_attendances::training_id.eq(training_id),
+            training_attendances::name.eq(collapse(&form.name)),
+            training_attendances::unit.eq(collapse(&form.unit)),
+            training_attendances::profession.eq(&form.profession),
+            training_attendances::person_key.eq(key),
+            training_attendances::created_at.eq(now),
+        ))
+        .returning(training_attendances::id)
+        .get_result(c)?)
+}
+
+/// Marks the training held and counted with `n` participants. Returns whether they are more
+/// than its organisation's staff.
+fn set_counted(c: &mut AnyConnection, t: &Training, n: i32, now: NaiveDateTime) -> AppResult<bool> {
+    let over = super::training::above_staff(c, t.organisation_id, n)?;
+    diesel::update(trainings_held::table.find(t.id))
+        .set((
+            trainings_held::status.eq(HELD),
+            trainings_held::counting.eq(COUNTED),
+            trainings_held::participants.eq(n),
+            trainings_held::over_staff.eq(over),
+            trainings_held::updated_at.eq(Some(now)),
+        ))
+        .execute(c)?;
+    Ok(over)
+}
+
 fn count_of(c: &mut AnyConnection, training_id: i64) -> AppResult<i64> {
     Ok(training_attendances::table
         .filter(training_attendances::training_id.eq(training_id))
         .count()
         .get_result(c)?)
-}
-
-/// Closes the code (or opens it again the same day).
-pub fn set_closed(
-    conn: &mut AnyConnection,
-    id: i64,
-    closed: bool,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    diesel::update(trainings_held::table.find(id))
-        .set((
-            trainings_held::code_closed_at.eq(closed.then_some(now)),
-            trainings_held::updated_at.eq(Some(now)),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// A sign-in as the expert and the area's coordinators see it.
@@ -322,7 +246,7 @@ pub fn remove(
         } else {
             (HELD, COUNTED)
         };
-        let over = n > 0 && super::above_staff(c, t.organisation_id, n)?;
+        let over = n > 0 && super::training::above_staff(c, t.organisation_id, n)?;
         diesel::update(trainings_held::table.find(training_id))
             .set((
                 trainings_held::status.eq(status),
@@ -358,16 +282,6 @@ pub fn staff_of(conn: &mut AnyConnection, t: &Training) -> AppResult<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_are_forgiving_of_case_spaces_and_hyphens() {
-        assert_eq!(normalise_code(" abc-234 ").as_deref(), Some("ABC234"));
-        assert_eq!(normalise_code("ABC23"), None);
-        assert_eq!(normalise_code("ABCI23"), None, "no I in the alphabet");
-        assert_eq!(normalise_code("ÄBC234"), None);
-        let c = random_code();
-        assert_eq!(normalise_code(&c), Some(c));
-    }
 
     #[test]
     fn the_same_person_gets_the_same_key_however_they_type() {

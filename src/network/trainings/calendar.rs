@@ -5,7 +5,7 @@
 //! its id to someone else). Times are written in `Europe/Helsinki` with its time-zone rules,
 //! so a 9.00 training is at 9.00 in Finland in summer and in winter.
 
-use super::{upcoming, Listed};
+use super::lists::{upcoming, Listed};
 use crate::accounts::tokens::{sign, verify_signed};
 use crate::accounts::Principal;
 use crate::db::schema::{trainings_held, users};
@@ -118,7 +118,7 @@ fn own(
     from: NaiveDate,
     lang: crate::i18n::Lang,
 ) -> AppResult<Vec<Listed>> {
-    let mut list = super::of_user(conn, who.user_id, lang)?;
+    let mut list = super::lists::of_user(conn, who.user_id, lang)?;
     list.retain(|l| l.training.held_on >= from);
     list.sort_by_key(|l| (l.training.held_on, l.training.starts_at, l.training.id));
     Ok(list)

@@ -2,7 +2,7 @@
 //! for them, and each address is invited to a training once (the dedupe key), however often
 //! the expert sends the form.
 
-use super::Listed;
+use super::lists::Listed;
 use crate::db::{write_tx, AnyConnection};
 use crate::i18n::{format, Lang};
 use crate::mail::{self, Envelope, Messaging};

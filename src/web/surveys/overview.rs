@@ -35,7 +35,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     let catalog = auth.0.state.templates.catalog(auth.0.lang);
     c.insert(
         "participants_chart",
-        &crate::web::network::bar_chart(
+        &crate::web::network::figures::bar_chart(
             &quarters,
             |q| q.participants,
             catalog.get("network.chart_participants"),
@@ -45,7 +45,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     );
     c.insert(
         "reach_chart",
-        &crate::web::network::reach_chart(&o.reach, catalog, auth.0.lang),
+        &crate::web::network::figures::reach_chart(&o.reach, catalog, auth.0.lang),
     );
     c.insert("quarters", &quarters);
     c.insert("o", &o);

@@ -1,0 +1,135 @@
+//! The coordinators' network page (registry, trainings over time, reach, blind spots, the
+//! area's trainings) and the registry's CSV export.
+
+use super::figures::{bar_chart, reach_chart};
+use super::scope::{manages_scope, scope_context, scope_for, scope_query, ScopeQuery};
+use crate::accounts::audit;
+use crate::network::reach;
+use crate::network::registry::{self, Scope};
+use crate::network::trainings;
+use crate::web::ctx::Auth;
+use crate::AppResult;
+use actix_web::{web, HttpResponse};
+
+/// Registry rows shown on the network page; the CSV export has every row.
+const REGISTRY_PAGE: i64 = 200;
+
+pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    use chrono::Datelike;
+    let (scope, scopes) = scope_for(&auth, &q).await?;
+    let today = crate::i18n::format::helsinki_date(auth.0.now());
+    let who = auth.principal().clone();
+    let lang = auth.0.lang;
+    let (manages, rows, counts, quarters, reach, blind, upcoming, flagged) = auth
+        .0
+        .state
+        .db(move |conn| {
+            let counties = registry::counties_of(conn, scope)?;
+            Ok((
+                manages_scope(conn, &who, scope)?,
+                registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
+                registry::registry_counts(conn, scope)?,
+                reach::quarters(conn, scope, today, 8)?,
+                reach::reach(conn, scope, today.year(), lang)?,
+                registry::blind_spots(conn, scope, lang)?,
+                trainings::lists::upcoming(conn, &counties, today, 20)?,
+                trainings::lists::flagged(conn, &counties)?,
+            ))
+        })
+        .await?;
+    let catalog = auth.0.state.templates.catalog(auth.0.lang);
+    let mut c = tera::Context::new();
+    scope_menu(&mut c, scope, &scopes);
+    c.insert("registry", &rows);
+    c.insert("members", &counts.0);
+    c.insert("active", &counts.1);
+    c.insert("quarters", &quarters);
+    c.insert("reach", &reach);
+    insert_charts(&mut c, &quarters, &reach, catalog, auth.0.lang);
+    c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
+    c.insert("blind_total", &blind.len());
+    c.insert("upcoming", &upcoming);
+    c.insert("flagged", &flagged);
+    c.insert(
+        "feed_url",
+        &crate::web::trainings::feeds::feed_url(
+            &auth,
+            crate::network::trainings::calendar::Feed::Area(scope),
+        )
+        .await?,
+    );
+    // Links lead only where the viewer may go: after a transfer the regional coordinator sees
+    // the county but no longer runs it; a county coordinator hands nothing over.
+    c.insert("manages", &manages);
+    c.insert(
+        "can_transfer",
+        &(auth.principal().is_admin() || !auth.principal().regions_managed().is_empty()),
+    );
+    auth.0.render("network/view.html", c)
+}
+
+/// The scope, its name and the other scopes the caller may switch to.
+fn scope_menu(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]) {
+    c.insert("scope", &scope);
+    scope_context(c, scope, scopes);
+    c.insert(
+        "scopes",
+        &scopes
+            .iter()
+            .map(|(s, n)| serde_json::json!({"scope": s, "name": n, "query": scope_query(*s)}))
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// The participants per quarter and the reach per county, drawn.
+fn insert_charts(
+    c: &mut tera::Context,
+    quarters: &[reach::Quarter],
+    reach: &reach::Reach,
+    catalog: &crate::i18n::Catalog,
+    lang: crate::i18n::Lang,
+) {
+    c.insert(
+        "participants_chart",
+        &bar_chart(
+            quarters,
+            |q| q.participants,
+            catalog.get("network.chart_participants"),
+            "participants",
+            lang,
+        ),
+    );
+    c.insert("reach_chart", &reach_chart(reach, catalog, lang));
+}
+
+/// The registry of the scope as CSV (formulas neutralised); every export is audit-logged.
+pub async fn export_csv(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
+    let (scope, _) = scope_for(&auth, &q).await?;
+    let (actor, now) = (auth.principal().user_id, auth.0.now());
+    let bytes = auth
+        .0
+        .state
+        .db(move |conn| {
+            // A file for spreadsheets and other systems: the official (Finnish) names.
+            let rows = registry::registry(conn, scope, crate::i18n::Lang::Fi)?;
+            let area = scope.audit_area(conn)?;
+            audit::record_in(
+                conn,
+                area,
+                Some(actor),
+                "registry.export.csv",
+                &scope.audit_subject(),
+                &format!("{} rows", rows.len()),
+                now,
+            )?;
+            Ok(registry::registry_csv(&rows)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"asiantuntijarekisteri.csv\"",
+        ))
+        .body(bytes))
+}

@@ -77,7 +77,7 @@ pub(crate) async fn render_lesson(
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
     };
     let lesson = &cached.lesson;
-    let flat: Vec<&learning::OutlineLesson> =
+    let flat: Vec<&learning::outline::OutlineLesson> =
         outline.modules.iter().flat_map(|m| &m.lessons).collect();
     let index = flat.iter().position(|l| l.id == lesson.id).unwrap_or(0);
     let module = outline

@@ -7,7 +7,7 @@ use super::ctx::{Auth, Ctx};
 use crate::accounts::audit;
 use crate::i18n::{format, Lang};
 use crate::learning::completion;
-use crate::network::reach::{self, Quarter};
+use crate::network::reach::{self, quarterly::Quarter};
 use crate::network::registry::{self, Scope};
 use crate::network::trainings;
 use crate::network::{names, refresher};
@@ -175,7 +175,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
                 manages_scope(conn, &who, scope)?,
                 registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
                 registry::registry_counts(conn, scope)?,
-                reach::quarters(conn, scope, today, 8)?,
+                reach::quarterly::quarters(conn, scope, today, 8)?,
                 reach::reach(conn, scope, today.year(), lang)?,
                 registry::blind_spots(conn, scope, lang)?,
                 trainings::upcoming(conn, &counties, today, 20)?,

@@ -53,7 +53,7 @@ pub fn roster(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<Roster
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for (enrolment_id, user_id, name, email, organisation, status) in rows {
-        let o = crate::learning::outline(conn, cohort.course_id, user_id)?;
+        let o = crate::learning::outline::outline(conn, cohort.course_id, user_id)?;
         let history = enrolment_events::table
             .filter(enrolment_events::enrolment_id.eq(enrolment_id))
             .order(enrolment_events::id)

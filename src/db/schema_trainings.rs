@@ -106,7 +106,7 @@ with_existing!(
 // A training's feedback survey.
 diesel::allow_tables_to_appear_in_same_query!(trainings_held, surveys);
 
-// A region's quarters sum the totals per county and quarter (`network::reach::quarters`).
+// A region's quarters sum the totals per county and quarter (`network::reach::quarterly::quarters`).
 diesel::allow_columns_to_appear_in_same_group_by_clause!(
     crate::db::schema::organisations::county_id,
     training_totals::year,

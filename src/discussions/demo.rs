@@ -141,7 +141,7 @@ pub fn seed(
             now - Duration::hours(28),
         )?;
     }
-    posting::ensure_prompt_threads(conn, &cohort, now)?;
+    posting::prompts::ensure_prompt_threads(conn, &cohort, now)?;
     let prompt: Option<i64> = dt::table
         .filter(dt::cohort_id.eq(cohort.id))
         .filter(dt::kind.eq(super::PROMPT))

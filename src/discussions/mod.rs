@@ -4,7 +4,7 @@
 //!
 //! A thread is a question, a discussion, or the lesson's own prompt (`lessons.discussion`),
 //! which the system opens once per cohort the first time the cohort's discussions are looked
-//! at ([`posting::ensure_prompt_threads`]; a partial unique index keeps it to one). The prompt
+//! at ([`posting::prompts::ensure_prompt_threads`]; a partial unique index keeps it to one). The prompt
 //! heads its lesson's discussion; the lists show it only once someone has written in it, so
 //! a cohort's list opens with real threads, not a row of empty prompts.
 //! Posts are Markdown stored with their sanitised HTML (`courses::markdown::render_user`), and

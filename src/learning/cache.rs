@@ -7,7 +7,8 @@
 //! an old version is dropped when the new one is loaded. Nothing per user is kept here: progress,
 //! answers and the choice order are read or computed per request.
 
-use super::{percent, Lesson, Outline, OutlineLesson, OutlineModule, Progress};
+use super::outline::{percent, Outline, OutlineLesson, OutlineModule};
+use super::{Lesson, Progress};
 use crate::courses::exercise_model::Exercise;
 use crate::courses::publish::{StoredCheck, StoredTocEntry};
 use crate::db::schema::{course_modules, courses, lesson_progress, lessons};
@@ -143,7 +144,7 @@ impl CourseVersion {
                 }
             })
             .collect();
-        super::finish_outline(self.title.clone(), self.language.clone(), modules)
+        super::outline::finish_outline(self.title.clone(), self.language.clone(), modules)
     }
 }
 

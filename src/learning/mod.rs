@@ -1,10 +1,10 @@
 //! Learning: the course outline with a trainee's progress, reading and self-checks. A lesson
 //! with self-checks is done when every check is answered correctly; one without when the
 //! trainee marks it read. Progress belongs to the user and the lesson, so it survives edits,
-//! reordering and re-enrolment.
+//! reordering and re-enrolment. The outline with the trainee's marks is in `outline`.
 
 use crate::courses::publish::{StoredCheck, StoredTocEntry};
-use crate::db::schema::{cohorts, course_modules, courses, enrolments, lesson_progress, lessons};
+use crate::db::schema::{cohorts, courses, enrolments, lesson_progress, lessons};
 use crate::db::{write_tx, AnyConnection};
 use crate::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -16,144 +16,7 @@ pub mod cache;
 pub mod completion;
 pub mod marks;
 pub mod order;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OutlineLesson {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub minutes: i32,
-    pub done: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OutlineModule {
-    pub slug: String,
-    pub title: String,
-    pub theme: Option<String>,
-    pub intro_html: String,
-    pub lessons: Vec<OutlineLesson>,
-    pub done: usize,
-    pub total: usize,
-    pub percent: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Outline {
-    pub course_title: String,
-    /// The language the course is written in (`course.toml`), so pages in another language
-    /// can mark its titles and text.
-    pub course_language: String,
-    pub modules: Vec<OutlineModule>,
-    pub done: usize,
-    pub total: usize,
-    pub percent: u32,
-    /// The first lesson not yet done, in course order.
-    pub next_slug: Option<String>,
-}
-
-fn percent(done: usize, total: usize) -> u32 {
-    (done * 100).checked_div(total).unwrap_or(0) as u32
-}
-
-/// module slug, title, theme, intro; lesson id, slug, title, minutes.
-type OutlineRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    i64,
-    String,
-    String,
-    i32,
-);
-
-/// The active lessons of a course in order, each marked done or not for `user_id`.
-pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppResult<Outline> {
-    let (course_title, course_language): (String, String) = courses::table
-        .find(course_id)
-        .select((courses::title, courses::language))
-        .first(conn)?;
-    let rows: Vec<OutlineRow> = lessons::table
-        .inner_join(course_modules::table)
-        .filter(lessons::course_id.eq(course_id))
-        .filter(lessons::active.eq(true))
-        .filter(course_modules::active.eq(true))
-        .order((course_modules::position, lessons::position))
-        .select((
-            course_modules::slug,
-            course_modules::title,
-            course_modules::theme,
-            course_modules::intro_html,
-            lessons::id,
-            lessons::slug,
-            lessons::title,
-            lessons::minutes,
-        ))
-        .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
-    let done: Vec<i64> = lesson_progress::table
-        .filter(lesson_progress::user_id.eq(user_id))
-        .filter(lesson_progress::lesson_id.eq_any(&ids))
-        .filter(lesson_progress::done_at.is_not_null())
-        .select(lesson_progress::lesson_id)
-        .load(conn)?;
-    let mut modules: Vec<OutlineModule> = Vec::new();
-    for (mslug, mtitle, theme, intro, id, slug, title, minutes) in rows {
-        if modules.last().is_none_or(|m| m.slug != mslug) {
-            modules.push(OutlineModule {
-                slug: mslug,
-                title: mtitle,
-                theme,
-                intro_html: intro,
-                lessons: Vec::new(),
-                done: 0,
-                total: 0,
-                percent: 0,
-            });
-        }
-        if let Some(m) = modules.last_mut() {
-            let is_done = done.contains(&id);
-            m.total += 1;
-            m.done += usize::from(is_done);
-            m.lessons.push(OutlineLesson {
-                id,
-                slug,
-                title,
-                minutes,
-                done: is_done,
-            });
-        }
-    }
-    for m in &mut modules {
-        m.percent = percent(m.done, m.total);
-    }
-    Ok(finish_outline(course_title, course_language, modules))
-}
-
-/// The outline's totals and next lesson, from its modules.
-fn finish_outline(
-    course_title: String,
-    course_language: String,
-    modules: Vec<OutlineModule>,
-) -> Outline {
-    let total: usize = modules.iter().map(|m| m.total).sum();
-    let done_n: usize = modules.iter().map(|m| m.done).sum();
-    let next_slug = modules
-        .iter()
-        .flat_map(|m| &m.lessons)
-        .find(|l| !l.done)
-        .map(|l| l.slug.clone());
-    Outline {
-        course_title,
-        course_language,
-        modules,
-        done: done_n,
-        total,
-        percent: percent(done_n, total),
-        next_slug,
-    }
-}
+pub mod outline;
 
 /// One lesson as its page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -424,7 +287,7 @@ pub fn my_cohorts(
         .load(conn)?;
     let mut out = Vec::new();
     for (cohort_id, cohort_name, status, course_id, starts_on, at_start) in rows {
-        let o = outline(conn, course_id, user_id)?;
+        let o = outline::outline(conn, course_id, user_id)?;
         out.push(MyCohort {
             cohort_id,
             opens_on: lessons_open_on(starts_on, at_start, today),

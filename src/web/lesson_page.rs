@@ -77,7 +77,7 @@ pub(crate) async fn render_lesson(
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
     };
     let lesson = &cached.lesson;
-    let flat: Vec<&learning::OutlineLesson> =
+    let flat: Vec<&learning::outline::OutlineLesson> =
         outline.modules.iter().flat_map(|m| &m.lessons).collect();
     let index = flat.iter().position(|l| l.id == lesson.id).unwrap_or(0);
     let module = outline
@@ -172,7 +172,7 @@ struct ShownChoice<'a> {
 /// and the lesson shown. Written here rather than in the template because it is the page's
 /// longest loop: through tera it was a third of the page's rendering (benches/README.md).
 fn course_nav(
-    outline: &learning::Outline,
+    outline: &learning::outline::Outline,
     cohort_id: i64,
     lesson: &learning::Lesson,
     page_lang: &str,

@@ -41,8 +41,8 @@ pub async fn reach_page(auth: Auth, q: web::Query<ReachQuery>) -> AppResult<Http
         .db(move |conn| {
             Ok((
                 reach::reach(conn, scope, year, lang)?,
-                reach::by_organisation(conn, scope, year, lang)?,
-                reach::by_profession(conn, scope, year)?,
+                reach::breakdowns::by_organisation(conn, scope, year, lang)?,
+                reach::breakdowns::by_profession(conn, scope, year)?,
                 reach::years(conn, scope, this_year)?,
             ))
         })

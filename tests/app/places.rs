@@ -43,7 +43,7 @@ fn held(app: &TestApp, user: i64, organisation: i64, on: &str, participants: i32
 
 /// (label, participants) of the region's or county's quarters.
 fn quarters(app: &TestApp, scope: Scope) -> Vec<(String, i64)> {
-    kirjaamo::network::reach::quarters(&mut app.conn(), scope, app.clock.today(), 4)
+    kirjaamo::network::reach::quarterly::quarters(&mut app.conn(), scope, app.clock.today(), 4)
         .unwrap()
         .into_iter()
         .map(|q| (q.label, q.participants))

@@ -852,8 +852,8 @@ async fn a_person_leaving_never_rewrites_the_past() {
         (
             kirjaamo::network::registry::registry_counts(&mut c, scope).unwrap(),
             kirjaamo::network::reach::reach(&mut c, scope, 2026, kirjaamo::i18n::Lang::Fi).unwrap(),
-            kirjaamo::network::reach::quarters(&mut c, scope, today, 8).unwrap(),
-            kirjaamo::network::reach::by_profession(&mut c, scope, 2026).unwrap(),
+            kirjaamo::network::reach::quarterly::quarters(&mut c, scope, today, 8).unwrap(),
+            kirjaamo::network::reach::breakdowns::by_profession(&mut c, scope, 2026).unwrap(),
             kirjaamo::network::registry::registry(&mut c, scope, kirjaamo::i18n::Lang::Fi)
                 .unwrap()
                 .len(),

@@ -80,7 +80,7 @@ pub async fn cohort_threads(
         .state
         .db(move |conn| {
             let (cohort, viewer) = discussions::cohort_access(conn, &who, cohort_id)?;
-            posting::ensure_prompt_threads(conn, &cohort, now)?;
+            posting::prompts::ensure_prompt_threads(conn, &cohort, now)?;
             if q2.is_empty() {
                 let list = view::threads(conn, &viewer, cohort.id, None, cursor)?;
                 Ok((cohort, viewer, Some(list), None))
@@ -131,7 +131,7 @@ pub async fn lesson_area(
         .0
         .state
         .db(move |conn| {
-            posting::ensure_prompt_threads(conn, &c2, now)?;
+            posting::prompts::ensure_prompt_threads(conn, &c2, now)?;
             Ok((
                 view::threads(conn, &viewer, c2.id, Some(lesson_id), cursor)?,
                 view::prompt_thread(conn, &viewer, c2.id, lesson_id)?,

@@ -121,7 +121,7 @@ pub async fn edit(
     let title = form.title.filter(|_| is_opening);
     auth.0
         .state
-        .db(move |conn| posting::edit(conn, &who, post_id, title.as_deref(), &body, now))
+        .db(move |conn| posting::editing::edit(conn, &who, post_id, title.as_deref(), &body, now))
         .await?;
     Ok(see_other(&post_url(
         thread.id,

@@ -34,7 +34,7 @@ pub async fn thread_page(
         .state
         .db(move |conn| {
             let (thread, cohort, viewer) = discussions::thread_access(conn, &who, thread_id)?;
-            let page = view::thread_page(conn, &thread, &viewer, after, now)?;
+            let page = view::thread::thread_page(conn, &thread, &viewer, after, now)?;
             // The post being replied to, if it is one the viewer may see in this thread.
             let parent = match reply_to {
                 Some(pid) => match discussions::post_access(conn, &who, pid) {

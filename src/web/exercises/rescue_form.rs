@@ -44,7 +44,10 @@ pub(super) async fn rescue_text(
     }
     let text = model::normalise(&fields.text("body"));
     let next = format!("/ryhmat/{cohort_id}/{slug}#harjoitus");
-    let login = format!("/login?next={}", crate::web::frame::urlencode(&next));
+    let login = format!(
+        "/login?next={}",
+        crate::web::frame::response::urlencode(&next)
+    );
     let errors = entries::validate_body(&text);
     if !errors.is_empty() {
         // Nothing is kept: the text comes back on this page only, to copy.

@@ -2,7 +2,7 @@
 //! the same figures in a table beside them.
 
 use crate::i18n::Lang;
-use crate::network::reach::{self, Quarter};
+use crate::network::reach::{self, quarterly::Quarter};
 use crate::web::charts;
 
 /// A bar chart of one figure per quarter (`web::charts`), numbers as `lang` writes them; the

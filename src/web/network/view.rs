@@ -29,7 +29,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
                 manages_scope(conn, &who, scope)?,
                 registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
                 registry::registry_counts(conn, scope)?,
-                reach::quarters(conn, scope, today, 8)?,
+                reach::quarterly::quarters(conn, scope, today, 8)?,
                 reach::reach(conn, scope, today.year(), lang)?,
                 registry::blind_spots(conn, scope, lang)?,
                 trainings::lists::upcoming(conn, &counties, today, 20)?,
@@ -84,7 +84,7 @@ fn scope_menu(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]) {
 /// The participants per quarter and the reach per county, drawn.
 fn insert_charts(
     c: &mut tera::Context,
-    quarters: &[reach::Quarter],
+    quarters: &[reach::quarterly::Quarter],
     reach: &reach::Reach,
     catalog: &crate::i18n::Catalog,
     lang: crate::i18n::Lang,

@@ -25,7 +25,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
         .db(move |conn| {
             Ok((
                 overview::overview(conn, &who, scope, now, lang)?,
-                crate::network::reach::quarters(conn, scope, today, 8)?,
+                crate::network::reach::quarterly::quarters(conn, scope, today, 8)?,
             ))
         })
         .await?;

@@ -9,6 +9,8 @@
 //! - the reach percentage puts both against the organisations' staff. It can pass 100 % only
 //!   through reported participations (or staff counts that are out of date); the pages then
 //!   flag it and say why.
+//!
+//! A scope's quarters are in `quarterly`, its organisations and professions in `breakdowns`.
 
 use super::registry::{counties_of, Scope};
 use crate::db::schema::{counties, memberships, organisations};
@@ -16,11 +18,13 @@ use crate::db::schema_trainings::{people_totals, training_totals};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::AppResult;
-use chrono::{Datelike, NaiveDate};
 use diesel::dsl::sum;
 use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+
+pub mod breakdowns;
+pub mod quarterly;
 
 /// The national goal: a quarter of all staff.
 pub const GOAL_PERCENT: f64 = 25.0;
@@ -185,210 +189,6 @@ pub fn reach(conn: &mut AnyConnection, scope: Scope, year: i32, lang: Lang) -> A
     out.percent = pct(out.participants, out.staff);
     out.people_percent = pct(out.people, out.staff);
     out.over_100 = out.participants > out.staff;
-    Ok(out)
-}
-
-/// One quarter's trainings and participations.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Quarter {
-    pub label: String,
-    pub trainings: i64,
-    pub counted: i64,
-    pub reported: i64,
-    /// Counted and reported participations together.
-    pub participants: i64,
-}
-
-/// The last `n` quarters up to `today` in the scope. A region's quarters count each county's
-/// trainings in the region it belonged to on the quarter's first day (`places::Mapping`), so a
-/// county moved to another region leaves its past behind; the totals are kept per quarter, so
-/// a move in the middle of a quarter takes effect from the next one.
-pub fn quarters(
-    conn: &mut AnyConnection,
-    scope: Scope,
-    today: NaiveDate,
-    n: u32,
-) -> AppResult<Vec<Quarter>> {
-    let mut ids = counties_of(conn, scope)?;
-    let mapping = super::places::Mapping::load(conn)?;
-    if let Scope::Region(r) = scope {
-        ids.extend(mapping.counties_ever_in(r));
-        ids.sort_unstable();
-        ids.dedup();
-    }
-    let (mut y, mut q) = (today.year(), (today.month0() / 3) as i32 + 1);
-    let mut wanted = Vec::new();
-    for _ in 0..n.max(1) {
-        wanted.push((y, q));
-        q -= 1;
-        if q == 0 {
-            q = 4;
-            y -= 1;
-        }
-    }
-    wanted.reverse();
-    let first_year = wanted.first().map_or(y, |w| w.0);
-    type Row = (i64, i32, i32, Option<i64>, Option<i64>, Option<i64>);
-    let rows: Vec<Row> = training_totals::table
-        .inner_join(organisations::table)
-        .filter(organisations::county_id.eq_any(&ids))
-        .filter(training_totals::year.ge(first_year))
-        .filter(training_totals::year.le(today.year()))
-        .group_by((
-            organisations::county_id,
-            training_totals::year,
-            training_totals::quarter,
-        ))
-        .select((
-            organisations::county_id,
-            training_totals::year,
-            training_totals::quarter,
-            sum(training_totals::trainings),
-            sum(training_totals::counted),
-            sum(training_totals::reported),
-        ))
-        .load(conn)?;
-    let in_scope = |county: i64, y: i32, q: i32| match scope {
-        Scope::County(_) => true,
-        Scope::Region(r) => {
-            let first_day = NaiveDate::from_ymd_opt(y, (q as u32 - 1) * 3 + 1, 1).unwrap_or(today);
-            mapping.region_on(county, first_day).unwrap_or(r) == r
-        }
-    };
-    Ok(wanted
-        .into_iter()
-        .map(|(y, q)| {
-            let (mut trainings, mut counted, mut reported) = (0, 0, 0);
-            for r in rows
-                .iter()
-                .filter(|r| r.1 == y && r.2 == q && in_scope(r.0, y, q))
-            {
-                trainings += r.3.unwrap_or(0);
-                counted += r.4.unwrap_or(0);
-                reported += r.5.unwrap_or(0);
-            }
-            Quarter {
-                label: format!("{y} Q{q}"),
-                trainings,
-                counted,
-                reported,
-                participants: counted + reported,
-            }
-        })
-        .collect())
-}
-
-/// Reach by organisation in `year`: every active organisation of the scope, those reached
-/// first.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct OrganisationReach {
-    pub organisation: String,
-    pub county: String,
-    pub staff: i64,
-    pub people: i64,
-    pub reported: i64,
-    pub trainings: i64,
-    pub percent: f64,
-    pub over_100: bool,
-}
-
-pub fn by_organisation(
-    conn: &mut AnyConnection,
-    scope: Scope,
-    year: i32,
-    lang: Lang,
-) -> AppResult<Vec<OrganisationReach>> {
-    let ids = counties_of(conn, scope)?;
-    let orgs: Vec<(i64, String, String, i32)> = organisations::table
-        .inner_join(counties::table)
-        .filter(organisations::county_id.eq_any(&ids))
-        .filter(organisations::active.eq(true))
-        .select((
-            organisations::id,
-            organisations::name,
-            super::names::county(lang),
-            organisations::staff_count,
-        ))
-        .load(conn)?;
-    let people: HashMap<i64, i64> = people_totals::table
-        .inner_join(organisations::table)
-        .filter(organisations::county_id.eq_any(&ids))
-        .filter(people_totals::year.eq(year))
-        .group_by(people_totals::organisation_id)
-        .select((people_totals::organisation_id, sum(people_totals::people)))
-        .load::<(i64, Option<i64>)>(conn)?
-        .into_iter()
-        .map(|(o, n)| (o, n.unwrap_or(0)))
-        .collect();
-    let sums: HashMap<i64, (i64, i64)> = training_totals::table
-        .inner_join(organisations::table)
-        .filter(organisations::county_id.eq_any(&ids))
-        .filter(training_totals::year.eq(year))
-        .group_by(training_totals::organisation_id)
-        .select((
-            training_totals::organisation_id,
-            sum(training_totals::trainings),
-            sum(training_totals::reported),
-        ))
-        .load::<(i64, Option<i64>, Option<i64>)>(conn)?
-        .into_iter()
-        .map(|(o, t, r)| (o, (t.unwrap_or(0), r.unwrap_or(0))))
-        .collect();
-    let mut out: Vec<OrganisationReach> = orgs
-        .into_iter()
-        .map(|(id, name, county, staff)| {
-            let p = people.get(&id).copied().unwrap_or(0);
-            let (t, r) = sums.get(&id).copied().unwrap_or((0, 0));
-            let staff = i64::from(staff);
-            OrganisationReach {
-                organisation: name,
-                county,
-                staff,
-                people: p,
-                reported: r,
-                trainings: t,
-                percent: pct(p + r, staff),
-                over_100: p + r > staff,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (b.people + b.reported, b.staff, &a.organisation).cmp(&(
-            a.people + a.reported,
-            a.staff,
-            &b.organisation,
-        ))
-    });
-    Ok(out)
-}
-
-/// People reached by profession in `year` (counted sign-ins only: reported numbers have no
-/// professions).
-pub fn by_profession(
-    conn: &mut AnyConnection,
-    scope: Scope,
-    year: i32,
-) -> AppResult<Vec<(String, i64)>> {
-    let ids = counties_of(conn, scope)?;
-    let rows: Vec<(String, Option<i64>)> = people_totals::table
-        .inner_join(organisations::table)
-        .filter(organisations::county_id.eq_any(&ids))
-        .filter(people_totals::year.eq(year))
-        .group_by(people_totals::profession)
-        .select((people_totals::profession, sum(people_totals::people)))
-        .load(conn)?;
-    let mut out: Vec<(String, i64)> = crate::network::trainings::PROFESSIONS
-        .iter()
-        .map(|p| {
-            let n = rows
-                .iter()
-                .find(|r| r.0 == *p)
-                .and_then(|r| r.1)
-                .unwrap_or(0);
-            (p.to_string(), n)
-        })
-        .collect();
-    out.retain(|(_, n)| *n > 0);
     Ok(out)
 }
 

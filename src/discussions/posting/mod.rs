@@ -1,104 +1,33 @@
 //! The write side of discussions: starting threads, replying, editing with revisions,
-//! following (moderation is in `moderation`). Each change runs
+//! following (moderation is in `moderation`; editing in `editing`, the lessons' prompt threads
+//! in `prompts`, the checks of what people write in `checks`). Each change runs
 //! in one transaction with what it causes (counters, the answered mark, follows, read markers,
 //! e-mails queued to followers), and checks the caller's rights itself — the web layer's
 //! checks are not the only ones.
 
 use super::follows::{auto_follow, set_following_unchecked};
+use super::QUESTION;
 use super::{notify, policy, post_access, thread_access, Thread, Viewer};
-use super::{DISCUSSION, PROMPT, QUESTION};
 use crate::accounts::Principal;
 use crate::cohorts::{self, Cohort, CohortRole};
-use crate::courses::markdown::{plain_text, render_user};
+use crate::courses::markdown::render_user;
 use crate::db::schema::lessons;
-use crate::db::schema_discussions::{
-    discussion_posts as dp, discussion_revisions as rev, discussion_threads as dt,
-};
-use crate::db::{insert_unless_duplicate, portable_sql, write_tx, AnyConnection};
+use crate::db::schema_discussions::{discussion_posts as dp, discussion_threads as dt};
+use crate::db::{portable_sql, write_tx, AnyConnection};
 use crate::mail::Messaging;
 use crate::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Timestamp};
 
-pub const TITLE_MAX: usize = 200;
-pub const BODY_MAX: usize = 20_000;
-pub const REASON_MAX: usize = 500;
+mod checks;
+pub mod editing;
+pub mod prompts;
 
-/// Control characters other than line breaks and tabs.
-fn has_bad_control(s: &str) -> bool {
-    s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-}
-
-/// Characters that reorder text (bidi overrides): a title could pretend to say something else.
-fn has_bidi_control(s: &str) -> bool {
-    s.chars()
-        .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-}
-
-pub fn check_title(title: &str, errors: &mut Vec<&'static str>) {
-    let t = title.trim();
-    if t.is_empty()
-        || t.chars().count() > TITLE_MAX
-        || has_bad_control(t)
-        || t.contains('\n')
-        || has_bidi_control(t)
-    {
-        errors.push("disc.title_invalid");
-    }
-    crate::privacy_guard::check(t, errors);
-}
-
-pub fn check_body(body: &str, errors: &mut Vec<&'static str>) {
-    if body.trim().is_empty() {
-        errors.push("disc.body_empty");
-    } else if body.chars().count() > BODY_MAX {
-        errors.push("disc.body_too_long");
-    } else if has_bad_control(body) {
-        errors.push("disc.body_invalid");
-    }
-    // Nothing that identifies a client: the privacy guard exercises use too.
-    crate::privacy_guard::check(body, errors);
-}
-
-/// Every problem with a new thread, as message keys.
-pub fn validate_thread(kind: &str, title: &str, body: &str) -> Vec<&'static str> {
-    let mut errors = Vec::new();
-    if kind != QUESTION && kind != DISCUSSION {
-        errors.push("disc.kind_invalid");
-    }
-    check_title(title, &mut errors);
-    check_body(body, &mut errors);
-    errors
-}
-
-/// A reason for hiding or reporting: up to [`REASON_MAX`] characters, required when hiding.
-pub fn check_reason(reason: &str, required: bool) -> Result<String, AppError> {
-    let r = reason.trim();
-    if (required && r.is_empty()) || r.chars().count() > REASON_MAX || has_bad_control(r) {
-        return Err(AppError::invalid("disc.reason_invalid"));
-    }
-    Ok(r.to_string())
-}
-
-/// What search looks in: the title (of an opening post) and the text, lower-cased.
-pub(crate) fn search_text(title: Option<&str>, body: &str) -> String {
-    let mut s = String::new();
-    if let Some(t) = title {
-        s.push_str(t);
-        s.push('\n');
-    }
-    s.push_str(&plain_text(body));
-    s.to_lowercase()
-}
-
-fn first_error(errors: Vec<&'static str>) -> AppResult<()> {
-    match errors.first() {
-        Some(e) => Err(AppError::invalid(*e)),
-        None => Ok(()),
-    }
-}
+use checks::first_error;
+pub(crate) use checks::search_text;
+pub use checks::{check_body, check_reason, check_title, validate_thread};
+pub use checks::{BODY_MAX, REASON_MAX, TITLE_MAX};
 
 #[expect(clippy::too_many_arguments, reason = "one row's columns, private")]
 fn insert_post(
@@ -387,106 +316,6 @@ pub fn reply_placed(
             answer_id: parent.unwrap_or(post_id),
             post_count,
         })
-    })
-}
-
-/// Opens the prompt thread of every lesson of the cohort's course that has a discussion
-/// prompt, once: a partial unique index makes a second opening (another server, another
-/// request) a no-op. The lesson's prompt text is shown from the lesson itself, so a
-/// republished prompt shows its new wording. The thread is not pinned: it heads its lesson's
-/// discussion and joins the cohort's list once someone writes in it (`view::threads`).
-pub fn ensure_prompt_threads(
-    conn: &mut AnyConnection,
-    cohort: &Cohort,
-    now: NaiveDateTime,
-) -> AppResult<usize> {
-    let with_prompt: Vec<(i64, String)> = lessons::table
-        .filter(lessons::course_id.eq(cohort.course_id))
-        .filter(lessons::active.eq(true))
-        .filter(lessons::discussion.is_not_null())
-        .select((lessons::id, lessons::title))
-        .load(conn)?;
-    let opened: Vec<i64> = dt::table
-        .filter(dt::cohort_id.eq(cohort.id))
-        .filter(dt::kind.eq(PROMPT))
-        .select(dt::lesson_id)
-        .load(conn)?;
-    let mut created = 0;
-    for (lesson_id, title) in with_prompt {
-        if opened.contains(&lesson_id) {
-            continue;
-        }
-        let inserted = insert_unless_duplicate(conn, |c| {
-            diesel::insert_into(dt::table)
-                .values((
-                    dt::cohort_id.eq(cohort.id),
-                    dt::lesson_id.eq(lesson_id),
-                    dt::kind.eq(PROMPT),
-                    dt::title.eq(&title),
-                    dt::author_id.eq(None::<i64>),
-                    dt::pinned.eq(false),
-                    dt::last_post_at.eq(now),
-                    dt::created_at.eq(now),
-                ))
-                .execute(c)
-        })?;
-        created += usize::from(inserted.is_some());
-    }
-    Ok(created)
-}
-
-/// Saves an edited post; the text it replaces is kept as a revision. The opening post may
-/// change the thread's title too.
-pub fn edit(
-    conn: &mut AnyConnection,
-    who: &Principal,
-    post_id: i64,
-    title: Option<&str>,
-    body: &str,
-    now: NaiveDateTime,
-) -> AppResult<i64> {
-    write_tx(conn, |tx| {
-        let (post, thread, _, viewer) = post_access(tx, who, post_id)?;
-        let is_author = post.author_id == Some(who.user_id);
-        if !policy::can_edit(viewer.role, is_author, post.created_at, now, thread.locked) {
-            return Err(AppError::Forbidden);
-        }
-        let is_opening = thread.opening_post_id == Some(post.id);
-        let mut errors = Vec::new();
-        if let (true, Some(t)) = (is_opening, title) {
-            check_title(t, &mut errors);
-        }
-        check_body(body, &mut errors);
-        first_error(errors)?;
-        let new_title = if is_opening {
-            Some(title.map(str::trim).unwrap_or(&thread.title))
-        } else {
-            None
-        };
-        diesel::insert_into(rev::table)
-            .values((
-                rev::post_id.eq(post.id),
-                rev::title.eq(is_opening.then_some(thread.title.as_str())),
-                rev::body_markdown.eq(&post.body_markdown),
-                rev::edited_by.eq(Some(who.user_id)),
-                rev::created_at.eq(now),
-            ))
-            .execute(tx)?;
-        diesel::update(dp::table.find(post.id))
-            .set((
-                dp::body_markdown.eq(body),
-                dp::body_html.eq(render_user(body)),
-                dp::search_text.eq(search_text(new_title, body)),
-                dp::edited_at.eq(Some(now)),
-                dp::edited_by.eq(Some(who.user_id)),
-            ))
-            .execute(tx)?;
-        if let Some(t) = new_title {
-            diesel::update(dt::table.find(thread.id))
-                .set(dt::title.eq(t))
-                .execute(tx)?;
-        }
-        Ok(thread.id)
     })
 }
 

@@ -1,20 +1,26 @@
 //! The frame every request passes through: request id, language, session, CSRF, then after
 //! the handler the security headers, the error page and one log line. Kept in one middleware
-//! so the order of these steps is visible in one place.
+//! so the order of these steps is visible in one place; the checks of a request that may
+//! change something are in `guards`, what is done to every response in `response`.
 
 use super::csrf;
-use super::error::ErrorDetail;
 use crate::accounts::{self, session, Principal};
 use crate::i18n::Lang;
 use crate::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{header, Method, StatusCode};
+use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use std::time::Instant;
+
+mod guards;
+pub mod response;
+
+use guards::{check_csrf, origin_is_ours, too_large};
+use response::finish;
 
 pub use super::body::FORM_LIMIT;
 pub const LANG_COOKIE: &str = "kirjaamo_lang";
@@ -30,9 +36,6 @@ pub struct RequestInfo {
     /// The idempotency key the form carried, if any ([`super::idempotency`]).
     pub idempotency_token: Option<String>,
 }
-
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 pub async fn frame(
     mut req: ServiceRequest,
@@ -201,128 +204,6 @@ pub async fn frame(
     ))
 }
 
-/// Adds the headers, renders error pages, logs the request.
-fn finish(
-    req: actix_web::HttpRequest,
-    state: &AppState,
-    request_id: String,
-    lang: Lang,
-    signed_in: Option<bool>,
-    mut response: HttpResponse,
-    started: Instant,
-) -> ServiceResponse<BoxBody> {
-    let status = response.status();
-    let path = req.path().to_string();
-    if status == StatusCode::SEE_OTHER
-        && req.method() == Method::GET
-        && response
-            .headers()
-            .get(header::LOCATION)
-            .is_some_and(|l| l == "/login")
-    {
-        let target = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
-        let location = format!("/login?next={}", urlencode(target));
-        response.headers_mut().insert(
-            header::LOCATION,
-            header::HeaderValue::from_str(&location)
-                .unwrap_or(header::HeaderValue::from_static("/login")),
-        );
-    }
-    if status.as_u16() >= 400 && !response.headers().contains_key(header::CONTENT_TYPE) {
-        let detail = response
-            .extensions()
-            .get::<ErrorDetail>()
-            .map(|d| d.0.clone())
-            .unwrap_or_default();
-        response = super::error_page::error_page(
-            state,
-            &req,
-            lang,
-            status,
-            &detail,
-            &request_id,
-            signed_in.unwrap_or(false),
-        );
-    }
-    let h = response.headers_mut();
-    let set = |h: &mut header::HeaderMap, k: header::HeaderName, v: &'static str| {
-        h.insert(k, header::HeaderValue::from_static(v));
-    };
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        set(h, header::CONTENT_SECURITY_POLICY, CSP);
-    }
-    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, header::REFERRER_POLICY, "same-origin");
-    set(
-        h,
-        header::HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    );
-    set(
-        h,
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
-    if state.config.secure_cookies {
-        set(
-            h,
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000; includeSubDomains",
-        );
-    }
-    if let Ok(v) = header::HeaderValue::from_str(&request_id) {
-        h.insert(header::HeaderName::from_static("x-request-id"), v);
-    }
-    let asset = path.starts_with("/assets/") && (status.is_success() || status.as_u16() == 304);
-    if asset {
-        // The asset handler says how long (a hashed name: a year; a plain name: revalidate);
-        // an asset is the same for everyone.
-        set(h, header::VARY, "Accept-Encoding");
-    } else {
-        if signed_in.unwrap_or(false) || !h.contains_key(header::CACHE_CONTROL) {
-            set(h, header::CACHE_CONTROL, "no-store");
-        }
-        set(h, header::VARY, "Cookie, Accept-Language, Accept-Encoding");
-    }
-    // No query string in the log: it may carry tokens. No user data either.
-    tracing::info!(
-        request_id = %request_id,
-        method = %req.method(),
-        path = %log_path(&path),
-        status = status.as_u16(),
-        ms = started.elapsed().as_millis() as u64,
-        "request"
-    );
-    let response = super::compress::maybe_gzip(&req, response);
-    ServiceResponse::new(req, response)
-}
-
-/// Paths with secrets in them (link tokens) are logged without the secret.
-fn log_path(path: &str) -> String {
-    for prefix in [
-        "/salasana/uusi/",
-        "/vahvista/",
-        "/esihenkilo/",
-        "/peru-tilaus/",
-    ] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            if !rest.is_empty() {
-                return format!("{prefix}…");
-            }
-        }
-    }
-    path.to_string()
-}
-
-pub fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
 pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build(session::COOKIE_NAME, value)
         .path("/")
@@ -346,88 +227,4 @@ fn choose_lang(req: &ServiceRequest, principal: Option<&Principal>) -> Lang {
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or_default()
-}
-
-/// Checks the token from a header, the form body, or — for multipart uploads — the query
-/// string; and the Origin.
-fn check_csrf(req: &ServiceRequest, state: &AppState, binding: &str, form: Option<&[u8]>) -> bool {
-    if let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-    {
-        if origin != "null" && !same_origin(origin, &state.config.base_url, req) {
-            return false;
-        }
-    }
-    let secret = &state.config.secret;
-    if let Some(t) = req
-        .headers()
-        .get(csrf::HEADER)
-        .and_then(|v| v.to_str().ok())
-    {
-        return csrf::check(secret, binding, t);
-    }
-    let offered = match form {
-        Some(body) => super::body::field(body, csrf::FIELD),
-        None => super::body::field(req.query_string().as_bytes(), csrf::FIELD),
-    };
-    !offered.is_empty() && offered.iter().all(|t| csrf::check(secret, binding, t))
-}
-
-/// A form too large to read: back to the page it was sent from (the Referer, when it is ours),
-/// whose notice names the limit and whose form gets the typed text back (assets/js/forms.js);
-/// nothing was saved. Without a page to go back to, the 413 error page names the limit.
-fn too_large(req: &ServiceRequest, state: &AppState) -> HttpResponse {
-    let back = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|r| r.to_str().ok())
-        .and_then(|r| url::Url::parse(r).ok())
-        .filter(|u| {
-            same_origin(
-                u.origin().ascii_serialization().as_str(),
-                &state.config.base_url,
-                req,
-            )
-        })
-        .map(|u| match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_string(),
-        })
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"));
-    let limit_mib = (FORM_LIMIT / (1024 * 1024)) as i64;
-    match back {
-        Some(path) => super::notice::Notice {
-            key: super::notice::TOO_LARGE.to_string(),
-            n: Some(limit_mib),
-        }
-        .see_other(&path, state.config.secure_cookies),
-        None => {
-            let mut res = HttpResponse::PayloadTooLarge().finish();
-            res.extensions_mut()
-                .insert(ErrorDetail("errors.form_too_large".into()));
-            res
-        }
-    }
-}
-
-/// No Origin header, or our own.
-fn origin_is_ours(req: &ServiceRequest, state: &AppState) -> bool {
-    req.headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .is_none_or(|o| o == "null" || same_origin(o, &state.config.base_url, req))
-}
-
-fn same_origin(origin: &str, base_url: &str, req: &ServiceRequest) -> bool {
-    let origin = origin.trim_end_matches('/');
-    if origin.eq_ignore_ascii_case(base_url.trim_end_matches('/')) {
-        return true;
-    }
-    // Also accept the host the request came to (a server reached under another name in
-    // development); the token check still binds the request to this browser.
-    let info = req.connection_info();
-    let here = format!("{}://{}", info.scheme(), info.host());
-    origin.eq_ignore_ascii_case(&here)
 }

@@ -3,7 +3,7 @@
 //! (`/kalenteri/{token}`), for an area's coordinators and for each expert.
 
 use super::ctx::{Auth, Ctx};
-use super::network::scope::{scope_for, scope_query, ScopeQuery};
+use super::network::scope::{scope_context, scope_for, ScopeQuery};
 use crate::network::reach;
 use crate::network::trainings::calendar::{self, Labels};
 use crate::AppResult;
@@ -48,15 +48,7 @@ pub async fn reach_page(auth: Auth, q: web::Query<ReachQuery>) -> AppResult<Http
         })
         .await?;
     let mut c = tera::Context::new();
-    c.insert(
-        "scope_name",
-        &scopes
-            .iter()
-            .find(|s| s.0 == scope)
-            .map(|s| s.1.clone())
-            .unwrap_or_default(),
-    );
-    c.insert("query", &scope_query(scope));
+    scope_context(&mut c, scope, &scopes);
     c.insert("year", &year);
     c.insert("years", &years);
     c.insert("reach", &totals);

@@ -3,7 +3,7 @@
 //! excusing by hand, and releasing from the refresher, each with a reason.
 
 use super::ctx::{see_other, Auth};
-use super::network::scope::{scope_for, scope_query, ScopeQuery};
+use super::network::scope::{scope_for, scope_switch, ScopeQuery};
 use crate::network::refresher;
 use crate::network::registry::Scope;
 use crate::{AppError, AppResult};
@@ -78,22 +78,7 @@ async fn render(
         })
         .await?;
     let mut c = tera::Context::new();
-    c.insert(
-        "scope_name",
-        &scopes
-            .iter()
-            .find(|s| s.0 == scope)
-            .map(|s| s.1.clone())
-            .unwrap_or_default(),
-    );
-    c.insert(
-        "scopes",
-        &scopes
-            .iter()
-            .map(|(s, n)| serde_json::json!({"name": n, "query": scope_query(*s)}))
-            .collect::<Vec<_>>(),
-    );
-    c.insert("query", &scope_query(scope));
+    scope_switch(&mut c, scope, &scopes);
     c.insert("counts", &view.counts());
     c.insert("view", &view);
     c.insert("rule", &rule);

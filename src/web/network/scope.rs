@@ -73,7 +73,12 @@ pub(super) async fn managed_scope(
     }
 }
 
-pub(super) fn scope_context(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]) {
+/// The scope's name and query string, for the pages that link within it.
+pub(in crate::web) fn scope_context(
+    c: &mut tera::Context,
+    scope: Scope,
+    scopes: &[(Scope, String)],
+) {
     c.insert(
         "scope_name",
         &scopes
@@ -83,4 +88,20 @@ pub(super) fn scope_context(c: &mut tera::Context, scope: Scope, scopes: &[(Scop
             .unwrap_or_default(),
     );
     c.insert("query", &scope_query(scope));
+}
+
+/// [`scope_context`] and the caller's other scopes to switch to.
+pub(in crate::web) fn scope_switch(
+    c: &mut tera::Context,
+    scope: Scope,
+    scopes: &[(Scope, String)],
+) {
+    scope_context(c, scope, scopes);
+    c.insert(
+        "scopes",
+        &scopes
+            .iter()
+            .map(|(s, n)| serde_json::json!({"scope": s, "name": n, "query": scope_query(*s)}))
+            .collect::<Vec<_>>(),
+    );
 }

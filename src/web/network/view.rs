@@ -2,7 +2,7 @@
 //! area's trainings) and the registry's CSV export.
 
 use super::figures::{bar_chart, reach_chart};
-use super::scope::{manages_scope, scope_context, scope_for, scope_query, ScopeQuery};
+use super::scope::{manages_scope, scope_for, scope_switch, ScopeQuery};
 use crate::accounts::audit;
 use crate::network::reach;
 use crate::network::registry::{self, Scope};
@@ -71,14 +71,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
 /// The scope, its name and the other scopes the caller may switch to.
 fn scope_menu(c: &mut tera::Context, scope: Scope, scopes: &[(Scope, String)]) {
     c.insert("scope", &scope);
-    scope_context(c, scope, scopes);
-    c.insert(
-        "scopes",
-        &scopes
-            .iter()
-            .map(|(s, n)| serde_json::json!({"scope": s, "name": n, "query": scope_query(*s)}))
-            .collect::<Vec<_>>(),
-    );
+    scope_switch(c, scope, scopes);
 }
 
 /// The participants per quarter and the reach per county, drawn.

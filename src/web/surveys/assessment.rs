@@ -2,9 +2,9 @@
 //! county's form.
 
 use super::answering::{form_questions, parse_answers, SavedQuery};
-use super::scope::{scope_context, scope_for};
 use crate::surveys::{self, assessment, Answer};
 use crate::web::ctx::{see_other, Auth};
+use crate::web::network::scope::{scope_for, scope_switch, ScopeQuery};
 use crate::{AppError, AppResult};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -22,7 +22,14 @@ pub async fn assessment_compare(
     auth: Auth,
     q: web::Query<CompareQuery>,
 ) -> AppResult<HttpResponse> {
-    let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
+    let (scope, scopes) = scope_for(
+        &auth,
+        &ScopeQuery {
+            alue: q.alue,
+            maakunta: q.maakunta,
+        },
+    )
+    .await?;
     let now = auth.0.now();
     let this_year = now.date().year();
     let year = q.vuosi.unwrap_or(this_year);
@@ -44,7 +51,7 @@ pub async fn assessment_compare(
         })
         .await?;
     let mut c = tera::Context::new();
-    scope_context(&mut c, scope, &scopes);
+    scope_switch(&mut c, scope, &scopes);
     c.insert("cmp", &cmp);
     c.insert("years", &years);
     c.insert("this_year", &this_year);

@@ -7,7 +7,6 @@ mod assessment;
 mod creation;
 mod overview;
 mod results;
-mod scope;
 
 use self::answering::{answer, answer_form};
 use self::assessment::{assessment_compare, assessment_form, assessment_save};

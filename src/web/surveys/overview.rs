@@ -1,21 +1,14 @@
 //! The coordinators' overview of one region or county.
 
-use super::scope::{scope_context, scope_for};
 use crate::surveys::overview;
 use crate::web::ctx::Auth;
+use crate::web::network::scope::{scope_for, scope_switch, ScopeQuery};
 use crate::AppResult;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct ScopeQuery {
-    pub alue: Option<i64>,
-    pub maakunta: Option<i64>,
-}
 
 /// The coordinators' overview of one region or county.
 pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
-    let (scope, scopes) = scope_for(&auth, q.alue, q.maakunta).await?;
+    let (scope, scopes) = scope_for(&auth, &q).await?;
     let who = auth.principal().clone();
     let (now, today) = (auth.0.now(), auth.0.state.clock.today());
     let lang = auth.0.lang;
@@ -30,7 +23,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
         })
         .await?;
     let mut c = tera::Context::new();
-    scope_context(&mut c, scope, &scopes);
+    scope_switch(&mut c, scope, &scopes);
     // The same accessible charts as the network page, each with its figures in a table.
     let catalog = auth.0.state.templates.catalog(auth.0.lang);
     c.insert(

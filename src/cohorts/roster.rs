@@ -8,6 +8,7 @@ use crate::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub fn add_trainer(conn: &mut AnyConnection, cohort_id: i64, user_id: i64) -> AppResult<()> {
     insert_unless_duplicate(conn, |c| {
@@ -36,7 +37,8 @@ pub struct RosterEntry {
     pub history: Vec<(String, NaiveDateTime)>,
 }
 
-/// The cohort's trainees with their progress and status history.
+/// The cohort's trainees with their progress and status history (four statements for any
+/// number of trainees).
 pub fn roster(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<RosterEntry>> {
     let rows: Vec<(i64, i64, String, String, Option<String>, String)> = enrolments::table
         .inner_join(users::table.left_join(organisations::table))
@@ -51,14 +53,28 @@ pub fn roster(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<Roster
             enrolments::status,
         ))
         .load(conn)?;
+    let users: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let (total, done) = crate::learning::outline::done_counts(conn, cohort.course_id, &users)?;
+    let enrolment_ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut histories: HashMap<i64, Vec<(String, NaiveDateTime)>> = HashMap::new();
+    for (enrolment_id, status, at) in enrolment_events::table
+        .filter(enrolment_events::enrolment_id.eq_any(&enrolment_ids))
+        .order(enrolment_events::id)
+        .select((
+            enrolment_events::enrolment_id,
+            enrolment_events::status,
+            enrolment_events::created_at,
+        ))
+        .load::<(i64, String, NaiveDateTime)>(conn)?
+    {
+        histories
+            .entry(enrolment_id)
+            .or_default()
+            .push((status, at));
+    }
     let mut out = Vec::with_capacity(rows.len());
     for (enrolment_id, user_id, name, email, organisation, status) in rows {
-        let o = crate::learning::outline::outline(conn, cohort.course_id, user_id)?;
-        let history = enrolment_events::table
-            .filter(enrolment_events::enrolment_id.eq(enrolment_id))
-            .order(enrolment_events::id)
-            .select((enrolment_events::status, enrolment_events::created_at))
-            .load(conn)?;
+        let done = done.get(&user_id).copied().unwrap_or(0);
         out.push(RosterEntry {
             enrolment_id,
             user_id,
@@ -66,10 +82,10 @@ pub fn roster(conn: &mut AnyConnection, cohort: &Cohort) -> AppResult<Vec<Roster
             email,
             organisation,
             status,
-            done: o.done,
-            total: o.total,
-            percent: o.percent,
-            history,
+            done,
+            total,
+            percent: crate::learning::outline::percent(done, total),
+            history: histories.remove(&enrolment_id).unwrap_or_default(),
         });
     }
     Ok(out)

@@ -42,7 +42,8 @@ pub struct Outline {
     pub next_slug: Option<String>,
 }
 
-pub(super) fn percent(done: usize, total: usize) -> u32 {
+/// `done` of `total` as a whole percentage (0 for an empty course).
+pub fn percent(done: usize, total: usize) -> u32 {
     (done * 100).checked_div(total).unwrap_or(0) as u32
 }
 
@@ -143,4 +144,32 @@ pub(super) fn finish_outline(
         percent: percent(done_n, total),
         next_slug,
     }
+}
+
+/// How many of the course's active lessons each of `users` has done, and how many there are:
+/// the outline's figures for a whole roster in two statements rather than an outline per
+/// trainee.
+pub fn done_counts(
+    conn: &mut AnyConnection,
+    course_id: i64,
+    users: &[i64],
+) -> AppResult<(usize, std::collections::HashMap<i64, usize>)> {
+    let ids: Vec<i64> = lessons::table
+        .inner_join(course_modules::table)
+        .filter(lessons::course_id.eq(course_id))
+        .filter(lessons::active.eq(true))
+        .filter(course_modules::active.eq(true))
+        .select(lessons::id)
+        .load(conn)?;
+    let done: Vec<(i64, i64)> = lesson_progress::table
+        .filter(lesson_progress::user_id.eq_any(users))
+        .filter(lesson_progress::lesson_id.eq_any(&ids))
+        .filter(lesson_progress::done_at.is_not_null())
+        .group_by(lesson_progress::user_id)
+        .select((lesson_progress::user_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok((
+        ids.len(),
+        done.into_iter().map(|(u, n)| (u, n as usize)).collect(),
+    ))
 }

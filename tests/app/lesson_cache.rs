@@ -314,3 +314,39 @@ async fn the_course_navigation_marks_the_readers_own_lessons_and_the_one_shown()
         "the mark in Swedish: {sv}"
     );
 }
+
+/// The trainer's roster shows each trainee's own progress (the outline's figures, read for the
+/// whole roster at once).
+#[actix_web::test]
+async fn the_roster_shows_each_trainees_own_progress() {
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let other = app.user("toinen@example.fi", "Toni Toinen", None);
+    kirjaamo::cohorts::enrol(&mut app.conn(), cohort_id, other.id, app.clock.now()).unwrap();
+    let mut tiina = app.signed_in("trainee@example.fi").await;
+    let read = tiina
+        .post(&format!("/ryhmat/{cohort_id}/asiakirjatyypit/luettu"), &[])
+        .await;
+    assert_eq!(read.status, 303);
+    let mut trainer = app.signed_in("trainer@example.fi").await;
+    let page = trainer.get(&format!("/hallinta/ryhmat/{cohort_id}")).await;
+    assert_eq!(page.status, 200);
+    let row = |name: &str| {
+        let at = page
+            .body
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} on the roster"));
+        page.body[at..at + page.body[at..].find("</tr>").unwrap()].to_string()
+    };
+    let tiina_row = row("Tiina Trainee");
+    assert!(
+        tiina_row.contains("1/4") && tiina_row.contains("25 %"),
+        "{tiina_row}"
+    );
+    let toni_row = row("Toni Toinen");
+    assert!(
+        toni_row.contains("0/4") && toni_row.contains("0 %"),
+        "{toni_row}"
+    );
+}

@@ -138,13 +138,3 @@ pub fn open_requests_in_cohort(
         .load(conn)?;
     Ok(rows.into_iter().map(to_item).collect())
 }
-
-/// Whether the post has an open request (the author's own page says so).
-pub fn has_open_request(c: &mut AnyConnection, post_id: i64) -> QueryResult<bool> {
-    let n: i64 = rq::table
-        .filter(rq::post_id.eq(post_id))
-        .filter(rq::resolved_at.is_null())
-        .count()
-        .get_result(c)?;
-    Ok(n > 0)
-}

@@ -121,7 +121,8 @@ impl Templates {
     }
 
     /// A one-off template text in `lang` (the tests' way to try a filter).
-    pub fn render_str(&self, lang: Lang, src: &str, ctx: &tera::Context) -> tera::Result<String> {
+    #[cfg(test)]
+    fn render_str(&self, lang: Lang, src: &str, ctx: &tera::Context) -> tera::Result<String> {
         let mut tera = self.tera.clone();
         in_language(lang, || tera.render_str(src, ctx))
     }

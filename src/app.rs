@@ -25,6 +25,24 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     /// The published courses the lesson pages read, per course version (`learning::cache`).
     pub lessons: Arc<crate::learning::cache::LessonCache>,
+    /// The coordinators' figures per scope, per figures version (`db::figures`).
+    pub figures: Arc<Figures>,
+}
+
+/// The coordinators' pages' figures in memory, one cache per page.
+#[derive(Default)]
+pub struct Figures {
+    pub network: db::figures::FiguresCache<
+        crate::network::figures::NetworkKey,
+        crate::network::figures::NetworkFigures,
+    >,
+    pub overview: db::figures::FiguresCache<
+        crate::surveys::overview::OverviewKey,
+        (
+            crate::surveys::overview::Overview,
+            Vec<crate::network::reach::quarterly::Quarter>,
+        ),
+    >,
 }
 
 impl AppState {
@@ -46,6 +64,7 @@ impl AppState {
             transport,
             draining: Arc::new(AtomicBool::new(false)),
             lessons: Arc::new(crate::learning::cache::LessonCache::new()),
+            figures: Arc::new(Figures::default()),
         })
     }
 

@@ -3,6 +3,7 @@
 //! backend-specific stays in this folder.
 
 pub mod backup;
+pub mod figures;
 pub mod idempotency;
 pub mod schema;
 pub mod schema_discussions;
@@ -13,6 +14,7 @@ pub mod schema_surveys;
 pub mod schema_trainings;
 pub mod schema_trust;
 pub mod search;
+pub mod trace;
 
 use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -144,6 +146,7 @@ pub fn pool(url: &str, size: u32) -> anyhow::Result<DbPool> {
             }
         }
     }
+    trace::install_if_wanted();
     Pool::builder()
         .max_size(size.max(1))
         .min_idle(Some(1))

@@ -480,3 +480,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     lapse_warnings,
     job_runs,
 );
+
+diesel::table! {
+    /// One row (id 1): bumped by triggers on every write the coordinators' figures read
+    /// (migration `2026-12-07-000001_figure_versions`; `db::figures`).
+    figure_versions (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod announcements;
 pub mod api;
+pub mod figures;
 pub mod membership;
 pub mod names;
 pub mod places;

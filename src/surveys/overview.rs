@@ -40,6 +40,21 @@ pub struct Overview {
     pub surveys: Vec<Summary>,
 }
 
+/// Who is looking, as far as the figures depend on it: the surveys listed are those addressed
+/// to the scope that the viewer's own areas reach (an admin's, all of them).
+pub type Viewer = (bool, Vec<i64>, Vec<i64>);
+
+pub fn viewer(who: &Principal) -> Viewer {
+    let (mut regions, mut counties) = (who.regions_managed(), who.counties_managed());
+    regions.sort_unstable();
+    counties.sort_unstable();
+    (who.is_admin(), regions, counties)
+}
+
+/// The key the overview's figures are kept under (`db::figures`): everything they depend on
+/// besides the data.
+pub type OverviewKey = (Scope, crate::i18n::Lang, chrono::NaiveDate, Viewer);
+
 pub fn overview(
     conn: &mut AnyConnection,
     who: &Principal,

@@ -17,6 +17,7 @@ mod discussion_mail;
 mod discussions;
 mod everyday;
 mod exercises;
+mod figures;
 mod foundation;
 mod idempotency;
 mod languages;

@@ -4,59 +4,51 @@
 use super::figures::{bar_chart, reach_chart};
 use super::scope::{manages_scope, scope_for, scope_switch, ScopeQuery};
 use crate::accounts::audit;
+use crate::network::figures::network_figures;
 use crate::network::reach;
 use crate::network::registry::{self, Scope};
-use crate::network::trainings;
+use crate::network::trainings::calendar::Feed;
 use crate::web::ctx::Auth;
+use crate::web::trainings::feeds;
 use crate::AppResult;
 use actix_web::{web, HttpResponse};
 
-/// Registry rows shown on the network page; the CSV export has every row.
-const REGISTRY_PAGE: i64 = 200;
-
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
-    use chrono::Datelike;
     let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = crate::i18n::format::helsinki_date(auth.0.now());
     let who = auth.principal().clone();
     let lang = auth.0.lang;
-    let (manages, rows, counts, quarters, reach, blind, upcoming, flagged) = auth
+    let figures = auth.0.state.figures.clone();
+    let (manages, created, f) = auth
         .0
         .state
         .db(move |conn| {
-            let counties = registry::counties_of(conn, scope)?;
+            let f = figures.network.get(conn, (scope, lang, today), |c| {
+                network_figures(c, scope, today, lang)
+            })?;
             Ok((
                 manages_scope(conn, &who, scope)?,
-                registry::registry_first(conn, scope, REGISTRY_PAGE, lang)?,
-                registry::registry_counts(conn, scope)?,
-                reach::quarterly::quarters(conn, scope, today, 8)?,
-                reach::reach(conn, scope, today.year(), lang)?,
-                registry::blind_spots(conn, scope, lang)?,
-                trainings::lists::upcoming(conn, &counties, today, 20)?,
-                trainings::lists::flagged(conn, &counties)?,
+                feeds::account_created(conn, who.user_id)?,
+                f,
             ))
         })
         .await?;
     let catalog = auth.0.state.templates.catalog(auth.0.lang);
     let mut c = tera::Context::new();
     scope_menu(&mut c, scope, &scopes);
-    c.insert("registry", &rows);
-    c.insert("members", &counts.0);
-    c.insert("active", &counts.1);
-    c.insert("quarters", &quarters);
-    c.insert("reach", &reach);
-    insert_charts(&mut c, &quarters, &reach, catalog, auth.0.lang);
-    c.insert("blind_spots", &blind.iter().take(50).collect::<Vec<_>>());
-    c.insert("blind_total", &blind.len());
-    c.insert("upcoming", &upcoming);
-    c.insert("flagged", &flagged);
+    c.insert("registry", &f.registry);
+    c.insert("members", &f.members.0);
+    c.insert("active", &f.members.1);
+    c.insert("quarters", &f.quarters);
+    c.insert("reach", &f.reach);
+    insert_charts(&mut c, &f.quarters, &f.reach, catalog, auth.0.lang);
+    c.insert("blind_spots", &f.blind_spots);
+    c.insert("blind_total", &f.blind_total);
+    c.insert("upcoming", &f.upcoming);
+    c.insert("flagged", &f.flagged);
     c.insert(
         "feed_url",
-        &crate::web::trainings::feeds::feed_url(
-            &auth,
-            crate::network::trainings::calendar::Feed::Area(scope),
-        )
-        .await?,
+        &feeds::feed_url_for(&auth, created, Feed::Area(scope)),
     );
     // Links lead only where the viewer may go: after a transfer the regional coordinator sees
     // the county but no longer runs it; a county coordinator hands nothing over.

@@ -12,16 +12,21 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     let who = auth.principal().clone();
     let (now, today) = (auth.0.now(), auth.0.state.clock.today());
     let lang = auth.0.lang;
-    let (o, quarters) = auth
+    let figures = auth.0.state.figures.clone();
+    let key = (scope, lang, today, overview::viewer(&who));
+    let held = auth
         .0
         .state
         .db(move |conn| {
-            Ok((
-                overview::overview(conn, &who, scope, now, lang)?,
-                crate::network::reach::quarterly::quarters(conn, scope, today, 8)?,
-            ))
+            figures.overview.get(conn, key, |c| {
+                Ok::<_, crate::AppError>((
+                    overview::overview(c, &who, scope, now, lang)?,
+                    crate::network::reach::quarterly::quarters(c, scope, today, 8)?,
+                ))
+            })
         })
         .await?;
+    let (o, quarters) = &*held;
     let mut c = tera::Context::new();
     scope_switch(&mut c, scope, &scopes);
     // The same accessible charts as the network page, each with its figures in a table.
@@ -29,7 +34,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
     c.insert(
         "participants_chart",
         &crate::web::network::figures::bar_chart(
-            &quarters,
+            quarters,
             |q| q.participants,
             catalog.get("network.chart_participants"),
             "participants",
@@ -40,7 +45,7 @@ pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<H
         "reach_chart",
         &crate::web::network::figures::reach_chart(&o.reach, catalog, auth.0.lang),
     );
-    c.insert("quarters", &quarters);
-    c.insert("o", &o);
+    c.insert("quarters", quarters);
+    c.insert("o", o);
     auth.0.render("surveys/overview.html", c)
 }

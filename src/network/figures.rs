@@ -10,6 +10,7 @@ use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::AppResult;
 use chrono::{Datelike, NaiveDate};
+use std::sync::OnceLock;
 
 /// Registry rows shown on the network page; the CSV export has every row.
 pub const REGISTRY_PAGE: i64 = 200;
@@ -29,6 +30,9 @@ pub struct NetworkFigures {
     pub blind_total: usize,
     pub upcoming: Vec<Listed>,
     pub flagged: Vec<Listed>,
+    /// The page's sections drawn from these figures (nothing per viewer in them), rendered by
+    /// the first page that shows them, in the key's language, and kept with them.
+    pub html: OnceLock<String>,
 }
 
 /// The key the figures are kept under: everything they depend on besides the data.
@@ -53,5 +57,6 @@ pub fn network_figures(
         blind_total,
         upcoming: lists::upcoming(conn, &counties, today, 20)?,
         flagged: lists::flagged(conn, &counties)?,
+        html: OnceLock::new(),
     })
 }

@@ -2,9 +2,9 @@
 //! area's trainings) and the registry's CSV export.
 
 use super::figures::{bar_chart, reach_chart};
-use super::scope::{manages_scope, scope_for, scope_switch, ScopeQuery};
+use super::scope::{manages_scope, scope_for, scope_query, scope_switch, ScopeQuery};
 use crate::accounts::audit;
-use crate::network::figures::network_figures;
+use crate::network::figures::{network_figures, NetworkFigures};
 use crate::network::reach;
 use crate::network::registry::{self, Scope};
 use crate::network::trainings::calendar::Feed;
@@ -33,19 +33,21 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
             ))
         })
         .await?;
-    let catalog = auth.0.state.templates.catalog(auth.0.lang);
+    let html = match f.html.get() {
+        Some(html) => html,
+        None => {
+            let html = figures_html(&auth, scope, &f)?;
+            f.html.get_or_init(|| html)
+        }
+    };
     let mut c = tera::Context::new();
     scope_menu(&mut c, scope, &scopes);
-    c.insert("registry", &f.registry);
     c.insert("members", &f.members.0);
     c.insert("active", &f.members.1);
-    c.insert("quarters", &f.quarters);
     c.insert("reach", &f.reach);
-    insert_charts(&mut c, &f.quarters, &f.reach, catalog, auth.0.lang);
-    c.insert("blind_spots", &f.blind_spots);
     c.insert("blind_total", &f.blind_total);
     c.insert("upcoming", &f.upcoming);
-    c.insert("flagged", &f.flagged);
+    c.insert("figures_html", html);
     c.insert(
         "feed_url",
         &feeds::feed_url_for(&auth, created, Feed::Area(scope)),
@@ -58,6 +60,27 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
         &(auth.principal().is_admin() || !auth.principal().regions_managed().is_empty()),
     );
     auth.0.render("network/view.html", c)
+}
+
+/// The page's sections that are the same for every viewer of the scope (`network/figures.html`).
+fn figures_html(auth: &Auth, scope: Scope, f: &NetworkFigures) -> AppResult<String> {
+    let lang = auth.0.lang;
+    let catalog = auth.0.state.templates.catalog(lang);
+    let mut c = tera::Context::new();
+    c.insert("query", &scope_query(scope));
+    c.insert("registry", &f.registry);
+    c.insert("members", &f.members.0);
+    c.insert("quarters", &f.quarters);
+    c.insert("reach", &f.reach);
+    insert_charts(&mut c, &f.quarters, &f.reach, catalog, lang);
+    c.insert("blind_spots", &f.blind_spots);
+    c.insert("blind_total", &f.blind_total);
+    c.insert("flagged", &f.flagged);
+    Ok(auth
+        .0
+        .state
+        .templates
+        .render(lang, "network/figures.html", &c)?)
 }
 
 /// The scope, its name and the other scopes the caller may switch to.

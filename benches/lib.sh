@@ -16,6 +16,13 @@ die() { log "FAIL: $*"; exit 1; }
 build_release() {
   log "building the release binary (cargo build --release)"
   (cd "$ROOT" && cargo build --release --quiet)
+  # Cargo does not rebuild an already built SQLite when .cargo/config.toml's flags change: a
+  # binary without the planner stability guarantee prepares statements again on every run.
+  if ! grep -qa ENABLE_QPSG "$BIN"; then
+    log "the release SQLite lacks ENABLE_QPSG: rebuilding libsqlite3-sys"
+    (cd "$ROOT" && cargo clean -p libsqlite3-sys --release && cargo build --release --quiet)
+    grep -qa ENABLE_QPSG "$BIN" || die "SQLite still built without ENABLE_QPSG"
+  fi
 }
 
 pg_up() {

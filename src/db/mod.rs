@@ -91,9 +91,38 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
                  PRAGMA cache_size = -1024;",
             )
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            warn_unless_stable_plans(&mut c);
             Ok(AnyConnection::Sqlite(c))
         }
     }
+}
+
+#[derive(QueryableByName)]
+struct CompileOption {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    used: i32,
+}
+
+/// Whether this SQLite was built with the query-planner stability guarantee
+/// (`.cargo/config.toml`). Cargo does not rebuild an already built libsqlite3-sys when that
+/// file's `[env]` changes, so an old `target/` can hold a SQLite without it: every statement
+/// with `LIMIT ?` is then prepared again on each run (the lesson page at half its speed).
+pub fn sqlite_plans_are_stable(c: &mut diesel::SqliteConnection) -> bool {
+    diesel::sql_query("SELECT sqlite_compileoption_used('ENABLE_QPSG') AS used")
+        .get_result::<CompileOption>(c)
+        .is_ok_and(|o| o.used == 1)
+}
+
+fn warn_unless_stable_plans(c: &mut diesel::SqliteConnection) {
+    static CHECKED: std::sync::Once = std::sync::Once::new();
+    CHECKED.call_once(|| {
+        if !sqlite_plans_are_stable(c) {
+            tracing::warn!(
+                "SQLite was built without SQLITE_ENABLE_QPSG: statements are prepared again on \
+                 every run; rebuild it with `cargo clean -p libsqlite3-sys --release`"
+            );
+        }
+    });
 }
 
 impl ManageConnection for Manager {
@@ -309,5 +338,13 @@ mod tests {
             redact("postgres://kirjaamo:hunter2@db/kirjaamo"),
             "postgres://kirjaamo:***@db/kirjaamo"
         );
+    }
+
+    /// A stale `target/` once served the benches a SQLite without the guarantee; a test
+    /// build from the same `target/` fails here instead.
+    #[test]
+    fn sqlite_is_built_with_stable_plans() {
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        assert!(sqlite_plans_are_stable(&mut c));
     }
 }

@@ -136,7 +136,17 @@ pub(crate) async fn render_lesson(
     c.insert("role", &role);
     c.insert("course_slug", &head.slug);
     c.insert("lesson", lesson);
-    c.insert("outline", &outline);
+    // The page reads four of the outline's figures; its modules go into `course_nav` below
+    // (serialising every lesson of the course for tera was a tenth of the page).
+    c.insert(
+        "outline",
+        &serde_json::json!({
+            "course_language": outline.course_language,
+            "done": outline.done,
+            "total": outline.total,
+            "percent": outline.percent,
+        }),
+    );
     c.insert("module", &module);
     c.insert("progress", &progress);
     c.insert("answered", &answered);

@@ -30,7 +30,6 @@ pub struct AppState {
 }
 
 /// The coordinators' pages' figures in memory, one cache per page.
-#[derive(Default)]
 pub struct Figures {
     pub network: db::figures::FiguresCache<
         crate::network::figures::NetworkKey,
@@ -64,7 +63,12 @@ impl AppState {
             transport,
             draining: Arc::new(AtomicBool::new(false)),
             lessons: Arc::new(crate::learning::cache::LessonCache::new()),
-            figures: Arc::new(Figures::default()),
+            // 10 regions and 22 counties in three languages: 96 network pages of about 150 kB
+            // (their registry page and its HTML); the overviews are a few kB each.
+            figures: Arc::new(Figures {
+                network: db::figures::FiguresCache::new(128),
+                overview: db::figures::FiguresCache::new(512),
+            }),
         })
     }
 

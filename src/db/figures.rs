@@ -17,10 +17,6 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, RwLock};
 
-/// Keys held at most; beyond, everything is dropped (scopes × languages × viewers' areas is
-/// small; this only bounds memory if something unexpected multiplies the keys).
-const MAX_KEYS: usize = 512;
-
 /// The current version of the figures.
 pub fn version(conn: &mut AnyConnection) -> QueryResult<i64> {
     figure_versions::table
@@ -32,17 +28,19 @@ pub fn version(conn: &mut AnyConnection) -> QueryResult<i64> {
 /// Figures of one kind, by key, each with the version it was computed at.
 pub struct FiguresCache<K, V> {
     held: RwLock<HashMap<K, (i64, Arc<V>)>>,
-}
-
-impl<K, V> Default for FiguresCache<K, V> {
-    fn default() -> Self {
-        FiguresCache {
-            held: RwLock::new(HashMap::new()),
-        }
-    }
+    /// Keys held at most; beyond, everything is dropped. Scopes × languages (× viewers' areas)
+    /// is small: this bounds memory only if something unexpected multiplies the keys.
+    max_keys: usize,
 }
 
 impl<K: Hash + Eq + Clone, V> FiguresCache<K, V> {
+    pub fn new(max_keys: usize) -> Self {
+        FiguresCache {
+            held: RwLock::new(HashMap::new()),
+            max_keys,
+        }
+    }
+
     /// The figures for `key` at the database's current version: held, or computed by
     /// `compute` in one read snapshot (which reads the version first, so the figures are never
     /// older than the version they are kept under).
@@ -64,7 +62,7 @@ impl<K: Hash + Eq + Clone, V> FiguresCache<K, V> {
         let mut held = self.held.write().unwrap_or_else(|e| e.into_inner());
         // Figures of an older version are of no use to anyone any more.
         held.retain(|_, (kept, _)| *kept >= v);
-        if held.len() >= MAX_KEYS {
+        if held.len() >= self.max_keys {
             held.clear();
         }
         let keep = match held.get(&key) {
@@ -88,5 +86,46 @@ impl<K: Hash + Eq + Clone, V> FiguresCache<K, V> {
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<K, (i64, Arc<V>)>> {
         self.held.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn bump(conn: &mut AnyConnection) {
+        diesel::sql_query("UPDATE figure_versions SET version = version + 1")
+            .execute(conn)
+            .unwrap();
+    }
+
+    #[test]
+    fn figures_are_computed_once_per_key_and_version() {
+        let mut conn = crate::db::establish("sqlite://:memory:").unwrap();
+        crate::db::migrate(&mut conn).unwrap();
+        let cache: FiguresCache<&str, i64> = FiguresCache::new(2);
+        let runs = Cell::new(0);
+        let mut get = |conn: &mut AnyConnection, key| {
+            *cache
+                .get(conn, key, |_| {
+                    runs.set(runs.get() + 1);
+                    Ok::<_, diesel::result::Error>(runs.get())
+                })
+                .unwrap()
+        };
+        assert_eq!(get(&mut conn, "socca"), 1);
+        assert_eq!(get(&mut conn, "socca"), 1, "held");
+        assert_eq!(get(&mut conn, "poske"), 2, "another key is computed");
+        bump(&mut conn);
+        assert_eq!(
+            get(&mut conn, "socca"),
+            3,
+            "a new version is computed afresh"
+        );
+        assert_eq!(cache.len(), 1, "the other key's old figures are dropped");
+        assert_eq!(get(&mut conn, "poske"), 4);
+        assert_eq!(get(&mut conn, "helsinki"), 5);
+        assert_eq!(cache.len(), 1, "at the cap, everything before goes");
     }
 }

@@ -106,7 +106,7 @@ mod tests {
         crate::db::migrate(&mut conn).unwrap();
         let cache: FiguresCache<&str, i64> = FiguresCache::new(2);
         let runs = Cell::new(0);
-        let mut get = |conn: &mut AnyConnection, key| {
+        let get = |conn: &mut AnyConnection, key| {
             *cache
                 .get(conn, key, |_| {
                     runs.set(runs.get() + 1);

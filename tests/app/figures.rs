@@ -5,7 +5,7 @@
 
 use crate::discussions::{ask, reply};
 use crate::network::{graduate, organisation};
-use crate::support::{Browser, TestApp};
+use crate::support::{statements, Browser, TestApp};
 use diesel::prelude::*;
 use kirjaamo::accounts::Role;
 use kirjaamo::mail::transport::Transport;
@@ -168,4 +168,45 @@ async fn posts_and_sign_ins_keep_the_figures_and_a_question_moves_them() {
         figure(&kaisa.get("/hallinta/yleiskuva").await.body, unanswered),
         "0"
     );
+}
+
+/// Statements one request sends, after a first request filled the figures.
+async fn statements_of(app: &TestApp, b: &mut Browser, url: &str) -> usize {
+    assert_eq!(b.get(url).await.status, 200, "{url}");
+    let before = statements::sent(&app.state.config.database_url);
+    assert_eq!(b.get(url).await.status, 200, "{url}");
+    statements::sent(&app.state.config.database_url) - before
+}
+
+/// Served from memory, the pages read the session, the viewer's scopes, the figures' version
+/// (and the network page the viewer's calendar token's date): the same few statements whatever
+/// the region's size (benches/README.md has the figures at a million posts).
+#[actix_web::test]
+async fn the_pages_from_memory_read_only_what_is_the_viewers() {
+    statements::install();
+    let app = TestApp::new();
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
+    let home = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 300);
+    graduate(&app, Some(home)).await;
+    let mut kaisa = app.signed_in("kaisa@example.fi").await;
+    let network = statements_of(&app, &mut kaisa, "/verkosto").await;
+    let overview = statements_of(&app, &mut kaisa, "/hallinta/yleiskuva").await;
+    eprintln!("statements: network page {network}, overview {overview}");
+    // On PostgreSQL each of the two pool check-outs (the session's, the page's) is checked
+    // with `SELECT 1`.
+    let checks = if app.state.config.database_url.starts_with("postgres") {
+        2
+    } else {
+        0
+    };
+    // The session; the regions and counties to switch between; the version; (the account's
+    // creation date for the calendar link).
+    assert_eq!(network, 5 + checks, "the network page");
+    assert_eq!(overview, 4 + checks, "the overview");
 }

@@ -1,6 +1,9 @@
 //! The scope of the coordinators' network pages: the region or county asked for, whether the
 //! caller only sees it or manages it, and its part of a page's context.
 
+use crate::accounts::Principal;
+use crate::db::AnyConnection;
+use crate::i18n::Lang;
 use crate::network::registry::{self, Scope};
 use crate::web::ctx::Auth;
 use crate::{AppError, AppResult};
@@ -22,17 +25,25 @@ pub(in crate::web) async fn scope_for(
     let lang = auth.0.lang;
     auth.0
         .state
-        .db(move |conn| {
-            let scopes = registry::scopes_for(conn, &who, lang)?;
-            let wanted = match (maakunta, alue) {
-                (Some(c), _) => Scope::County(c),
-                (None, Some(r)) => Scope::Region(r),
-                (None, None) => scopes.first().map(|s| s.0).ok_or(AppError::Forbidden)?,
-            };
-            registry::check_scope(conn, &who, wanted)?;
-            Ok((wanted, scopes))
-        })
+        .db(move |conn| scope_in(conn, &who, (alue, maakunta), lang))
         .await
+}
+
+/// [`scope_for`] for a page that reads it with its other reads, in one trip to the pool.
+pub(in crate::web) fn scope_in(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    (alue, maakunta): (Option<i64>, Option<i64>),
+    lang: Lang,
+) -> AppResult<(Scope, Vec<(Scope, String)>)> {
+    let scopes = registry::scopes_for(conn, who, lang)?;
+    let wanted = match (maakunta, alue) {
+        (Some(c), _) => Scope::County(c),
+        (None, Some(r)) => Scope::Region(r),
+        (None, None) => scopes.first().map(|s| s.0).ok_or(AppError::Forbidden)?,
+    };
+    registry::check_scope(conn, who, wanted)?;
+    Ok((wanted, scopes))
 }
 
 pub(in crate::web) fn scope_query(s: Scope) -> String {

@@ -2,7 +2,7 @@
 //! area's trainings) and the registry's CSV export.
 
 use super::figures::{bar_chart, reach_chart};
-use super::scope::{manages_scope, scope_for, scope_query, scope_switch, ScopeQuery};
+use super::scope::{manages_scope, scope_for, scope_in, scope_query, scope_switch, ScopeQuery};
 use crate::accounts::audit;
 use crate::network::figures::{network_figures, NetworkFigures};
 use crate::network::reach;
@@ -14,19 +14,23 @@ use crate::AppResult;
 use actix_web::{web, HttpResponse};
 
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
-    let (scope, scopes) = scope_for(&auth, &q).await?;
     let today = crate::i18n::format::helsinki_date(auth.0.now());
     let who = auth.principal().clone();
     let lang = auth.0.lang;
     let figures = auth.0.state.figures.clone();
-    let (manages, created, f) = auth
+    let asked = (q.alue, q.maakunta);
+    // One trip to the pool: the scope, the figures (from memory while their version holds)
+    // and what is the viewer's own.
+    let ((scope, scopes), manages, created, f) = auth
         .0
         .state
         .db(move |conn| {
+            let (scope, scopes) = scope_in(conn, &who, asked, lang)?;
             let f = figures.network.get(conn, (scope, lang, today), |c| {
                 network_figures(c, scope, today, lang)
             })?;
             Ok((
+                (scope, scopes),
                 manages_scope(conn, &who, scope)?,
                 feeds::account_created(conn, who.user_id)?,
                 f,

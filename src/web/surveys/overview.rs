@@ -2,28 +2,31 @@
 
 use crate::surveys::overview;
 use crate::web::ctx::Auth;
-use crate::web::network::scope::{scope_for, scope_switch, ScopeQuery};
+use crate::web::network::scope::{scope_in, scope_switch, ScopeQuery};
 use crate::AppResult;
 use actix_web::{web, HttpResponse};
 
 /// The coordinators' overview of one region or county.
 pub async fn overview_page(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
-    let (scope, scopes) = scope_for(&auth, &q).await?;
     let who = auth.principal().clone();
     let (now, today) = (auth.0.now(), auth.0.state.clock.today());
     let lang = auth.0.lang;
     let figures = auth.0.state.figures.clone();
-    let key = (scope, lang, today, overview::viewer(&who));
-    let held = auth
+    let asked = (q.alue, q.maakunta);
+    // One trip to the pool: the scope, then the figures (from memory while their version holds).
+    let ((scope, scopes), held) = auth
         .0
         .state
         .db(move |conn| {
-            figures.overview.get(conn, key, |c| {
+            let (scope, scopes) = scope_in(conn, &who, asked, lang)?;
+            let key = (scope, lang, today, overview::viewer(&who));
+            let held = figures.overview.get(conn, key, |c| {
                 Ok::<_, crate::AppError>((
                     overview::overview(c, &who, scope, now, lang)?,
                     crate::network::reach::quarterly::quarters(c, scope, today, 8)?,
                 ))
-            })
+            })?;
+            Ok(((scope, scopes), held))
         })
         .await?;
     let (o, quarters) = &*held;

@@ -5,22 +5,19 @@
 
 use crate::discussions::{ask, reply};
 use crate::network::{graduate, organisation};
-use crate::support::{statements, Browser, TestApp};
+use crate::support::{same_person_on, statements, Browser, TestApp};
 use diesel::prelude::*;
 use kirjaamo::accounts::Role;
-use kirjaamo::mail::transport::Transport;
-use kirjaamo::AppState;
 
-/// Another server on the same database, with its own caches.
-fn second_server(app: &TestApp) -> AppState {
-    let (transport, _) = Transport::memory();
-    AppState::build((*app.state.config).clone(), app.clock.clone(), transport).unwrap()
-}
-
-async fn same_person_on(state: AppState, b: &Browser) -> Browser {
-    let mut other = Browser::new(state).await;
-    other.cookies = b.cookies.clone();
-    other
+/// Kaisa, Socca's regional coordinator.
+fn socca_coordinator(app: &TestApp) {
+    app.user(
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Some(Role::RegionalCoordinator {
+            region_id: app.region_id("socca"),
+        }),
+    );
 }
 
 fn version(app: &TestApp) -> i64 {
@@ -41,18 +38,12 @@ const REACH_2026: &str = "Vuonna 2026 tavoitettuja henkilöitä on 0 (jokainen l
 #[actix_web::test]
 async fn a_training_logged_on_one_server_shows_on_the_others_next_request() {
     let app = TestApp::new();
-    app.user(
-        "kaisa@example.fi",
-        "Kaisa Koordinaattori",
-        Some(Role::RegionalCoordinator {
-            region_id: app.region_id("socca"),
-        }),
-    );
+    socca_coordinator(&app);
     let home = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 300);
     organisation(&app, "Pieni yhdistys", "helsinki", 100);
     graduate(&app, Some(home)).await;
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
-    let server_b = second_server(&app);
+    let server_b = app.second_server();
     let mut kaisa_b = same_person_on(server_b.clone(), &kaisa).await;
     // Both servers hold the figures: no training yet, 300 + 100 staff.
     for b in [&mut kaisa, &mut kaisa_b] {
@@ -116,13 +107,7 @@ async fn a_training_logged_on_one_server_shows_on_the_others_next_request() {
 #[actix_web::test]
 async fn posts_and_sign_ins_keep_the_figures_and_a_question_moves_them() {
     let app = TestApp::new();
-    app.user(
-        "kaisa@example.fi",
-        "Kaisa Koordinaattori",
-        Some(Role::RegionalCoordinator {
-            region_id: app.region_id("socca"),
-        }),
-    );
+    socca_coordinator(&app);
     crate::courses::publish_fixture(&app);
     let cohort = crate::courses::cohort(&app);
     let mut kaisa = app.signed_in("kaisa@example.fi").await;
@@ -185,13 +170,7 @@ async fn statements_of(app: &TestApp, b: &mut Browser, url: &str) -> usize {
 async fn the_pages_from_memory_read_only_what_is_the_viewers() {
     statements::install();
     let app = TestApp::new();
-    app.user(
-        "kaisa@example.fi",
-        "Kaisa Koordinaattori",
-        Some(Role::RegionalCoordinator {
-            region_id: app.region_id("socca"),
-        }),
-    );
+    socca_coordinator(&app);
     let home = organisation(&app, "Helsingin sosiaalipalvelut", "helsinki", 300);
     graduate(&app, Some(home)).await;
     let mut kaisa = app.signed_in("kaisa@example.fi").await;

@@ -4,26 +4,9 @@
 //! statements the page sends.
 
 use crate::courses::{cohort, publish_fixture};
-use crate::support::{statements, Browser, TestApp};
-use kirjaamo::mail::transport::Transport;
-use kirjaamo::AppState;
+use crate::support::{same_person_on, statements, Browser, TestApp};
 
 const LESSON: &str = "asiakkaan-osallisuus";
-
-/// A second server on the same database (the same SQLite file, or the same PostgreSQL
-/// database): its own pool, templates and lesson cache, as another process would have.
-fn second_server(app: &TestApp) -> AppState {
-    let (transport, _) = Transport::memory();
-    AppState::build((*app.state.config).clone(), app.clock.clone(), transport).unwrap()
-}
-
-/// A browser on `state` with the cookies of `b` (the same signed-in person; every server
-/// accepts the session it signed).
-async fn same_person_on(state: AppState, b: &Browser) -> Browser {
-    let mut other = Browser::new(state).await;
-    other.cookies = b.cookies.clone();
-    other
-}
 
 /// The choices of check `qi` in the order the page shows them (their own indexes).
 fn shown_order(body: &str, qi: usize) -> Vec<usize> {
@@ -50,7 +33,7 @@ async fn a_publish_on_one_server_shows_on_the_others_next_request() {
     let cohort_id = cohort(&app);
     let url = format!("/ryhmat/{cohort_id}/{LESSON}");
     let mut on_a = app.signed_in("trainee@example.fi").await;
-    let server_b = second_server(&app);
+    let server_b = app.second_server();
     let mut on_b = same_person_on(server_b.clone(), &on_a).await;
     // Both servers have served (and so hold) the lesson as first published.
     for b in [&mut on_a, &mut on_b] {
@@ -157,7 +140,7 @@ async fn one_trainees_progress_and_answers_never_show_to_another() {
 
     // Toni, served from the same cache right after, on this server and on another.
     let mut toni = app.signed_in("toinen@example.fi").await;
-    let server_b = second_server(&app);
+    let server_b = app.second_server();
     let toni_b = same_person_on(server_b, &toni).await;
     for mut b in [toni, toni_b] {
         let page = b.get(&url).await;
@@ -188,7 +171,7 @@ async fn each_trainee_keeps_their_own_order_of_the_choices() {
     publish_fixture(&app);
     let cohort_id = cohort(&app);
     let url = format!("/ryhmat/{cohort_id}/{LESSON}");
-    let server_b = second_server(&app);
+    let server_b = app.second_server();
     let mut orders = Vec::new();
     for n in 0..6 {
         let email = format!("t{n}@example.fi");

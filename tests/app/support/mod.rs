@@ -17,6 +17,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use browser::Browser;
 
+/// A browser on `state` with the cookies of `b` (the same signed-in person; every server
+/// accepts the session it signed).
+pub async fn same_person_on(state: AppState, b: &Browser) -> Browser {
+    let mut other = Browser::new(state).await;
+    other.cookies = b.cookies.clone();
+    other
+}
+
 pub const PASSWORD: &str = "testisalasana-2026";
 
 /// Hashing with argon2id is slow on purpose; tests share one hash of [`PASSWORD`].
@@ -116,6 +124,13 @@ impl TestApp {
             .await;
         assert_eq!(res.status, 303, "signing in as {email}: {}", res.body);
         b
+    }
+
+    /// A second server on the same database (the same SQLite file, or the same PostgreSQL
+    /// database): its own pool, templates and caches, as another process would have.
+    pub fn second_server(&self) -> AppState {
+        let (transport, _) = Transport::memory();
+        AppState::build((*self.state.config).clone(), self.clock.clone(), transport).unwrap()
     }
 
     /// Messages queued in the outbox, as (recipient, subject, text).

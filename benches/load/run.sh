@@ -9,6 +9,7 @@
 # BENCH_BACKENDS ("sqlite postgres"), KIRJAAMO_BENCH_PG (postgres://postgres:kirjaamo-ci@127.0.0.1:5432),
 # KIRJAAMO_BENCH_WORK (/tmp/kirjaamo-bench: datasets are kept there and reused).
 # Needs: wrk, nginx (apt-get install -y wrk nginx), sqlite3, psql, curl.
+# Each server is measured once it has settled: its day's lapse check done and no e-mail pending.
 # Prints a table (req/s, p50, p99, the server's peak RSS) and every target, "met" or "MISSED by X";
 # the table also goes to $KIRJAAMO_BENCH_WORK/load-latest.txt. A measurement: it fails only if
 # something does not work (a request answering an error), never on a figure.

@@ -115,7 +115,7 @@ impl CourseVersion {
         self.lessons.iter().map(|l| l.lesson.id).collect()
     }
 
-    /// The outline as `learning::outline` gives it, for a reader who has done `done`.
+    /// The course outline for a reader who has done `done`.
     pub fn outline(&self, done: &HashSet<i64>) -> Outline {
         let modules = self
             .modules

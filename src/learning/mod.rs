@@ -265,14 +265,17 @@ pub fn lessons_open_on(
     starts_on.filter(|start| only_at_start && today < *start)
 }
 
+/// The reader's cohorts with their progress, each course read from the lesson cache (one
+/// statement per cohort for the progress, none for the course while its version is held).
 pub fn my_cohorts(
     conn: &mut AnyConnection,
+    courses_held: &cache::LessonCache,
     user_id: i64,
     today: NaiveDate,
 ) -> AppResult<Vec<MyCohort>> {
-    type Row = (i64, String, String, i64, Option<NaiveDate>, bool);
+    type Row = (i64, String, String, i64, String, Option<NaiveDate>, bool);
     let rows: Vec<Row> = enrolments::table
-        .inner_join(cohorts::table)
+        .inner_join(cohorts::table.inner_join(courses::table))
         .filter(enrolments::user_id.eq(user_id))
         .filter(enrolments::status.ne("withdrawn"))
         .order(enrolments::id.desc())
@@ -281,13 +284,16 @@ pub fn my_cohorts(
             cohorts::name,
             enrolments::status,
             cohorts::course_id,
+            courses::content_hash,
             cohorts::starts_on,
             cohorts::lessons_open_at_start,
         ))
         .load(conn)?;
     let mut out = Vec::new();
-    for (cohort_id, cohort_name, status, course_id, starts_on, at_start) in rows {
-        let o = outline::outline(conn, course_id, user_id)?;
+    for (cohort_id, cohort_name, status, course_id, hash, starts_on, at_start) in rows {
+        let course = courses_held.course(conn, course_id, &hash)?;
+        let (done, _) = cache::progress_in(conn, user_id, &course, None)?;
+        let o = course.outline(&done);
         out.push(MyCohort {
             cohort_id,
             opens_on: lessons_open_on(starts_on, at_start, today),

@@ -1,7 +1,8 @@
 //! The course outline: a course's active lessons by module, each marked done or not for one
-//! trainee, with the totals and the next lesson.
+//! trainee, with the totals and the next lesson (built from the lesson cache,
+//! `cache::CourseVersion::outline`), and the roster's done counts.
 
-use crate::db::schema::{course_modules, courses, lesson_progress, lessons};
+use crate::db::schema::{course_modules, lesson_progress, lessons};
 use crate::db::AnyConnection;
 use crate::AppResult;
 use diesel::prelude::*;
@@ -45,81 +46,6 @@ pub struct Outline {
 /// `done` of `total` as a whole percentage (0 for an empty course).
 pub fn percent(done: usize, total: usize) -> u32 {
     (done * 100).checked_div(total).unwrap_or(0) as u32
-}
-
-/// module slug, title, theme, intro; lesson id, slug, title, minutes.
-type OutlineRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    i64,
-    String,
-    String,
-    i32,
-);
-
-/// The active lessons of a course in order, each marked done or not for `user_id`.
-pub fn outline(conn: &mut AnyConnection, course_id: i64, user_id: i64) -> AppResult<Outline> {
-    let (course_title, course_language): (String, String) = courses::table
-        .find(course_id)
-        .select((courses::title, courses::language))
-        .first(conn)?;
-    let rows: Vec<OutlineRow> = lessons::table
-        .inner_join(course_modules::table)
-        .filter(lessons::course_id.eq(course_id))
-        .filter(lessons::active.eq(true))
-        .filter(course_modules::active.eq(true))
-        .order((course_modules::position, lessons::position))
-        .select((
-            course_modules::slug,
-            course_modules::title,
-            course_modules::theme,
-            course_modules::intro_html,
-            lessons::id,
-            lessons::slug,
-            lessons::title,
-            lessons::minutes,
-        ))
-        .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
-    let done: Vec<i64> = lesson_progress::table
-        .filter(lesson_progress::user_id.eq(user_id))
-        .filter(lesson_progress::lesson_id.eq_any(&ids))
-        .filter(lesson_progress::done_at.is_not_null())
-        .select(lesson_progress::lesson_id)
-        .load(conn)?;
-    let mut modules: Vec<OutlineModule> = Vec::new();
-    for (mslug, mtitle, theme, intro, id, slug, title, minutes) in rows {
-        if modules.last().is_none_or(|m| m.slug != mslug) {
-            modules.push(OutlineModule {
-                slug: mslug,
-                title: mtitle,
-                theme,
-                intro_html: intro,
-                lessons: Vec::new(),
-                done: 0,
-                total: 0,
-                percent: 0,
-            });
-        }
-        if let Some(m) = modules.last_mut() {
-            let is_done = done.contains(&id);
-            m.total += 1;
-            m.done += usize::from(is_done);
-            m.lessons.push(OutlineLesson {
-                id,
-                slug,
-                title,
-                minutes,
-                done: is_done,
-            });
-        }
-    }
-    for m in &mut modules {
-        m.percent = percent(m.done, m.total);
-    }
-    Ok(finish_outline(course_title, course_language, modules))
 }
 
 /// The outline's totals and next lesson, from its modules.

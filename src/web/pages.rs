@@ -21,6 +21,7 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
     if let Some(p) = &ctx.principal {
         let uid = p.user_id;
         let secret = ctx.state.config.secret.clone();
+        let courses_held = ctx.state.lessons.clone();
         let (now, today) = (ctx.now(), ctx.state.clock.today());
         if p.is_trainer() {
             c.insert(
@@ -32,7 +33,7 @@ pub async fn home(ctx: Ctx) -> AppResult<HttpResponse> {
             .state
             .db(move |conn| {
                 Ok((
-                    crate::learning::my_cohorts(conn, uid, today)?,
+                    crate::learning::my_cohorts(conn, &courses_held, uid, today)?,
                     crate::network::announcements::for_member(conn, uid, 5)?,
                     crate::surveys::lists::for_user(conn, &secret, uid, now)?,
                 ))

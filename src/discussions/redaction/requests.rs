@@ -91,26 +91,7 @@ pub fn open_requests_for_trainer(
     conn: &mut AnyConnection,
     trainer_id: i64,
 ) -> AppResult<Vec<RequestItem>> {
-    let rows: Vec<RequestRow> = rq::table
-        .inner_join(dp::table.inner_join(dt::table.inner_join(cohorts::table)))
-        .inner_join(cohort_trainers::table.on(cohort_trainers::cohort_id.eq(dt::cohort_id)))
-        .left_join(users::table.on(users::id.nullable().eq(rq::requested_by)))
-        .filter(cohort_trainers::user_id.eq(trainer_id))
-        .filter(rq::resolved_at.is_null())
-        .order(rq::id)
-        .limit(200)
-        .select((
-            rq::id,
-            dp::id,
-            dt::id,
-            dt::title,
-            cohorts::name,
-            users::name.nullable(),
-            rq::reason,
-            rq::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows.into_iter().map(to_item).collect())
+    open_requests(conn, Cohorts::TrainedBy(trainer_id))
 }
 
 /// Open requests in one cohort (its discussion figures page, for coordinators and admins).
@@ -118,10 +99,20 @@ pub fn open_requests_in_cohort(
     conn: &mut AnyConnection,
     cohort_id: i64,
 ) -> AppResult<Vec<RequestItem>> {
-    let rows: Vec<RequestRow> = rq::table
+    open_requests(conn, Cohorts::One(cohort_id))
+}
+
+/// Whose cohorts' requests a list shows.
+enum Cohorts {
+    TrainedBy(i64),
+    One(i64),
+}
+
+/// The open requests of some cohorts, oldest first (at most 200).
+fn open_requests(conn: &mut AnyConnection, of: Cohorts) -> AppResult<Vec<RequestItem>> {
+    let q = rq::table
         .inner_join(dp::table.inner_join(dt::table.inner_join(cohorts::table)))
         .left_join(users::table.on(users::id.nullable().eq(rq::requested_by)))
-        .filter(dt::cohort_id.eq(cohort_id))
         .filter(rq::resolved_at.is_null())
         .order(rq::id)
         .limit(200)
@@ -135,6 +126,17 @@ pub fn open_requests_in_cohort(
             rq::reason,
             rq::created_at,
         ))
-        .load(conn)?;
+        .into_boxed();
+    let q = match of {
+        Cohorts::TrainedBy(trainer) => q.filter(
+            dt::cohort_id.eq_any(
+                cohort_trainers::table
+                    .filter(cohort_trainers::user_id.eq(trainer))
+                    .select(cohort_trainers::cohort_id),
+            ),
+        ),
+        Cohorts::One(cohort) => q.filter(dt::cohort_id.eq(cohort)),
+    };
+    let rows: Vec<RequestRow> = q.load(conn)?;
     Ok(rows.into_iter().map(to_item).collect())
 }

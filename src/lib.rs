@@ -31,6 +31,7 @@ pub mod privacy_guard;
 pub mod spreadsheet;
 pub mod surveys;
 pub mod templates;
+pub mod text;
 pub mod web;
 
 pub use app::AppState;

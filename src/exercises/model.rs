@@ -118,10 +118,8 @@ pub fn normalise(text: &str) -> String {
 }
 
 fn has_bad_control(s: &str) -> bool {
-    s.chars().any(|c| {
-        (c.is_control() && !matches!(c, '\n' | '\t'))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    })
+    s.chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || crate::text::is_bidi_control(c))
 }
 
 /// Problems with a text someone writes, as message keys: `empty_key` when empty, too long,

@@ -83,8 +83,9 @@ pub fn one_line(s: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The shared direction controls, and in a header the direction marks too.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    crate::text::is_bidi_control(c) || matches!(c, '\u{200e}' | '\u{200f}')
 }
 
 /// Queues a message in the caller's transaction. Returns false when the dedupe key was

@@ -239,13 +239,10 @@ pub struct NewSurvey {
 
 fn plain_text_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| (c.is_control() && c != '\n' && c != '\r' && c != '\t') || is_bidi_override(c))
-}
-
-fn is_bidi_override(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        && !s.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\r' && c != '\t')
+                || crate::text::is_bidi_control(c)
+        })
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> AppResult<Survey> {

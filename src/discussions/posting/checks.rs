@@ -17,8 +17,7 @@ fn has_bad_control(s: &str) -> bool {
 
 /// Characters that reorder text (bidi overrides): a title could pretend to say something else.
 fn has_bidi_control(s: &str) -> bool {
-    s.chars()
-        .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    s.chars().any(crate::text::is_bidi_control)
 }
 
 pub fn check_title(title: &str, errors: &mut Vec<&'static str>) {

@@ -19,16 +19,13 @@ pub fn check_names(name_fi: &str, name_sv: &str) -> Vec<(&'static str, &'static 
         let v = value.trim();
         if v.is_empty()
             || v.chars().count() > NAME_MAX
-            || v.chars().any(|c| c.is_control() || is_bidi_control(c))
+            || v.chars()
+                .any(|c| c.is_control() || crate::text::is_bidi_control(c))
         {
             errors.push((field, "regions.name_invalid"));
         }
     }
     errors
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn first_error(errors: Vec<(&'static str, &'static str)>) -> AppResult<()> {

@@ -52,8 +52,7 @@ pub(super) fn reason(note: &str) -> AppResult<String> {
     }
     // Line breaks are fine in a reason; other control characters (NUL, bidi overrides) are not.
     if note.chars().any(|c| {
-        (c.is_control() && c != '\n' && c != '\r' && c != '\t')
-            || ('\u{202a}'..='\u{202e}').contains(&c)
+        (c.is_control() && c != '\n' && c != '\r' && c != '\t') || crate::text::is_bidi_control(c)
     }) {
         return Err(AppError::Invalid("refresher.reason_invalid".into()));
     }

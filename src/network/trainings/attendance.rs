@@ -36,9 +36,9 @@ fn collapse(s: &str) -> String {
 
 fn plain_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max
-        && !s.chars().any(|c| {
-            c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
+        && !s
+            .chars()
+            .any(|c| c.is_control() || crate::text::is_bidi_control(c))
 }
 
 /// Problems with a sign-in, as message keys.

@@ -39,17 +39,14 @@ pub enum Purpose {
 
 fn text_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| (c.is_control() && c != '\n' && c != '\r' && c != '\t') || is_bidi(c))
+        && !s.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\r' && c != '\t')
+                || crate::text::is_bidi_control(c)
+        })
 }
 
 fn line_ok(s: &str, max: usize) -> bool {
     text_ok(s, max) && !s.contains(['\n', '\r', '\t'])
-}
-
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Problems with a draft that need no database, as message keys.

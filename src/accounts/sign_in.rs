@@ -69,7 +69,12 @@ pub fn stamp_of(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Option<i6
         .select(users::created_at)
         .first(conn)
         .optional()?;
-    Ok(created.map(|c| c.and_utc().timestamp_micros()))
+    Ok(created.map(stamp_from))
+}
+
+/// An account's stamp from its creation time (what [`stamp_of`] reads).
+pub fn stamp_from(created_at: NaiveDateTime) -> i64 {
+    created_at.and_utc().timestamp_micros()
 }
 
 /// Whether `user_id` is still the account that had `stamp` (not deleted, not a new account that

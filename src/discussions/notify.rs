@@ -6,15 +6,22 @@
 //!
 //! Nothing is sent twice: an immediate message has the dedupe key
 //! `discussion-post:<post>:<user>`; the daily digests (`digest`) have their own.
+//!
+//! One immediate e-mail per unread stretch: a follower hears of a new post only when they had
+//! read the thread up to the post before it (their read marker). A busy thread then sends each
+//! follower one message, which says so, and the next after they have been to read it — not one
+//! per post (16 followers of a thread where people post every few seconds were sent thousands
+//! an hour). The daily digest still lists every post.
 
-use super::unsubscribe::{stamp_for, unsubscribe_token, unsubscribe_url, Unsubscribe};
+use super::unsubscribe::{unsubscribe_token, unsubscribe_url, Unsubscribe};
 use super::{policy, Thread};
 use crate::accounts::Principal;
 use crate::cohorts::{self, Cohort, CohortRole};
 use crate::courses::markdown::plain_text;
 use crate::db::schema::{cohort_trainers, enrolments, users};
 use crate::db::schema_discussions::{
-    discussion_digest_items as di, discussion_settings as ds, discussion_subscriptions as dsub,
+    discussion_digest_items as di, discussion_reads as rd, discussion_settings as ds,
+    discussion_subscriptions as dsub,
 };
 use crate::db::{insert_unless_duplicate, AnyConnection};
 use crate::i18n::Lang;
@@ -55,9 +62,14 @@ struct Follower {
     principal: Principal,
     role: CohortRole,
     email_mode: String,
+    /// The account's stamp for the unsubscribe link (`accounts::sign_in::stamp_of`).
+    stamp: i64,
+    /// The last post of the thread they have read (0: none).
+    last_read: i64,
 }
 
-/// (user, session version, name, e-mail, language, organisation, e-mail mode)
+/// (user, session version, name, e-mail, language, organisation, e-mail mode, created,
+/// last read post)
 type FollowerRow = (
     i64,
     i32,
@@ -66,6 +78,8 @@ type FollowerRow = (
     String,
     Option<i64>,
     Option<String>,
+    NaiveDateTime,
+    Option<i64>,
 );
 
 /// The thread's followers other than the author who may still read it (members of the cohort),
@@ -84,7 +98,8 @@ fn followers(
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let (trainees, trainers) = members_among(conn, cohort, &ids)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (user_id, version, name, email, language, organisation_id, mode) in rows {
+    for (user_id, version, name, email, language, organisation_id, mode, created, last_read) in rows
+    {
         // The same order as `cohorts::role_in`; an overseer (a coordinator, an admin) is rare
         // among followers and is looked up in full.
         let (principal, role) = if trainees.contains(&user_id) || trainers.contains(&user_id) {
@@ -116,6 +131,8 @@ fn followers(
             principal,
             role,
             email_mode: mode.unwrap_or_else(|| "immediate".to_string()),
+            stamp: crate::accounts::sign_in::stamp_from(created),
+            last_read: last_read.unwrap_or(0),
         });
     }
     Ok(out)
@@ -155,6 +172,11 @@ fn follower_rows(
     dsub::table
         .inner_join(users::table.on(users::id.eq(dsub::user_id)))
         .left_join(ds::table.on(ds::user_id.eq(dsub::user_id)))
+        .left_join(
+            rd::table.on(rd::thread_id
+                .eq(dsub::thread_id)
+                .and(rd::user_id.eq(dsub::user_id))),
+        )
         .filter(dsub::thread_id.eq(thread.id))
         .filter(dsub::following.eq(true))
         .filter(dsub::user_id.ne(author_id))
@@ -168,6 +190,8 @@ fn follower_rows(
             users::language,
             users::organisation_id,
             ds::email_mode.nullable(),
+            users::created_at,
+            rd::last_read_post_id.nullable(),
         ))
         .load(conn)
 }
@@ -190,7 +214,10 @@ pub fn on_new_post(
             continue;
         }
         match follower.email_mode.as_str() {
-            "immediate" => mail_at_once(conn, msg, thread, cohort, &post, &follower, now)?,
+            // `thread` is as it was before this post: caught up means read to its last post.
+            "immediate" if follower.last_read >= thread.last_post_id => {
+                mail_at_once(conn, msg, thread, cohort, &post, &follower, now)?
+            }
             "daily" => {
                 insert_unless_duplicate(conn, |c| {
                     diesel::insert_into(di::table)
@@ -239,13 +266,14 @@ fn mail_at_once(
             thread_id: thread.id,
             user_id,
         },
-        stamp_for(conn, user_id)?,
+        follower.stamp,
         now,
     );
     let unsubscribe = unsubscribe_url(msg.base_url, &token);
     c.insert("unsubscribe", &unsubscribe);
     c.insert("settings", &format!("{}/keskustelut", msg.base_url));
-    mail::queue_unsubscribable(
+    // The key names this new post: no other transaction can have queued it.
+    mail::queue_fresh_unsubscribable(
         conn,
         msg.templates,
         now,

@@ -113,6 +113,28 @@ pub fn queue_unsubscribable(
     queue_with(conn, templates, now, envelope, Some(unsubscribe))
 }
 
+/// Like [`queue_unsubscribable`], for a message whose dedupe key names a row written earlier in
+/// the caller's transaction (a new post's notification, `discussion-post:<post>:<user>`): no
+/// other transaction can have queued it, so the look-up and the savepoint that guard a
+/// duplicate are left out. A posting transaction queues one of these per follower, and on
+/// PostgreSQL each left-out statement was a round trip inside it.
+pub fn queue_fresh_unsubscribable(
+    conn: &mut AnyConnection,
+    templates: &Templates,
+    now: NaiveDateTime,
+    envelope: Envelope<'_>,
+    unsubscribe: &str,
+) -> AppResult<()> {
+    let rendered = render(
+        templates,
+        envelope.language,
+        envelope.template,
+        &envelope.context,
+    )?;
+    insert(conn, now, &envelope, &rendered, Some(unsubscribe))?;
+    Ok(())
+}
+
 fn queue_with(
     conn: &mut AnyConnection,
     templates: &Templates,
@@ -133,32 +155,42 @@ fn queue_with(
         envelope.template,
         &envelope.context,
     )?;
+    let inserted =
+        insert_unless_duplicate(conn, |c| insert(c, now, &envelope, &rendered, unsubscribe))?;
+    Ok(inserted.is_some())
+}
+
+/// Inserts a rendered message into the outbox, to be sent from `now` on.
+fn insert(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    envelope: &Envelope<'_>,
+    rendered: &Rendered,
+    unsubscribe: Option<&str>,
+) -> QueryResult<usize> {
     let message_id = format!(
         "<{}@kirjaamo>",
         &crate::accounts::tokens::token_hash(&envelope.dedupe_key)[..32]
     );
-    let inserted = insert_unless_duplicate(conn, |c| {
-        diesel::insert_into(om::table)
-            .values((
-                om::dedupe_key.eq(&envelope.dedupe_key),
-                om::user_id.eq(envelope.user_id),
-                om::recipient_email.eq(envelope.to_email.trim()),
-                om::recipient_name.eq(one_line(envelope.to_name)),
-                om::language.eq(envelope.language.code()),
-                om::template.eq(envelope.template),
-                om::subject.eq(&rendered.subject),
-                om::body_text.eq(&rendered.text),
-                om::body_html.eq(&rendered.html),
-                om::message_id.eq(&message_id),
-                om::status.eq("pending"),
-                om::attempts.eq(0),
-                om::next_attempt_at.eq(now),
-                om::created_at.eq(now),
-                om::list_unsubscribe.eq(unsubscribe.map(one_line)),
-            ))
-            .execute(c)
-    })?;
-    Ok(inserted.is_some())
+    diesel::insert_into(om::table)
+        .values((
+            om::dedupe_key.eq(&envelope.dedupe_key),
+            om::user_id.eq(envelope.user_id),
+            om::recipient_email.eq(envelope.to_email.trim()),
+            om::recipient_name.eq(one_line(envelope.to_name)),
+            om::language.eq(envelope.language.code()),
+            om::template.eq(envelope.template),
+            om::subject.eq(&rendered.subject),
+            om::body_text.eq(&rendered.text),
+            om::body_html.eq(&rendered.html),
+            om::message_id.eq(&message_id),
+            om::status.eq("pending"),
+            om::attempts.eq(0),
+            om::next_attempt_at.eq(now),
+            om::created_at.eq(now),
+            om::list_unsubscribe.eq(unsubscribe.map(one_line)),
+        ))
+        .execute(conn)
 }
 
 /// What `kirjaamo outbox status` prints and the admin page shows.

@@ -266,3 +266,89 @@ async fn digests_go_out_at_the_configured_helsinki_hour() {
     assert_eq!(send_digests(&app, 18), 1);
     assert_eq!(queued_to(&app, "trainee@example.fi").len(), 4);
 }
+
+/// A reply tells every follower in the poster's transaction, one outbox row each and no more:
+/// the e-mail's key names the new post, so there is nothing to look up first. Each follower
+/// more costs the posting transaction one statement (it cost five: the account's creation
+/// date, the duplicate check, a savepoint, the insert and its release), and each still gets
+/// their own message with their own working unsubscribe link.
+#[actix_web::test]
+async fn a_reply_costs_one_statement_per_follower() {
+    crate::support::statements::install();
+    let (app, cohort) = world();
+    let mut trainee = app.signed_in("trainee@example.fi").await;
+    let thread = ask(
+        &mut trainee,
+        cohort,
+        "discussion",
+        "Seurattu ketju",
+        "Aloitus.",
+    )
+    .await;
+    let mut followers = Vec::new();
+    let mut browsers = Vec::new();
+    for i in 0..5 {
+        let email = format!("seuraaja{i}@example.fi");
+        let u = app.user(&email, &format!("Seuraaja {i}"), None);
+        kirjaamo::cohorts::enrol(&mut app.conn(), cohort, u.id, app.clock.now()).unwrap();
+        let mut b = app.signed_in(&email).await;
+        reply(&mut b, thread, &format!("Seuraan tätä ({i})."), None).await;
+        followers.push(email);
+        browsers.push(b);
+    }
+    // Each has read the thread to its end (else they wait for their one e-mail to be read).
+    let thread_url = format!("/keskustelut/ketju/{thread}");
+    for b in &mut browsers {
+        assert_eq!(b.get(&thread_url).await.status, 200);
+    }
+    // The statements of one reply, with `n` followers told.
+    let url = app.state.config.database_url.clone();
+    let mut statements_of_reply = async |body: &str| {
+        let before = crate::support::statements::sent(&url);
+        reply(&mut trainee, thread, body, None).await;
+        crate::support::statements::sent(&url) - before
+    };
+    let with_five = statements_of_reply("Viisi seuraajaa kuulee tästä.").await;
+    // Two of them stop following.
+    for email in &followers[..2] {
+        let uid = user_id(&app, email);
+        diesel::update(dsub::table.find((thread, uid)))
+            .set(dsub::following.eq(false))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    for b in &mut browsers[2..] {
+        assert_eq!(b.get(&thread_url).await.status, 200);
+    }
+    let with_three = statements_of_reply("Kolme seuraajaa kuulee tästä.").await;
+    eprintln!("statements of a reply: {with_five} with five followers, {with_three} with three");
+    assert_eq!(with_five - with_three, 2, "one statement per follower");
+    for (i, email) in followers.iter().enumerate() {
+        let mails: Vec<String> = om::table
+            .filter(om::recipient_email.eq(email))
+            .filter(om::template.eq("discussion_post"))
+            .order(om::id)
+            .select(om::body_text)
+            .load(&mut app.conn())
+            .unwrap();
+        let last = mails.last().expect("a message");
+        let expected = if i < 2 {
+            "Viisi seuraajaa"
+        } else {
+            "Kolme seuraajaa"
+        };
+        assert!(last.contains(expected), "{email}: {last}");
+    }
+    // The last follower's link unsubscribes them (the account's stamp in it is right).
+    let text: String = om::table
+        .filter(om::recipient_email.eq(&followers[4]))
+        .order(om::id.desc())
+        .select(om::body_text)
+        .first(&mut app.conn())
+        .unwrap();
+    let link = crate::support::link_in(&text, "/keskustelut/peru-tilaus/").unwrap();
+    let path = link.replace(&app.state.config.base_url, "");
+    let mut anon = app.browser().await;
+    assert_eq!(anon.post(&path, &[]).await.status, 200);
+    assert!(!following(&app, thread, user_id(&app, &followers[4])));
+}

@@ -992,11 +992,35 @@ async fn followers_get_posts_at_once_or_in_a_daily_digest_never_their_own_and_ne
             && text.contains(&format!("/keskustelut/ketju/{thread}"))
     );
 
-    // trainee2 replies (and follows automatically, digest mode): the others hear at once.
+    // trainee2 replies (and follows automatically, digest mode): the asker, who has read the
+    // thread, hears at once; the trainer has not read the question yet and is not sent a
+    // second e-mail about the same thread (one per unread stretch, and the first says so).
     reply(&mut trainee2, thread, "Hyvä kysymys.", None).await;
     assert_eq!(mails_to(&app, "trainee@example.fi").len(), 1);
-    assert_eq!(mails_to(&app, "trainer@example.fi").len(), 2);
+    assert!(mails_to(&app, "trainee@example.fi")[0].1.contains(
+        "Tästä ketjusta ei tule uutta sähköpostia ennen kuin olet käynyt lukemassa sen."
+    ));
+    assert_eq!(
+        mails_to(&app, "trainer@example.fi").len(),
+        1,
+        "not read yet"
+    );
     assert!(mails_to(&app, "trainee2@example.fi").is_empty());
+    // Having read it, the trainer hears of the next post.
+    assert_eq!(
+        trainer
+            .get(&format!("/keskustelut/ketju/{thread}"))
+            .await
+            .status,
+        200
+    );
+    reply(&mut trainee2, thread, "Vielä tarkennus.", None).await;
+    assert_eq!(mails_to(&app, "trainer@example.fi").len(), 2);
+    assert_eq!(
+        mails_to(&app, "trainee@example.fi").len(),
+        1,
+        "the asker has not read the first reply yet"
+    );
     reply(&mut trainer, thread, "Valmentaja vastaa.", None).await;
     reply(&mut trainee, thread, "Kiitos vastauksesta.", None).await;
     assert!(

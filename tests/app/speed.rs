@@ -314,7 +314,13 @@ fn followers_are_told_once_each_and_only_while_they_may_read_the_thread() {
         }),
     );
     let now = app.clock.now();
-    // As following by hand or once having been a member leaves it.
+    // As following by hand or once having been a member leaves it; each has read the thread
+    // so far (an immediate e-mail goes to a follower who has caught up).
+    let last: i64 = kirjaamo::db::schema_discussions::discussion_threads::table
+        .find(thread)
+        .select(kirjaamo::db::schema_discussions::discussion_threads::last_post_id)
+        .first(&mut app.conn())
+        .unwrap();
     for uid in [overseer.id, stranger.id, trainee2.user_id] {
         diesel::insert_into(dsub::table)
             .values((
@@ -322,6 +328,15 @@ fn followers_are_told_once_each_and_only_while_they_may_read_the_thread() {
                 dsub::user_id.eq(uid),
                 dsub::following.eq(true),
                 dsub::created_at.eq(now),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+        use kirjaamo::db::schema_discussions::discussion_reads as rd;
+        diesel::insert_into(rd::table)
+            .values((
+                rd::thread_id.eq(thread),
+                rd::user_id.eq(uid),
+                rd::last_read_post_id.eq(last),
             ))
             .execute(&mut app.conn())
             .unwrap();

@@ -76,9 +76,11 @@ pub(crate) fn mark_read(
     Ok(())
 }
 
-/// What a new post sets off, in the poster's transaction: the poster follows and has read it,
-/// the followers are told, then the thread's counters and the answered mark. Returns the
-/// thread's new post count.
+/// What a new post sets off, in the poster's transaction: the followers are told, the poster
+/// follows and has read it, then the thread's counters and the answered mark. Returns the
+/// thread's new post count. The rows others may be writing too (the poster's own follow and
+/// read marker, the thread's counters) come last, so each stays locked only until the commit
+/// and not while the e-mails are written.
 #[expect(clippy::too_many_arguments, reason = "what a post sets off, private")]
 fn after_post(
     tx: &mut AnyConnection,
@@ -91,8 +93,6 @@ fn after_post(
     body: &str,
     now: NaiveDateTime,
 ) -> AppResult<i32> {
-    auto_follow(tx, thread.id, viewer.user_id, now)?;
-    mark_read(tx, thread.id, viewer.user_id, post_id)?;
     if let Some(msg) = msg {
         notify::on_new_post(
             tx,
@@ -108,6 +108,8 @@ fn after_post(
             now,
         )?;
     }
+    auto_follow(tx, thread.id, viewer.user_id, now)?;
+    mark_read(tx, thread.id, viewer.user_id, post_id)?;
     let answers = viewer.role == CohortRole::Trainer
         && thread.is_question()
         && thread.opening_post_id.is_some_and(|o| o != post_id);

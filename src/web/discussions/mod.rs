@@ -14,6 +14,7 @@
 mod areas;
 mod compose;
 mod desk;
+mod post_html;
 mod posts;
 mod redaction;
 mod thread;

@@ -2,6 +2,7 @@
 //! and the moderators' thread actions.
 
 use super::compose::{normalise, post_url, render_compose, ThreadForm};
+use super::post_html;
 use crate::discussions::{self, moderation, posting, view};
 use crate::web::ctx::Auth;
 use crate::{AppError, AppResult};
@@ -29,7 +30,7 @@ pub async fn thread_page(
     let reply_to = query.vastaa.as_deref().and_then(|s| s.parse::<i64>().ok());
     let who = auth.principal().clone();
     let now = auth.0.now();
-    let (cohort, page, parent, entry) = auth
+    let (cohort, mut page, parent, entry) = auth
         .0
         .state
         .db(move |conn| {
@@ -54,8 +55,24 @@ pub async fn thread_page(
             Ok((cohort, page, parent, entry))
         })
         .await?;
+    // The posts are written to HTML here (`post_html`), not serialised for the template.
+    let lang = auth.0.lang;
+    let catalog = auth.0.state.templates.catalog(lang);
+    let actions = post_html::Actions {
+        csrf_token: &auth.0.csrf_token,
+        thread_id: page.thread.id,
+        moderates: page.moderates,
+        can_post: page.can_post,
+    };
+    let opening_html = page
+        .opening
+        .take()
+        .map(|p| post_html::post(catalog, lang, &p, &actions));
+    let posts_html = post_html::list(catalog, lang, &std::mem::take(&mut page.posts), &actions);
     let mut c = tera::Context::new();
     c.insert("cohort", &cohort);
+    c.insert("opening_html", &opening_html);
+    c.insert("posts_html", &posts_html);
     c.insert("page", &page);
     c.insert("parent", &parent);
     c.insert("entry", &entry);

@@ -211,8 +211,11 @@ LUA
     # server keeps resident. This row's "RSS MB" is VmRSS after them, not a peak (before f423b64
     # the hashes' memory stayed in the threads' arenas: 256 MB after such a burst).
     started=$(date +%s.%N)
-    for i in 1 2 3 4 5 6 7 8; do sign_in "$PORT" "osallistuja$((i + 2))@scale.kirjaamo.test" "$WORK/burst$i.jar" & done
-    wait
+    burst=()
+    for i in 1 2 3 4 5 6 7 8; do
+      sign_in "$PORT" "osallistuja$((i + 2))@scale.kirjaamo.test" "$WORK/burst$i.jar" & burst+=($!)
+    done
+    wait "${burst[@]}" # only these: the server is a child of this shell too
     rate=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", 8 / (e - s)}')
     kept=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
     printf '%s\t%s\t%s\t%s\t-\t-\t%s\t0\n' "8 sign-ins at once" "$backend" "$posts" "$rate" "$kept" >>"$RESULTS"

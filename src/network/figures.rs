@@ -32,7 +32,17 @@ pub struct NetworkFigures {
     pub flagged: Vec<Listed>,
     /// The page's sections drawn from these figures (nothing per viewer in them), rendered by
     /// the first page that shows them, in the key's language, and kept with them.
-    pub html: OnceLock<String>,
+    pub html: OnceLock<FiguresHtml>,
+}
+
+/// The network page's parts that are the same for every viewer of the scope, as HTML.
+#[derive(Debug)]
+pub struct FiguresHtml {
+    /// The area's coming trainings (`network/upcoming.html`).
+    pub upcoming: String,
+    /// Trainings over time, reach, flagged trainings, blind spots, the registry
+    /// (`network/figures.html`).
+    pub sections: String,
 }
 
 /// The key the figures are kept under: everything they depend on besides the data.

@@ -84,6 +84,33 @@ async fn a_training_logged_on_one_server_shows_on_the_others_next_request() {
     let overview = kaisa_b.get("/hallinta/yleiskuva").await;
     assert!(overview.body.contains("6,3\u{a0}%"), "{}", overview.body);
 
+    // The area's calendar is kept with the figures too: a training planned on server A is on
+    // server B's next page.
+    assert!(page.body.contains("Alueella ei ole tulevia koulutuksia."));
+    let planned = expert
+        .post(
+            "/asiantuntija/koulutukset/uusi",
+            &[
+                ("organisation_id", &home.to_string()),
+                ("unit", "Aikuissosiaalityö"),
+                ("held_on", "2026-12-10"),
+                ("starts", "13:00"),
+                ("ends", "14:30"),
+                ("themes", "structured"),
+                ("place", "Kokoushuone Aurora"),
+                ("planned_size", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status, 303, "{}", planned.body);
+    let page = kaisa_b.get("/verkosto").await;
+    assert!(!page.body.contains("Alueella ei ole tulevia koulutuksia."));
+    assert!(
+        page.body.contains("Kokoushuone Aurora") && page.body.contains("10.12.2026 klo 13.00"),
+        "{}",
+        page.body
+    );
+
     // A write from outside the app (an operator's statement, another tool): the trigger
     // moves the version all the same.
     diesel::update(

@@ -4,7 +4,7 @@
 use super::figures::{bar_chart, reach_chart};
 use super::scope::{manages_scope, scope_for, scope_in, scope_query, scope_switch, ScopeQuery};
 use crate::accounts::audit;
-use crate::network::figures::{network_figures, NetworkFigures};
+use crate::network::figures::{network_figures, FiguresHtml, NetworkFigures};
 use crate::network::reach;
 use crate::network::registry::{self, Scope};
 use crate::network::trainings::calendar::Feed;
@@ -40,7 +40,10 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     let html = match f.html.get() {
         Some(html) => html,
         None => {
-            let html = figures_html(&auth, scope, &f)?;
+            let html = FiguresHtml {
+                upcoming: upcoming_html(&auth, &f)?,
+                sections: figures_html(&auth, scope, &f)?,
+            };
             f.html.get_or_init(|| html)
         }
     };
@@ -50,8 +53,8 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("active", &f.members.1);
     c.insert("reach", &f.reach);
     c.insert("blind_total", &f.blind_total);
-    c.insert("upcoming", &f.upcoming);
-    c.insert("figures_html", html);
+    c.insert("upcoming_html", &html.upcoming);
+    c.insert("figures_html", &html.sections);
     c.insert(
         "feed_url",
         &feeds::feed_url_for(&auth, created, Feed::Area(scope)),
@@ -64,6 +67,17 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
         &(auth.principal().is_admin() || !auth.principal().regions_managed().is_empty()),
     );
     auth.0.render("network/view.html", c)
+}
+
+/// The area's coming trainings, the same for every viewer of the scope (`network/upcoming.html`).
+fn upcoming_html(auth: &Auth, f: &NetworkFigures) -> AppResult<String> {
+    let mut c = tera::Context::new();
+    c.insert("upcoming", &f.upcoming);
+    Ok(auth
+        .0
+        .state
+        .templates
+        .render(auth.0.lang, "network/upcoming.html", &c)?)
 }
 
 /// The page's sections that are the same for every viewer of the scope (`network/figures.html`).

@@ -125,12 +125,7 @@ pub fn queue_fresh_unsubscribable(
     envelope: Envelope<'_>,
     unsubscribe: &str,
 ) -> AppResult<()> {
-    let rendered = render(
-        templates,
-        envelope.language,
-        envelope.template,
-        &envelope.context,
-    )?;
+    let rendered = render_envelope(templates, &envelope)?;
     insert(conn, now, &envelope, &rendered, Some(unsubscribe))?;
     Ok(())
 }
@@ -149,15 +144,20 @@ fn queue_with(
     if exists > 0 {
         return Ok(false);
     }
-    let rendered = render(
+    let rendered = render_envelope(templates, &envelope)?;
+    let inserted =
+        insert_unless_duplicate(conn, |c| insert(c, now, &envelope, &rendered, unsubscribe))?;
+    Ok(inserted.is_some())
+}
+
+/// The envelope's message in its recipient's language.
+fn render_envelope(templates: &Templates, envelope: &Envelope<'_>) -> AppResult<Rendered> {
+    render(
         templates,
         envelope.language,
         envelope.template,
         &envelope.context,
-    )?;
-    let inserted =
-        insert_unless_duplicate(conn, |c| insert(c, now, &envelope, &rendered, unsubscribe))?;
-    Ok(inserted.is_some())
+    )
 }
 
 /// Inserts a rendered message into the outbox, to be sent from `now` on.

@@ -173,22 +173,33 @@ pub fn thread_page(
     after: Option<i64>,
     now: NaiveDateTime,
 ) -> AppResult<ThreadPage> {
-    let (lesson_slug, lesson_title, prompt): (String, String, Option<String>) = lessons::table
+    // The lesson, the viewer's read marker and follow in one statement: on PostgreSQL each
+    // statement is a round trip, and this page sends a dozen.
+    let (lesson_slug, lesson_title, prompt, last_read, following): (
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<bool>,
+    ) = lessons::table
         .find(thread.lesson_id)
-        .select((lessons::slug, lessons::title, lessons::discussion))
+        .select((
+            lessons::slug,
+            lessons::title,
+            lessons::discussion,
+            rd::table
+                .filter(rd::thread_id.eq(thread.id))
+                .filter(rd::user_id.eq(viewer.user_id))
+                .select(rd::last_read_post_id)
+                .single_value(),
+            dsub::table
+                .filter(dsub::thread_id.eq(thread.id))
+                .filter(dsub::user_id.eq(viewer.user_id))
+                .select(dsub::following)
+                .single_value(),
+        ))
         .first(conn)?;
-    let last_read: i64 = rd::table
-        .find((thread.id, viewer.user_id))
-        .select(rd::last_read_post_id)
-        .first(conn)
-        .optional()?
-        .unwrap_or(0);
-    let following: bool = dsub::table
-        .find((thread.id, viewer.user_id))
-        .select(dsub::following)
-        .first(conn)
-        .optional()?
-        .unwrap_or(false);
+    let (last_read, following) = (last_read.unwrap_or(0), following.unwrap_or(false));
     let opening_id = thread.opening_post_id.unwrap_or(0);
     let opening_row = match (after, thread.opening_post_id) {
         (None, Some(id)) => with_authors(conn, &[id])?.into_iter().next(),

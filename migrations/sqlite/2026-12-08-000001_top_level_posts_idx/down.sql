@@ -1,0 +1,1 @@
+DROP INDEX discussion_posts_answers_idx;

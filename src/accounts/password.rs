@@ -88,7 +88,9 @@ const MALLOC_MMAP_CEILING: usize = 32 * 1024 * 1024;
 /// Hashes at most this many passwords at once, each in its own 19 MiB: hashing only uses the
 /// processor, so more at once would not finish sooner but would hold more memory.
 fn hashing_slots() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    // Read once: on Linux the answer comes from the cgroup files, and a waiting hash asks again.
+    static SLOTS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *SLOTS.get_or_init(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 static HASHING: Mutex<usize> = Mutex::new(0);

@@ -17,36 +17,29 @@ pub struct Actions<'a> {
     pub can_post: bool,
 }
 
-/// The UI texts, escaped as `t()` gives them.
-struct Texts<'a> {
-    catalog: &'a Catalog,
+/// A UI text, escaped as `t()` gives it.
+fn text(c: &Catalog, key: &str) -> String {
+    esc(c.get(key))
 }
 
-impl Texts<'_> {
-    fn t(&self, key: &str) -> String {
-        esc(self.catalog.get(key))
-    }
-
-    /// A text with `{at}` filled in (escaped too).
-    fn t_at(&self, key: &str, at: &str) -> String {
-        self.t(key).replace("{at}", &esc(at))
-    }
+/// A UI text with `{at}` filled in, escaped.
+fn text_at(c: &Catalog, key: &str, at: &str) -> String {
+    esc(&c.format(key, &[("at", at)]))
 }
 
 /// One `<article>` per post, its replies inside it.
 pub fn post(catalog: &Catalog, lang: Lang, p: &PostView, a: &Actions<'_>) -> String {
     let mut html = String::with_capacity(2048);
-    write_post(&mut html, &Texts { catalog }, lang, p, a);
+    write_post(&mut html, catalog, lang, p, a);
     html
 }
 
 /// The posts, each in its `<li>`.
 pub fn list(catalog: &Catalog, lang: Lang, posts: &[PostView], a: &Actions<'_>) -> String {
-    let texts = Texts { catalog };
     let mut html = String::with_capacity(2048 * posts.len().max(1));
     for p in posts {
         html.push_str("<li>");
-        write_post(&mut html, &texts, lang, p, a);
+        write_post(&mut html, catalog, lang, p, a);
         html.push_str("</li>");
     }
     html
@@ -56,7 +49,7 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.is_empty())
 }
 
-fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Actions<'_>) {
+fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Actions<'_>) {
     let id = p.id;
     let mut class = String::from("post");
     for (on, name) in [
@@ -69,11 +62,11 @@ fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Ac
         }
     }
     let author = if !p.show_body {
-        t.t("disc.hidden_author")
+        text(t, "disc.hidden_author")
     } else if let Some(name) = non_empty(&p.author_name) {
         esc(name)
     } else {
-        t.t("disc.former_user")
+        text(t, "disc.former_user")
     };
     let _ = write!(
         html,
@@ -86,11 +79,11 @@ fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Ac
         (p.is_new, "badge badge-new", "disc.new_badge"),
     ] {
         if on {
-            let _ = writeln!(html, "    <span class=\"{class}\">{}</span>", t.t(key));
+            let _ = writeln!(html, "    <span class=\"{class}\">{}</span>", text(t, key));
         }
     }
     let edited = match non_empty(&p.edited_label) {
-        Some(at) => format!(" · {}", t.t_at("disc.edited", at)),
+        Some(at) => format!(" · {}", text_at(t, "disc.edited", at)),
         None => String::new(),
     };
     let _ = write!(
@@ -107,17 +100,17 @@ fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Ac
             } else {
                 "disc.hidden_moderator"
             };
-            let _ = writeln!(html, "    <p>{}</p>", t.t(key));
+            let _ = writeln!(html, "    <p>{}</p>", text(t, key));
             if let Some(reason) = non_empty(&p.hidden_reason) {
                 let _ = writeln!(
                     html,
                     "    <p>{} {}</p>",
-                    t.t("disc.hidden_reason"),
+                    text(t, "disc.hidden_reason"),
                     esc(reason)
                 );
             }
         } else {
-            let _ = writeln!(html, "    <p>{}</p>", t.t("disc.hidden_others"));
+            let _ = writeln!(html, "    <p>{}</p>", text(t, "disc.hidden_others"));
         }
         html.push_str("  </div>\n");
     }
@@ -126,12 +119,12 @@ fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Ac
         let reason = if r.reason.is_empty() {
             String::new()
         } else {
-            format!(" {} {}", t.t("disc.hidden_reason"), esc(&r.reason))
+            format!(" {} {}", text(t, "disc.hidden_reason"), esc(&r.reason))
         };
         let _ = writeln!(
             html,
             "  <div class=\"alert alert-info post-redacted-note\"><p>{}{reason}</p></div>",
-            t.t_at("redaction.notice", &at)
+            text_at(t, "redaction.notice", &at)
         );
     } else if p.show_body {
         let _ = writeln!(html, "  <div class=\"post-body\">{}</div>", p.body_html);
@@ -141,7 +134,7 @@ fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Ac
         let _ = writeln!(
             html,
             "  <ol class=\"replies\" aria-label=\"{}\">",
-            t.t("disc.replies_label")
+            text(t, "disc.replies_label")
         );
         for r in &p.replies {
             html.push_str("    <li>");
@@ -155,17 +148,17 @@ fn write_post(html: &mut String, t: &Texts<'_>, lang: Lang, p: &PostView, a: &Ac
 
 /// Reply, edit, history, best answer, hide or restore, report, redaction: each named for
 /// screen readers with the post's label.
-fn write_actions(html: &mut String, t: &Texts<'_>, p: &PostView, a: &Actions<'_>) {
+fn write_actions(html: &mut String, t: &Catalog, p: &PostView, a: &Actions<'_>) {
     let id = p.id;
     let label = format!("<span class=\"visually-hidden\">: {}</span>", esc(&p.label));
-    let link = |href: String, key: &str| format!("<a href=\"{href}\">{}{label}</a>", t.t(key));
+    let link = |href: String, key: &str| format!("<a href=\"{href}\">{}{label}</a>", text(t, key));
     let form = |action: &str, key: &str| {
         format!(
             "<form method=\"post\" action=\"/keskustelut/viesti/{id}/{action}\" class=\"inline-form\">\
              <input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
              <button type=\"submit\" class=\"link-button\">{}{label}</button></form>",
             esc(a.csrf_token),
-            t.t(key)
+            text(t, key)
         )
     };
     let open = p.redacted.is_none();

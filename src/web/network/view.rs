@@ -14,7 +14,7 @@ use crate::AppResult;
 use actix_web::{web, HttpResponse};
 
 pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpResponse> {
-    let today = crate::i18n::format::helsinki_date(auth.0.now());
+    let today = auth.0.state.clock.today();
     let who = auth.principal().clone();
     let lang = auth.0.lang;
     let figures = auth.0.state.figures.clone();
@@ -40,10 +40,7 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     let html = match f.html.get() {
         Some(html) => html,
         None => {
-            let html = FiguresHtml {
-                upcoming: upcoming_html(&auth, &f)?,
-                sections: figures_html(&auth, scope, &f)?,
-            };
+            let html = shared_html(&auth, scope, &f)?;
             f.html.get_or_init(|| html)
         }
     };
@@ -69,22 +66,14 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     auth.0.render("network/view.html", c)
 }
 
-/// The area's coming trainings, the same for every viewer of the scope (`network/upcoming.html`).
-fn upcoming_html(auth: &Auth, f: &NetworkFigures) -> AppResult<String> {
+/// The page's parts that are the same for every viewer of the scope: the area's coming
+/// trainings (`network/upcoming.html`) and the figures' sections (`network/figures.html`).
+fn shared_html(auth: &Auth, scope: Scope, f: &NetworkFigures) -> AppResult<FiguresHtml> {
+    let lang = auth.0.lang;
+    let templates = &auth.0.state.templates;
+    let catalog = templates.catalog(lang);
     let mut c = tera::Context::new();
     c.insert("upcoming", &f.upcoming);
-    Ok(auth
-        .0
-        .state
-        .templates
-        .render(auth.0.lang, "network/upcoming.html", &c)?)
-}
-
-/// The page's sections that are the same for every viewer of the scope (`network/figures.html`).
-fn figures_html(auth: &Auth, scope: Scope, f: &NetworkFigures) -> AppResult<String> {
-    let lang = auth.0.lang;
-    let catalog = auth.0.state.templates.catalog(lang);
-    let mut c = tera::Context::new();
     c.insert("query", &scope_query(scope));
     c.insert("registry", &f.registry);
     c.insert("members", &f.members.0);
@@ -94,11 +83,10 @@ fn figures_html(auth: &Auth, scope: Scope, f: &NetworkFigures) -> AppResult<Stri
     c.insert("blind_spots", &f.blind_spots);
     c.insert("blind_total", &f.blind_total);
     c.insert("flagged", &f.flagged);
-    Ok(auth
-        .0
-        .state
-        .templates
-        .render(lang, "network/figures.html", &c)?)
+    Ok(FiguresHtml {
+        upcoming: templates.render(lang, "network/upcoming.html", &c)?,
+        sections: templates.render(lang, "network/figures.html", &c)?,
+    })
 }
 
 /// The scope, its name and the other scopes the caller may switch to.

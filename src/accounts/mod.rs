@@ -138,7 +138,8 @@ pub fn principal_for(
         Option<i64>,
         Option<i64>,
     );
-    let rows: Vec<Row> = users::table
+    // Every signed-in request runs this: on the engine's own connection (crate::per_engine).
+    let query = users::table
         .left_join(role_assignments::table)
         .filter(users::id.eq(user_id))
         .filter(users::session_version.eq(version))
@@ -152,8 +153,8 @@ pub fn principal_for(
             role_assignments::role.nullable(),
             role_assignments::region_id.nullable(),
             role_assignments::county_id.nullable(),
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<Row> = crate::per_engine!(conn, |c| query.load(c))?;
     let mut rows = rows.into_iter();
     let Some((name, email, language, organisation_id, role, region, county)) = rows.next() else {
         return Ok(None);

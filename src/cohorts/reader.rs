@@ -33,7 +33,8 @@ pub fn open_for(
         Option<i64>,
         Option<i64>,
     );
-    let row: Option<Row> = cohorts::table
+    // Every page of a cohort runs this: on the engine's own connection (crate::per_engine).
+    let row: Option<Row> = crate::per_engine!(conn, |c| cohorts::table
         .inner_join(courses::table)
         // Both at most one row: (cohort, user) is unique in each table.
         .left_join(
@@ -59,8 +60,8 @@ pub fn open_for(
             enrolments::id.nullable(),
             cohort_trainers::user_id.nullable(),
         ))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     let Some((cohort, (id, slug, title, content_hash), enrolment, trainer)) = row else {
         return Ok(None);
     };

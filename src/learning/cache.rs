@@ -111,8 +111,9 @@ impl CourseVersion {
         self.by_slug.get(slug).map(|i| self.lessons[*i].clone())
     }
 
-    pub fn lesson_ids(&self) -> Vec<i64> {
-        self.lessons.iter().map(|l| l.lesson.id).collect()
+    /// Whether this version has the lesson, active (a few dozen lessons: a scan).
+    pub fn has_lesson(&self, lesson_id: i64) -> bool {
+        self.lessons.iter().any(|l| l.lesson.id == lesson_id)
     }
 
     /// The course outline for a reader who has done `done`.
@@ -251,25 +252,33 @@ fn load(conn: &mut AnyConnection, course_id: i64) -> AppResult<CourseVersion> {
 }
 
 /// What one reader has done in the course: the lessons done, and the progress (answers) in
-/// `lesson_id`. One statement.
+/// `lesson_id`. One statement, the same for every course (by the course's id, not a list of its
+/// lessons' ids, which SQLite had to prepare anew each time), on the engine's own connection
+/// (crate::per_engine): every lesson page runs it. Lessons the published version no longer has
+/// are left out here.
 pub fn progress_in(
     conn: &mut AnyConnection,
     user_id: i64,
     course: &CourseVersion,
     lesson_id: Option<i64>,
 ) -> AppResult<(HashSet<i64>, Progress)> {
-    let rows: Vec<(i64, Option<NaiveDateTime>, String)> = lesson_progress::table
+    let query = lesson_progress::table
+        .inner_join(lessons::table)
         .filter(lesson_progress::user_id.eq(user_id))
-        .filter(lesson_progress::lesson_id.eq_any(course.lesson_ids()))
+        .filter(lessons::course_id.eq(course.course_id))
         .select((
             lesson_progress::lesson_id,
             lesson_progress::done_at,
             lesson_progress::answers_json,
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<(i64, Option<NaiveDateTime>, String)> =
+        crate::per_engine!(conn, |c| query.load(c))?;
     let mut done = HashSet::new();
     let mut progress = Progress::default();
     for (id, done_at, answers) in rows {
+        if !course.has_lesson(id) {
+            continue;
+        }
         if done_at.is_some() {
             done.insert(id);
         }

@@ -1,0 +1,174 @@
+//! The lesson page. The lesson, the outline and the navigation come from the course as
+//! published (`learning::cache`, checked against the version on every request); per request
+//! the page reads only the cohort with the reader's role and the course's version (one
+//! statement) and the reader's progress (one statement), plus an exercise's own state.
+
+mod html;
+
+use super::ctx::{see_other, Auth};
+use super::exercises::section::{self, FormState};
+use super::learning::{open_in, CHECK_ERRORS};
+use crate::cohorts::CohortRole;
+use crate::learning;
+use crate::AppResult;
+use actix_web::http::StatusCode;
+use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse};
+
+#[derive(serde::Deserialize)]
+pub struct LessonQuery {
+    /// Set by the redirect after answers that could not be graded (see `answer_checks`).
+    tarkistus: Option<String>,
+    /// Set by the redirect after "check my entry": the page shows the checker's hints.
+    vinkit: Option<String>,
+}
+
+pub async fn lesson_page(
+    auth: Auth,
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    q: web::Query<LessonQuery>,
+) -> AppResult<HttpResponse> {
+    let (cohort_id, slug) = path.into_inner();
+    let check_error = q
+        .tarkistus
+        .as_deref()
+        .and_then(|flag| CHECK_ERRORS.iter().find(|(f, _)| *f == flag))
+        .map(|(_, key)| *key);
+    let state = FormState {
+        hints: q.vinkit.is_some(),
+        rescue_cookie: req
+            .cookie(super::rescue::COOKIE)
+            .map(|c| c.value().to_string()),
+        ..FormState::default()
+    };
+    render_lesson(&auth, cohort_id, &slug, check_error, state, StatusCode::OK).await
+}
+
+/// The lesson page; `exercise` carries what the exercise's forms need (errors, texts kept).
+pub(crate) async fn render_lesson(
+    auth: &Auth,
+    cohort_id: i64,
+    slug: &str,
+    check_error: Option<&str>,
+    exercise: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let who = auth.principal().clone();
+    let uid = who.user_id;
+    let cache = auth.0.state.lessons.clone();
+    let today = auth.0.state.clock.today();
+    let slug = slug.to_string();
+    let opened = auth
+        .0
+        .state
+        .db(move |conn| {
+            let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
+            if role == CohortRole::Trainee && cohort.lessons_open_on(today).is_some() {
+                return Ok(None);
+            }
+            let cached = course.lesson(&slug).ok_or(crate::AppError::NotFound)?;
+            let (done, progress) =
+                learning::cache::progress_in(conn, uid, &course, Some(cached.lesson.id))?;
+            let outline = course.outline(&done);
+            Ok(Some((cohort, role, cached, outline, progress)))
+        })
+        .await?;
+    let Some((cohort, role, cached, outline, progress)) = opened else {
+        // The cohort page says when the lessons open.
+        return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
+    };
+    let lesson = &cached.lesson;
+    let flat: Vec<&learning::outline::OutlineLesson> =
+        outline.modules.iter().flat_map(|m| &m.lessons).collect();
+    let index = flat.iter().position(|l| l.id == lesson.id).unwrap_or(0);
+    let module = outline
+        .modules
+        .iter()
+        .find(|m| m.lessons.iter().any(|l| l.id == lesson.id));
+    // The result of the last answers, shown after the redirect that follows answering.
+    let outcome = learning::stored_outcome(lesson, &progress);
+    let exercise = section::build(
+        auth,
+        cohort_id,
+        &lesson.slug,
+        lesson.id,
+        cached.exercise.as_ref(),
+        role,
+        exercise,
+    )
+    .await?;
+    let ctx = &auth.0;
+    let exercise_html = match exercise {
+        Some(section) => {
+            let mut c = ctx.base_context();
+            c.insert("cohort", &serde_json::json!({ "id": cohort_id }));
+            c.insert("lesson", &serde_json::json!({ "slug": lesson.slug }));
+            c.insert("exercise", &section);
+            Some(
+                ctx.state
+                    .templates
+                    .render(ctx.lang, "exercises/section.html", &c)?,
+            )
+        }
+        None => None,
+    };
+    let secret = &ctx.state.config.secret;
+    let checks = lesson
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(qi, check)| {
+            let chosen = progress.answers.get(&qi).cloned().unwrap_or_default();
+            let mut right = check.correct.clone();
+            right.sort_unstable();
+            // Each check's choices in this user's own, stable order; the form still sends
+            // each choice's own index, so grading and the stored answers do not depend on it.
+            let shown =
+                learning::order::choice_order(secret, uid, lesson.id, qi, check.choices.len())
+                    .into_iter()
+                    .filter_map(|index| {
+                        let text = check.choices.get(index)?;
+                        Some(html::ShownChoice { index, text })
+                    })
+                    .collect();
+            html::CheckState {
+                shown,
+                right: (!chosen.is_empty()).then(|| chosen == right),
+                chosen,
+            }
+        })
+        .collect();
+    let catalog = ctx.state.templates.catalog(ctx.lang);
+    let lang = ctx.lang.code();
+    let article = html::Article {
+        t: catalog,
+        lang,
+        csrf_token: &ctx.csrf_token,
+        cohort_id,
+        cohort_name: &cohort.name,
+        role,
+        lesson,
+        outline: &outline,
+        module,
+        position: index + 1,
+        prev: index.checked_sub(1).and_then(|i| flat.get(i)).copied(),
+        next: flat.get(index + 1).copied(),
+        done: progress.done,
+        checks,
+        outcome: outcome.as_ref(),
+        check_error,
+        exercise_html,
+        course_nav: html::course_nav(
+            &outline,
+            cohort_id,
+            lesson,
+            lang,
+            catalog.get("learning.done"),
+        ),
+    };
+    let mut c = tera::Context::new();
+    c.insert("lesson_title", &lesson.title);
+    c.insert("lesson_html", &article.html());
+    ctx.render_status(status, "learning/lesson.html", c)
+}

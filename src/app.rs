@@ -90,7 +90,11 @@ impl AppState {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            let done = f(&mut conn);
+            if done.is_err() {
+                conn.mend();
+            }
+            done
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?

@@ -148,7 +148,7 @@ fn mails_to(app: &TestApp, email: &str) -> Vec<(String, String)> {
 /// trainer. Returns the placeholders `{thread}` and `{post}` (the answer).
 pub fn matrix_fixture(app: &TestApp, cohort: i64) -> Vec<(String, String)> {
     let mut conn = app.conn();
-    let principal = |conn: &mut kirjaamo::db::DbConn, email: &str| {
+    let principal = |conn: &mut kirjaamo::db::AnyConnection, email: &str| {
         let id: i64 = users::table
             .filter(users::email.eq(email))
             .select(users::id)

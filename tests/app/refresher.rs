@@ -852,14 +852,14 @@ fn the_daily_run_happens_once_a_day() {
     let now = app.clock.now();
     let today = app.clock.today();
     let mut conn = app.conn();
-    if matches!(*conn, kirjaamo::db::AnyConnection::Postgresql(_)) {
+    if matches!(conn, kirjaamo::db::AnyConnection::Postgresql(_)) {
         // Another server holds the daily-jobs lock: this one does nothing.
         let mut holder = app.conn();
         diesel::sql_query(format!(
             "SELECT pg_advisory_lock({})",
             kirjaamo::db::DAILY_JOBS_LOCK_KEY
         ))
-        .execute(&mut *holder)
+        .execute(&mut holder)
         .unwrap();
         let skipped = refresher::run_daily(&mut conn, &msg, today, now).unwrap();
         assert!(skipped.is_none());
@@ -868,7 +868,7 @@ fn the_daily_run_happens_once_a_day() {
             "SELECT pg_advisory_unlock({})",
             kirjaamo::db::DAILY_JOBS_LOCK_KEY
         ))
-        .execute(&mut *holder)
+        .execute(&mut holder)
         .unwrap();
     }
     let first = refresher::run_daily(&mut conn, &msg, today, now).unwrap();

@@ -9,7 +9,7 @@ pub mod statements;
 use chrono::NaiveDate;
 use kirjaamo::accounts::{self, password, NewAccount, Role, User};
 use kirjaamo::clock::Clock;
-use kirjaamo::db::DbConn;
+use kirjaamo::db::AnyConnection;
 use kirjaamo::i18n::Lang;
 use kirjaamo::mail::transport::{Outgoing, Transport};
 use kirjaamo::{AppState, Config};
@@ -73,8 +73,9 @@ impl TestApp {
         }
     }
 
-    pub fn conn(&self) -> DbConn {
-        self.state.pool.get().unwrap()
+    /// A connection of the test's own to the server's database (not one of the server's).
+    pub fn conn(&self) -> AnyConnection {
+        kirjaamo::db::establish(&self.state.config.database_url).unwrap()
     }
 
     /// A user with [`PASSWORD`] and the given role (None: a trainee).

@@ -81,6 +81,28 @@ impl AppState {
         self.draining.load(Ordering::SeqCst)
     }
 
+    /// A short read, on SQLite run right here on the async worker when a connection is free at
+    /// once; otherwise (PostgreSQL, or every connection busy) as [`AppState::db`]. Reading a
+    /// few rows by key from SQLite takes microseconds, less than handing the work to another
+    /// thread and back: on the lesson page that hand-off was a sixth of the time and most of
+    /// its p99 (benches/README.md). Only for reads of a few rows through an index, never
+    /// writes: a write may wait for SQLite's one writer, and the worker would wait with it.
+    /// A reader in WAL mode never waits for the writer.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        if db::Backend::of_url(&self.config.database_url) == db::Backend::Sqlite {
+            if let Some(mut conn) = self.pool.try_get() {
+                // A panic is an error page, as it is in the blocking pool.
+                return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)))
+                    .map_err(|_| AppError::Internal(anyhow::anyhow!("a read panicked")))?;
+            }
+        }
+        self.db(f).await
+    }
+
     /// Runs blocking database work off the async executor.
     pub async fn db<T, F>(&self, f: F) -> AppResult<T>
     where

@@ -61,7 +61,7 @@ pub async fn frame(
                 Some(c) => {
                     let (uid, ver) = (c.sub, c.ver);
                     match state
-                        .db(move |conn| accounts::principal_for(conn, uid, ver))
+                        .read(move |conn| accounts::principal_for(conn, uid, ver))
                         .await
                     {
                         Ok(Some(p)) => {

@@ -59,10 +59,11 @@ pub(crate) async fn render_lesson(
     let cache = auth.0.state.lessons.clone();
     let today = auth.0.state.clock.today();
     let slug = slug.to_string();
+    // A few rows by key, and the course from memory: read in place on SQLite (AppState::read).
     let opened = auth
         .0
         .state
-        .db(move |conn| {
+        .read(move |conn| {
             let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
             if role == CohortRole::Trainee && cohort.lessons_open_on(today).is_some() {
                 return Ok(None);

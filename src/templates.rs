@@ -3,6 +3,7 @@
 //! the web pages and the e-mail messages; the templates (and the CSS) are embedded in release
 //! builds and read from disk in debug builds.
 
+pub mod frame;
 mod functions;
 
 use crate::i18n::{Catalog, Catalogs, Lang};
@@ -59,6 +60,8 @@ impl AssetManifest {
 /// copies of every parsed template (measured: about 12 MB each).
 pub struct Templates {
     tera: Tera,
+    /// The page frames kept in pieces ([`frame`]).
+    frames: frame::Frames,
     pub catalogs: Arc<Catalogs>,
     pub assets: Arc<AssetManifest>,
 }
@@ -110,6 +113,7 @@ impl Templates {
         };
         Ok(Templates {
             tera: build()?,
+            frames: frame::Frames::default(),
             catalogs,
             assets,
         })

@@ -76,26 +76,115 @@ impl Ctx {
 
     /// The values every page's layout needs.
     pub fn base_context(&self) -> tera::Context {
-        let mut c = tera::Context::new();
-        c.insert("lang", self.lang.code());
-        c.insert("csrf_token", &self.csrf_token);
-        c.insert("current_path", &self.path);
-        c.insert("request_id", &self.request_id);
-        c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
-        c.insert("user", &self.principal);
-        let notice = self
+        let (notice, refused) = self.notice_text();
+        let user = serde_json::to_value(&self.principal).unwrap_or_default();
+        self.frame_context(
+            &self.csrf_token,
+            &self.path,
+            &self.request_id,
+            user,
+            notice.as_deref(),
+            refused,
+        )
+    }
+
+    /// The notice's text, and whether it says a form was refused for its size.
+    fn notice_text(&self) -> (Option<String>, bool) {
+        let text = self
             .notice
             .as_ref()
             .and_then(|n| n.text(self.state.templates.catalog(self.lang), self.lang));
-        c.insert("flash", &notice);
         // A form refused for its size: the page puts the typed text back (assets/js/forms.js).
         let refused = self
             .notice
             .as_ref()
             .is_some_and(|n| n.key == super::notice::TOO_LARGE);
+        (text, refused)
+    }
+
+    /// What `base.html` shows, from the given values (the request's, or a frame's markers).
+    fn frame_context(
+        &self,
+        csrf_token: &str,
+        path: &str,
+        request_id: &str,
+        user: serde_json::Value,
+        notice: Option<&str>,
+        refused: bool,
+    ) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("lang", self.lang.code());
+        c.insert("csrf_token", csrf_token);
+        c.insert("current_path", path);
+        c.insert("request_id", request_id);
+        c.insert("nav", &Nav::for_principal(self.principal.as_ref()));
+        c.insert("user", &user);
+        c.insert("flash", &notice);
         c.insert("flash_error", &refused);
         c.insert("restore_drafts", &refused);
         c
+    }
+
+    /// A page whose template shows `page_title` and `page_body` (an HTML body written in Rust)
+    /// in `base.html`: the frame comes from `templates::frame`, rendered once per kind of page,
+    /// so a request costs no tera render. Only for pages that no navigation item points at
+    /// (the frame is rendered with a path that matches none).
+    pub fn render_framed(
+        &self,
+        status: StatusCode,
+        template: &'static str,
+        title: &str,
+        body: &str,
+    ) -> AppResult<HttpResponse> {
+        use crate::templates::frame::{self, FrameKey, FrameValues, NoticeKind};
+        let (notice, refused) = self.notice_text();
+        let key = FrameKey {
+            template,
+            lang: self.lang,
+            nav: Nav::for_principal(self.principal.as_ref()).flags(),
+            notice: match (&notice, refused) {
+                (None, _) => NoticeKind::None,
+                (Some(_), false) => NoticeKind::Done,
+                (Some(_), true) => NoticeKind::Refused,
+            },
+        };
+        let probe = || {
+            let user = match &self.principal {
+                Some(_) => serde_json::Value::from(frame::FOREIGN),
+                None => serde_json::Value::Null,
+            };
+            let marker = notice.as_ref().map(|_| frame::NOTICE);
+            self.frame_context(
+                frame::CSRF,
+                frame::PATH,
+                frame::FOREIGN,
+                user,
+                marker,
+                refused,
+            )
+        };
+        let html = match self.state.templates.frame(key, probe) {
+            Some(frame) => frame.fill(&FrameValues {
+                title,
+                body,
+                csrf_token: &self.csrf_token,
+                path: &self.path,
+                notice: notice.as_deref(),
+            }),
+            None => {
+                let mut c = tera::Context::new();
+                c.insert("page_title", title);
+                c.insert("page_body", body);
+                return self.render_status(status, template, c);
+            }
+        };
+        let mut res = HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html);
+        if self.notice.is_some() {
+            notice::clear(&mut res, self.state.config.secure_cookies);
+        }
+        Ok(res)
     }
 
     /// 303 to `location`, where the page says what `key` (`notice.…`) says.

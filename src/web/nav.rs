@@ -18,6 +18,17 @@ pub struct Nav {
 }
 
 impl Nav {
+    /// The flags in order: what a kept page frame depends on (templates::frame).
+    pub fn flags(&self) -> [bool; 5] {
+        [
+            self.signed_in,
+            self.trainer,
+            self.coordinator,
+            self.admin,
+            self.cohorts,
+        ]
+    }
+
     pub fn for_principal(p: Option<&Principal>) -> Nav {
         match p {
             None => Nav::default(),

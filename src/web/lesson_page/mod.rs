@@ -4,6 +4,8 @@
 //! statement) and the reader's progress (one statement), plus an exercise's own state.
 
 mod html;
+#[cfg(test)]
+mod html_tests;
 
 use super::ctx::{see_other, Auth};
 use super::exercises::section::{self, FormState};
@@ -168,8 +170,10 @@ pub(crate) async fn render_lesson(
             catalog.get("learning.done"),
         ),
     };
-    let mut c = tera::Context::new();
-    c.insert("lesson_title", &lesson.title);
-    c.insert("lesson_html", &article.html());
-    ctx.render_status(status, "learning/lesson.html", c)
+    ctx.render_framed(
+        status,
+        "learning/lesson.html",
+        &lesson.title,
+        &article.html(),
+    )
 }

@@ -178,13 +178,18 @@ impl Ctx {
                 return self.render_status(status, template, c);
             }
         };
+        Ok(self.page(status, html))
+    }
+
+    /// A page's response; the notice it showed is cleared.
+    fn page(&self, status: StatusCode, html: String) -> HttpResponse {
         let mut res = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(html);
         if self.notice.is_some() {
             notice::clear(&mut res, self.state.config.secure_cookies);
         }
-        Ok(res)
+        res
     }
 
     /// 303 to `location`, where the page says what `key` (`notice.…`) says.
@@ -219,13 +224,7 @@ impl Ctx {
         let mut full = self.base_context();
         full.extend(ctx);
         let html = self.state.templates.render(self.lang, template, &full)?;
-        let mut res = HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(html);
-        if self.notice.is_some() {
-            notice::clear(&mut res, self.state.config.secure_cookies);
-        }
-        Ok(res)
+        Ok(self.page(status, html))
     }
 }
 

@@ -7,7 +7,7 @@ pub mod frame;
 mod functions;
 
 use crate::i18n::{Catalog, Catalogs, Lang};
-pub use functions::{escape_html, local_date, text_in};
+pub use functions::{escape_html, escape_html_into, local_date, text_in};
 use functions::{in_language, Formatted, LocalDate, Shown, TextIn, Translate};
 use rust_embed::RustEmbed;
 use std::collections::HashMap;
@@ -174,6 +174,19 @@ impl tera::Function for AssetUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_copies_the_text_between_the_characters_it_escapes() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("Ärrä ja öö"), "Ärrä ja öö");
+        assert_eq!(
+            escape_html("Å<ä>&\"'ö<"),
+            "Å&lt;ä&gt;&amp;&quot;&#x27;ö&lt;"
+        );
+        let mut out = String::from("<p>");
+        functions::escape_html_into(&mut out, "a&b");
+        assert_eq!(out, "<p>a&amp;b");
+    }
 
     #[test]
     fn finnish_text_on_another_page_is_marked_and_escaped() {

@@ -115,18 +115,29 @@ impl tera::Function for Translate {
 
 /// Escapes the characters that matter in HTML text and attribute values.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_html_into(&mut out, s);
     out
+}
+
+/// [`escape_html`] onto the end of `out`. The characters to escape are ASCII, so the text is
+/// copied in runs between them (char by char it was a third of the lesson article's time).
+pub fn escape_html_into(out: &mut String, s: &str) {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
 }
 
 /// `{{ lesson.title | text_in }}` (or `text_in(lang=course.language)`): text in a known

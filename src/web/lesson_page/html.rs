@@ -9,7 +9,7 @@ use crate::cohorts::CohortRole;
 use crate::i18n::Catalog;
 use crate::learning::outline::{Outline, OutlineLesson, OutlineModule};
 use crate::learning::{CheckOutcome, Lesson};
-use crate::templates::escape_html as esc;
+use crate::templates::{escape_html as esc, escape_html_into as esc_into};
 use std::fmt::Write;
 
 /// A choice as the page shows it: its own index (what the form sends) and its text.
@@ -376,19 +376,23 @@ pub fn course_nav(
     );
     for m in &outline.modules {
         let _ = write!(html, "  <h3{lang}>{}</h3>\n  <ol>\n", esc(&m.title));
+        // The page's longest loop: written piece by piece, each text escaped in place.
+        let href = format!("    <li><a href=\"/ryhmat/{cohort_id}/");
         for l in &m.lessons {
-            let current = if l.id == lesson.id {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                html,
-                "    <li><a href=\"/ryhmat/{cohort_id}/{}\"{current}{lang}>{}</a>{}</li>",
-                esc(&l.slug),
-                esc(&l.title),
-                if l.done { done.as_str() } else { "" }
-            );
+            html.push_str(&href);
+            esc_into(&mut html, &l.slug);
+            html.push('"');
+            if l.id == lesson.id {
+                html.push_str(" aria-current=\"page\"");
+            }
+            html.push_str(&lang);
+            html.push('>');
+            esc_into(&mut html, &l.title);
+            html.push_str("</a>");
+            if l.done {
+                html.push_str(&done);
+            }
+            html.push_str("</li>\n");
         }
         html.push_str("  </ol>\n");
     }

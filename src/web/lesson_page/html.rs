@@ -9,7 +9,7 @@ use crate::cohorts::CohortRole;
 use crate::i18n::Catalog;
 use crate::learning::outline::{Outline, OutlineLesson, OutlineModule};
 use crate::learning::{CheckOutcome, Lesson};
-use crate::templates::{escape_html as esc, escape_html_into as esc_into};
+use crate::templates::escape_html as esc;
 use std::fmt::Write;
 
 /// A choice as the page shows it: its own index (what the form sends) and its text.
@@ -53,7 +53,7 @@ pub struct Article<'a> {
     pub check_error: Option<&'a str>,
     /// The writing exercise's section, rendered (`exercises/section.html`).
     pub exercise_html: Option<String>,
-    /// The course's navigation ([`course_nav`]).
+    /// The course's navigation (`super::nav::course_nav`).
     pub course_nav: String,
 }
 
@@ -344,58 +344,11 @@ impl Article<'_> {
     }
 }
 
-fn lang_attr(text_lang: &str, page_lang: &str) -> String {
+/// ` lang="…"` when the text's language is not the page's.
+pub(super) fn lang_attr(text_lang: &str, page_lang: &str) -> String {
     if text_lang != page_lang {
         format!(" lang=\"{}\"", esc(text_lang))
     } else {
         String::new()
     }
-}
-
-/// The course's navigation beside the lesson: its modules and lessons, the reader's done marks
-/// and the lesson shown.
-pub fn course_nav(
-    outline: &Outline,
-    cohort_id: i64,
-    lesson: &Lesson,
-    page_lang: &str,
-    done_text: &str,
-) -> String {
-    // The titles are in the course's language: marked when the page is in another.
-    let lang = lang_attr(&lesson.language, page_lang);
-    let done = format!(
-        " <span class=\"done\">✓ <span class=\"visually-hidden\">{}</span></span>",
-        esc(done_text)
-    );
-    let mut html = String::with_capacity(4096);
-    let _ = write!(
-        html,
-        "<nav class=\"course-nav\" aria-labelledby=\"course-nav-h\">\n  \
-         <h2 id=\"course-nav-h\"{lang}>{}</h2>\n",
-        esc(&outline.course_title)
-    );
-    for m in &outline.modules {
-        let _ = write!(html, "  <h3{lang}>{}</h3>\n  <ol>\n", esc(&m.title));
-        // The page's longest loop: written piece by piece, each text escaped in place.
-        let href = format!("    <li><a href=\"/ryhmat/{cohort_id}/");
-        for l in &m.lessons {
-            html.push_str(&href);
-            esc_into(&mut html, &l.slug);
-            html.push('"');
-            if l.id == lesson.id {
-                html.push_str(" aria-current=\"page\"");
-            }
-            html.push_str(&lang);
-            html.push('>');
-            esc_into(&mut html, &l.title);
-            html.push_str("</a>");
-            if l.done {
-                html.push_str(&done);
-            }
-            html.push_str("</li>\n");
-        }
-        html.push_str("  </ol>\n");
-    }
-    html.push_str("</nav>\n");
-    html
 }

@@ -1,5 +1,6 @@
 //! The lesson article's HTML: escaping, the roles' forms, the course's language marked.
 use super::html::*;
+use super::nav::course_nav;
 use crate::cohorts::CohortRole;
 use crate::courses::publish::{StoredCheck, StoredTocEntry};
 use crate::i18n::Catalog;

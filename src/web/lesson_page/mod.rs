@@ -6,6 +6,7 @@
 mod html;
 #[cfg(test)]
 mod html_tests;
+mod nav;
 
 use super::ctx::{see_other, Auth};
 use super::exercises::section::{self, FormState};
@@ -162,7 +163,7 @@ pub(crate) async fn render_lesson(
         outcome: outcome.as_ref(),
         check_error,
         exercise_html,
-        course_nav: html::course_nav(
+        course_nav: nav::course_nav(
             &outline,
             cohort_id,
             lesson,

@@ -124,8 +124,6 @@ pub(crate) async fn render_lesson(
         .enumerate()
         .map(|(qi, check)| {
             let chosen = progress.answers.get(&qi).cloned().unwrap_or_default();
-            let mut right = check.correct.clone();
-            right.sort_unstable();
             // Each check's choices in this user's own, stable order; the form still sends
             // each choice's own index, so grading and the stored answers do not depend on it.
             let shown =
@@ -136,9 +134,11 @@ pub(crate) async fn render_lesson(
                         Some(html::ShownChoice { index, text })
                     })
                     .collect();
+            // Right or wrong as the grading said (`learning::grade`); None while unanswered.
+            let right = outcome.as_ref().map(|o| o.correct[qi]);
             html::CheckState {
                 shown,
-                right: (!chosen.is_empty()).then(|| chosen == right),
+                right: right.filter(|_| !chosen.is_empty()),
                 chosen,
             }
         })

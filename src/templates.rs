@@ -7,7 +7,7 @@ pub mod frame;
 mod functions;
 
 use crate::i18n::{Catalog, Catalogs, Lang};
-pub use functions::{escape_html, escape_html_into, local_date, text_in};
+pub use functions::{escape_html, escape_html_into, local_date, text_in, ui_text};
 use functions::{in_language, Formatted, LocalDate, Shown, TextIn, Translate};
 use rust_embed::RustEmbed;
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! write text, dates and numbers as the page's language does. The page's language is set for
 //! the duration of a render (`in_language`) and read here, so one tera instance serves all.
 
-use crate::i18n::{Catalogs, Lang};
+use crate::i18n::{Catalog, Catalogs, Lang};
 use std::collections::HashMap;
 use tera::Value;
 
@@ -118,6 +118,15 @@ pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     escape_html_into(&mut out, s);
     out
+}
+
+/// A UI text as `t()` gives it, for HTML written in Rust: `{name}` values filled in, all of it
+/// escaped.
+pub fn ui_text(catalog: &Catalog, key: &str, args: &[(&str, &str)]) -> String {
+    if args.is_empty() {
+        return escape_html(catalog.get(key));
+    }
+    escape_html(&catalog.format(key, args))
 }
 
 /// [`escape_html`] onto the end of `out`. The characters to escape are ASCII, so the text is

@@ -6,7 +6,7 @@
 
 use crate::discussions::view::thread::PostView;
 use crate::i18n::{format, Catalog, Lang};
-use crate::templates::escape_html as esc;
+use crate::templates::{escape_html as esc, ui_text};
 use std::fmt::Write;
 
 /// What every post's actions depend on besides the post.
@@ -15,16 +15,6 @@ pub struct Actions<'a> {
     pub thread_id: i64,
     pub moderates: bool,
     pub can_post: bool,
-}
-
-/// A UI text, escaped as `t()` gives it.
-fn text(c: &Catalog, key: &str) -> String {
-    esc(c.get(key))
-}
-
-/// A UI text with `{at}` filled in, escaped.
-fn text_at(c: &Catalog, key: &str, at: &str) -> String {
-    esc(&c.format(key, &[("at", at)]))
 }
 
 /// One `<article>` per post, its replies inside it.
@@ -62,11 +52,11 @@ fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Acti
         }
     }
     let author = if !p.show_body {
-        text(t, "disc.hidden_author")
+        ui_text(t, "disc.hidden_author", &[])
     } else if let Some(name) = non_empty(&p.author_name) {
         esc(name)
     } else {
-        text(t, "disc.former_user")
+        ui_text(t, "disc.former_user", &[])
     };
     let _ = write!(
         html,
@@ -79,11 +69,15 @@ fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Acti
         (p.is_new, "badge badge-new", "disc.new_badge"),
     ] {
         if on {
-            let _ = writeln!(html, "    <span class=\"{class}\">{}</span>", text(t, key));
+            let _ = writeln!(
+                html,
+                "    <span class=\"{class}\">{}</span>",
+                ui_text(t, key, &[])
+            );
         }
     }
     let edited = match non_empty(&p.edited_label) {
-        Some(at) => format!(" · {}", text_at(t, "disc.edited", at)),
+        Some(at) => format!(" · {}", ui_text(t, "disc.edited", &[("at", at)])),
         None => String::new(),
     };
     let _ = write!(
@@ -100,17 +94,17 @@ fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Acti
             } else {
                 "disc.hidden_moderator"
             };
-            let _ = writeln!(html, "    <p>{}</p>", text(t, key));
+            let _ = writeln!(html, "    <p>{}</p>", ui_text(t, key, &[]));
             if let Some(reason) = non_empty(&p.hidden_reason) {
                 let _ = writeln!(
                     html,
                     "    <p>{} {}</p>",
-                    text(t, "disc.hidden_reason"),
+                    ui_text(t, "disc.hidden_reason", &[]),
                     esc(reason)
                 );
             }
         } else {
-            let _ = writeln!(html, "    <p>{}</p>", text(t, "disc.hidden_others"));
+            let _ = writeln!(html, "    <p>{}</p>", ui_text(t, "disc.hidden_others", &[]));
         }
         html.push_str("  </div>\n");
     }
@@ -119,12 +113,16 @@ fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Acti
         let reason = if r.reason.is_empty() {
             String::new()
         } else {
-            format!(" {} {}", text(t, "disc.hidden_reason"), esc(&r.reason))
+            format!(
+                " {} {}",
+                ui_text(t, "disc.hidden_reason", &[]),
+                esc(&r.reason)
+            )
         };
         let _ = writeln!(
             html,
             "  <div class=\"alert alert-info post-redacted-note\"><p>{}{reason}</p></div>",
-            text_at(t, "redaction.notice", &at)
+            ui_text(t, "redaction.notice", &[("at", &at)])
         );
     } else if p.show_body {
         let _ = writeln!(html, "  <div class=\"post-body\">{}</div>", p.body_html);
@@ -134,7 +132,7 @@ fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Acti
         let _ = writeln!(
             html,
             "  <ol class=\"replies\" aria-label=\"{}\">",
-            text(t, "disc.replies_label")
+            ui_text(t, "disc.replies_label", &[])
         );
         for r in &p.replies {
             html.push_str("    <li>");
@@ -151,14 +149,15 @@ fn write_post(html: &mut String, t: &Catalog, lang: Lang, p: &PostView, a: &Acti
 fn write_actions(html: &mut String, t: &Catalog, p: &PostView, a: &Actions<'_>) {
     let id = p.id;
     let label = format!("<span class=\"visually-hidden\">: {}</span>", esc(&p.label));
-    let link = |href: String, key: &str| format!("<a href=\"{href}\">{}{label}</a>", text(t, key));
+    let link =
+        |href: String, key: &str| format!("<a href=\"{href}\">{}{label}</a>", ui_text(t, key, &[]));
     let form = |action: &str, key: &str| {
         format!(
             "<form method=\"post\" action=\"/keskustelut/viesti/{id}/{action}\" class=\"inline-form\">\
              <input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
              <button type=\"submit\" class=\"link-button\">{}{label}</button></form>",
             esc(a.csrf_token),
-            text(t, key)
+            ui_text(t, key, &[])
         )
     };
     let open = p.redacted.is_none();

@@ -9,7 +9,7 @@ use crate::cohorts::CohortRole;
 use crate::i18n::Catalog;
 use crate::learning::outline::{Outline, OutlineLesson, OutlineModule};
 use crate::learning::{CheckOutcome, Lesson};
-use crate::templates::escape_html as esc;
+use crate::templates::{escape_html as esc, ui_text};
 use std::fmt::Write;
 
 /// A choice as the page shows it: its own index (what the form sends) and its text.
@@ -60,12 +60,12 @@ pub struct Article<'a> {
 impl Article<'_> {
     /// A UI text, escaped.
     fn text(&self, key: &str) -> String {
-        esc(self.t.get(key))
+        ui_text(self.t, key, &[])
     }
 
     /// A UI text with `{name}` values filled in, escaped.
     fn text_with(&self, key: &str, args: &[(&str, &str)]) -> String {
-        esc(&self.t.format(key, args))
+        ui_text(self.t, key, args)
     }
 
     /// ` lang="…"` on the lesson's own text when the page is in another language.

@@ -7,6 +7,9 @@
 #
 # Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_SCALES ("1000 100000"),
 # BENCH_BACKENDS ("sqlite postgres"), KIRJAAMO_BENCH_PG (postgres://postgres:kirjaamo-ci@127.0.0.1:5432),
+# KIRJAAMO_BENCH_PG_OPTIONS ("sslmode=disable": the database runs on this machine, where libpq's
+# default, TLS whenever the server offers it, protects nothing and cost a fifth of the lesson
+# page's throughput, 2026-12-07; measure a PostgreSQL across a network with "sslmode=require"),
 # KIRJAAMO_BENCH_WORK (/tmp/kirjaamo-bench: datasets are kept there and reused).
 # Needs: wrk, nginx (apt-get install -y wrk nginx), sqlite3, psql, curl.
 # Each server is measured once it has settled: its day's lapse check done and no e-mail pending.
@@ -18,6 +21,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-64}
 SCALES=${BENCH_SCALES:-1000 100000}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres}
+PG_OPTIONS=${KIRJAAMO_BENCH_PG_OPTIONS-sslmode=disable}
 PORT=18080
 NGINX_PORT=18081
 OUT=$WORK/load-latest.txt
@@ -126,7 +130,7 @@ for backend in $BACKENDS; do
         if ! psql -qtAX "$PG_ADMIN/postgres" -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
           pg_fresh "$db" >/dev/null
         fi
-        url="$PG_ADMIN/$db" ;;
+        url="$PG_ADMIN/$db${PG_OPTIONS:+?$PG_OPTIONS}" ;;
     esac
     # Posting in an earlier run added posts: start from a fresh copy when the count moved.
     mkdir -p "$dir"
@@ -244,7 +248,13 @@ verdict() { # verdict LABEL VALUE OP LIMIT UNIT
   nginx_rps=$(get "lesson page (nginx)" nginx "$big" 4)
   for b in $BACKENDS; do
     rps=$(get "lesson page" "$b" "$big" 4)
-    [ -n "$nginx_rps" ] && [ -n "$rps" ] && verdict "lesson page on $b, share of nginx" "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {print 100 * a / b}')" ">=" 25 " %"
+    share=""; [ -n "$nginx_rps" ] && [ -n "$rps" ] && share=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {print 100 * a / b}')
+    # The issue's quarter of nginx is SQLite's target; PostgreSQL's is half of SQLite (below).
+    if [ "$b" = sqlite ]; then
+      [ -n "$share" ] && verdict "lesson page on $b, share of nginx" "$share" ">=" 25 " %"
+    elif [ -n "$share" ]; then
+      printf '  %-62s %8.2f %% (no target of its own)\n' "lesson page on $b, share of nginx" "$share"
+    fi
     # The issue's limits: 10 ms on SQLite, 15 ms on PostgreSQL (a network round trip more).
     limit=10; [ "$b" = postgres ] && limit=15
     verdict "lesson page on $b, p99 at $CONNS connections" "$(get "lesson page" "$b" "$big" 6)" "<=" "$limit" " ms"

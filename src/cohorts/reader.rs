@@ -1,11 +1,12 @@
-//! A cohort as its lesson pages open it: the cohort, the reader's role in it and the course's
-//! published version, in one statement for trainees and trainers (the pages' hot path), so the
-//! page can check its cached course against the version without another round trip.
+//! A cohort as its lesson pages open it: the cohort, the reader's role in it, the course's
+//! published version and the reader's progress, in one statement for trainees and trainers (the
+//! pages' hot path), so the page can check its cached course against the version and show the
+//! progress without another round trip.
 
 use super::cohort::Cohort;
 use super::roles::{oversees, CohortRole};
 use crate::accounts::Principal;
-use crate::db::schema::{cohort_trainers, cohorts, courses, enrolments};
+use crate::db::schema::{cohort_trainers, cohorts, courses, enrolments, lesson_progress};
 use crate::db::AnyConnection;
 use crate::AppResult;
 use diesel::prelude::*;
@@ -20,21 +21,31 @@ pub struct CourseHead {
     pub content_hash: String,
 }
 
-/// The cohort, `who`'s role in it (as [`super::role_in`] decides) and its course's published
-/// version; None when the cohort does not exist or `who` has no role in it.
+/// One of a reader's `lesson_progress` rows: the lesson, whether it is done, the answers (JSON).
+pub type ProgressRow = (i64, bool, String);
+
+/// The cohort, `who`'s role in it (as [`super::role_in`] decides), its course's published
+/// version and `who`'s own `lesson_progress` rows, of every course (the caller keeps those of
+/// the version it serves: `learning::cache::progress_from`); None when the cohort does not
+/// exist or `who` has no role in it. One statement: the lesson page and the cohort page need
+/// all of it, and on PostgreSQL each statement is a round trip. The cohort's columns come
+/// again on each progress row; a reader has a few dozen.
 pub fn open_for(
     conn: &mut AnyConnection,
     who: &Principal,
     cohort_id: i64,
-) -> AppResult<Option<(Cohort, CohortRole, CourseHead)>> {
+) -> AppResult<Option<(Cohort, CohortRole, CourseHead, Vec<ProgressRow>)>> {
     type Row = (
         Cohort,
         (i64, String, String, String),
         Option<i64>,
         Option<i64>,
+        Option<i64>,
+        bool,
+        Option<String>,
     );
     // Every page of a cohort runs this: on the engine's own connection (crate::per_engine).
-    let row: Option<Row> = crate::per_engine!(conn, |c| cohorts::table
+    let rows: Vec<Row> = crate::per_engine!(conn, |c| cohorts::table
         .inner_join(courses::table)
         // Both at most one row: (cohort, user) is unique in each table.
         .left_join(
@@ -48,6 +59,7 @@ pub fn open_for(
                 .eq(cohorts::id)
                 .and(cohort_trainers::user_id.eq(who.user_id))),
         )
+        .left_join(lesson_progress::table.on(lesson_progress::user_id.eq(who.user_id)))
         .filter(cohorts::id.eq(cohort_id))
         .select((
             Cohort::as_select(),
@@ -59,26 +71,53 @@ pub fn open_for(
             ),
             enrolments::id.nullable(),
             cohort_trainers::user_id.nullable(),
+            lesson_progress::lesson_id.nullable(),
+            // Whether, not when: parsing a timestamp per row was a tenth of the progress read.
+            lesson_progress::done_at.nullable().is_not_null(),
+            lesson_progress::answers_json.nullable(),
         ))
-        .first(c)
-        .optional())?;
-    let Some((cohort, (id, slug, title, content_hash), enrolment, trainer)) = row else {
+        .load(c))?;
+    let mut rows = rows.into_iter();
+    let Some((cohort, head, enrolment, trainer, lesson, done, answers)) = rows.next() else {
         return Ok(None);
     };
-    let role = if enrolment.is_some() {
-        CohortRole::Trainee
+    let progress: Vec<ProgressRow> = lesson
+        .map(|id| (id, done, answers.unwrap_or_default()))
+        .into_iter()
+        .chain(rows.filter_map(|r| Some((r.4?, r.5, r.6.unwrap_or_default()))))
+        .collect();
+    let Some(role) = role_of(conn, who, &cohort, enrolment, trainer)? else {
+        return Ok(None);
+    };
+    Ok(Some((cohort, role, head.into(), progress)))
+}
+
+/// The role the joined enrolment and trainer rows give; overseers (rarer) take their own queries.
+fn role_of(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    cohort: &Cohort,
+    enrolment: Option<i64>,
+    trainer: Option<i64>,
+) -> AppResult<Option<CohortRole>> {
+    Ok(if enrolment.is_some() {
+        Some(CohortRole::Trainee)
     } else if trainer.is_some() {
-        CohortRole::Trainer
-    } else if oversees(conn, who, &cohort)? {
-        CohortRole::Overseer
+        Some(CohortRole::Trainer)
+    } else if oversees(conn, who, cohort)? {
+        Some(CohortRole::Overseer)
     } else {
-        return Ok(None);
-    };
-    let course = CourseHead {
-        id,
-        slug,
-        title,
-        content_hash,
-    };
-    Ok(Some((cohort, role, course)))
+        None
+    })
+}
+
+impl From<(i64, String, String, String)> for CourseHead {
+    fn from((id, slug, title, content_hash): (i64, String, String, String)) -> CourseHead {
+        CourseHead {
+            id,
+            slug,
+            title,
+            content_hash,
+        }
+    }
 }

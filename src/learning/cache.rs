@@ -9,6 +9,7 @@
 
 use super::outline::{percent, Outline, OutlineLesson, OutlineModule};
 use super::{Lesson, Progress};
+use crate::cohorts::reader::ProgressRow;
 use crate::courses::exercise_model::Exercise;
 use crate::courses::publish::{StoredCheck, StoredTocEntry};
 use crate::db::schema::{course_modules, courses, lesson_progress, lessons};
@@ -252,16 +253,15 @@ fn load(conn: &mut AnyConnection, course_id: i64) -> AppResult<CourseVersion> {
 
 /// What one reader has done in the course: the lessons done, and the progress (answers) in
 /// `lesson_id`. One statement, the same for every course (by the course's id, not a list of its
-/// lessons' ids, which SQLite had to prepare anew each time), on the engine's own connection
-/// (crate::per_engine): every lesson page runs it. Lessons the published version no longer has
-/// are left out here.
+/// lessons' ids, which SQLite had to prepare anew each time). The lesson and cohort pages get
+/// these rows with the cohort (`cohorts::reader::open_for`) instead.
 pub fn progress_in(
     conn: &mut AnyConnection,
     user_id: i64,
     course: &CourseVersion,
     lesson_id: Option<i64>,
 ) -> AppResult<(HashSet<i64>, Progress)> {
-    let query = lesson_progress::table
+    let rows: Vec<ProgressRow> = lesson_progress::table
         .inner_join(lessons::table)
         .filter(lesson_progress::user_id.eq(user_id))
         .filter(lessons::course_id.eq(course.course_id))
@@ -270,8 +270,18 @@ pub fn progress_in(
             // Whether, not when: parsing a timestamp per row was a tenth of this read.
             lesson_progress::done_at.is_not_null(),
             lesson_progress::answers_json,
-        ));
-    let rows: Vec<(i64, bool, String)> = crate::per_engine!(conn, |c| query.load(c))?;
+        ))
+        .load(conn)?;
+    Ok(progress_from(course, rows, lesson_id))
+}
+
+/// The lessons done and `lesson_id`'s progress from a reader's `lesson_progress` rows. Rows of
+/// lessons the published version does not have (another course's, or removed) are left out.
+pub fn progress_from(
+    course: &CourseVersion,
+    rows: Vec<ProgressRow>,
+    lesson_id: Option<i64>,
+) -> (HashSet<i64>, Progress) {
     let mut done = HashSet::new();
     let mut progress = Progress::default();
     for (id, is_done, answers) in rows {
@@ -288,5 +298,5 @@ pub fn progress_in(
             };
         }
     }
-    Ok((done, progress))
+    (done, progress)
 }

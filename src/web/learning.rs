@@ -3,7 +3,7 @@
 
 use super::ctx::{see_other, Auth};
 use crate::accounts::Principal;
-use crate::cohorts::reader::CourseHead;
+use crate::cohorts::reader::ProgressRow;
 use crate::cohorts::{self, CohortRole};
 use crate::learning::cache::{CachedLesson, CourseVersion, LessonCache};
 use crate::learning::{self, completion};
@@ -14,19 +14,25 @@ use actix_web::HttpResponse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The cohort, the caller's role in it, its course's published version and that version from
-/// the cache (one statement while the cache holds it); anyone without a role gets a 404, so
-/// guessing ids reveals nothing.
+/// The cohort, the caller's role in it, its course's version from the cache (checked against
+/// the published one) and the caller's progress rows (`learning::cache::progress_from`): one
+/// statement while the cache holds the version; anyone without a role gets a 404, so guessing
+/// ids reveals nothing.
 pub(super) fn open_in(
     conn: &mut crate::db::AnyConnection,
     cache: &LessonCache,
     who: &Principal,
     cohort_id: i64,
-) -> AppResult<(cohorts::Cohort, CohortRole, CourseHead, Arc<CourseVersion>)> {
-    let (cohort, role, head) =
+) -> AppResult<(
+    cohorts::Cohort,
+    CohortRole,
+    Arc<CourseVersion>,
+    Vec<ProgressRow>,
+)> {
+    let (cohort, role, head, progress) =
         cohorts::reader::open_for(conn, who, cohort_id)?.ok_or(AppError::NotFound)?;
     let course = cache.course(conn, head.id, &head.content_hash)?;
-    Ok((cohort, role, head, course))
+    Ok((cohort, role, course, progress))
 }
 
 pub async fn cohort_redirect(path: web::Path<i64>) -> HttpResponse {
@@ -46,8 +52,8 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
         .0
         .state
         .db(move |conn| {
-            let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
-            let (done, _) = learning::cache::progress_in(conn, uid, &course, None)?;
+            let (cohort, role, course, rows) = open_in(conn, &cache, &who, cohort_id)?;
+            let (done, _) = learning::cache::progress_from(&course, rows, None);
             let outline = course.outline(&done);
             let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
             let feedback = if role == CohortRole::Trainee {
@@ -94,7 +100,7 @@ async fn trainee_lesson(auth: &Auth, cohort_id: i64, slug: &str) -> AppResult<Ar
     auth.0
         .state
         .db(move |conn| {
-            let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
+            let (cohort, role, course, _) = open_in(conn, &cache, &who, cohort_id)?;
             if role != CohortRole::Trainee {
                 return Err(AppError::Forbidden);
             }

@@ -60,14 +60,54 @@ impl RouteTable {
             .collect()
     }
 
-    /// One resource per path, so a wrong method answers 405 rather than 404.
+    /// One resource per path, so a wrong method answers 405 rather than 404. Paths that begin
+    /// with the same literal segment go into one scope: actix tries a request's path against
+    /// the resources in order, and a resource with a `{…}` segment is a regular expression, so
+    /// a flat table ran dozens of them for every lesson page (5–10 % of its time); a scope's
+    /// prefix is compared as text and only its own resources are tried. The order within a
+    /// segment is kept (an earlier pattern still wins), and the segments cannot overlap: none
+    /// starts with a `{…}` segment (`first_segment`).
     pub fn apply(self, cfg: &mut web::ServiceConfig) {
+        let mut groups: Vec<(String, Vec<(String, Vec<(Method, Route)>)>)> = Vec::new();
         for (path, routes) in self.entries {
-            let mut resource = web::resource(path);
-            for (_, route) in routes {
-                resource = resource.route(route);
+            let segment = first_segment(&path).unwrap_or_default().to_string();
+            match groups
+                .iter_mut()
+                .find(|(s, _)| !s.is_empty() && *s == segment)
+            {
+                Some((_, members)) => members.push((path, routes)),
+                None => groups.push((segment, vec![(path, routes)])),
             }
-            cfg.service(resource);
+        }
+        for (segment, members) in groups {
+            if segment.is_empty() || members.len() == 1 {
+                for (path, routes) in members {
+                    cfg.service(resource(&path, routes));
+                }
+                continue;
+            }
+            let prefix = format!("/{segment}");
+            let mut scope = web::scope(&prefix);
+            for (path, routes) in members {
+                scope = scope.service(resource(&path[prefix.len()..], routes));
+            }
+            cfg.service(scope);
         }
     }
+}
+
+fn resource(path: &str, routes: Vec<(Method, Route)>) -> actix_web::Resource {
+    let mut resource = web::resource(path);
+    for (_, route) in routes {
+        resource = resource.route(route);
+    }
+    resource
+}
+
+/// The path's first segment when it is literal text ("ryhmat" of "/ryhmat/{cohort}"); None for
+/// "/" and for a segment with a pattern in it.
+fn first_segment(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix('/')?;
+    let segment = rest.split('/').next().unwrap_or_default();
+    (!segment.is_empty() && !segment.contains(['{', '}', '*'])).then_some(segment)
 }

@@ -224,12 +224,12 @@ async fn the_lesson_page_reads_only_the_cohort_and_the_progress() {
     eprintln!(
         "statements: trainee lesson {lesson}, trainee cohort home {home}, trainer lesson {trainer}"
     );
-    // The session; the cohort with the role and the course's version; the progress. The same
+    // The session; the cohort with the role, the course's version and the progress. The same
     // on both engines: a PostgreSQL connection back in the pool within a second is not pinged
     // (`SELECT 1` per check-out was two more).
-    assert_eq!(lesson, 3, "a trainee's lesson page");
-    assert!(trainer <= 3, "a trainer's lesson page: {trainer}");
-    assert!(home <= 6, "the cohort page: {home}");
+    assert_eq!(lesson, 2, "a trainee's lesson page");
+    assert!(trainer <= 2, "a trainer's lesson page: {trainer}");
+    assert!(home <= 5, "the cohort page: {home}");
 }
 
 /// The course's navigation beside the lesson (written by `web::lesson_page::course_nav`): each

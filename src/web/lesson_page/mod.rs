@@ -1,7 +1,7 @@
 //! The lesson page. The lesson, the outline and the navigation come from the course as
 //! published (`learning::cache`, checked against the version on every request); per request
-//! the page reads only the cohort with the reader's role and the course's version (one
-//! statement) and the reader's progress (one statement), plus an exercise's own state.
+//! the page reads only the cohort with the reader's role, the course's version and the
+//! reader's progress (one statement), plus an exercise's own state.
 
 mod html;
 #[cfg(test)]
@@ -67,13 +67,13 @@ pub(crate) async fn render_lesson(
         .0
         .state
         .read(move |conn| {
-            let (cohort, role, _, course) = open_in(conn, &cache, &who, cohort_id)?;
+            let (cohort, role, course, rows) = open_in(conn, &cache, &who, cohort_id)?;
             if role == CohortRole::Trainee && cohort.lessons_open_on(today).is_some() {
                 return Ok(None);
             }
             let cached = course.lesson(&slug).ok_or(crate::AppError::NotFound)?;
             let (done, progress) =
-                learning::cache::progress_in(conn, uid, &course, Some(cached.lesson.id))?;
+                learning::cache::progress_from(&course, rows, Some(cached.lesson.id));
             let outline = course.outline(&done);
             Ok(Some((cohort, role, cached, outline, progress)))
         })

@@ -359,6 +359,55 @@ async fn a_national_cohort_takes_who_their_region_cannot_and_full_cohorts_are_sk
     assert_eq!(cohorts::seats_taken(&mut app.conn(), socca).unwrap(), 1);
 }
 
+/// The daily check reads the network a range of user ids at a time
+/// (`refresher::EXPERTS_PER_READ`): experts whose ids lie ranges apart are all checked, and the
+/// region's last seat still goes to the lower id.
+#[actix_web::test]
+async fn experts_ranges_of_ids_apart_are_all_checked_and_seated_in_order() {
+    let app = TestApp::new();
+    let (helsinki, _) = world(&app);
+    let first = expert(&app, "a@example.fi", helsinki, "2022-01-01", &[]);
+    skip_user_ids(&app, 3 * refresher::EXPERTS_PER_READ);
+    let second = expert(&app, "b@example.fi", helsinki, "2022-01-01", &[]);
+    assert!(
+        second - first > 2 * refresher::EXPERTS_PER_READ,
+        "the two experts are ranges apart: {first}, {second}"
+    );
+    let socca = refresher_cohort(&app, "Kertaus, Socca (1 paikka)", Some("socca"), Some(1));
+    let report = check(&app, "2026-11-23", false);
+    assert_eq!(report.experts_checked, 2, "{:?}", report.findings);
+    assert_eq!(
+        action_of(&report, first),
+        Some(Action::Enrolled {
+            cohort_id: socca,
+            cohort: "Kertaus, Socca (1 paikka)".into()
+        })
+    );
+    assert_eq!(action_of(&report, second), Some(Action::Queued));
+    assert_eq!(enrolments_of(&app, second), Vec::<i64>::new());
+}
+
+/// The next user created gets an id `gap` past the highest so far, on either engine.
+fn skip_user_ids(app: &TestApp, gap: i64) {
+    let placeholder = app.user("valiin@example.fi", "Väliin jäävä", None);
+    let mut conn = app.conn();
+    let to = placeholder.id + gap;
+    // PostgreSQL numbers the next row after its identity sequence; SQLite after the highest
+    // id, and nothing refers to the new user yet, so its id may move.
+    if matches!(conn, kirjaamo::db::AnyConnection::Postgresql(_)) {
+        diesel::sql_query(format!(
+            "SELECT setval(pg_get_serial_sequence('users', 'id'), {to})"
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    } else {
+        diesel::update(users::table.find(placeholder.id))
+            .set(users::id.eq(to))
+            .execute(&mut conn)
+            .unwrap();
+    }
+}
+
 #[actix_web::test]
 async fn an_expert_about_to_lapse_is_reminded_once() {
     let app = TestApp::new();

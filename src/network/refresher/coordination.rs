@@ -245,7 +245,10 @@ fn mark_where_they_stand(
     if !enrolled.is_empty() {
         if let Some(rule) = rule(conn)? {
             for row in enrolled {
-                if let Some(e) = experts(conn, Some(row.user_id), today)?.into_iter().next() {
+                if let Some(e) = experts(conn, row.user_id..=row.user_id, today)?
+                    .into_iter()
+                    .next()
+                {
                     let s = assess(rule, e.last_completion, e.last_training, today);
                     row.lapsed_now = s.state == State::Lapsed;
                     row.current_until = Some(s.current_until);

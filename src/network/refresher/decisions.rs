@@ -35,7 +35,7 @@ pub(super) fn expert_managed_by(
     if !allowed {
         return Err(AppError::NotFound);
     }
-    experts(conn, Some(user_id), today)?
+    experts(conn, user_id..=user_id, today)?
         .into_iter()
         .next()
         .ok_or(AppError::NotFound)

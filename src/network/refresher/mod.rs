@@ -33,7 +33,7 @@ pub use self::check::{check, latest_today};
 pub use self::coordination::{area, area_counts, AreaCounts, AreaView, CaseRow, WarningRow};
 pub use self::daily::{last_run, run_daily, LapseJob, JOB};
 pub use self::decisions::{enrol_by_hand, excuse};
-pub use self::experts::{standing_of, Expert};
+pub use self::experts::{standing_of, Expert, EXPERTS_PER_READ};
 pub use self::open_cohorts::{open_refresher_cohorts, OpenCohort};
 pub use self::queue::drain_queue;
 pub use self::release::{release, Released};

@@ -39,7 +39,7 @@ pub(super) fn enrol_queued(
         if status != "queued" || !has_seat(c, cohort)? {
             return Ok(Action::HandledElsewhere);
         }
-        let Some(expert) = experts(c, Some(uid), as_of)?.into_iter().next() else {
+        let Some(expert) = experts(c, uid..=uid, as_of)?.into_iter().next() else {
             return Ok(Action::HandledElsewhere);
         };
         enrol_case_in(c, msg, rule, case_id, &expert, cohort, None, as_of, now)?;

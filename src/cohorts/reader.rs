@@ -24,6 +24,10 @@ pub struct CourseHead {
 /// One of a reader's `lesson_progress` rows: the lesson, whether it is done, the answers (JSON).
 pub type ProgressRow = (i64, bool, String);
 
+/// A cohort as [`open_for`] opens it: the cohort, the reader's role, the course's published
+/// version and the reader's progress rows.
+pub type Opened = (Cohort, CohortRole, CourseHead, Vec<ProgressRow>);
+
 /// The cohort, `who`'s role in it (as [`super::role_in`] decides), its course's published
 /// version and `who`'s own `lesson_progress` rows, of every course (the caller keeps those of
 /// the version it serves: `learning::cache::progress_from`); None when the cohort does not
@@ -34,7 +38,7 @@ pub fn open_for(
     conn: &mut AnyConnection,
     who: &Principal,
     cohort_id: i64,
-) -> AppResult<Option<(Cohort, CohortRole, CourseHead, Vec<ProgressRow>)>> {
+) -> AppResult<Option<Opened>> {
     type Row = (
         Cohort,
         (i64, String, String, String),

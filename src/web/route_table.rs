@@ -4,9 +4,12 @@
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, Responder, Route};
 
+/// A path and its routes, one per method.
+type Entry = (String, Vec<(Method, Route)>);
+
 #[derive(Default)]
 pub struct RouteTable {
-    entries: Vec<(String, Vec<(Method, Route)>)>,
+    entries: Vec<Entry>,
 }
 
 impl RouteTable {
@@ -68,7 +71,7 @@ impl RouteTable {
     /// segment is kept (an earlier pattern still wins), and the segments cannot overlap: none
     /// starts with a `{…}` segment (`first_segment`).
     pub fn apply(self, cfg: &mut web::ServiceConfig) {
-        let mut groups: Vec<(String, Vec<(String, Vec<(Method, Route)>)>)> = Vec::new();
+        let mut groups: Vec<(String, Vec<Entry>)> = Vec::new();
         for (path, routes) in self.entries {
             let segment = first_segment(&path).unwrap_or_default().to_string();
             match groups
@@ -110,4 +113,19 @@ fn first_segment(path: &str) -> Option<&str> {
     let rest = path.strip_prefix('/')?;
     let segment = rest.split('/').next().unwrap_or_default();
     (!segment.is_empty() && !segment.contains(['{', '}', '*'])).then_some(segment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_segment;
+
+    #[test]
+    fn only_a_literal_first_segment_names_a_scope() {
+        assert_eq!(first_segment("/ryhmat/{cohort}/{lesson}"), Some("ryhmat"));
+        assert_eq!(first_segment("/tietopankki"), Some("tietopankki"));
+        assert_eq!(first_segment("/"), None);
+        assert_eq!(first_segment("/{page}"), None);
+        assert_eq!(first_segment("/a{b}/c"), None);
+        assert_eq!(first_segment("ryhmat"), None);
+    }
 }

@@ -143,6 +143,15 @@ async fn error_pages_show_a_request_id_and_nothing_internal() {
     let wrong_method = b.post("/healthz", &[]).await;
     assert_eq!(wrong_method.status, 405);
     assert!(wrong_method.body.contains("Toiminto ei ole sallittu"));
+    // The same inside a scope of routes (`RouteTable::apply` groups paths by their first
+    // segment): the scope's own path, a wrong method, and a path under it that names nothing.
+    assert_eq!(b.get("/tietopankki").await.status, 200);
+    let scoped = b.post("/tietopankki", &[]).await;
+    assert_eq!(scoped.status, 405);
+    assert!(scoped.body.contains("Toiminto ei ole sallittu"));
+    let deeper = b.get("/tietopankki/a/b/c").await;
+    assert_eq!(deeper.status, 404);
+    assert!(deeper.body.contains("Sivua ei löydy"));
     let huge = "x".repeat(2 * 1024 * 1024);
     let too_big = b.post("/palaute", &[("message", &huge)]).await;
     assert_eq!(too_big.status, 413);

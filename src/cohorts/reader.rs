@@ -28,44 +28,29 @@ pub type ProgressRow = (i64, bool, String);
 /// version and the reader's progress rows.
 pub type Opened = (Cohort, CohortRole, CourseHead, Vec<ProgressRow>);
 
-/// The cohort, `who`'s role in it (as [`super::role_in`] decides), its course's published
-/// version and `who`'s own `lesson_progress` rows, of every course (the caller keeps those of
-/// the version it serves: `learning::cache::progress_from`); None when the cohort does not
-/// exist or `who` has no role in it. One statement: the lesson page and the cohort page need
-/// all of it, and on PostgreSQL each statement is a round trip. The cohort's columns come
-/// again on each progress row; a reader has a few dozen.
-pub fn open_for(
-    conn: &mut AnyConnection,
-    who: &Principal,
-    cohort_id: i64,
-) -> AppResult<Option<Opened>> {
-    type Row = (
-        Cohort,
-        (i64, String, String, String),
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        bool,
-        Option<String>,
-    );
-    // Every page of a cohort runs this: on the engine's own connection (crate::per_engine).
-    let rows: Vec<Row> = crate::per_engine!(conn, |c| cohorts::table
-        .inner_join(courses::table)
-        // Both at most one row: (cohort, user) is unique in each table.
-        .left_join(
-            enrolments::table.on(enrolments::cohort_id
-                .eq(cohorts::id)
-                .and(enrolments::user_id.eq(who.user_id))
-                .and(enrolments::status.ne("withdrawn"))),
-        )
-        .left_join(
-            cohort_trainers::table.on(cohort_trainers::cohort_id
-                .eq(cohorts::id)
-                .and(cohort_trainers::user_id.eq(who.user_id))),
-        )
-        .left_join(lesson_progress::table.on(lesson_progress::user_id.eq(who.user_id)))
-        .filter(cohorts::id.eq(cohort_id))
-        .select((
+/// The cohort joined to its course and to `who`'s enrolment and trainer rows (both at most one
+/// row: (cohort, user) is unique in each table), and the columns [`Head`] reads of it.
+macro_rules! cohort_of {
+    ($who:expr, $cohort_id:expr) => {
+        cohorts::table
+            .inner_join(courses::table)
+            .left_join(
+                enrolments::table.on(enrolments::cohort_id
+                    .eq(cohorts::id)
+                    .and(enrolments::user_id.eq($who.user_id))
+                    .and(enrolments::status.ne("withdrawn"))),
+            )
+            .left_join(
+                cohort_trainers::table.on(cohort_trainers::cohort_id
+                    .eq(cohorts::id)
+                    .and(cohort_trainers::user_id.eq($who.user_id))),
+            )
+            .filter(cohorts::id.eq($cohort_id))
+    };
+}
+macro_rules! head_columns {
+    ($($more:expr),*) => {
+        (
             Cohort::as_select(),
             (
                 courses::id,
@@ -75,25 +60,89 @@ pub fn open_for(
             ),
             enrolments::id.nullable(),
             cohort_trainers::user_id.nullable(),
-            lesson_progress::lesson_id.nullable(),
-            // Whether, not when: parsing a timestamp per row was a tenth of the progress read.
-            lesson_progress::done_at.nullable().is_not_null(),
-            lesson_progress::answers_json.nullable(),
-        ))
-        .load(c))?;
-    let mut rows = rows.into_iter();
-    let Some((cohort, head, enrolment, trainer, lesson, done, answers)) = rows.next() else {
+            $($more),*
+        )
+    };
+}
+
+/// The cohort, its course's version, the reader's enrolment and trainer row.
+type Head = (
+    Cohort,
+    (i64, String, String, String),
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The cohort, `who`'s role in it (as [`super::role_in`] decides), its course's published
+/// version and `who`'s own `lesson_progress` rows, of every course (the caller keeps those of
+/// the version it serves: `learning::cache::progress_from`); None when the cohort does not
+/// exist or `who` has no role in it. Every page of a cohort runs this, on the engine's own
+/// connection. On PostgreSQL, where each statement is a round trip, it is one statement (the
+/// cohort's columns come again on each progress row; a reader has a few dozen). On SQLite it
+/// is two: a statement costs microseconds there, and each repeated row's dates, stored as
+/// text, were parsed again (5 % of the lesson page with 19 progress rows).
+pub fn open_for(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    cohort_id: i64,
+) -> AppResult<Option<Opened>> {
+    let (head, progress): (Option<Head>, Vec<ProgressRow>) = match conn {
+        AnyConnection::Postgresql(c) => {
+            type Row = (
+                Cohort,
+                (i64, String, String, String),
+                Option<i64>,
+                Option<i64>,
+                Option<i64>,
+                bool,
+                Option<String>,
+            );
+            let rows: Vec<Row> = cohort_of!(who, cohort_id)
+                .left_join(lesson_progress::table.on(lesson_progress::user_id.eq(who.user_id)))
+                .select(head_columns!(
+                    lesson_progress::lesson_id.nullable(),
+                    // Whether, not when: parsing a timestamp per row was a tenth of the
+                    // progress read.
+                    lesson_progress::done_at.nullable().is_not_null(),
+                    lesson_progress::answers_json.nullable()
+                ))
+                .load(c)?;
+            let mut head = None;
+            let mut progress = Vec::new();
+            for (cohort, course, enrolment, trainer, lesson, done, answers) in rows {
+                if let Some(id) = lesson {
+                    progress.push((id, done, answers.unwrap_or_default()));
+                }
+                head.get_or_insert((cohort, course, enrolment, trainer));
+            }
+            (head, progress)
+        }
+        AnyConnection::Sqlite(c) => {
+            let head: Option<Head> = cohort_of!(who, cohort_id)
+                .select(head_columns!())
+                .first(c)
+                .optional()?;
+            let progress = match head {
+                Some(_) => lesson_progress::table
+                    .filter(lesson_progress::user_id.eq(who.user_id))
+                    .select((
+                        lesson_progress::lesson_id,
+                        lesson_progress::done_at.is_not_null(),
+                        lesson_progress::answers_json,
+                    ))
+                    .load(c)?,
+                None => Vec::new(),
+            };
+            (head, progress)
+        }
+    };
+    let Some((cohort, course, enrolment, trainer)) = head else {
         return Ok(None);
     };
-    let progress: Vec<ProgressRow> = lesson
-        .map(|id| (id, done, answers.unwrap_or_default()))
-        .into_iter()
-        .chain(rows.filter_map(|r| Some((r.4?, r.5, r.6.unwrap_or_default()))))
-        .collect();
     let Some(role) = role_of(conn, who, &cohort, enrolment, trainer)? else {
         return Ok(None);
     };
-    Ok(Some((cohort, role, head.into(), progress)))
+    Ok(Some((cohort, role, course.into(), progress)))
 }
 
 /// The role the joined enrolment and trainer rows give; overseers (rarer) take their own queries.

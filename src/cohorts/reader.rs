@@ -1,7 +1,7 @@
 //! A cohort as its lesson pages open it: the cohort, the reader's role in it, the course's
-//! published version and the reader's progress, in one statement for trainees and trainers (the
-//! pages' hot path), so the page can check its cached course against the version and show the
-//! progress without another round trip.
+//! published version and the reader's progress, for trainees and trainers in one round trip on
+//! PostgreSQL (the pages' hot path), so the page can check its cached course against the
+//! version and show the progress without another.
 
 use super::cohort::Cohort;
 use super::roles::{oversees, CohortRole};
@@ -29,7 +29,7 @@ pub type ProgressRow = (i64, bool, String);
 pub type Opened = (Cohort, CohortRole, CourseHead, Vec<ProgressRow>);
 
 /// The cohort joined to its course and to `who`'s enrolment and trainer rows (both at most one
-/// row: (cohort, user) is unique in each table), and the columns [`Head`] reads of it.
+/// row: (cohort, user) is unique in each table).
 macro_rules! cohort_of {
     ($who:expr, $cohort_id:expr) => {
         cohorts::table
@@ -48,6 +48,7 @@ macro_rules! cohort_of {
             .filter(cohorts::id.eq($cohort_id))
     };
 }
+/// The columns [`Head`] reads of [`cohort_of`], and after them any `$more`.
 macro_rules! head_columns {
     ($($more:expr),*) => {
         (

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The cohort, the caller's role in it, its course's version from the cache (checked against
-/// the published one) and the caller's progress rows (`learning::cache::progress_from`): one
-/// statement while the cache holds the version; anyone without a role gets a 404, so guessing
-/// ids reveals nothing.
+/// the published one) and the caller's progress rows (`learning::cache::progress_from`), as
+/// `cohorts::reader::open_for` reads them; anyone without a role gets a 404, so guessing ids
+/// reveals nothing.
 pub(super) fn open_in(
     conn: &mut crate::db::AnyConnection,
     cache: &LessonCache,

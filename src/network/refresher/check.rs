@@ -2,13 +2,13 @@
 //! closed, or a reminder sent (in a dry run: what would be done).
 
 use super::cases::{open_case, queue_mail, reason_context};
-use super::experts::{experts, Expert, EXPERTS_PER_READ};
+use super::experts::{experts, id_ranges, Expert};
 use super::open_cohorts::{choose, open_refresher_cohorts, take_seat, OpenCohort};
 use super::queue::{enrol_queued, resolve};
 use super::release;
 use super::report::{Action, Finding, Report};
 use super::rule::{assess, rule, Rule, Standing, State};
-use crate::db::schema::{lapse_warnings, refresher_cases, users};
+use crate::db::schema::{lapse_warnings, refresher_cases};
 use crate::db::{insert_unless_duplicate, write_tx, AnyConnection};
 use crate::mail::Messaging;
 use crate::{AppError, AppResult};
@@ -96,13 +96,8 @@ pub fn check(
     let mut experts_checked = 0;
     let mut findings = Vec::new();
     // A range of user ids at a time, in the order of the ids as before (seats go in that order).
-    let (first_id, last_id): (Option<i64>, Option<i64>) = users::table
-        .select((diesel::dsl::min(users::id), diesel::dsl::max(users::id)))
-        .first(conn)?;
-    let mut first = first_id.unwrap_or(1);
-    while first <= last_id.unwrap_or(0) {
-        let last = first.saturating_add(EXPERTS_PER_READ - 1);
-        for expert in experts(conn, first..=last, as_of)? {
+    for users in id_ranges(conn)? {
+        for expert in experts(conn, users, as_of)? {
             experts_checked += 1;
             let standing = assess(rule, expert.last_completion, expert.last_training, as_of);
             if let Some(action) = run.act(conn, &expert, &standing)? {
@@ -113,7 +108,6 @@ pub fn check(
                 });
             }
         }
-        first = last.saturating_add(1);
     }
     Ok(Some(Report {
         as_of,

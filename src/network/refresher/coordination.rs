@@ -1,7 +1,7 @@
 //! What coordinators see: the lapsed, in-refresher, reminded and excused experts of their
 //! area, and their numbers for the overview. What they decide is in `decisions.rs`.
 
-use super::experts::experts;
+use super::experts::expert;
 use super::rule::{assess, rule, State};
 use crate::db::schema::{
     cohorts as cohort_t, counties, enrolments, lapse_warnings, refresher_cases, users,
@@ -245,10 +245,7 @@ fn mark_where_they_stand(
     if !enrolled.is_empty() {
         if let Some(rule) = rule(conn)? {
             for row in enrolled {
-                if let Some(e) = experts(conn, row.user_id..=row.user_id, today)?
-                    .into_iter()
-                    .next()
-                {
+                if let Some(e) = expert(conn, row.user_id, today)? {
                     let s = assess(rule, e.last_completion, e.last_training, today);
                     row.lapsed_now = s.state == State::Lapsed;
                     row.current_until = Some(s.current_until);

@@ -2,7 +2,7 @@
 //! or excusing them until a day, each with a reason kept in the audit log.
 
 use super::cases::{enrol_case_in, insert_case, set_membership_status};
-use super::experts::{experts, Expert};
+use super::experts::{expert, Expert};
 use super::open_cohorts::{has_seat, open_refresher_cohorts};
 use super::rule::{plus_months, rule};
 use crate::accounts::{audit, Principal};
@@ -35,10 +35,7 @@ pub(super) fn expert_managed_by(
     if !allowed {
         return Err(AppError::NotFound);
     }
-    experts(conn, user_id..=user_id, today)?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)
+    expert(conn, user_id, today)?.ok_or(AppError::NotFound)
 }
 
 /// Checks a coordinator's reason: required, at most 500 characters.

@@ -44,7 +44,7 @@ impl Expert {
 /// The experts (active users with a membership) among the users whose ids are in `users`, one
 /// row each in the order of their ids: the region of their latest membership, their last
 /// completion and their last training held on or before `as_of`. Three queries whatever the
-/// size of the range; one person is `id..=id`, and the daily check reads the network a range
+/// size of the range; one person is [`expert`], and the daily check reads the network a range
 /// at a time ([`EXPERTS_PER_READ`]).
 pub(super) fn experts(
     conn: &mut AnyConnection,
@@ -82,6 +82,29 @@ pub(super) fn experts(
         });
     }
     Ok(out)
+}
+
+/// The ranges of [`EXPERTS_PER_READ`] user ids that cover every user, lowest first.
+pub(super) fn id_ranges(conn: &mut AnyConnection) -> AppResult<Vec<RangeInclusive<i64>>> {
+    let ids: (Option<i64>, Option<i64>) = users::table
+        .select((diesel::dsl::min(users::id), diesel::dsl::max(users::id)))
+        .first(conn)?;
+    let (Some(lowest), Some(highest)) = ids else {
+        return Ok(Vec::new());
+    };
+    Ok((lowest..=highest)
+        .step_by(EXPERTS_PER_READ as usize)
+        .map(|first| first..=first.saturating_add(EXPERTS_PER_READ - 1))
+        .collect())
+}
+
+/// One expert as [`experts`] reads them; None when `user_id` is no active expert.
+pub(super) fn expert(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    as_of: NaiveDate,
+) -> AppResult<Option<Expert>> {
+    Ok(experts(conn, user_id..=user_id, as_of)?.into_iter().next())
 }
 
 /// A membership with its person and places: user id, name, e-mail, language, region id and
@@ -173,7 +196,7 @@ pub fn standing_of(
     let Some(rule) = rule(conn)? else {
         return Ok(None);
     };
-    let Some(expert) = experts(conn, user_id..=user_id, today)?.into_iter().next() else {
+    let Some(expert) = expert(conn, user_id, today)? else {
         return Ok(None);
     };
     let standing = assess(rule, expert.last_completion, expert.last_training, today);

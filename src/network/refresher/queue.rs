@@ -2,7 +2,7 @@
 //! taken out when they are current again.
 
 use super::cases::{enrol_case_in, set_membership_status};
-use super::experts::experts;
+use super::experts::expert;
 use super::open_cohorts::{choose, has_seat, open_refresher_cohorts, take_seat, OpenCohort};
 use super::report::Action;
 use super::rule::{rule, Rule};
@@ -39,7 +39,7 @@ pub(super) fn enrol_queued(
         if status != "queued" || !has_seat(c, cohort)? {
             return Ok(Action::HandledElsewhere);
         }
-        let Some(expert) = experts(c, uid..=uid, as_of)?.into_iter().next() else {
+        let Some(expert) = expert(c, uid, as_of)? else {
             return Ok(Action::HandledElsewhere);
         };
         enrol_case_in(c, msg, rule, case_id, &expert, cohort, None, as_of, now)?;

@@ -1,7 +1,7 @@
 //! The lesson page. The lesson, the outline and the navigation come from the course as
 //! published (`learning::cache`, checked against the version on every request); per request
 //! the page reads only the cohort with the reader's role, the course's version and the
-//! reader's progress (one statement), plus an exercise's own state.
+//! reader's progress (`cohorts::reader::open_for`), plus an exercise's own state.
 
 mod html;
 #[cfg(test)]

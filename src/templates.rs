@@ -3,6 +3,7 @@
 //! the web pages and the e-mail messages; the templates (and the CSS) are embedded in release
 //! builds and read from disk in debug builds.
 
+mod compact;
 pub mod frame;
 mod functions;
 
@@ -80,8 +81,7 @@ impl Templates {
         }
         let build = || -> anyhow::Result<Tera> {
             let mut tera = Tera::default();
-            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-                .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
+            compact::add_templates(&mut tera, &sources)?;
             tera.autoescape_on(vec![".html"]);
             tera.register_function("t", Translate::new(&catalogs));
             tera.register_filter("local_date", LocalDate);

@@ -90,7 +90,7 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                 PRAGMA cache_size = -1024;",
+                 PRAGMA cache_size = -256;",
             )
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
             warn_unless_stable_plans(&mut c);

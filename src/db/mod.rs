@@ -85,8 +85,9 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
             let mut c = diesel::SqliteConnection::establish(sqlite_path(url))?;
             // WAL lets readers run beside the one writer; busy_timeout makes a second writer
             // wait instead of failing; foreign keys are off by default in SQLite. Each
-            // connection keeps 1 MiB of pages (the default 2 MiB per connection was a third of
-            // the server's memory under load); the operating system caches the file for all.
+            // connection keeps 256 KiB of pages (the default 2 MiB per connection was a third of
+            // the server's memory under load); the operating system caches the file for all,
+            // and a page from its cache costs a read call (benches/README.md, issue 19).
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \

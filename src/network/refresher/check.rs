@@ -6,7 +6,7 @@ use super::experts::{experts, id_ranges, Expert};
 use super::open_cohorts::{choose, open_refresher_cohorts, take_seat, OpenCohort};
 use super::queue::{enrol_queued, resolve};
 use super::release;
-use super::report::{Action, Finding, Report};
+use super::report::{Action, Finding, Report, Tally};
 use super::rule::{assess, rule, Rule, Standing, State};
 use crate::db::schema::{lapse_warnings, refresher_cases};
 use crate::db::{insert_unless_duplicate, write_tx, AnyConnection};
@@ -76,6 +76,29 @@ pub fn check(
     now: NaiveDateTime,
     dry_run: bool,
 ) -> AppResult<Option<Report>> {
+    check_keeping(conn, msg, as_of, now, dry_run, true)
+}
+
+/// [`check`] for the daily job, which records only the summary: the report's tally without
+/// each expert's finding. On a national dataset the findings of a first run held 4.5 MB until
+/// the end of the check (thousands of names, e-mail addresses and areas).
+pub fn check_counting(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    as_of: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<Option<Report>> {
+    check_keeping(conn, msg, as_of, now, false, false)
+}
+
+fn check_keeping(
+    conn: &mut AnyConnection,
+    msg: &Messaging<'_>,
+    as_of: NaiveDate,
+    now: NaiveDateTime,
+    dry_run: bool,
+    keep_findings: bool,
+) -> AppResult<Option<Report>> {
     if !dry_run && as_of > latest_today(now) {
         return Err(AppError::Invalid("refresher.future_as_of".into()));
     }
@@ -94,6 +117,7 @@ pub fn check(
         cohorts: open_refresher_cohorts(conn, as_of)?,
     };
     let mut experts_checked = 0;
+    let mut tally = Tally::default();
     let mut findings = Vec::new();
     // A range of user ids at a time, in the order of the ids as before (seats go in that order).
     for users in id_ranges(conn)? {
@@ -101,11 +125,14 @@ pub fn check(
             experts_checked += 1;
             let standing = assess(rule, expert.last_completion, expert.last_training, as_of);
             if let Some(action) = run.act(conn, &expert, &standing)? {
-                findings.push(Finding {
-                    expert,
-                    standing,
-                    action,
-                });
+                tally.add(&standing, &action);
+                if keep_findings {
+                    findings.push(Finding {
+                        expert,
+                        standing,
+                        action,
+                    });
+                }
             }
         }
     }
@@ -114,6 +141,7 @@ pub fn check(
         rule,
         dry_run,
         experts_checked,
+        tally,
         findings,
     }))
 }

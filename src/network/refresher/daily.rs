@@ -1,6 +1,6 @@
 //! The daily run inside `serve`: once a day across all servers.
 
-use super::check::check;
+use super::check::check_counting;
 use super::report::Report;
 use crate::db::schema::job_runs;
 use crate::db::{insert_unless_duplicate, AnyConnection, DAILY_JOBS_LOCK_KEY};
@@ -86,7 +86,7 @@ fn run_daily_locked(
             })?;
         }
     }
-    let report = check(conn, msg, today, now, false)?;
+    let report = check_counting(conn, msg, today, now)?;
     let summary = report.as_ref().map_or_else(
         || "no refresher course published".to_string(),
         Report::summary,

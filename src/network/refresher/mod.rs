@@ -29,7 +29,7 @@ mod rule;
 // The refresher is called as `network::refresher::…` from the CLI, `serve`'s jobs, the web pages,
 // completion, the surveys' overview and the tests: its public items stay there.
 pub use self::cases::{close_on_completion, own_case, OwnCase};
-pub use self::check::{check, latest_today};
+pub use self::check::{check, check_counting, latest_today};
 pub use self::coordination::{area, area_counts, AreaCounts, AreaView, CaseRow, WarningRow};
 pub use self::daily::{last_run, run_daily, LapseJob, JOB};
 pub use self::decisions::{enrol_by_hand, excuse};
@@ -37,7 +37,7 @@ pub use self::experts::{standing_of, Expert, EXPERTS_PER_READ};
 pub use self::open_cohorts::{open_refresher_cohorts, OpenCohort};
 pub use self::queue::drain_queue;
 pub use self::release::{release, Released};
-pub use self::report::{Action, Finding, Report};
+pub use self::report::{Action, Finding, Report, Tally};
 pub use self::rule::{assess, rule, Rule, Standing, State, WARNING_DAYS};
 
 #[cfg(test)]

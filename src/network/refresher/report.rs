@@ -46,14 +46,46 @@ pub struct Report {
     pub rule: Rule,
     pub dry_run: bool,
     pub experts_checked: usize,
+    /// What the summary counts, for every finding.
+    pub tally: Tally,
+    /// Each expert's finding, when the check was asked to keep them (`check`, for the CLI's
+    /// listing); the daily job keeps only the tally (`check_counting`).
     pub findings: Vec<Finding>,
 }
 
-impl Report {
-    pub fn count(&self, f: impl Fn(&Action) -> bool) -> usize {
-        self.findings.iter().filter(|x| f(&x.action)).count()
-    }
+/// How many experts had each kind of finding: what the summary line says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub lapsed: usize,
+    pub enrolled: usize,
+    pub queued: usize,
+    pub still_queued: usize,
+    pub already_in_refresher: usize,
+    pub excused: usize,
+    pub reminded: usize,
+    pub current_again: usize,
+}
 
+impl Tally {
+    pub fn add(&mut self, standing: &Standing, action: &Action) {
+        if standing.state == State::Lapsed {
+            self.lapsed += 1;
+        }
+        let count = match action {
+            Action::Enrolled { .. } => &mut self.enrolled,
+            Action::Queued => &mut self.queued,
+            Action::StillQueued => &mut self.still_queued,
+            Action::AlreadyInRefresher => &mut self.already_in_refresher,
+            Action::Excused { .. } => &mut self.excused,
+            Action::Warned => &mut self.reminded,
+            Action::Resolved | Action::BackToCurrent { .. } => &mut self.current_again,
+            Action::AlreadyWarned | Action::HandledElsewhere => return,
+        };
+        *count += 1;
+    }
+}
+
+impl Report {
     /// What `kirjaamo network check-lapsed` prints: who, why, and what was (or would be) done.
     pub fn lines(&self) -> Vec<String> {
         let mut out =
@@ -156,22 +188,19 @@ impl Report {
 
     /// One line for logs and the job record.
     pub fn summary(&self) -> String {
-        let lapsed = self
-            .findings
-            .iter()
-            .filter(|f| f.standing.state == State::Lapsed)
-            .count();
+        let t = &self.tally;
         format!(
-            "{} experts checked; {lapsed} lapsed: {} enrolled, {} queued ({} waiting from before), \
+            "{} experts checked; {} lapsed: {} enrolled, {} queued ({} waiting from before), \
              {} already in refresher, {} excused; {} reminded; {} back to current",
             self.experts_checked,
-            self.count(|a| matches!(a, Action::Enrolled { .. })),
-            self.count(|a| matches!(a, Action::Queued)),
-            self.count(|a| matches!(a, Action::StillQueued)),
-            self.count(|a| matches!(a, Action::AlreadyInRefresher)),
-            self.count(|a| matches!(a, Action::Excused { .. })),
-            self.count(|a| matches!(a, Action::Warned)),
-            self.count(|a| matches!(a, Action::Resolved | Action::BackToCurrent { .. })),
+            t.lapsed,
+            t.enrolled,
+            t.queued,
+            t.still_queued,
+            t.already_in_refresher,
+            t.excused,
+            t.reminded,
+            t.current_again,
         )
     }
 }

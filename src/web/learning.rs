@@ -14,21 +14,24 @@ use actix_web::HttpResponse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The cohort, the caller's role in it, its course's version from the cache (checked against
-/// the published one) and the caller's progress rows (`learning::cache::progress_from`), as
-/// `cohorts::reader::open_for` reads them; anyone without a role gets a 404, so guessing ids
-/// reveals nothing.
+/// A cohort as a member opens it: the cohort, the caller's role in it, its course's version
+/// from the cache (checked against the published one) and the caller's progress rows
+/// (`learning::cache::progress_from`).
+pub(super) type Opened = (
+    cohorts::Cohort,
+    CohortRole,
+    Arc<CourseVersion>,
+    Vec<ProgressRow>,
+);
+
+/// The cohort as `cohorts::reader::open_for` reads it for `who`; anyone without a role gets a
+/// 404, so guessing ids reveals nothing.
 pub(super) fn open_in(
     conn: &mut crate::db::AnyConnection,
     cache: &LessonCache,
     who: &Principal,
     cohort_id: i64,
-) -> AppResult<(
-    cohorts::Cohort,
-    CohortRole,
-    Arc<CourseVersion>,
-    Vec<ProgressRow>,
-)> {
+) -> AppResult<Opened> {
     let (cohort, role, head, progress) =
         cohorts::reader::open_for(conn, who, cohort_id)?.ok_or(AppError::NotFound)?;
     let course = cache.course(conn, head.id, &head.content_hash)?;

@@ -165,6 +165,50 @@ async fn one_trainees_progress_and_answers_never_show_to_another() {
     assert!(tiina.get(&url).await.body.contains(r#"value="2" checked"#));
 }
 
+/// The frame reads a lesson page's cohort in the session check's own hand-off
+/// (`web::lesson_page::Prefetched`): only for the principal the check has just found, only for
+/// that page, and a session ended elsewhere still ends here.
+#[actix_web::test]
+async fn the_lesson_read_with_the_session_check_keeps_to_its_reader() {
+    let app = TestApp::new();
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let url = format!("/ryhmat/{cohort_id}/{LESSON}");
+    app.user("ulkopuolinen@example.fi", "Ulla Ulkopuolinen", None);
+    let mut outsider = app.signed_in("ulkopuolinen@example.fi").await;
+    assert_eq!(outsider.get(&url).await.status, 404, "not a member");
+    assert_eq!(
+        outsider
+            .get(&format!("/ryhmat/{}/{LESSON}", cohort_id + 1000))
+            .await
+            .status,
+        404,
+        "no such cohort"
+    );
+    let mut tiina = app.signed_in("trainee@example.fi").await;
+    let page = tiina.get(&url).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("0/4"), "her own outline");
+    assert_eq!(tiina.get(&format!("{url}/ei-tallaista")).await.status, 404);
+    assert_eq!(
+        tiina
+            .get(&format!("/ryhmat/{cohort_id}/ei-tallaista"))
+            .await
+            .status,
+        404,
+        "no such lesson"
+    );
+    // Signed out on another device: the copy of the cookie gets the sign-in page, no lesson.
+    let stolen = tiina.cookies.clone();
+    tiina.post("/logout", &[]).await;
+    let mut thief = app.browser().await;
+    thief.cookies = stolen;
+    let res = thief.get(&url).await;
+    assert_eq!(res.status, 303);
+    assert!(res.location().starts_with("/login"), "{}", res.location());
+    assert!(!res.body.contains("Asiakirjatyypit") && !res.body.contains("0/4"));
+}
+
 #[actix_web::test]
 async fn each_trainee_keeps_their_own_order_of_the_choices() {
     let app = TestApp::new();

@@ -4,6 +4,7 @@
 //! change something are in `guards`, what is done to every response in `response`.
 
 use super::csrf;
+use super::lesson_page::Prefetched;
 use crate::accounts::{self, session, Principal};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -60,13 +61,28 @@ pub async fn frame(
             match session::verify(cookie.value(), &state.config.secret, now) {
                 Some(c) => {
                     let (uid, ver) = (c.sub, c.ver);
-                    match state
-                        .read(move |conn| accounts::principal_for(conn, uid, ver))
-                        .await
-                    {
-                        Ok(Some(p)) => {
+                    let lesson_of = Prefetched::wanted(&method, &path);
+                    let cache = state.lessons.clone();
+                    let found = state
+                        .read(move |conn| {
+                            let Some(p) = accounts::principal_for(conn, uid, ver)? else {
+                                return Ok(None);
+                            };
+                            // The lesson page's cohort in the same hand-off, for this principal.
+                            let pre = match lesson_of {
+                                Some(cohort) => Some(Prefetched::read(conn, &cache, &p, cohort)?),
+                                None => None,
+                            };
+                            Ok(Some((p, pre)))
+                        })
+                        .await;
+                    match found {
+                        Ok(Some((p, pre))) => {
                             principal = Some(p);
                             claims = Some(c);
+                            if let Some(pre) = pre {
+                                req.extensions_mut().insert(pre);
+                            }
                         }
                         Ok(None) => clear_session = true,
                         Err(e) => return Ok(req.error_response(e)),

@@ -1,7 +1,8 @@
 //! The lesson page. The lesson, the outline and the navigation come from the course as
 //! published (`learning::cache`, checked against the version on every request); per request
 //! the page reads only the cohort with the reader's role, the course's version and the
-//! reader's progress (`cohorts::reader::open_for`), plus an exercise's own state.
+//! reader's progress (`cohorts::reader::open_for`), plus an exercise's own state. On a GET the
+//! frame reads the cohort in the session check's own hand-off ([`Prefetched`]).
 
 mod html;
 #[cfg(test)]
@@ -10,13 +11,55 @@ mod nav;
 
 use super::ctx::{see_other, Auth};
 use super::exercises::section::{self, FormState};
-use super::learning::{open_in, CHECK_ERRORS};
+use super::learning::{open_in, Opened, CHECK_ERRORS};
+use crate::accounts::Principal;
 use crate::cohorts::CohortRole;
-use crate::learning;
+use crate::db::AnyConnection;
+use crate::learning::{self, cache::LessonCache};
 use crate::AppResult;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::web;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+
+/// The cohort a lesson page shows, read by the frame (`web::frame`) right after the session
+/// check, on the same connection in the same hand-off to the blocking pool: on PostgreSQL each
+/// hand-off and round trip was a large share of the page (benches/README.md, issue 19's sixth
+/// round). Read for the principal the session check has just found, and taken by this
+/// request's handler only.
+pub struct Prefetched {
+    cohort_id: i64,
+    opened: AppResult<Opened>,
+}
+
+impl Prefetched {
+    /// The cohort of a lesson page's address (`/ryhmat/{cohort}/{lesson}`, GET), if it is one.
+    pub fn wanted(method: &Method, path: &str) -> Option<i64> {
+        if method != Method::GET {
+            return None;
+        }
+        let rest = path.strip_prefix("/ryhmat/")?;
+        let (cohort, lesson) = rest.split_once('/')?;
+        if lesson.is_empty() || lesson.contains('/') {
+            return None;
+        }
+        cohort.parse().ok()
+    }
+
+    /// Reads the cohort for `who`. A cohort they have no role in is kept as the 404 it is;
+    /// a database error ends the read, as the session check's own would.
+    pub fn read(
+        conn: &mut AnyConnection,
+        cache: &LessonCache,
+        who: &Principal,
+        cohort_id: i64,
+    ) -> AppResult<Prefetched> {
+        let opened = match open_in(conn, cache, who, cohort_id) {
+            Err(crate::AppError::NotFound) => Err(crate::AppError::NotFound),
+            other => Ok(other?),
+        };
+        Ok(Prefetched { cohort_id, opened })
+    }
+}
 
 #[derive(serde::Deserialize)]
 pub struct LessonQuery {
@@ -45,7 +88,19 @@ pub async fn lesson_page(
             .map(|c| c.value().to_string()),
         ..FormState::default()
     };
-    render_lesson(&auth, cohort_id, &slug, check_error, state, StatusCode::OK).await
+    let prefetched = req
+        .extensions_mut()
+        .remove::<Prefetched>()
+        .filter(|p| p.cohort_id == cohort_id)
+        .map(|p| p.opened);
+    render_page(
+        &auth,
+        cohort_id,
+        &slug,
+        prefetched,
+        (check_error, state, StatusCode::OK),
+    )
+    .await
 }
 
 /// The lesson page; `exercise` carries what the exercise's forms need (errors, texts kept).
@@ -57,27 +112,55 @@ pub(crate) async fn render_lesson(
     exercise: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    render_page(auth, cohort_id, slug, None, (check_error, exercise, status)).await
+}
+
+/// The lesson in its cohort for the reader, with their progress; `None` while the cohort's
+/// lessons are not yet open to a trainee.
+type LessonView = Option<(
+    crate::cohorts::Cohort,
+    CohortRole,
+    std::sync::Arc<learning::cache::CachedLesson>,
+    learning::outline::Outline,
+    learning::Progress,
+)>;
+
+fn lesson_view(opened: Opened, slug: &str, today: chrono::NaiveDate) -> AppResult<LessonView> {
+    let (cohort, role, course, rows) = opened;
+    if role == CohortRole::Trainee && cohort.lessons_open_on(today).is_some() {
+        return Ok(None);
+    }
+    let cached = course.lesson(slug).ok_or(crate::AppError::NotFound)?;
+    let (done, progress) = learning::cache::progress_from(&course, rows, Some(cached.lesson.id));
+    let outline = course.outline(&done);
+    Ok(Some((cohort, role, cached, outline, progress)))
+}
+
+async fn render_page(
+    auth: &Auth,
+    cohort_id: i64,
+    slug: &str,
+    prefetched: Option<AppResult<Opened>>,
+    (check_error, exercise, status): (Option<&str>, FormState, StatusCode),
+) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
     let uid = who.user_id;
     let cache = auth.0.state.lessons.clone();
     let today = auth.0.state.clock.today();
-    let slug = slug.to_string();
-    // A few rows by key, and the course from memory: read in place on SQLite (AppState::read).
-    let opened = auth
-        .0
-        .state
-        .read(move |conn| {
-            let (cohort, role, course, rows) = open_in(conn, &cache, &who, cohort_id)?;
-            if role == CohortRole::Trainee && cohort.lessons_open_on(today).is_some() {
-                return Ok(None);
-            }
-            let cached = course.lesson(&slug).ok_or(crate::AppError::NotFound)?;
-            let (done, progress) =
-                learning::cache::progress_from(&course, rows, Some(cached.lesson.id));
-            let outline = course.outline(&done);
-            Ok(Some((cohort, role, cached, outline, progress)))
-        })
-        .await?;
+    let opened = match prefetched {
+        Some(opened) => lesson_view(opened?, slug, today)?,
+        None => {
+            let slug = slug.to_string();
+            // A few rows by key, and the course from memory: read in place on SQLite
+            // (AppState::read).
+            auth.0
+                .state
+                .read(move |conn| {
+                    lesson_view(open_in(conn, &cache, &who, cohort_id)?, &slug, today)
+                })
+                .await?
+        }
+    };
     let Some((cohort, role, cached, outline, progress)) = opened else {
         // The cohort page says when the lessons open.
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
@@ -177,4 +260,32 @@ pub(crate) async fn render_lesson(
         &lesson.title,
         &article.html(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Prefetched;
+    use actix_web::http::Method;
+
+    #[test]
+    fn only_a_lesson_pages_get_is_read_ahead() {
+        let get = Method::GET;
+        assert_eq!(
+            Prefetched::wanted(&get, "/ryhmat/12/mita-kirjataan"),
+            Some(12)
+        );
+        assert_eq!(
+            Prefetched::wanted(&Method::POST, "/ryhmat/12/mita-kirjataan"),
+            None
+        );
+        for other in [
+            "/ryhmat/12/",
+            "/ryhmat/12",
+            "/ryhmat/12/mita-kirjataan/luettu",
+            "/ryhmat/kaksi/mita-kirjataan",
+            "/keskustelut/12/mita-kirjataan",
+        ] {
+            assert_eq!(Prefetched::wanted(&get, other), None, "{other}");
+        }
+    }
 }

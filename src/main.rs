@@ -248,11 +248,23 @@ fn execute(
     }
 }
 
+/// Threads for the background jobs' blocking work (database, mail folder): each job holds at
+/// most one at a time.
+const BACKGROUND_BLOCKING_THREADS: usize = 3;
+
 fn serve(config: &Config, watch_courses: bool) -> anyhow::Result<ExitCode> {
     let config = config.clone();
     // Held while serving: `restore` refuses to replace the database under us.
     let _serving = kirjaamo::db::backup::server_lock(&config.database_url)?;
-    actix_web::rt::System::new().block_on(async move {
+    // The background jobs (mail, digests, the lapse check, pruning) run on this runtime, and
+    // their blocking work is bounded as each HTTP worker's is: with tokio's default of 512, a
+    // first day's mail into the mail folder ran on 19 more threads, each with its own stack and
+    // malloc arena (3.3 MB; benches/README.md, issue 19's sixth round). Waiting is fine here.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(BACKGROUND_BLOCKING_THREADS)
+        .build()?;
+    actix_web::rt::System::with_tokio_rt(|| runtime).block_on(async move {
         let transport = Transport::from_config(&config)?;
         let state = AppState::build(config, Clock::System, transport)?;
         app::publish_courses(&state)?;

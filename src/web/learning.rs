@@ -2,10 +2,9 @@
 //! images (closed like the lessons).
 
 use super::ctx::{see_other, Auth};
-use crate::accounts::Principal;
-use crate::cohorts::reader::ProgressRow;
+use super::open_cohort::open_in;
 use crate::cohorts::{self, CohortRole};
-use crate::learning::cache::{CachedLesson, CourseVersion, LessonCache};
+use crate::learning::cache::CachedLesson;
 use crate::learning::{self, completion};
 use crate::{AppError, AppResult};
 use actix_web::http::header;
@@ -13,30 +12,6 @@ use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// A cohort as a member opens it: the cohort, the caller's role in it, its course's version
-/// from the cache (checked against the published one) and the caller's progress rows
-/// (`learning::cache::progress_from`).
-pub(super) type Opened = (
-    cohorts::Cohort,
-    CohortRole,
-    Arc<CourseVersion>,
-    Vec<ProgressRow>,
-);
-
-/// The cohort as `cohorts::reader::open_for` reads it for `who`; anyone without a role gets a
-/// 404, so guessing ids reveals nothing.
-pub(super) fn open_in(
-    conn: &mut crate::db::AnyConnection,
-    cache: &LessonCache,
-    who: &Principal,
-    cohort_id: i64,
-) -> AppResult<Opened> {
-    let (cohort, role, head, progress) =
-        cohorts::reader::open_for(conn, who, cohort_id)?.ok_or(AppError::NotFound)?;
-    let course = cache.course(conn, head.id, &head.content_hash)?;
-    Ok((cohort, role, course, progress))
-}
 
 pub async fn cohort_redirect(path: web::Path<i64>) -> HttpResponse {
     HttpResponse::PermanentRedirect()

@@ -32,6 +32,7 @@ pub mod limits;
 pub mod nav;
 pub mod network;
 pub mod notice;
+pub mod open_cohort;
 pub mod organisations;
 pub mod pages;
 pub mod places;

@@ -166,7 +166,7 @@ async fn one_trainees_progress_and_answers_never_show_to_another() {
 }
 
 /// The frame reads a lesson page's cohort in the session check's own hand-off
-/// (`web::lesson_page::Prefetched`): only for the principal the check has just found, only for
+/// (`web::open_cohort::Prefetched`): only for the principal the check has just found, only for
 /// that page, and a session ended elsewhere still ends here.
 #[actix_web::test]
 async fn the_lesson_read_with_the_session_check_keeps_to_its_reader() {

@@ -4,7 +4,7 @@
 //! change something are in `guards`, what is done to every response in `response`.
 
 use super::csrf;
-use super::lesson_page::Prefetched;
+use super::open_cohort::Prefetched;
 use crate::accounts::{self, session, Principal};
 use crate::i18n::Lang;
 use crate::AppState;

@@ -11,55 +11,14 @@ mod nav;
 
 use super::ctx::{see_other, Auth};
 use super::exercises::section::{self, FormState};
-use super::learning::{open_in, Opened, CHECK_ERRORS};
-use crate::accounts::Principal;
+use super::learning::CHECK_ERRORS;
+use super::open_cohort::{open_in, Opened, Prefetched};
 use crate::cohorts::CohortRole;
-use crate::db::AnyConnection;
-use crate::learning::{self, cache::LessonCache};
+use crate::learning;
 use crate::AppResult;
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::web;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
-
-/// The cohort a lesson page shows, read by the frame (`web::frame`) right after the session
-/// check, on the same connection in the same hand-off to the blocking pool: on PostgreSQL each
-/// hand-off and round trip was a large share of the page (benches/README.md, issue 19's sixth
-/// round). Read for the principal the session check has just found, and taken by this
-/// request's handler only.
-pub struct Prefetched {
-    cohort_id: i64,
-    opened: AppResult<Opened>,
-}
-
-impl Prefetched {
-    /// The cohort of a lesson page's address (`/ryhmat/{cohort}/{lesson}`, GET), if it is one.
-    pub fn wanted(method: &Method, path: &str) -> Option<i64> {
-        if method != Method::GET {
-            return None;
-        }
-        let rest = path.strip_prefix("/ryhmat/")?;
-        let (cohort, lesson) = rest.split_once('/')?;
-        if lesson.is_empty() || lesson.contains('/') {
-            return None;
-        }
-        cohort.parse().ok()
-    }
-
-    /// Reads the cohort for `who`. A cohort they have no role in is kept as the 404 it is;
-    /// a database error ends the read, as the session check's own would.
-    pub fn read(
-        conn: &mut AnyConnection,
-        cache: &LessonCache,
-        who: &Principal,
-        cohort_id: i64,
-    ) -> AppResult<Prefetched> {
-        let opened = match open_in(conn, cache, who, cohort_id) {
-            Err(crate::AppError::NotFound) => Err(crate::AppError::NotFound),
-            other => Ok(other?),
-        };
-        Ok(Prefetched { cohort_id, opened })
-    }
-}
 
 #[derive(serde::Deserialize)]
 pub struct LessonQuery {
@@ -91,8 +50,7 @@ pub async fn lesson_page(
     let prefetched = req
         .extensions_mut()
         .remove::<Prefetched>()
-        .filter(|p| p.cohort_id == cohort_id)
-        .map(|p| p.opened);
+        .and_then(|p| p.take_for(cohort_id));
     render_page(
         &auth,
         cohort_id,
@@ -260,32 +218,4 @@ async fn render_page(
         &lesson.title,
         &article.html(),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Prefetched;
-    use actix_web::http::Method;
-
-    #[test]
-    fn only_a_lesson_pages_get_is_read_ahead() {
-        let get = Method::GET;
-        assert_eq!(
-            Prefetched::wanted(&get, "/ryhmat/12/mita-kirjataan"),
-            Some(12)
-        );
-        assert_eq!(
-            Prefetched::wanted(&Method::POST, "/ryhmat/12/mita-kirjataan"),
-            None
-        );
-        for other in [
-            "/ryhmat/12/",
-            "/ryhmat/12",
-            "/ryhmat/12/mita-kirjataan/luettu",
-            "/ryhmat/kaksi/mita-kirjataan",
-            "/keskustelut/12/mita-kirjataan",
-        ] {
-            assert_eq!(Prefetched::wanted(&get, other), None, "{other}");
-        }
-    }
 }

@@ -22,14 +22,15 @@ use tera::Tera;
 /// took for a base although it extends a page would be refused by tera in the first batch (its
 /// parent not yet there), so no page a template extends is ever compacted.
 pub(super) fn add_templates(tera: &mut Tera, sources: &[(String, String)]) -> anyhow::Result<()> {
-    let extended: HashSet<&str> = sources.iter().filter_map(|(_, t)| parent_of(t)).collect();
+    let parents: Vec<Option<&str>> = sources.iter().map(|(_, t)| parent_of(t)).collect();
+    let extended: HashSet<&str> = parents.iter().flatten().copied().collect();
     let (pages, bases): (Vec<_>, Vec<_>) = sources
         .iter()
-        .partition(|(n, t)| parent_of(t).is_some() && !extended.contains(n.as_str()));
-    tera.add_raw_templates(bases.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .zip(&parents)
+        .partition(|((n, _), parent)| parent.is_some() && !extended.contains(n.as_str()));
+    tera.add_raw_templates(bases.iter().map(|((n, t), _)| (n.as_str(), t.as_str())))
         .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
-    let mut compacted = HashSet::new();
-    for (name, text) in pages {
+    for ((name, text), _) in pages {
         tera.add_raw_template(name, text)
             .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
         let Some(template) = tera.templates.get_mut(name.as_str()) else {
@@ -42,7 +43,6 @@ pub(super) fn add_templates(tera: &mut Tera, sources: &[(String, String)]) -> an
         template.ast = Vec::new();
         template.blocks = HashMap::new();
         template.parent = None;
-        compacted.insert(name.as_str());
     }
     Ok(())
 }

@@ -87,6 +87,7 @@ impl PostedTo<'_> {
             self.cohort_id,
             self.slug,
             None,
+            None,
             state,
             StatusCode::BAD_REQUEST,
         )

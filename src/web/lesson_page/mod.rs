@@ -51,26 +51,16 @@ pub async fn lesson_page(
         .extensions_mut()
         .remove::<Prefetched>()
         .and_then(|p| p.take_for(cohort_id));
-    render_page(
+    render_lesson(
         &auth,
         cohort_id,
         &slug,
         prefetched,
-        (check_error, state, StatusCode::OK),
+        check_error,
+        state,
+        StatusCode::OK,
     )
     .await
-}
-
-/// The lesson page; `exercise` carries what the exercise's forms need (errors, texts kept).
-pub(crate) async fn render_lesson(
-    auth: &Auth,
-    cohort_id: i64,
-    slug: &str,
-    check_error: Option<&str>,
-    exercise: FormState,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    render_page(auth, cohort_id, slug, None, (check_error, exercise, status)).await
 }
 
 /// The lesson in its cohort for the reader, with their progress; `None` while the cohort's
@@ -94,12 +84,16 @@ fn lesson_view(opened: Opened, slug: &str, today: chrono::NaiveDate) -> AppResul
     Ok(Some((cohort, role, cached, outline, progress)))
 }
 
-async fn render_page(
+/// The lesson page; `prefetched` is the cohort the frame read with the session (a GET),
+/// `exercise` what the exercise's forms need (errors, texts kept).
+pub(crate) async fn render_lesson(
     auth: &Auth,
     cohort_id: i64,
     slug: &str,
     prefetched: Option<AppResult<Opened>>,
-    (check_error, exercise, status): (Option<&str>, FormState, StatusCode),
+    check_error: Option<&str>,
+    exercise: FormState,
+    status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let who = auth.principal().clone();
     let uid = who.user_id;

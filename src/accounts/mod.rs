@@ -121,56 +121,84 @@ pub fn set_active(
     })
 }
 
-/// The signed-in user behind a session token, if the token's version is still current and the
-/// account active. One round trip: this runs on every signed-in request, so the user row and
-/// the roles come in one query (one row per role; a user without roles gives one row).
-pub fn principal_for(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    version: i32,
-) -> AppResult<Option<Principal>> {
-    type Row = (
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    );
-    // Every signed-in request runs this: on the engine's own connection (crate::per_engine).
-    let query = users::table
-        .left_join(role_assignments::table)
-        .filter(users::id.eq(user_id))
-        .filter(users::session_version.eq(version))
-        .filter(users::active.eq(true))
-        .order(role_assignments::id.nullable())
-        .select((
-            users::name,
-            users::email,
-            users::language,
-            users::organisation_id,
-            role_assignments::role.nullable(),
-            role_assignments::region_id.nullable(),
-            role_assignments::county_id.nullable(),
-        ));
-    let rows: Vec<Row> = crate::per_engine!(conn, |c| query.load(c))?;
-    let mut rows = rows.into_iter();
-    let Some((name, email, language, organisation_id, role, region, county)) = rows.next() else {
-        return Ok(None);
+/// A user and one of their roles, as the session check reads them ([`principal_from`]).
+pub type PrincipalRow = (
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The session check's query: the user behind a token, if its version is still current and the
+/// account active, joined to their roles (one row per role; a user without roles gives one
+/// row). A macro so `cohorts::reader::signed_in_with_cohort` can join more to the same
+/// statement without restating these rules.
+macro_rules! signed_in_user {
+    ($user_id:expr, $version:expr) => {
+        $crate::db::schema::users::table
+            .left_join($crate::db::schema::role_assignments::table)
+            .filter($crate::db::schema::users::id.eq($user_id))
+            .filter($crate::db::schema::users::session_version.eq($version))
+            .filter($crate::db::schema::users::active.eq(true))
     };
+}
+pub(crate) use signed_in_user;
+
+/// The columns of [`signed_in_user`] that make a [`PrincipalRow`].
+macro_rules! principal_columns {
+    () => {
+        (
+            $crate::db::schema::users::name,
+            $crate::db::schema::users::email,
+            $crate::db::schema::users::language,
+            $crate::db::schema::users::organisation_id,
+            $crate::db::schema::role_assignments::role.nullable(),
+            $crate::db::schema::role_assignments::region_id.nullable(),
+            $crate::db::schema::role_assignments::county_id.nullable(),
+        )
+    };
+}
+pub(crate) use principal_columns;
+
+/// The principal of [`signed_in_user`]'s rows, one per role in the roles' order; None when
+/// there are none (no such user, a revoked session or a deactivated account).
+pub fn principal_from(
+    user_id: i64,
+    rows: impl IntoIterator<Item = PrincipalRow>,
+) -> Option<Principal> {
+    let mut rows = rows.into_iter();
+    let (name, email, language, organisation_id, role, region, county) = rows.next()?;
     let roles = std::iter::once((role, region, county))
         .chain(rows.map(|r| (r.4, r.5, r.6)))
         .filter_map(|(role, region, county)| Role::from_row(role.as_deref()?, region, county))
         .collect();
-    Ok(Some(Principal {
+    Some(Principal {
         user_id,
         name,
         email,
         language,
         organisation_id,
         roles,
-    }))
+    })
+}
+
+/// The signed-in user behind a session token, if the token's version is still current and the
+/// account active. One round trip: this runs on every signed-in request, so the user row and
+/// the roles come in one query.
+pub fn principal_for(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    version: i32,
+) -> AppResult<Option<Principal>> {
+    // Every signed-in request runs this: on the engine's own connection (crate::per_engine).
+    let query = signed_in_user!(user_id, version)
+        .order(role_assignments::id.nullable())
+        .select(principal_columns!());
+    let rows: Vec<PrincipalRow> = crate::per_engine!(conn, |c| query.load(c))?;
+    Ok(principal_from(user_id, rows))
 }
 
 /// Ends every session of the user (on every server).

@@ -5,8 +5,10 @@
 
 use super::cohort::Cohort;
 use super::roles::{oversees, CohortRole};
-use crate::accounts::Principal;
-use crate::db::schema::{cohort_trainers, cohorts, courses, enrolments, lesson_progress};
+use crate::accounts::{self, Principal};
+use crate::db::schema::{
+    cohort_trainers, cohorts, courses, enrolments, lesson_progress, role_assignments,
+};
 use crate::db::AnyConnection;
 use crate::AppResult;
 use diesel::prelude::*;
@@ -144,6 +146,107 @@ pub fn open_for(
         return Ok(None);
     };
     Ok(Some((cohort, role, course.into(), progress)))
+}
+
+/// The session check (`accounts::principal_for`) and [`open_for`] for the principal it finds,
+/// for the lesson page, which the frame reads right after the session check
+/// (`web::open_cohort::Prefetched`). None when the session is not current; then the principal
+/// and, as [`open_for`] gives it, the cohort. On PostgreSQL one statement, where each round trip
+/// was a large share of the page (benches/README.md, issue 19's seventh round): the user's rows
+/// (one per role) joined to [`open_for`]'s, so each progress row comes once per role (a
+/// trainee has none or one). On SQLite the two reads as they are.
+pub fn signed_in_with_cohort(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    version: i32,
+    cohort_id: i64,
+) -> AppResult<Option<(Principal, Option<Opened>)>> {
+    let AnyConnection::Postgresql(c) = conn else {
+        let Some(who) = accounts::principal_for(conn, user_id, version)? else {
+            return Ok(None);
+        };
+        let opened = open_for(conn, &who, cohort_id)?;
+        return Ok(Some((who, opened)));
+    };
+    type Row = (
+        Option<i64>,
+        accounts::PrincipalRow,
+        Option<Cohort>,
+        Option<(i64, String, String, String)>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        bool,
+        Option<String>,
+    );
+    let rows: Vec<Row> = accounts::signed_in_user!(user_id, version)
+        .left_join(cohorts::table.on(cohorts::id.eq(cohort_id)))
+        .left_join(courses::table.on(courses::id.eq(cohorts::course_id)))
+        .left_join(
+            enrolments::table.on(enrolments::cohort_id
+                .eq(cohorts::id)
+                .and(enrolments::user_id.eq(user_id))
+                .and(enrolments::status.ne("withdrawn"))),
+        )
+        .left_join(
+            cohort_trainers::table.on(cohort_trainers::cohort_id
+                .eq(cohorts::id)
+                .and(cohort_trainers::user_id.eq(user_id))),
+        )
+        // No progress rows when there is no such cohort: the 404 needs none.
+        .left_join(
+            lesson_progress::table.on(lesson_progress::user_id
+                .eq(user_id)
+                .and(cohorts::id.is_not_null())),
+        )
+        .order(role_assignments::id.nullable())
+        .select((
+            role_assignments::id.nullable(),
+            accounts::principal_columns!(),
+            Option::<Cohort>::as_select(),
+            (
+                courses::id,
+                courses::slug,
+                courses::title,
+                courses::content_hash,
+            )
+                .nullable(),
+            enrolments::id.nullable(),
+            cohort_trainers::user_id.nullable(),
+            lesson_progress::lesson_id.nullable(),
+            lesson_progress::done_at.nullable().is_not_null(),
+            lesson_progress::answers_json.nullable(),
+        ))
+        .load(c)?;
+    // Rows come role by role: each role once, the progress of the first role's rows.
+    let first_role = rows.first().map(|r| r.0);
+    let mut principal_rows = Vec::new();
+    let mut head = None;
+    let mut progress = Vec::new();
+    for (role_id, principal, cohort, course, enrolment, trainer, lesson, done, answers) in rows {
+        if principal_rows.last().map(|(id, _)| *id) != Some(role_id) {
+            principal_rows.push((role_id, principal));
+        }
+        if role_id != first_role.flatten() {
+            continue;
+        }
+        if let Some(id) = lesson {
+            progress.push((id, done, answers.unwrap_or_default()));
+        }
+        if let (None, Some(cohort), Some(course)) = (&head, cohort, course) {
+            head = Some((cohort, course, enrolment, trainer));
+        }
+    }
+    let Some(who) = accounts::principal_from(user_id, principal_rows.into_iter().map(|r| r.1))
+    else {
+        return Ok(None);
+    };
+    let Some((cohort, course, enrolment, trainer)) = head else {
+        return Ok(Some((who, None)));
+    };
+    let role = role_of(conn, &who, &cohort, enrolment, trainer)?;
+    let opened = role.map(|role| (cohort, role, course.into(), progress));
+    Ok(Some((who, opened)))
 }
 
 /// The role the joined enrolment and trainer rows give; overseers (rarer) take their own queries.

@@ -31,8 +31,18 @@ pub fn open_in(
     who: &Principal,
     cohort_id: i64,
 ) -> AppResult<Opened> {
-    let (cohort, role, head, progress) =
-        cohorts::reader::open_for(conn, who, cohort_id)?.ok_or(AppError::NotFound)?;
+    let opened = cohorts::reader::open_for(conn, who, cohort_id)?;
+    with_course(conn, cache, opened)
+}
+
+/// The cohort as the reader opened it, with its course's version from the cache; a 404 when
+/// the reader found no cohort of the caller's.
+fn with_course(
+    conn: &mut AnyConnection,
+    cache: &LessonCache,
+    opened: Option<cohorts::reader::Opened>,
+) -> AppResult<Opened> {
+    let (cohort, role, head, progress) = opened.ok_or(AppError::NotFound)?;
     let course = cache.course(conn, head.id, &head.content_hash)?;
     Ok((cohort, role, course, progress))
 }
@@ -61,19 +71,27 @@ impl Prefetched {
         cohort.parse().ok()
     }
 
-    /// Reads the cohort for `who`. A cohort they have no role in is kept as the 404 it is;
-    /// a database error ends the read, as the session check's own would.
-    pub fn read(
+    /// The session check for a token's user and version and, for the principal it finds, the
+    /// cohort (`cohorts::reader::signed_in_with_cohort`: one statement on PostgreSQL). None when
+    /// the session is not current. A cohort they have no role in is kept as the 404 it is; a
+    /// database error ends the read, as the session check's own would.
+    pub fn sign_in_and_read(
         conn: &mut AnyConnection,
         cache: &LessonCache,
-        who: &Principal,
+        user_id: i64,
+        version: i32,
         cohort_id: i64,
-    ) -> AppResult<Prefetched> {
-        let opened = match open_in(conn, cache, who, cohort_id) {
+    ) -> AppResult<Option<(Principal, Prefetched)>> {
+        let Some((who, opened)) =
+            cohorts::reader::signed_in_with_cohort(conn, user_id, version, cohort_id)?
+        else {
+            return Ok(None);
+        };
+        let opened = match with_course(conn, cache, opened) {
             Err(AppError::NotFound) => Err(AppError::NotFound),
             other => Ok(other?),
         };
-        Ok(Prefetched { cohort_id, opened })
+        Ok(Some((who, Prefetched { cohort_id, opened })))
     }
 
     /// What the lesson page's handler takes: the opened cohort (or its 404), if it is the one

@@ -64,16 +64,14 @@ pub async fn frame(
                     let lesson_of = Prefetched::wanted(&method, &path);
                     let cache = state.lessons.clone();
                     let found = state
-                        .read(move |conn| {
-                            let Some(p) = accounts::principal_for(conn, uid, ver)? else {
-                                return Ok(None);
-                            };
-                            // The lesson page's cohort in the same hand-off, for this principal.
-                            let pre = match lesson_of {
-                                Some(cohort) => Some(Prefetched::read(conn, &cache, &p, cohort)?),
-                                None => None,
-                            };
-                            Ok(Some((p, pre)))
+                        .read(move |conn| match lesson_of {
+                            // The lesson page's cohort with the session check, for its principal.
+                            Some(cohort) => {
+                                let found =
+                                    Prefetched::sign_in_and_read(conn, &cache, uid, ver, cohort)?;
+                                Ok(found.map(|(p, pre)| (p, Some(pre))))
+                            }
+                            None => Ok(accounts::principal_for(conn, uid, ver)?.map(|p| (p, None))),
                         })
                         .await;
                     match found {

@@ -260,6 +260,20 @@ async fn a_reader_with_several_roles_sees_their_progress_once_and_every_role() {
             assert!(!res.body.contains("✓"), "no progress of Aino's");
         }
     }
+
+    // The same statement checks the account is active: an account found inactive (even with
+    // its session's version unchanged) gets the sign-in page, not the lesson.
+    {
+        use diesel::prelude::*;
+        use kirjaamo::db::schema::users;
+        diesel::update(users::table.find(aino.id))
+            .set(users::active.eq(false))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let res = b.get(&url).await;
+    assert_eq!(res.status, 303);
+    assert!(res.location().starts_with("/login"), "{}", res.location());
 }
 
 #[actix_web::test]

@@ -11,7 +11,9 @@ use crate::db::schema::{
 };
 use crate::db::AnyConnection;
 use crate::AppResult;
+use diesel::pg::sql_types::Record;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Text};
 
 /// The course a cohort studies, as published: `content_hash` changes with every publish that
 /// changes anything, so it names the version a cache may hold.
@@ -153,8 +155,8 @@ pub fn open_for(
 /// (`web::open_cohort::Prefetched`). None when the session is not current; then the principal
 /// and, as [`open_for`] gives it, the cohort. On PostgreSQL one statement, where each round trip
 /// was a large share of the page (benches/README.md, issue 19's seventh round): the user's rows
-/// (one per role) joined to [`open_for`]'s, so each progress row comes once per role (a
-/// trainee has none or one). On SQLite the two reads as they are.
+/// (one per role; a trainee has none) joined to [`open_for`]'s cohort, with the progress as one
+/// array. On SQLite the two reads as they are.
 pub fn signed_in_with_cohort(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -175,10 +177,19 @@ pub fn signed_in_with_cohort(
         Option<(i64, String, String, String)>,
         Option<i64>,
         Option<i64>,
-        Option<i64>,
-        bool,
-        Option<String>,
+        Option<Vec<ProgressRow>>,
     );
+    // The reader's progress as one array of (lesson, done, answers) records, read once: joined
+    // as rows, each progress row carried the cohort's and the user's columns again (a trainee
+    // has a few dozen), which PostgreSQL sent and the server decoded every time.
+    let progress = lesson_progress::table
+        .filter(lesson_progress::user_id.eq(user_id))
+        .select(progress_array(progress_record(
+            lesson_progress::lesson_id,
+            lesson_progress::done_at.is_not_null(),
+            lesson_progress::answers_json,
+        )))
+        .single_value();
     let rows: Vec<Row> = accounts::signed_in_user!(user_id, version)
         .left_join(cohorts::table.on(cohorts::id.eq(cohort_id)))
         .left_join(courses::table.on(courses::id.eq(cohorts::course_id)))
@@ -192,12 +203,6 @@ pub fn signed_in_with_cohort(
             cohort_trainers::table.on(cohort_trainers::cohort_id
                 .eq(cohorts::id)
                 .and(cohort_trainers::user_id.eq(user_id))),
-        )
-        // No progress rows when there is no such cohort: the 404 needs none.
-        .left_join(
-            lesson_progress::table.on(lesson_progress::user_id
-                .eq(user_id)
-                .and(cohorts::id.is_not_null())),
         )
         .order(role_assignments::id.nullable())
         .select((
@@ -213,40 +218,40 @@ pub fn signed_in_with_cohort(
                 .nullable(),
             enrolments::id.nullable(),
             cohort_trainers::user_id.nullable(),
-            lesson_progress::lesson_id.nullable(),
-            lesson_progress::done_at.nullable().is_not_null(),
-            lesson_progress::answers_json.nullable(),
+            progress,
         ))
         .load(c)?;
-    // Rows come role by role: each role once, the progress of the first role's rows.
-    let first_role = rows.first().map(|r| r.0);
-    let mut principal_rows = Vec::new();
-    let mut head = None;
-    let mut progress = Vec::new();
-    for (role_id, principal, cohort, course, enrolment, trainer, lesson, done, answers) in rows {
-        if principal_rows.last().map(|(id, _)| *id) != Some(role_id) {
-            principal_rows.push((role_id, principal));
-        }
-        if role_id != first_role.flatten() {
-            continue;
-        }
-        if let Some(id) = lesson {
-            progress.push((id, done, answers.unwrap_or_default()));
-        }
-        if let (None, Some(cohort), Some(course)) = (&head, cohort, course) {
-            head = Some((cohort, course, enrolment, trainer));
-        }
-    }
-    let Some(who) = accounts::principal_from(user_id, principal_rows.into_iter().map(|r| r.1))
-    else {
+    // One row per role (a user without roles gives one row).
+    let mut rows = rows.into_iter();
+    let Some((_, first, cohort, course, enrolment, trainer, progress)) = rows.next() else {
         return Ok(None);
     };
-    let Some((cohort, course, enrolment, trainer)) = head else {
+    let principal_rows = std::iter::once(first).chain(rows.map(|r| r.1));
+    let Some(who) = accounts::principal_from(user_id, principal_rows) else {
+        return Ok(None);
+    };
+    let (Some(cohort), Some(course)) = (cohort, course) else {
         return Ok(Some((who, None)));
     };
     let role = role_of(conn, &who, &cohort, enrolment, trainer)?;
+    let progress = progress.unwrap_or_default();
     let opened = role.map(|role| (cohort, role, course.into(), progress));
     Ok(Some((who, opened)))
+}
+
+diesel::define_sql_function! {
+    /// A progress row as a PostgreSQL record.
+    #[sql_name = "ROW"]
+    fn progress_record(lesson: BigInt, done: Bool, answers: Text) -> Record<(BigInt, Bool, Text)>;
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `array_agg` of progress records.
+    #[aggregate]
+    #[sql_name = "array_agg"]
+    fn progress_array(
+        record: Record<(BigInt, Bool, Text)>,
+    ) -> Array<Record<(BigInt, Bool, Text)>>;
 }
 
 /// The role the joined enrolment and trainer rows give; overseers (rarer) take their own queries.

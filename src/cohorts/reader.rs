@@ -32,23 +32,31 @@ pub type ProgressRow = (i64, bool, String);
 /// version and the reader's progress rows.
 pub type Opened = (Cohort, CohortRole, CourseHead, Vec<ProgressRow>);
 
-/// The cohort joined to its course and to `who`'s enrolment and trainer rows (both at most one
-/// row: (cohort, user) is unique in each table).
+/// The user's enrolment in the cohort joined before it (a withdrawn one gives no role) and their
+/// trainer row in it: at most one row each, (cohort, user) being unique in each table.
+macro_rules! enrolment_on {
+    ($user_id:expr) => {
+        enrolments::table.on(enrolments::cohort_id
+            .eq(cohorts::id)
+            .and(enrolments::user_id.eq($user_id))
+            .and(enrolments::status.ne("withdrawn")))
+    };
+}
+macro_rules! trainer_on {
+    ($user_id:expr) => {
+        cohort_trainers::table.on(cohort_trainers::cohort_id
+            .eq(cohorts::id)
+            .and(cohort_trainers::user_id.eq($user_id)))
+    };
+}
+
+/// The cohort joined to its course and to `who`'s enrolment and trainer rows.
 macro_rules! cohort_of {
     ($who:expr, $cohort_id:expr) => {
         cohorts::table
             .inner_join(courses::table)
-            .left_join(
-                enrolments::table.on(enrolments::cohort_id
-                    .eq(cohorts::id)
-                    .and(enrolments::user_id.eq($who.user_id))
-                    .and(enrolments::status.ne("withdrawn"))),
-            )
-            .left_join(
-                cohort_trainers::table.on(cohort_trainers::cohort_id
-                    .eq(cohorts::id)
-                    .and(cohort_trainers::user_id.eq($who.user_id))),
-            )
+            .left_join(enrolment_on!($who.user_id))
+            .left_join(trainer_on!($who.user_id))
             .filter(cohorts::id.eq($cohort_id))
     };
 }
@@ -152,11 +160,11 @@ pub fn open_for(
 
 /// The session check (`accounts::principal_for`) and [`open_for`] for the principal it finds,
 /// for the lesson page, which the frame reads right after the session check
-/// (`web::open_cohort::Prefetched`). None when the session is not current; then the principal
-/// and, as [`open_for`] gives it, the cohort. On PostgreSQL one statement, where each round trip
-/// was a large share of the page (benches/README.md, issue 19's seventh round): the user's rows
-/// (one per role; a trainee has none) joined to [`open_for`]'s cohort, with the progress as one
-/// array. On SQLite the two reads as they are.
+/// (`web::open_cohort::Prefetched`). None when the session is not current; otherwise the
+/// principal and the cohort as [`open_for`] gives it. On PostgreSQL one statement, where each
+/// round trip was a large share of the page (benches/README.md, issue 19's seventh round): the
+/// user's rows (one per role; a trainee has none) joined to [`open_for`]'s cohort, with the
+/// progress as one array. On SQLite the two reads as they are.
 pub fn signed_in_with_cohort(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -193,17 +201,8 @@ pub fn signed_in_with_cohort(
     let rows: Vec<Row> = accounts::signed_in_user!(user_id, version)
         .left_join(cohorts::table.on(cohorts::id.eq(cohort_id)))
         .left_join(courses::table.on(courses::id.eq(cohorts::course_id)))
-        .left_join(
-            enrolments::table.on(enrolments::cohort_id
-                .eq(cohorts::id)
-                .and(enrolments::user_id.eq(user_id))
-                .and(enrolments::status.ne("withdrawn"))),
-        )
-        .left_join(
-            cohort_trainers::table.on(cohort_trainers::cohort_id
-                .eq(cohorts::id)
-                .and(cohort_trainers::user_id.eq(user_id))),
-        )
+        .left_join(enrolment_on!(user_id))
+        .left_join(trainer_on!(user_id))
         .order(role_assignments::id.nullable())
         .select((
             role_assignments::id.nullable(),

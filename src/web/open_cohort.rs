@@ -75,7 +75,7 @@ impl Prefetched {
     /// cohort (`cohorts::reader::signed_in_with_cohort`: one statement on PostgreSQL). None when
     /// the session is not current. A cohort they have no role in is kept as the 404 it is; a
     /// database error ends the read, as the session check's own would.
-    pub fn sign_in_and_read(
+    pub fn check_session_and_read(
         conn: &mut AnyConnection,
         cache: &LessonCache,
         user_id: i64,

@@ -67,8 +67,9 @@ pub async fn frame(
                         .read(move |conn| match lesson_of {
                             // The lesson page's cohort with the session check, for its principal.
                             Some(cohort) => {
-                                let found =
-                                    Prefetched::sign_in_and_read(conn, &cache, uid, ver, cohort)?;
+                                let found = Prefetched::check_session_and_read(
+                                    conn, &cache, uid, ver, cohort,
+                                )?;
                                 Ok(found.map(|(p, pre)| (p, Some(pre))))
                             }
                             None => Ok(accounts::principal_for(conn, uid, ver)?.map(|p| (p, None))),

@@ -27,6 +27,8 @@ pub struct AppState {
     pub lessons: Arc<crate::learning::cache::LessonCache>,
     /// The coordinators' figures per scope, per figures version (`db::figures`).
     pub figures: Arc<Figures>,
+    /// The threads that run short reads on PostgreSQL (`AppState::read`); none on SQLite.
+    pub readers: Option<Arc<db::readers::ReadThreads>>,
 }
 
 /// The coordinators' pages' figures in memory, one cache per page.
@@ -55,7 +57,14 @@ impl AppState {
                 tracing::info!(count = applied.len(), "applied database migrations");
             }
         }
+        let readers = match db::Backend::of_url(&config.database_url) {
+            db::Backend::Postgres => Some(Arc::new(db::readers::ReadThreads::start(
+                config.db_readers as usize,
+            )?)),
+            db::Backend::Sqlite => None,
+        };
         Ok(AppState {
+            readers,
             config: Arc::new(config),
             pool,
             templates: Arc::new(Templates::load()?),
@@ -88,19 +97,30 @@ impl AppState {
     /// its p99 (benches/README.md). Only for reads of a few rows through an index, never
     /// writes: a write may wait for SQLite's one writer, and the worker would wait with it.
     /// A reader in WAL mode never waits for the writer.
+    ///
+    /// On PostgreSQL the read runs on one of `db_readers` threads (one per core by default),
+    /// in the order asked; the rest wait holding no thread and no connection. Six at once on
+    /// two cores shared the cores among six threads and six backends besides the workers that
+    /// render: the lesson page's p99 was 22–24 ms, with one per core 11 ms at a higher
+    /// throughput (benches/README.md, "the read threads"). Writes keep the whole pool.
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     {
-        if db::Backend::of_url(&self.config.database_url) == db::Backend::Sqlite {
+        let Some(readers) = &self.readers else {
             if let Some(mut conn) = self.pool.try_get() {
                 // A panic is an error page, as it is in the blocking pool.
                 return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)))
                     .map_err(|_| AppError::Internal(anyhow::anyhow!("a read panicked")))?;
             }
-        }
-        self.db(f).await
+            return self.db(f).await;
+        };
+        let pool = self.pool.clone();
+        readers
+            .run(move || on_a_connection(&pool, f))
+            .await
+            .unwrap_or_else(|| Err(AppError::Internal(anyhow::anyhow!("a read panicked"))))
     }
 
     /// Runs blocking database work off the async executor.
@@ -110,16 +130,9 @@ impl AppState {
         F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            let done = f(&mut conn);
-            if done.is_err() {
-                conn.mend();
-            }
-            done
-        })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?
+        actix_web::web::block(move || on_a_connection(&pool, f))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?
     }
 
     /// What a context needs to queue messages with links: templates, address, signing key.
@@ -139,6 +152,20 @@ impl AppState {
             from: self.config.mail_from.clone(),
         }
     }
+}
+
+/// A unit of work on a connection from the pool; a failed one has its connection checked
+/// ([`db::Pooled::mend`]) before it goes back.
+fn on_a_connection<T>(
+    pool: &db::DbPool,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+) -> AppResult<T> {
+    let mut conn = pool.get()?;
+    let done = f(&mut conn);
+    if done.is_err() {
+        conn.mend();
+    }
+    done
 }
 
 /// Registers every route and the middleware on an actix `App`.

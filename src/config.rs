@@ -33,6 +33,9 @@ pub struct Config {
     /// Pool size; SQLite uses it for readers, its one writer serialises through transactions.
     /// It also caps the threads that wait on the database (`app::serve`).
     pub db_pool_size: u32,
+    /// How many short reads (the session check, the lesson page) wait on PostgreSQL at once;
+    /// the rest queue in order (`AppState::read`). Writes are not limited by it.
+    pub db_readers: u32,
     /// Whether the session cookie is marked Secure (true when base_url is https).
     pub secure_cookies: bool,
     pub mail_worker_interval_secs: u64,
@@ -114,6 +117,7 @@ impl Config {
                 .context("KIRJAAMO_DB_POOL_SIZE must be a number")?,
             None => default_pool_size(),
         };
+        let db_readers = db_readers(var("KIRJAAMO_DB_READERS").as_deref())?;
         let drain_secs = match var("KIRJAAMO_DRAIN_SECS") {
             Some(v) => v
                 .parse()
@@ -156,6 +160,7 @@ impl Config {
             demo_password: var("KIRJAAMO_DEMO_PASSWORD")
                 .unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
             db_pool_size,
+            db_readers,
             mail_worker_interval_secs: 5,
             drain_secs,
             digest_hour,
@@ -178,6 +183,7 @@ impl Config {
             mail_from: "Kirjaamo <noreply@kirjaamo.invalid>".into(),
             demo_password: DEFAULT_DEMO_PASSWORD.into(),
             db_pool_size: 4,
+            db_readers: 2,
             secure_cookies: false,
             mail_worker_interval_secs: 5,
             drain_secs: 0,
@@ -279,6 +285,19 @@ pub fn default_pool_size() -> u32 {
     2 * cores + 2
 }
 
+/// The threads for short reads on PostgreSQL (`AppState::read`): by default one per core.
+/// Each read is a round trip to a PostgreSQL on the same machine that costs its CPU too: more
+/// readers at once only share the cores among more threads and backends, and the page's last
+/// percent waits longest (benches/README.md, "the read threads"). A PostgreSQL across a
+/// network leaves the cores idle during the round trip; there, more readers help.
+fn db_readers(value: Option<&str>) -> anyhow::Result<u32> {
+    match value.map(|v| v.trim().parse::<u32>()) {
+        None => Ok(std::thread::available_parallelism().map_or(2, |n| n.get()) as u32),
+        Some(Ok(n)) if (1..=256).contains(&n) => Ok(n),
+        Some(_) => bail!("KIRJAAMO_DB_READERS must be a whole number from 1 to 256"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +311,17 @@ mod tests {
         for bad in ["24", "-1", "7.30", "seitsemän", ""] {
             let e = digest_hour(Some(bad)).unwrap_err().to_string();
             assert!(e.contains("KIRJAAMO_DIGEST_HOUR"), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_read_threads_are_a_positive_count() {
+        assert!(db_readers(None).unwrap() >= 1, "one per core");
+        assert_eq!(db_readers(Some("4")).unwrap(), 4);
+        assert_eq!(db_readers(Some(" 1 ")).unwrap(), 1);
+        for bad in ["0", "-2", "2.5", "kaksi", "257"] {
+            let e = db_readers(Some(bad)).unwrap_err().to_string();
+            assert!(e.contains("KIRJAAMO_DB_READERS"), "{e}");
         }
     }
 

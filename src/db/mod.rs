@@ -6,6 +6,7 @@ pub mod backup;
 pub mod figures;
 pub mod idempotency;
 mod pool;
+pub mod readers;
 pub mod schema;
 pub mod schema_discussions;
 pub mod schema_exercises;

@@ -446,3 +446,60 @@ async fn the_roster_shows_each_trainees_own_progress() {
         "{toni_row}"
     );
 }
+
+/// On PostgreSQL the short reads (the session check and the lesson's cohort) queue for the read
+/// threads (`KIRJAAMO_DB_READERS`). With a single thread and two dozen requests at once, every
+/// trainee still gets their own page, with their own progress, and nobody an error page.
+#[actix_web::test]
+async fn trainees_asking_at_once_through_one_read_thread_each_get_their_own_page() {
+    let app = TestApp::with_config(|c| c.db_readers = 1);
+    publish_fixture(&app);
+    let cohort_id = cohort(&app);
+    let url = format!("/ryhmat/{cohort_id}/{LESSON}");
+    let mut trainees = Vec::new();
+    for k in 0..8 {
+        let email = format!("osallistuja{k}@example.fi");
+        let user = app.user(&email, &format!("Osallistuja {k}"), None);
+        kirjaamo::cohorts::enrol(&mut app.conn(), cohort_id, user.id, app.clock.now()).unwrap();
+        let mut b = app.signed_in(&email).await;
+        // Every other trainee has read the first lesson.
+        if k % 2 == 0 {
+            let read = b
+                .post(&format!("/ryhmat/{cohort_id}/asiakirjatyypit/luettu"), &[])
+                .await;
+            assert_eq!(read.status, 303);
+        }
+        trainees.push((k, b));
+    }
+    // Each trainee asks three times at once (three tabs share one cookie jar).
+    let mut tabs = Vec::new();
+    for (k, b) in &trainees {
+        for _ in 0..3 {
+            let mut tab = Browser::new(b.state.clone()).await;
+            tab.cookies = b.cookies.clone();
+            tabs.push((*k, tab));
+        }
+    }
+    let pages = futures_util::future::join_all(
+        tabs.iter_mut()
+            .map(|(k, tab)| async { (*k, tab.get(&url).await) }),
+    )
+    .await;
+    assert_eq!(pages.len(), 24);
+    for (k, page) in pages {
+        assert_eq!(page.status, 200, "trainee {k}: {}", page.body);
+        let (own, other) = if k % 2 == 0 {
+            ("1/4", "0/4")
+        } else {
+            ("0/4", "1/4")
+        };
+        assert!(page.body.contains(own), "trainee {k} sees their own {own}");
+        assert!(!page.body.contains(other), "trainee {k} sees no {other}");
+        for j in (0..8).filter(|j| *j != k) {
+            assert!(
+                !page.body.contains(&format!("Osallistuja {j}")),
+                "trainee {k} sees no other trainee's name"
+            );
+        }
+    }
+}

@@ -29,7 +29,6 @@ use crate::mail::{self, Envelope, Messaging};
 use crate::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use std::collections::HashSet;
 
 /// A post that was just written.
 pub struct NewPost<'a> {
@@ -69,7 +68,7 @@ struct Follower {
 }
 
 /// (user, session version, name, e-mail, language, organisation, e-mail mode, created,
-/// last read post)
+/// last read post, a trainee of the cohort (not withdrawn), a trainer of it)
 type FollowerRow = (
     i64,
     i32,
@@ -80,30 +79,31 @@ type FollowerRow = (
     Option<String>,
     NaiveDateTime,
     Option<i64>,
+    Option<i64>,
+    Option<i64>,
 );
 
 /// The thread's followers other than the author who may still read it (members of the cohort),
-/// in user order. A few queries for all of them, not a few per follower: this runs inside
-/// every posting transaction.
+/// in user order. One statement for all of them (with whether each is the cohort's trainee or
+/// trainer), not a few per follower: this runs inside every posting transaction. Only a
+/// follower who is neither (a coordinator, an admin) is looked up on their own.
 fn followers(
     conn: &mut AnyConnection,
     thread: &Thread,
     cohort: &Cohort,
     author_id: i64,
 ) -> AppResult<Vec<Follower>> {
-    let rows = follower_rows(conn, thread, author_id)?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let (trainees, trainers) = members_among(conn, cohort, &ids)?;
+    let rows = follower_rows(conn, thread, cohort.id, author_id)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (user_id, version, name, email, language, organisation_id, mode, created, last_read) in rows
-    {
+    for row in rows {
+        let (user_id, version, name, email, language, organisation_id, mode, created, last_read) = (
+            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+        );
+        let (trainee, trainer) = (row.9.is_some(), row.10.is_some());
         // The same order as `cohorts::role_in`; an overseer (a coordinator, an admin) is rare
         // among followers and is looked up in full.
-        let (principal, role) = if trainees.contains(&user_id) || trainers.contains(&user_id) {
-            let role = if trainees.contains(&user_id) {
+        let (principal, role) = if trainee || trainer {
+            let role = if trainee {
                 CohortRole::Trainee
             } else {
                 CohortRole::Trainer
@@ -138,35 +138,12 @@ fn followers(
     Ok(out)
 }
 
-/// Which of these users are the cohort's trainees (not withdrawn) and which its trainers.
-fn members_among(
-    conn: &mut AnyConnection,
-    cohort: &Cohort,
-    ids: &[i64],
-) -> QueryResult<(HashSet<i64>, HashSet<i64>)> {
-    let trainees: HashSet<i64> = enrolments::table
-        .filter(enrolments::cohort_id.eq(cohort.id))
-        .filter(enrolments::user_id.eq_any(ids))
-        .filter(enrolments::status.ne("withdrawn"))
-        .select(enrolments::user_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    let trainers: HashSet<i64> = cohort_trainers::table
-        .filter(cohort_trainers::cohort_id.eq(cohort.id))
-        .filter(cohort_trainers::user_id.eq_any(ids))
-        .select(cohort_trainers::user_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    Ok((trainees, trainers))
-}
-
 /// Who follows the thread, other than the author, among active accounts, with their e-mail
 /// mode.
 fn follower_rows(
     conn: &mut AnyConnection,
     thread: &Thread,
+    cohort_id: i64,
     author_id: i64,
 ) -> QueryResult<Vec<FollowerRow>> {
     dsub::table
@@ -176,6 +153,19 @@ fn follower_rows(
             rd::table.on(rd::thread_id
                 .eq(dsub::thread_id)
                 .and(rd::user_id.eq(dsub::user_id))),
+        )
+        // Whether each is the cohort's trainee or trainer, in the same statement (one row at
+        // most each: both are unique per cohort and user).
+        .left_join(
+            enrolments::table.on(enrolments::user_id
+                .eq(dsub::user_id)
+                .and(enrolments::cohort_id.eq(cohort_id))
+                .and(enrolments::status.ne("withdrawn"))),
+        )
+        .left_join(
+            cohort_trainers::table.on(cohort_trainers::user_id
+                .eq(dsub::user_id)
+                .and(cohort_trainers::cohort_id.eq(cohort_id))),
         )
         .filter(dsub::thread_id.eq(thread.id))
         .filter(dsub::following.eq(true))
@@ -192,6 +182,8 @@ fn follower_rows(
             ds::email_mode.nullable(),
             users::created_at,
             rd::last_read_post_id.nullable(),
+            enrolments::user_id.nullable(),
+            cohort_trainers::user_id.nullable(),
         ))
         .load(conn)
 }

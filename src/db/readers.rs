@@ -62,7 +62,7 @@ fn next(queue: &Mutex<Receiver<Job>>) -> Option<Job> {
 mod tests {
     use super::*;
 
-    #[actix_web::test]
+    #[tokio::test]
     async fn reads_run_in_order_and_a_panic_is_only_that_reads() {
         let threads = ReadThreads::start(1).unwrap();
         let order = Arc::new(Mutex::new(Vec::new()));

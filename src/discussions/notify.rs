@@ -95,11 +95,21 @@ fn followers(
 ) -> AppResult<Vec<Follower>> {
     let rows = follower_rows(conn, thread, cohort.id, author_id)?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (user_id, version, name, email, language, organisation_id, mode, created, last_read) = (
-            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
-        );
-        let (trainee, trainer) = (row.9.is_some(), row.10.is_some());
+    for (
+        user_id,
+        version,
+        name,
+        email,
+        language,
+        organisation_id,
+        mode,
+        created,
+        last_read,
+        trainee,
+        trainer,
+    ) in rows
+    {
+        let (trainee, trainer) = (trainee.is_some(), trainer.is_some());
         // The same order as `cohorts::role_in`; an overseer (a coordinator, an admin) is rare
         // among followers and is looked up in full.
         let (principal, role) = if trainee || trainer {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub figures: Arc<Figures>,
     /// The threads that run short reads on PostgreSQL (`AppState::read`); none on SQLite.
     pub readers: Option<Arc<db::readers::ReadThreads>>,
+    /// The session tokens' key, derived from the secret once (`accounts::session`).
+    pub session_key: Arc<crate::accounts::session::SessionKey>,
 }
 
 /// The coordinators' pages' figures in memory, one cache per page.
@@ -65,6 +67,7 @@ impl AppState {
         };
         Ok(AppState {
             readers,
+            session_key: Arc::new(crate::accounts::session::SessionKey::new(&config.secret)),
             config: Arc::new(config),
             pool,
             templates: Arc::new(Templates::load()?),

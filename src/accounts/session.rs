@@ -62,42 +62,62 @@ impl Claims {
     }
 }
 
-pub fn issue(claims: &Claims, secret: &[u8]) -> anyhow::Result<String> {
-    encode(
-        &Header::new(Algorithm::HS256),
-        claims,
-        &EncodingKey::from_secret(&session_key(secret)),
-    )
-    .map_err(|e| anyhow::anyhow!("signing a session token: {e}"))
+/// The session's signing key, derived from the server's secret once (at start) rather than on
+/// every request, with the verification rules it is checked under: the session check runs on
+/// every page, and deriving the key and building the rules each time was a twentieth of the
+/// lesson page's time (benches/README.md).
+pub struct SessionKey {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
 }
 
-/// Verifies the signature (HS256 only), the expiry against `now` (no leeway, so tests with a
-/// fixed clock are exact), and the absolute expiry.
-pub fn verify(token: &str, secret: &[u8], now: NaiveDateTime) -> Option<Claims> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    // Expiry is checked below against the platform clock rather than the system's.
-    validation.validate_exp = false;
-    // `sub` is a number here, which the library's presence check does not recognise; the
-    // typed claims below require it anyway.
-    validation.set_required_spec_claims(&["exp"]);
-    let data = decode::<Claims>(
-        token,
-        &DecodingKey::from_secret(&session_key(secret)),
-        &validation,
-    )
-    .ok()?;
-    let c = data.claims;
-    let t = now.and_utc().timestamp();
-    if c.exp <= t || t >= c.auth + ABSOLUTE_HOURS * 3600 || c.iat > t + 60 {
-        return None;
+impl SessionKey {
+    pub fn new(secret: &[u8]) -> SessionKey {
+        // A key derived for sessions only, so a signature made for another purpose never
+        // passes here.
+        let key = crate::accounts::tokens::derive_key(secret, "session");
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        // Expiry is checked in `verify` against the platform clock rather than the system's.
+        validation.validate_exp = false;
+        // `sub` is a number here, which the library's presence check does not recognise; the
+        // typed claims require it anyway.
+        validation.set_required_spec_claims(&["exp"]);
+        SessionKey {
+            encoding: EncodingKey::from_secret(&key),
+            decoding: DecodingKey::from_secret(&key),
+            validation,
+        }
     }
-    Some(c)
+
+    pub fn issue(&self, claims: &Claims) -> anyhow::Result<String> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| anyhow::anyhow!("signing a session token: {e}"))
+    }
+
+    /// Verifies the signature (HS256 only), the expiry against `now` (no leeway, so tests with
+    /// a fixed clock are exact), and the absolute expiry.
+    pub fn verify(&self, token: &str, now: NaiveDateTime) -> Option<Claims> {
+        let c = decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        let t = now.and_utc().timestamp();
+        if c.exp <= t || t >= c.auth + ABSOLUTE_HOURS * 3600 || c.iat > t + 60 {
+            return None;
+        }
+        Some(c)
+    }
 }
 
-/// A key derived for sessions only, so a signature made for another purpose never passes here.
-fn session_key(secret: &[u8]) -> Vec<u8> {
-    crate::accounts::tokens::derive_key(secret, "session")
+/// [`SessionKey::issue`] with a key derived for this one token (tests and tools).
+pub fn issue(claims: &Claims, secret: &[u8]) -> anyhow::Result<String> {
+    SessionKey::new(secret).issue(claims)
+}
+
+/// [`SessionKey::verify`] with a key derived for this one token (tests and tools).
+pub fn verify(token: &str, secret: &[u8], now: NaiveDateTime) -> Option<Claims> {
+    SessionKey::new(secret).verify(token, now)
 }
 
 #[cfg(test)]

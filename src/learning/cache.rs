@@ -17,9 +17,12 @@ use crate::db::schema_exercises::lesson_exercises;
 use crate::db::{read_snapshot, AnyConnection};
 use crate::{AppError, AppResult};
 use diesel::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::{Arc, RwLock};
+
+/// The lessons a reader has done, by id (a few dozen: ordered, no hashing).
+pub type Done = BTreeSet<i64>;
 
 /// One version of each course this server has served, by course id.
 #[derive(Default)]
@@ -32,6 +35,9 @@ pub struct LessonCache {
 pub struct CachedLesson {
     pub lesson: Lesson,
     pub exercise: Option<Exercise>,
+    /// The slug and title escaped for HTML (the outline's `slug_html`, `title_html`).
+    slug_html: String,
+    title_html: String,
 }
 
 #[derive(Debug)]
@@ -117,7 +123,7 @@ impl CourseVersion {
     }
 
     /// The course outline for a reader who has done `done`.
-    pub fn outline(&self, done: &HashSet<i64>) -> Outline {
+    pub fn outline(&self, done: &Done) -> Outline<'_> {
         let modules = self
             .modules
             .iter()
@@ -126,18 +132,20 @@ impl CourseVersion {
                     .iter()
                     .map(|l| OutlineLesson {
                         id: l.lesson.id,
-                        slug: l.lesson.slug.clone(),
-                        title: l.lesson.title.clone(),
+                        slug: &l.lesson.slug,
+                        title: &l.lesson.title,
                         minutes: l.lesson.minutes,
                         done: done.contains(&l.lesson.id),
+                        slug_html: &l.slug_html,
+                        title_html: &l.title_html,
                     })
                     .collect();
                 let done_n = lessons.iter().filter(|l| l.done).count();
                 OutlineModule {
-                    slug: m.slug.clone(),
-                    title: m.title.clone(),
-                    theme: m.theme.clone(),
-                    intro_html: m.intro_html.clone(),
+                    slug: &m.slug,
+                    title: &m.title,
+                    theme: m.theme.as_deref(),
+                    intro_html: &m.intro_html,
                     done: done_n,
                     total: lessons.len(),
                     percent: percent(done_n, lessons.len()),
@@ -145,7 +153,7 @@ impl CourseVersion {
                 }
             })
             .collect();
-        super::outline::finish_outline(self.title.clone(), self.language.clone(), modules)
+        super::outline::finish_outline(&self.title, &self.language, modules)
     }
 }
 
@@ -224,6 +232,8 @@ fn load(conn: &mut AnyConnection, course_id: i64) -> AppResult<CourseVersion> {
         };
         by_slug.insert(slug.clone(), at);
         cached.push(Arc::new(CachedLesson {
+            slug_html: crate::templates::escape_html(&slug),
+            title_html: crate::templates::escape_html(&ltitle),
             lesson: Lesson {
                 id,
                 course_id,
@@ -260,7 +270,7 @@ pub fn progress_in(
     user_id: i64,
     course: &CourseVersion,
     lesson_id: Option<i64>,
-) -> AppResult<(HashSet<i64>, Progress)> {
+) -> AppResult<(Done, Progress)> {
     let rows: Vec<ProgressRow> = lesson_progress::table
         .inner_join(lessons::table)
         .filter(lesson_progress::user_id.eq(user_id))
@@ -281,8 +291,8 @@ pub fn progress_from(
     course: &CourseVersion,
     rows: Vec<ProgressRow>,
     lesson_id: Option<i64>,
-) -> (HashSet<i64>, Progress) {
-    let mut done = HashSet::new();
+) -> (Done, Progress) {
+    let mut done = Done::new();
     let mut progress = Progress::default();
     for (id, is_done, answers) in rows {
         if !course.has_lesson(id) {

@@ -299,11 +299,11 @@ pub fn my_cohorts(
             opens_on: lessons_open_on(starts_on, at_start, today),
             cohort_name,
             status,
-            course_title: o.course_title,
+            course_title: o.course_title.to_string(),
             done: o.done,
             total: o.total,
             percent: o.percent,
-            next_slug: o.next_slug,
+            next_slug: o.next_slug.map(str::to_string),
         });
     }
     Ok(out)

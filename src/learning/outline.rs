@@ -8,39 +8,48 @@ use crate::AppResult;
 use diesel::prelude::*;
 use serde::Serialize;
 
+/// A lesson in the outline. The texts are borrowed from the course version in memory: the
+/// lesson page builds an outline on every request, and copying each title and module intro
+/// was most of its allocations.
 #[derive(Debug, Clone, Serialize)]
-pub struct OutlineLesson {
+pub struct OutlineLesson<'a> {
     pub id: i64,
-    pub slug: String,
-    pub title: String,
+    pub slug: &'a str,
+    pub title: &'a str,
     pub minutes: i32,
     pub done: bool,
+    /// The slug and title escaped for HTML once, when the course version was loaded (the
+    /// lesson page's navigation writes them on every request).
+    #[serde(skip)]
+    pub slug_html: &'a str,
+    #[serde(skip)]
+    pub title_html: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OutlineModule {
-    pub slug: String,
-    pub title: String,
-    pub theme: Option<String>,
-    pub intro_html: String,
-    pub lessons: Vec<OutlineLesson>,
+pub struct OutlineModule<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub theme: Option<&'a str>,
+    pub intro_html: &'a str,
+    pub lessons: Vec<OutlineLesson<'a>>,
     pub done: usize,
     pub total: usize,
     pub percent: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Outline {
-    pub course_title: String,
+pub struct Outline<'a> {
+    pub course_title: &'a str,
     /// The language the course is written in (`course.toml`), so pages in another language
     /// can mark its titles and text.
-    pub course_language: String,
-    pub modules: Vec<OutlineModule>,
+    pub course_language: &'a str,
+    pub modules: Vec<OutlineModule<'a>>,
     pub done: usize,
     pub total: usize,
     pub percent: u32,
     /// The first lesson not yet done, in course order.
-    pub next_slug: Option<String>,
+    pub next_slug: Option<&'a str>,
 }
 
 /// `done` of `total` as a whole percentage (0 for an empty course).
@@ -49,18 +58,18 @@ pub fn percent(done: usize, total: usize) -> u32 {
 }
 
 /// The outline's totals and next lesson, from its modules.
-pub(super) fn finish_outline(
-    course_title: String,
-    course_language: String,
-    modules: Vec<OutlineModule>,
-) -> Outline {
+pub(super) fn finish_outline<'a>(
+    course_title: &'a str,
+    course_language: &'a str,
+    modules: Vec<OutlineModule<'a>>,
+) -> Outline<'a> {
     let total: usize = modules.iter().map(|m| m.total).sum();
     let done_n: usize = modules.iter().map(|m| m.done).sum();
     let next_slug = modules
         .iter()
         .flat_map(|m| &m.lessons)
         .find(|l| !l.done)
-        .map(|l| l.slug.clone());
+        .map(|l| l.slug);
     Outline {
         course_title,
         course_language,

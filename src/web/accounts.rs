@@ -197,7 +197,7 @@ pub async fn change_password(
         Ok(password_change::PasswordChange::Changed(user)) => {
             // Every other session has ended; this one carries on with a fresh token.
             let claims = session::Claims::new(user.id, user.session_version, now);
-            let token = session::issue(&claims, &ctx.state.config.secret)?;
+            let token = ctx.state.session_key.issue(&claims)?;
             let mut res = ctx.see_other_notice("/tili", "notice.password_changed");
             let _ = res.add_cookie(&session_cookie(&ctx.state, token));
             Ok(res)

@@ -26,13 +26,12 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
     let secret = auth.0.state.config.secret.clone();
     let now = auth.0.now();
     let cache = auth.0.state.lessons.clone();
-    let (cohort, role, outline, certificate, feedback) = auth
+    let (cohort, role, course, done, certificate, feedback) = auth
         .0
         .state
         .db(move |conn| {
             let (cohort, role, course, rows) = open_in(conn, &cache, &who, cohort_id)?;
             let (done, _) = learning::cache::progress_from(&course, rows, None);
-            let outline = course.outline(&done);
             let certificate = completion::certificate_of_cohort(conn, cohort_id, uid)?;
             let feedback = if role == CohortRole::Trainee {
                 Some(crate::surveys::lists::course_feedback_for(
@@ -41,9 +40,10 @@ pub async fn cohort_home(auth: Auth, path: web::Path<i64>) -> AppResult<HttpResp
             } else {
                 None
             };
-            Ok((cohort, role, outline, certificate, feedback))
+            Ok((cohort, role, course, done, certificate, feedback))
         })
         .await?;
+    let outline = course.outline(&done);
     let trainee = role == CohortRole::Trainee;
     let opens_on = if trainee {
         cohort.lessons_open_on(auth.0.state.clock.today())

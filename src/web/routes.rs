@@ -6,6 +6,9 @@ pub use super::route_table::RouteTable;
 /// The whole route table of the application.
 pub fn register(t: &mut RouteTable) {
     use super::{accounts, admin, applications, cohorts, knowledge_bank, learning, pages, sign_in};
+    // The most visited page first: actix tries the `{…}` patterns of a scope in the order they
+    // came, and none of the others under /ryhmat/ can match a lesson's address.
+    t.get("/ryhmat/{cohort}/{lesson}", super::lesson_page::lesson_page);
     super::discussions::register(t); // first: its /tietopankki/vastaukset/{id} must win
     register_exercises(t); // before /tietopankki/{course}/{lesson} too
     t.get("/", pages::home);
@@ -39,7 +42,6 @@ pub fn register(t: &mut RouteTable) {
 
     t.get("/ryhmat/{cohort}", learning::cohort_redirect);
     t.get("/ryhmat/{cohort}/", learning::cohort_home);
-    t.get("/ryhmat/{cohort}/{lesson}", super::lesson_page::lesson_page);
     // The exercise's forms post to the lesson's own address (see web::rescue).
     t.post(
         "/ryhmat/{cohort}/{lesson}",

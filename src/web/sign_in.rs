@@ -114,7 +114,7 @@ pub fn signed_in(
     let now = ctx.now();
     let secret = &ctx.state.config.secret;
     let claims = session::Claims::new(user.id, user.session_version, now);
-    let token = session::issue(&claims, secret)?;
+    let token = ctx.state.session_key.issue(&claims)?;
     let _ = res.add_cookie(&session_cookie(&ctx.state, token));
     let value = device::remember(secret, device_cookie, user.id, sign_in::stamp(user), now);
     let _ = res.add_cookie(

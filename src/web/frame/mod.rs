@@ -58,7 +58,7 @@ pub async fn frame(
     let mut clear_session = false;
     if !is_asset {
         if let Some(cookie) = req.cookie(session::COOKIE_NAME) {
-            match session::verify(cookie.value(), &state.config.secret, now) {
+            match state.session_key.verify(cookie.value(), now) {
                 Some(c) => {
                     let (uid, ver) = (c.sub, c.ver);
                     let lesson_of = Prefetched::wanted(&method, &path);
@@ -188,7 +188,7 @@ pub async fn frame(
     if let Some(c) = &claims {
         if c.needs_refresh(now) && !response.headers().contains_key(header::SET_COOKIE) {
             if let Some(fresh) = c.refreshed(now) {
-                if let Ok(token) = session::issue(&fresh, &state.config.secret) {
+                if let Ok(token) = state.session_key.issue(&fresh) {
                     let _ = response.add_cookie(&session_cookie(&state, token));
                 }
             }

@@ -38,12 +38,12 @@ pub struct Article<'a> {
     pub cohort_name: &'a str,
     pub role: CohortRole,
     pub lesson: &'a Lesson,
-    pub outline: &'a Outline,
-    pub module: Option<&'a OutlineModule>,
+    pub outline: &'a Outline<'a>,
+    pub module: Option<&'a OutlineModule<'a>>,
     /// The lesson's place in the course, from 1.
     pub position: usize,
-    pub prev: Option<&'a OutlineLesson>,
-    pub next: Option<&'a OutlineLesson>,
+    pub prev: Option<&'a OutlineLesson<'a>>,
+    pub next: Option<&'a OutlineLesson<'a>>,
     /// Whether the reader has done the lesson.
     pub done: bool,
     pub checks: Vec<CheckState<'a>>,
@@ -75,7 +75,7 @@ impl Article<'_> {
 
     /// ` lang="…"` on the course's titles when the page is in another language.
     fn course_lang(&self) -> String {
-        lang_attr(&self.outline.course_language, self.lang)
+        lang_attr(self.outline.course_language, self.lang)
     }
 
     pub fn html(&self) -> String {
@@ -94,7 +94,7 @@ impl Article<'_> {
             esc(self.cohort_name)
         );
         if let Some(m) = self.module {
-            let _ = write!(h, "<li{course_lang}>{}</li>", esc(&m.title));
+            let _ = write!(h, "<li{course_lang}>{}</li>", esc(m.title));
         }
         let minutes = lesson.minutes.to_string();
         let reading_time = if lesson.minutes == 1 {
@@ -222,16 +222,14 @@ impl Article<'_> {
             let _ = writeln!(
                 h,
                 "    <a rel=\"prev\" href=\"/ryhmat/{id}/{}\">← <span{course_lang}>{}</span></a>",
-                esc(&p.slug),
-                esc(&p.title)
+                p.slug_html, p.title_html
             );
         }
         if let Some(n) = self.next {
             let _ = writeln!(
                 h,
                 "    <a rel=\"next\" href=\"/ryhmat/{id}/{}\"><span{course_lang}>{}</span> →</a>",
-                esc(&n.slug),
-                esc(&n.title)
+                n.slug_html, n.title_html
             );
         }
         h.push_str("  </nav>\n</article>\n");

@@ -34,21 +34,23 @@ fn lesson() -> Lesson {
     }
 }
 
-fn outline() -> Outline {
+fn outline() -> Outline<'static> {
     Outline {
-        course_title: "Kirjaaminen".into(),
-        course_language: "fi".into(),
+        course_title: "Kirjaaminen",
+        course_language: "fi",
         modules: vec![OutlineModule {
-            slug: "m".into(),
-            title: "Teema <1>".into(),
+            slug: "m",
+            title: "Teema <1>",
             theme: None,
-            intro_html: String::new(),
+            intro_html: "",
             lessons: vec![OutlineLesson {
                 id: 7,
-                slug: "mita-kirjataan".into(),
-                title: "Mitä <kirjataan>".into(),
+                slug: "mita-kirjataan",
+                title: "Mitä <kirjataan>",
                 minutes: 1,
                 done: false,
+                slug_html: "mita-kirjataan",
+                title_html: "Mitä &lt;kirjataan&gt;",
             }],
             done: 0,
             total: 1,

@@ -68,8 +68,9 @@ pub async fn lesson_page(
 type LessonView = Option<(
     crate::cohorts::Cohort,
     CohortRole,
+    std::sync::Arc<learning::cache::CourseVersion>,
     std::sync::Arc<learning::cache::CachedLesson>,
-    learning::outline::Outline,
+    learning::cache::Done,
     learning::Progress,
 )>;
 
@@ -80,8 +81,7 @@ fn lesson_view(opened: Opened, slug: &str, today: chrono::NaiveDate) -> AppResul
     }
     let cached = course.lesson(slug).ok_or(crate::AppError::NotFound)?;
     let (done, progress) = learning::cache::progress_from(&course, rows, Some(cached.lesson.id));
-    let outline = course.outline(&done);
-    Ok(Some((cohort, role, cached, outline, progress)))
+    Ok(Some((cohort, role, course, cached, done, progress)))
 }
 
 /// The lesson page; `prefetched` is the cohort the frame read with the session (a GET),
@@ -113,10 +113,11 @@ pub(crate) async fn render_lesson(
                 .await?
         }
     };
-    let Some((cohort, role, cached, outline, progress)) = opened else {
+    let Some((cohort, role, course, cached, done, progress)) = opened else {
         // The cohort page says when the lessons open.
         return Ok(see_other(&format!("/ryhmat/{cohort_id}/")));
     };
+    let outline = course.outline(&done);
     let lesson = &cached.lesson;
     let flat: Vec<&learning::outline::OutlineLesson> =
         outline.modules.iter().flat_map(|m| &m.lessons).collect();

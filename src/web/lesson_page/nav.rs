@@ -3,13 +3,13 @@
 use super::html::lang_attr;
 use crate::learning::outline::Outline;
 use crate::learning::Lesson;
-use crate::templates::{escape_html as esc, escape_html_into as esc_into};
+use crate::templates::escape_html as esc;
 use std::fmt::Write;
 
 /// The course's navigation beside the lesson: its modules and lessons, the reader's done marks
 /// and the lesson shown.
 pub fn course_nav(
-    outline: &Outline,
+    outline: &Outline<'_>,
     cohort_id: i64,
     lesson: &Lesson,
     page_lang: &str,
@@ -26,22 +26,23 @@ pub fn course_nav(
         html,
         "<nav class=\"course-nav\" aria-labelledby=\"course-nav-h\">\n  \
          <h2 id=\"course-nav-h\"{lang}>{}</h2>\n",
-        esc(&outline.course_title)
+        esc(outline.course_title)
     );
     for m in &outline.modules {
-        let _ = write!(html, "  <h3{lang}>{}</h3>\n  <ol>\n", esc(&m.title));
-        // The page's longest loop: written piece by piece, each text escaped in place.
+        let _ = write!(html, "  <h3{lang}>{}</h3>\n  <ol>\n", esc(m.title));
+        // The page's longest loop: written piece by piece, from texts escaped when the course
+        // version was loaded.
         let href = format!("    <li><a href=\"/ryhmat/{cohort_id}/");
         for l in &m.lessons {
             html.push_str(&href);
-            esc_into(&mut html, &l.slug);
+            html.push_str(l.slug_html);
             html.push('"');
             if l.id == lesson.id {
                 html.push_str(" aria-current=\"page\"");
             }
             html.push_str(&lang);
             html.push('>');
-            esc_into(&mut html, &l.title);
+            html.push_str(l.title_html);
             html.push_str("</a>");
             if l.done {
                 html.push_str(&done);

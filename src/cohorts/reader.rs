@@ -161,65 +161,87 @@ pub fn open_for(
 /// The session check (`accounts::principal_for`) and [`open_for`] for the principal it finds,
 /// for the lesson page, which the frame reads right after the session check
 /// (`web::open_cohort::Prefetched`). None when the session is not current; otherwise the
-/// principal and the cohort as [`open_for`] gives it. On PostgreSQL one statement, where each
-/// round trip was a large share of the page (benches/README.md, issue 19's seventh round): the
-/// user's rows (one per role; a trainee has none) joined to [`open_for`]'s cohort, with the
-/// progress as one array. On SQLite the two reads as they are.
+/// principal and the cohort as [`open_for`] gives it. One statement on both engines: the user's
+/// rows (one per role; a trainee has none) joined to [`open_for`]'s cohort, with the progress
+/// as one value. On PostgreSQL each round trip was a large share of the page (benches/README.md,
+/// issue 19's seventh round); on SQLite each statement is a read transaction of its own, and
+/// taking and giving back its locks was a fifth of the page (the ninth round).
 pub fn signed_in_with_cohort(
     conn: &mut AnyConnection,
     user_id: i64,
     version: i32,
     cohort_id: i64,
 ) -> AppResult<Option<(Principal, Option<Opened>)>> {
-    let AnyConnection::Postgresql(c) = conn else {
-        let Some(who) = accounts::principal_for(conn, user_id, version)? else {
-            return Ok(None);
+    // The user's rows joined to the cohort, its course and the user's rows in it, with
+    // `$progress` (a subquery giving the reader's progress as one value) last.
+    macro_rules! with_cohort {
+        ($progress:expr) => {
+            accounts::signed_in_user!(user_id, version)
+                .left_join(cohorts::table.on(cohorts::id.eq(cohort_id)))
+                .left_join(courses::table.on(courses::id.eq(cohorts::course_id)))
+                .left_join(enrolment_on!(user_id))
+                .left_join(trainer_on!(user_id))
+                .order(role_assignments::id.nullable())
+                .select((
+                    role_assignments::id.nullable(),
+                    accounts::principal_columns!(),
+                    Option::<Cohort>::as_select(),
+                    (
+                        courses::id,
+                        courses::slug,
+                        courses::title,
+                        courses::content_hash,
+                    )
+                        .nullable(),
+                    enrolments::id.nullable(),
+                    cohort_trainers::user_id.nullable(),
+                    $progress,
+                ))
         };
-        let opened = open_for(conn, &who, cohort_id)?;
-        return Ok(Some((who, opened)));
-    };
-    type Row = (
+    }
+    type Row<P> = (
         Option<i64>,
         accounts::PrincipalRow,
         Option<Cohort>,
         Option<(i64, String, String, String)>,
         Option<i64>,
         Option<i64>,
-        Option<Vec<ProgressRow>>,
+        Option<P>,
     );
-    // The reader's progress as one array of (lesson, done, answers) records, read once: joined
-    // as rows, each progress row carried the cohort's and the user's columns again (a trainee
-    // has a few dozen), which PostgreSQL sent and the server decoded every time.
-    let progress = lesson_progress::table
-        .filter(lesson_progress::user_id.eq(user_id))
-        .select(progress_array(progress_record(
-            lesson_progress::lesson_id,
-            lesson_progress::done_at.is_not_null(),
-            lesson_progress::answers_json,
-        )))
-        .single_value();
-    let rows: Vec<Row> = accounts::signed_in_user!(user_id, version)
-        .left_join(cohorts::table.on(cohorts::id.eq(cohort_id)))
-        .left_join(courses::table.on(courses::id.eq(cohorts::course_id)))
-        .left_join(enrolment_on!(user_id))
-        .left_join(trainer_on!(user_id))
-        .order(role_assignments::id.nullable())
-        .select((
-            role_assignments::id.nullable(),
-            accounts::principal_columns!(),
-            Option::<Cohort>::as_select(),
-            (
-                courses::id,
-                courses::slug,
-                courses::title,
-                courses::content_hash,
-            )
-                .nullable(),
-            enrolments::id.nullable(),
-            cohort_trainers::user_id.nullable(),
-            progress,
-        ))
-        .load(c)?;
+    let rows: Vec<Row<Vec<ProgressRow>>> = match conn {
+        AnyConnection::Postgresql(c) => {
+            // The progress as one array of (lesson, done, answers) records, read once: joined
+            // as rows, each progress row carried the cohort's and the user's columns again (a
+            // trainee has a few dozen), which PostgreSQL sent and the server decoded every time.
+            let progress = lesson_progress::table
+                .filter(lesson_progress::user_id.eq(user_id))
+                .select(progress_array(progress_record(
+                    lesson_progress::lesson_id,
+                    lesson_progress::done_at.is_not_null(),
+                    lesson_progress::answers_json,
+                )))
+                .single_value();
+            with_cohort!(progress).load(c)?
+        }
+        AnyConnection::Sqlite(c) => {
+            // SQLite has no arrays: the progress as one JSON array of [lesson, done, answers].
+            let progress = lesson_progress::table
+                .filter(lesson_progress::user_id.eq(user_id))
+                .select(json_group_array(progress_json(
+                    lesson_progress::lesson_id,
+                    lesson_progress::done_at.is_not_null(),
+                    lesson_progress::answers_json,
+                )))
+                .single_value();
+            let rows: Vec<Row<String>> = with_cohort!(progress).load(c)?;
+            rows.into_iter()
+                .map(|(id, user, cohort, course, enrolment, trainer, progress)| {
+                    let progress = progress.as_deref().map(progress_from_json).transpose()?;
+                    Ok((id, user, cohort, course, enrolment, trainer, progress))
+                })
+                .collect::<AppResult<_>>()?
+        }
+    };
     // One row per role (a user without roles gives one row).
     let mut rows = rows.into_iter();
     let Some((_, first, cohort, course, enrolment, trainer, progress)) = rows.next() else {
@@ -236,6 +258,29 @@ pub fn signed_in_with_cohort(
     let progress = progress.unwrap_or_default();
     let opened = role.map(|role| (cohort, role, course.into(), progress));
     Ok(Some((who, opened)))
+}
+
+/// The progress rows from SQLite's `json_group_array` of `[lesson, done (0 or 1), answers]`.
+fn progress_from_json(json: &str) -> AppResult<Vec<ProgressRow>> {
+    let rows: Vec<(i64, i64, String)> =
+        serde_json::from_str(json).map_err(|e| crate::AppError::Internal(e.into()))?;
+    Ok(rows
+        .into_iter()
+        .map(|(lesson, done, answers)| (lesson, done != 0, answers))
+        .collect())
+}
+
+diesel::define_sql_function! {
+    /// A progress row as an SQLite JSON array.
+    #[sql_name = "json_array"]
+    fn progress_json(lesson: BigInt, done: Bool, answers: Text) -> Text;
+}
+
+diesel::define_sql_function! {
+    /// SQLite's JSON array of the rows' values.
+    #[aggregate]
+    #[sql_name = "json_group_array"]
+    fn json_group_array(value: Text) -> Text;
 }
 
 diesel::define_sql_function! {

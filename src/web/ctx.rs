@@ -226,6 +226,49 @@ impl Ctx {
         let html = self.state.templates.render(self.lang, template, &full)?;
         Ok(self.page(status, html))
     }
+
+    /// Renders a page whose `parts` (a context name and its HTML, shown with `| safe`) are
+    /// already rendered and large: tera gets a marker for each and the HTML goes into the page
+    /// in its place, instead of being copied into the context's JSON and again by tera (the
+    /// coordinators' network page: 45–90 kB of figures, the same for many requests). The
+    /// markers are control characters, which no rendered value contains (`templates::frame`).
+    pub fn render_with_parts(
+        &self,
+        template: &str,
+        mut ctx: tera::Context,
+        parts: &[(&str, &str)],
+    ) -> AppResult<HttpResponse> {
+        const MARKERS: [&str; 4] = [
+            "\u{1}part0\u{1}",
+            "\u{1}part1\u{1}",
+            "\u{1}part2\u{1}",
+            "\u{1}part3\u{1}",
+        ];
+        debug_assert!(parts.len() <= MARKERS.len());
+        for ((name, _), marker) in parts.iter().zip(MARKERS) {
+            ctx.insert(*name, marker);
+        }
+        let mut full = self.base_context();
+        full.extend(ctx);
+        let page = self.state.templates.render(self.lang, template, &full)?;
+        // Where each part goes, in the page's order.
+        let mut at: Vec<(usize, &str, &str)> = parts
+            .iter()
+            .zip(MARKERS)
+            .filter_map(|((_, html), marker)| Some((page.find(marker)?, marker, *html)))
+            .collect();
+        at.sort_unstable_by_key(|(i, _, _)| *i);
+        let size = page.len() + at.iter().map(|(_, _, html)| html.len()).sum::<usize>();
+        let mut out = String::with_capacity(size);
+        let mut from = 0;
+        for (i, marker, html) in at {
+            out.push_str(&page[from..i]);
+            out.push_str(html);
+            from = i + marker.len();
+        }
+        out.push_str(&page[from..]);
+        Ok(self.page(StatusCode::OK, out))
+    }
 }
 
 /// A handler argument that requires a signed-in user.

@@ -374,6 +374,12 @@ async fn trainings_held_make_reach_and_blind_spots_visible() {
     assert!(view
         .body
         .contains("2 organisaatiossa ei ole aktiivista kirjaamisasiantuntijaa"));
+    // The figures' sections (rendered once per figures version, put into the page after tera
+    // has rendered the rest: `Ctx::render_with_parts`) sit in their place: after the coming
+    // trainings, inside the main content, with no placeholder left over.
+    assert!(!view.body.contains('\u{1}'));
+    let upcoming = view.body.find(r#"id="upcoming-h""#).unwrap();
+    assert!(upcoming < a && b < view.body.find("</main>").unwrap());
     // Scoping: another region's coordinator sees nothing of Socca.
     let mut pekka = app.signed_in("pekka@example.fi").await;
     assert_eq!(

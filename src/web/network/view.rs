@@ -50,8 +50,6 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
     c.insert("active", &f.members.1);
     c.insert("reach", &f.reach);
     c.insert("blind_total", &f.blind_total);
-    c.insert("upcoming_html", &html.upcoming);
-    c.insert("figures_html", &html.sections);
     c.insert(
         "feed_url",
         &feeds::feed_url_for(&auth, created, Feed::Area(scope)),
@@ -63,7 +61,14 @@ pub async fn network(auth: Auth, q: web::Query<ScopeQuery>) -> AppResult<HttpRes
         "can_transfer",
         &(auth.principal().is_admin() || !auth.principal().regions_managed().is_empty()),
     );
-    auth.0.render("network/view.html", c)
+    auth.0.render_with_parts(
+        "network/view.html",
+        c,
+        &[
+            ("upcoming_html", &html.upcoming),
+            ("figures_html", &html.sections),
+        ],
+    )
 }
 
 /// The page's parts that are the same for every viewer of the scope: the area's coming

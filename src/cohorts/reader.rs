@@ -32,31 +32,37 @@ pub type ProgressRow = (i64, bool, String);
 /// version and the reader's progress rows.
 pub type Opened = (Cohort, CohortRole, CourseHead, Vec<ProgressRow>);
 
-/// The user's enrolment in the cohort joined before it (a withdrawn one gives no role) and their
-/// trainer row in it: at most one row each, (cohort, user) being unique in each table.
+/// A user's enrolment in a cohort, to left-join (a withdrawn one gives no role), and their
+/// trainer row in it: at most one row each, (cohort, user) being unique in each table. The
+/// user and the cohort are expressions (a bound id, or a column of the query); the discussions'
+/// followers are joined with the same rules (`discussions::notify`).
 macro_rules! enrolment_on {
-    ($user_id:expr) => {
-        enrolments::table.on(enrolments::cohort_id
-            .eq(cohorts::id)
-            .and(enrolments::user_id.eq($user_id))
-            .and(enrolments::status.ne("withdrawn")))
+    ($user_id:expr, $cohort_id:expr) => {
+        $crate::db::schema::enrolments::table.on($crate::db::schema::enrolments::cohort_id
+            .eq($cohort_id)
+            .and($crate::db::schema::enrolments::user_id.eq($user_id))
+            .and($crate::db::schema::enrolments::status.ne("withdrawn")))
     };
 }
+pub(crate) use enrolment_on;
 macro_rules! trainer_on {
-    ($user_id:expr) => {
-        cohort_trainers::table.on(cohort_trainers::cohort_id
-            .eq(cohorts::id)
-            .and(cohort_trainers::user_id.eq($user_id)))
+    ($user_id:expr, $cohort_id:expr) => {
+        $crate::db::schema::cohort_trainers::table.on(
+            $crate::db::schema::cohort_trainers::cohort_id
+                .eq($cohort_id)
+                .and($crate::db::schema::cohort_trainers::user_id.eq($user_id)),
+        )
     };
 }
+pub(crate) use trainer_on;
 
 /// The cohort joined to its course and to `who`'s enrolment and trainer rows.
 macro_rules! cohort_of {
     ($who:expr, $cohort_id:expr) => {
         cohorts::table
             .inner_join(courses::table)
-            .left_join(enrolment_on!($who.user_id))
-            .left_join(trainer_on!($who.user_id))
+            .left_join(enrolment_on!($who.user_id, cohorts::id))
+            .left_join(trainer_on!($who.user_id, cohorts::id))
             .filter(cohorts::id.eq($cohort_id))
     };
 }
@@ -179,8 +185,8 @@ pub fn signed_in_with_cohort(
             accounts::signed_in_user!(user_id, version)
                 .left_join(cohorts::table.on(cohorts::id.eq(cohort_id)))
                 .left_join(courses::table.on(courses::id.eq(cohorts::course_id)))
-                .left_join(enrolment_on!(user_id))
-                .left_join(trainer_on!(user_id))
+                .left_join(enrolment_on!(user_id, cohorts::id))
+                .left_join(trainer_on!(user_id, cohorts::id))
                 .order(role_assignments::id.nullable())
                 .select((
                     role_assignments::id.nullable(),

@@ -16,6 +16,7 @@
 use super::unsubscribe::{unsubscribe_token, unsubscribe_url, Unsubscribe};
 use super::{policy, Thread};
 use crate::accounts::Principal;
+use crate::cohorts::reader::{enrolment_on, trainer_on};
 use crate::cohorts::{self, Cohort, CohortRole};
 use crate::courses::markdown::plain_text;
 use crate::db::schema::{cohort_trainers, enrolments, users};
@@ -166,17 +167,8 @@ fn follower_rows(
         )
         // Whether each is the cohort's trainee or trainer, in the same statement (one row at
         // most each: both are unique per cohort and user).
-        .left_join(
-            enrolments::table.on(enrolments::user_id
-                .eq(dsub::user_id)
-                .and(enrolments::cohort_id.eq(cohort_id))
-                .and(enrolments::status.ne("withdrawn"))),
-        )
-        .left_join(
-            cohort_trainers::table.on(cohort_trainers::user_id
-                .eq(dsub::user_id)
-                .and(cohort_trainers::cohort_id.eq(cohort_id))),
-        )
+        .left_join(enrolment_on!(dsub::user_id, cohort_id))
+        .left_join(trainer_on!(dsub::user_id, cohort_id))
         .filter(dsub::thread_id.eq(thread.id))
         .filter(dsub::following.eq(true))
         .filter(dsub::user_id.ne(author_id))

@@ -186,7 +186,7 @@ struct Tally {
 
 fn cookie_for(state: &AppState, user: i64, now: NaiveDateTime) -> (String, String) {
     let claims = session::Claims::new(user, 1, now);
-    let token = session::issue(&claims, &state.config.secret).expect("a session token");
+    let token = state.session_key.issue(&claims).expect("a session token");
     let csrf = kirjaamo::web::csrf::token_for(&state.config.secret, &claims.sid);
     (format!("{}={token}", session::COOKIE_NAME), csrf)
 }

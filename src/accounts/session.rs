@@ -110,16 +110,6 @@ impl SessionKey {
     }
 }
 
-/// [`SessionKey::issue`] with a key derived for this one token (tests and tools).
-pub fn issue(claims: &Claims, secret: &[u8]) -> anyhow::Result<String> {
-    SessionKey::new(secret).issue(claims)
-}
-
-/// [`SessionKey::verify`] with a key derived for this one token (tests and tools).
-pub fn verify(token: &str, secret: &[u8], now: NaiveDateTime) -> Option<Claims> {
-    SessionKey::new(secret).verify(token, now)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +123,14 @@ mod tests {
             .unwrap()
     }
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn issue(c: &Claims, secret: &[u8]) -> anyhow::Result<String> {
+        SessionKey::new(secret).issue(c)
+    }
+
+    fn verify(token: &str, secret: &[u8], now: NaiveDateTime) -> Option<Claims> {
+        SessionKey::new(secret).verify(token, now)
+    }
 
     #[test]
     fn round_trip_and_expiry() {

@@ -205,52 +205,38 @@ pub fn signed_in_with_cohort(
                 ))
         };
     }
-    type Row<P> = (
-        Option<i64>,
-        accounts::PrincipalRow,
-        Option<Cohort>,
-        Option<(i64, String, String, String)>,
-        Option<i64>,
-        Option<i64>,
-        Option<P>,
-    );
-    let rows: Vec<Row<Vec<ProgressRow>>> = match conn {
+    let mine = lesson_progress::table.filter(lesson_progress::user_id.eq(user_id));
+    // Each role's row carries the progress again; only the first row's is taken.
+    let (rows, progress): (Vec<RoleRow<()>>, Option<Vec<ProgressRow>>) = match conn {
         AnyConnection::Postgresql(c) => {
             // The progress as one array of (lesson, done, answers) records, read once: joined
             // as rows, each progress row carried the cohort's and the user's columns again (a
             // trainee has a few dozen), which PostgreSQL sent and the server decoded every time.
-            let progress = lesson_progress::table
-                .filter(lesson_progress::user_id.eq(user_id))
+            let progress = mine
                 .select(progress_array(progress_record(
                     lesson_progress::lesson_id,
                     lesson_progress::done_at.is_not_null(),
                     lesson_progress::answers_json,
                 )))
                 .single_value();
-            with_cohort!(progress).load(c)?
+            first_progress(with_cohort!(progress).load(c)?)
         }
         AnyConnection::Sqlite(c) => {
             // SQLite has no arrays: the progress as one JSON array of [lesson, done, answers].
-            let progress = lesson_progress::table
-                .filter(lesson_progress::user_id.eq(user_id))
+            let progress = mine
                 .select(json_group_array(progress_json(
                     lesson_progress::lesson_id,
                     lesson_progress::done_at.is_not_null(),
                     lesson_progress::answers_json,
                 )))
                 .single_value();
-            let rows: Vec<Row<String>> = with_cohort!(progress).load(c)?;
-            rows.into_iter()
-                .map(|(id, user, cohort, course, enrolment, trainer, progress)| {
-                    let progress = progress.as_deref().map(progress_from_json).transpose()?;
-                    Ok((id, user, cohort, course, enrolment, trainer, progress))
-                })
-                .collect::<AppResult<_>>()?
+            let (rows, json) = first_progress::<String>(with_cohort!(progress).load(c)?);
+            (rows, json.as_deref().map(progress_from_json).transpose()?)
         }
     };
     // One row per role (a user without roles gives one row).
     let mut rows = rows.into_iter();
-    let Some((_, first, cohort, course, enrolment, trainer, progress)) = rows.next() else {
+    let Some((_, first, cohort, course, enrolment, trainer, _)) = rows.next() else {
         return Ok(None);
     };
     let principal_rows = std::iter::once(first).chain(rows.map(|r| r.1));
@@ -264,6 +250,33 @@ pub fn signed_in_with_cohort(
     let progress = progress.unwrap_or_default();
     let opened = role.map(|role| (cohort, role, course.into(), progress));
     Ok(Some((who, opened)))
+}
+
+/// One of [`signed_in_with_cohort`]'s rows (one per role): the role's id, the user's columns,
+/// the cohort, its course, the enrolment and trainer rows, and the progress as one value `P`.
+type RoleRow<P> = (
+    Option<i64>,
+    accounts::PrincipalRow,
+    Option<Cohort>,
+    Option<(i64, String, String, String)>,
+    Option<i64>,
+    Option<i64>,
+    Option<P>,
+);
+
+/// The first row's progress value, and the rows without theirs.
+fn first_progress<P>(rows: Vec<RoleRow<P>>) -> (Vec<RoleRow<()>>, Option<P>) {
+    let mut progress = None;
+    let rows = rows
+        .into_iter()
+        .map(|(id, user, cohort, course, enrolment, trainer, p)| {
+            if progress.is_none() {
+                progress = Some(p);
+            }
+            (id, user, cohort, course, enrolment, trainer, None)
+        })
+        .collect();
+    (rows, progress.flatten())
 }
 
 /// The progress rows from SQLite's `json_group_array` of `[lesson, done (0 or 1), answers]`.

@@ -238,14 +238,11 @@ impl Ctx {
         mut ctx: tera::Context,
         parts: &[(&str, &str)],
     ) -> AppResult<HttpResponse> {
-        const MARKERS: [&str; 4] = [
-            "\u{1}part0\u{1}",
-            "\u{1}part1\u{1}",
-            "\u{1}part2\u{1}",
-            "\u{1}part3\u{1}",
-        ];
-        debug_assert!(parts.len() <= MARKERS.len());
-        for ((name, _), marker) in parts.iter().zip(MARKERS) {
+        let markers: Vec<String> = parts
+            .iter()
+            .map(|(name, _)| format!("\u{1}{name}\u{1}"))
+            .collect();
+        for ((name, _), marker) in parts.iter().zip(&markers) {
             ctx.insert(*name, marker);
         }
         let mut full = self.base_context();
@@ -254,8 +251,10 @@ impl Ctx {
         // Where each part goes, in the page's order.
         let mut at: Vec<(usize, &str, &str)> = parts
             .iter()
-            .zip(MARKERS)
-            .filter_map(|((_, html), marker)| Some((page.find(marker)?, marker, *html)))
+            .zip(&markers)
+            .filter_map(|((_, html), marker)| {
+                Some((page.find(marker.as_str())?, marker.as_str(), *html))
+            })
             .collect();
         at.sort_unstable_by_key(|(i, _, _)| *i);
         let size = page.len() + at.iter().map(|(_, _, html)| html.len()).sum::<usize>();

@@ -64,7 +64,8 @@ async fn forged_session_cookies_are_anonymous() {
     let forged_claims =
         kirjaamo::accounts::session::Claims::new(u.id, u.session_version, app.clock.now());
     let wrong_key =
-        kirjaamo::accounts::session::issue(&forged_claims, b"not-the-secret-not-the-secret-xx")
+        kirjaamo::accounts::session::SessionKey::new(b"not-the-secret-not-the-secret-xx")
+            .issue(&forged_claims)
             .unwrap();
     for cookie in [wrong_key.as_str(), "garbage", "a.b.c", ""] {
         let mut b = app.browser().await;
@@ -393,8 +394,7 @@ async fn forged_and_expired_session_tokens_are_anonymous() {
         trainee.session_version,
         app.clock.now() - chrono::Duration::hours(13),
     );
-    let expired =
-        kirjaamo::accounts::session::issue(&expired_claims, &app.state.config.secret).unwrap();
+    let expired = app.state.session_key.issue(&expired_claims).unwrap();
     let mut b = app.browser().await;
     b.cookies.insert("kirjaamo_session".into(), expired);
     assert_eq!(b.get("/tili").await.status, 303);
